@@ -1,0 +1,136 @@
+/**
+ * Choosing the tfjs backend, once, and recording it.
+ *
+ * Order: `tensorflow` (tfjs-node or tfjs-node-gpu, when installed) > `webgpu` (npm `webgpu` +
+ * `@tensorflow/tfjs-backend-webgpu`, when installed) > `wasm` > `cpu`. `ZGR_BACKEND=name`
+ * overrides, and then a backend that does not start is an error (tfjs would silently fall back).
+ * On wasm the BatchMatMul gradient is replaced by one with explicit transposes (PLATFORM.md:
+ * tfjs-wasm's transposed matMul is 10–25x slower; gradients stay bit-identical).
+ */
+import * as tf from '@tensorflow/tfjs';
+
+export type BackendName = 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
+export const BACKENDS: readonly BackendName[] = ['tensorflow', 'webgpu', 'wasm', 'cpu'];
+
+export interface BackendInfo {
+  name: BackendName;
+  /** why this one: 'ZGR_BACKEND' or 'best available' */
+  chosenBy: string;
+  /** backends tried before it and why they did not start */
+  skipped: string[];
+}
+
+let chosen: BackendInfo | undefined;
+
+/** Register a backend's package with tfjs; false when the package is not installed. */
+function loadBackendPackage(name: BackendName): boolean {
+  try {
+    if (name === 'tensorflow') {
+      try {
+        require('@tensorflow/tfjs-node-gpu');
+      } catch {
+        require('@tensorflow/tfjs-node');
+      }
+    } else if (name === 'webgpu') {
+      // Dawn for Node (npm `webgpu`) provides navigator.gpu, which the tfjs webgpu backend needs
+      const dawn = require('webgpu');
+      const g = globalThis as { navigator?: { gpu?: unknown } };
+      Object.assign(globalThis, dawn.globals ?? {});
+      if (g.navigator == null) Object.defineProperty(globalThis, 'navigator', { value: {}, configurable: true, writable: true });
+      g.navigator!.gpu ??= dawn.create([]);
+      require('@tensorflow/tfjs-backend-webgpu');
+    } else if (name === 'wasm') {
+      require('@tensorflow/tfjs-backend-wasm');
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Try to make `name` the active backend; true when it initialised. */
+async function tryBackend(name: BackendName): Promise<boolean> {
+  if (!loadBackendPackage(name)) return false;
+  try {
+    return await tf.setBackend(name);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Pick and start the backend (once per process; later calls return the first choice).
+ * `preferred` (or env ZGR_BACKEND) names one backend that must start.
+ */
+export async function initBackend(preferred: string | undefined = process.env.ZGR_BACKEND, quiet = false): Promise<BackendInfo> {
+  if (chosen && (preferred == null || preferred === '' || preferred === chosen.name)) return chosen;
+  if (preferred != null && preferred !== '') {
+    if (!BACKENDS.includes(preferred as BackendName)) {
+      throw new Error(`initBackend: ZGR_BACKEND must be one of ${BACKENDS.join(', ')}, got ${JSON.stringify(preferred)}`);
+    }
+    if (!(await tryBackend(preferred as BackendName))) {
+      throw new Error(`initBackend: backend ${JSON.stringify(preferred)} was requested (ZGR_BACKEND) but did not start; is its package installed?`);
+    }
+    chosen = { name: preferred as BackendName, chosenBy: 'ZGR_BACKEND', skipped: [] };
+  } else {
+    const skipped: string[] = [];
+    for (const name of BACKENDS) {
+      if (await tryBackend(name)) {
+        chosen = { name, chosenBy: 'best available', skipped };
+        break;
+      }
+      skipped.push(name);
+    }
+    if (!chosen) throw new Error('initBackend: no tfjs backend started (tried ' + BACKENDS.join(', ') + ')');
+  }
+  if (chosen.name === 'wasm') useExplicitTransposeMatMulGradient();
+  if (!quiet) console.error(`[zgr-companion] tfjs backend: ${chosen.name} (${chosen.chosenBy})`);
+  return chosen;
+}
+
+/** The backend chosen by `initBackend`, or an error when none was chosen yet. */
+export function backendInfo(): BackendInfo {
+  if (!chosen) throw new Error('backendInfo: call `await initBackend()` first');
+  return chosen;
+}
+
+/** matMul(op(a), op(b)) with transposes done as separate ops instead of matMul's flags. */
+function matMulExplicit(a: tf.Tensor, b: tf.Tensor, transposeA: boolean, transposeB: boolean): tf.Tensor {
+  const swapLast = (t: tf.Tensor) => {
+    const perm = [...Array(t.rank).keys()];
+    [perm[t.rank - 2], perm[t.rank - 1]] = [perm[t.rank - 1], perm[t.rank - 2]];
+    return tf.transpose(t, perm);
+  };
+  return tf.matMul(transposeA ? swapLast(a) : a, transposeB ? swapLast(b) : b);
+}
+
+/** The stock BatchMatMul gradient of tfjs-core, kept for the test that the fix agrees with it. */
+export const stockBatchMatMulGradient = tf.getGradient('BatchMatMul')!;
+
+/**
+ * BatchMatMul gradient with explicit transposes: the same products as tfjs-core's gradient
+ * (same operands, same summation order), without the slow transposed kernels of tfjs-wasm.
+ */
+export const explicitTransposeBatchMatMulGradient: tf.GradConfig = {
+  kernelName: 'BatchMatMul',
+  inputsToSave: ['a', 'b'],
+  gradFunc: (dy, saved, attrs) => {
+    const [a, b] = saved;
+    const { transposeA, transposeB } = attrs as unknown as { transposeA: boolean; transposeB: boolean };
+    const g = dy as tf.Tensor;
+    if (!transposeA && !transposeB) return { a: () => matMulExplicit(g, b, false, true), b: () => matMulExplicit(a, g, true, false) };
+    if (!transposeA && transposeB) return { a: () => matMulExplicit(g, b, false, false), b: () => matMulExplicit(g, a, true, false) };
+    if (transposeA && !transposeB) return { a: () => matMulExplicit(b, g, false, true), b: () => matMulExplicit(a, g, false, false) };
+    return { a: () => matMulExplicit(b, g, true, true), b: () => matMulExplicit(g, a, true, true) };
+  },
+};
+
+/** Install the explicit-transpose BatchMatMul gradient (global in tfjs's gradient registry). */
+export function useExplicitTransposeMatMulGradient(): void {
+  tf.registerGradient(explicitTransposeBatchMatMulGradient);
+}
+
+/** Restore tfjs-core's own BatchMatMul gradient. */
+export function useStockMatMulGradient(): void {
+  tf.registerGradient(stockBatchMatMulGradient);
+}

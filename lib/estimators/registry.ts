@@ -1,0 +1,188 @@
+/**
+ * The estimator registry: one row per estimator, with its name, label, colour, options and both
+ * forms (tfjs op and float64 gradient) behind one uniform signature. The contract test, the
+ * experiments and the figures are all driven by it: adding an estimator is one row.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import { darn, darnGradient } from './darn';
+import { gs, gsGradient } from './gs';
+import { grMck, grMckGradient } from './gr-mck';
+import { reinmax, reinmaxGradient } from './reinmax';
+import { st, stGradient } from './st';
+import { stGs, stGsGradient } from './st-gs';
+import { stZgr, stZgrGradient } from './st-zgr';
+import { zgr, zgrGradient } from './zgr';
+
+/** Kinds of options, each with its own validation rule (validate.ts). */
+export type OptionKind = 'temperature' | 'K' | 'a' | 'M';
+
+export interface OptionSpec {
+  kind: OptionKind;
+  /** value used when the caller gives none (undefined: required) */
+  default?: number;
+  /** what it means, for docs and tables */
+  doc: string;
+}
+
+export type EstimatorOptions = Record<string, number>;
+
+/** The random quantities of one call, as tensors: sample, Gumbel noise, Exp(1) noise [K, ..., C]. */
+export interface OpNoise {
+  x: tf.Tensor;
+  gumbel: tf.Tensor;
+  exponentials?: tf.Tensor;
+}
+
+/** The same random quantities for one categorical variable in float64. */
+export interface Noise64 {
+  x: number;
+  gumbel: number[];
+  exponentials?: number[][];
+}
+
+export interface CategoricalEstimator {
+  name: string;
+  /** label with the options filled in, e.g. "GR-MC100 (τ=0.5)" */
+  label(options?: EstimatorOptions): string;
+  /** one colour for this estimator in every figure */
+  colour: string;
+  /** 'sample': forward is a one-hot sample; 'relaxed': forward is the relaxed sample (GS) */
+  forward: 'sample' | 'relaxed';
+  options: Record<string, OptionSpec>;
+  /** claims of PAPER.md this estimator takes part in */
+  claims: string[];
+  /** E[g] depends only on the sample (no continuous noise): exact moments by enumeration */
+  sampleFunction: boolean;
+  /** the tfjs op with every random quantity given */
+  op(logits: tf.Tensor, options: EstimatorOptions, noise: OpNoise): tf.Tensor;
+  /** the float64 gradient w.r.t. the logits of one variable, same noise */
+  gradient(logits: readonly number[], v: readonly number[], options: EstimatorOptions, noise: Noise64): number[];
+}
+
+const fmt = (n: number) => String(Number(n.toPrecision(3)));
+
+export const ESTIMATORS: readonly CategoricalEstimator[] = [
+  {
+    name: 'st',
+    label: (o = {}) => (o.t != null && o.t !== 1 ? `ST(t=${fmt(o.t)})` : 'ST'),
+    colour: '#1f77b4',
+    forward: 'sample',
+    options: { t: { kind: 'temperature', default: 1, doc: 'backward temperature of ST(t)' } },
+    claims: ['C2', 'C3', 'C4', 'C6', 'C7'],
+    sampleFunction: true,
+    op: (logits, o, n) => st(logits, { x: n.x, t: o.t }),
+    gradient: (logits, v, o, n) => stGradient(logits, n.x, v, { t: o.t }),
+  },
+  {
+    name: 'darn',
+    label: () => 'DARN',
+    colour: '#2ca02c',
+    forward: 'sample',
+    options: {},
+    claims: ['C2', 'C3', 'C4', 'C5', 'C7'],
+    sampleFunction: true,
+    op: (logits, _o, n) => darn(logits, { x: n.x }),
+    gradient: (logits, v, _o, n) => darnGradient(logits, n.x, v),
+  },
+  {
+    name: 'zgr',
+    label: () => 'ZGR',
+    colour: '#d62728',
+    forward: 'sample',
+    options: {},
+    claims: ['C1', 'C2', 'C3', 'C4', 'C5', 'C6', 'C7'],
+    sampleFunction: true,
+    op: (logits, _o, n) => zgr(logits, { x: n.x }),
+    gradient: (logits, v, _o, n) => zgrGradient(logits, n.x, v),
+  },
+  {
+    name: 'stZgr',
+    label: (o = {}) => `ST-ZGR(a=${fmt(o.a ?? 0.5)})`,
+    colour: '#ff7f0e',
+    forward: 'sample',
+    options: { a: { kind: 'a', default: 0.5, doc: 'weight of ZGR, from ST (0) to ZGR (1)' } },
+    claims: ['C7'],
+    sampleFunction: true,
+    op: (logits, o, n) => stZgr(logits, { x: n.x, a: o.a }),
+    gradient: (logits, v, o, n) => stZgrGradient(logits, n.x, v, { a: o.a }),
+  },
+  {
+    name: 'gs',
+    label: (o = {}) => `GS(τ=${fmt(o.tau ?? 1)})`,
+    colour: '#9467bd',
+    forward: 'relaxed',
+    options: { tau: { kind: 'temperature', default: 1, doc: 'temperature of the relaxation' } },
+    claims: [],
+    sampleFunction: false,
+    op: (logits, o, n) => gs(logits, { tau: o.tau, gumbel: n.gumbel }),
+    gradient: (logits, v, o, n) => gsGradient(logits, v, { tau: o.tau }, n.gumbel),
+  },
+  {
+    name: 'stGs',
+    label: (o = {}) => `ST-GS(τ=${fmt(o.tau ?? 1)})`,
+    colour: '#8c564b',
+    forward: 'sample',
+    options: { tau: { kind: 'temperature', default: 1, doc: 'temperature of the backward relaxation' } },
+    claims: ['C4', 'C7'],
+    sampleFunction: false,
+    op: (logits, o, n) => stGs(logits, { tau: o.tau, gumbel: n.gumbel }),
+    gradient: (logits, v, o, n) => stGsGradient(logits, v, { tau: o.tau }, n.gumbel),
+  },
+  {
+    name: 'grMck',
+    label: (o = {}) => `GR-MC${o.K ?? 10}(τ=${fmt(o.tau ?? 1)})`,
+    colour: '#e377c2',
+    forward: 'sample',
+    options: {
+      tau: { kind: 'temperature', default: 1, doc: 'temperature of the relaxation' },
+      K: { kind: 'K', default: 10, doc: 'number of conditional Gumbel perturbations averaged' },
+    },
+    claims: ['C1', 'C4', 'C6', 'C7'],
+    sampleFunction: false,
+    op: (logits, o, n) => grMck(logits, { x: n.x, tau: o.tau, K: o.K, exponentials: n.exponentials }),
+    gradient: (logits, v, o, n) => grMckGradient(logits, n.x, v, { tau: o.tau, K: o.K }, n.exponentials!),
+  },
+  {
+    name: 'reinmax',
+    label: (o = {}) => `ReinMax(τ=${fmt(o.tau ?? 1)})`,
+    colour: '#17becf',
+    forward: 'sample',
+    options: { tau: { kind: 'temperature', default: 1, doc: 'temperature of the softmax inside π' } },
+    claims: ['C7'],
+    sampleFunction: true,
+    op: (logits, o, n) => reinmax(logits, { x: n.x, tau: o.tau }),
+    gradient: (logits, v, o, n) => reinmaxGradient(logits, n.x, v, { tau: o.tau }),
+  },
+];
+
+/** Score-function estimators (they take the loss value, not v): for colours and labels. */
+export const SCORE_ESTIMATORS = [
+  { name: 'reinforce', label: () => 'REINFORCE', colour: '#7f7f7f', options: {} as Record<string, OptionSpec> },
+  {
+    name: 'rloo',
+    label: (o: EstimatorOptions = {}) => `RLOO(M=${o.M ?? 2})`,
+    colour: '#bcbd22',
+    options: { M: { kind: 'M', default: 2, doc: 'number of samples, each needing a loss evaluation' } } as Record<string, OptionSpec>,
+  },
+] as const;
+
+/** The registry row of a categorical estimator, by name; an error lists the known names. */
+export function estimator(name: string): CategoricalEstimator {
+  const e = ESTIMATORS.find((r) => r.name === name);
+  if (!e) throw new Error(`estimator: unknown estimator ${JSON.stringify(name)} (known: ${ESTIMATORS.map((r) => r.name).join(', ')})`);
+  return e;
+}
+
+/** The estimator's options with defaults filled in. */
+export function withDefaults(e: { options: Record<string, OptionSpec> }, options: EstimatorOptions = {}): EstimatorOptions {
+  const out: EstimatorOptions = {};
+  for (const [key, spec] of Object.entries(e.options)) if (spec.default != null) out[key] = spec.default;
+  return { ...out, ...options };
+}
+
+/** The colour of an estimator by name (categorical or score), for figures. */
+export function colourOf(name: string): string {
+  const row = [...ESTIMATORS, ...SCORE_ESTIMATORS].find((r) => r.name === name);
+  if (!row) throw new Error(`colourOf: unknown estimator ${JSON.stringify(name)}`);
+  return row.colour;
+}

@@ -1,0 +1,108 @@
+/**
+ * Argument checks shared by every estimator: each failure is an Error naming the function, the
+ * argument and the offending value, so that nothing silently becomes NaN further down.
+ */
+import type * as tf from '@tensorflow/tfjs';
+
+function fail(where: string, what: string, got: unknown): never {
+  throw new Error(`${where}: ${what}, got ${formatValue(got)}`);
+}
+
+function formatValue(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(formatValue).join(', ')}]`;
+  if (typeof v === 'string') return JSON.stringify(v);
+  return String(v);
+}
+
+/** tau (or t): a finite number > 0. */
+export function checkTemperature(where: string, name: string, tau: unknown): number {
+  if (typeof tau !== 'number' || !Number.isFinite(tau) || tau <= 0) {
+    fail(where, `option ${name} must be a finite number > 0`, tau);
+  }
+  return tau;
+}
+
+/** K, the number of Monte Carlo samples of GR-MCK: an integer ≥ 1. */
+export function checkK(where: string, K: unknown): number {
+  if (typeof K !== 'number' || !Number.isInteger(K) || K < 1) fail(where, 'option K must be an integer ≥ 1', K);
+  return K;
+}
+
+/** M, the number of samples of RLOO: an integer ≥ 2 (the leave-one-out baseline needs two). */
+export function checkM(where: string, M: unknown): number {
+  if (typeof M !== 'number' || !Number.isInteger(M) || M < 2) fail(where, 'option M must be an integer ≥ 2', M);
+  return M;
+}
+
+/** a, the ST-ZGR mixing weight: a number in [0, 1]. */
+export function checkA(where: string, a: unknown): number {
+  if (typeof a !== 'number' || !(a >= 0 && a <= 1)) fail(where, 'option a must be a number in [0, 1]', a);
+  return a;
+}
+
+/** Float64 logits of one categorical variable: C ≥ 2 finite numbers. */
+export function checkLogitsArray(where: string, logits: readonly number[]): void {
+  if (!Array.isArray(logits) && !ArrayBuffer.isView(logits)) fail(where, 'logits must be an array of numbers', logits);
+  if (logits.length < 2) fail(where, `logits must have C ≥ 2 categories (C = ${logits.length})`, logits);
+  logits.forEach((l, j) => {
+    if (typeof l !== 'number' || !Number.isFinite(l)) fail(where, `logits must be finite; logits[${j}]`, l);
+  });
+}
+
+/** A sampled index x in {0, …, C−1}. */
+export function checkIndex(where: string, x: unknown, C: number): number {
+  if (typeof x !== 'number' || !Number.isInteger(x) || x < 0 || x >= C) {
+    fail(where, `sample index x must be an integer in [0, ${C - 1}]`, x);
+  }
+  return x;
+}
+
+/** An array (upstream gradient v, noise) of the given length with finite entries. */
+export function checkVector(where: string, name: string, v: readonly number[], length: number): void {
+  if (v == null || typeof v.length !== 'number') fail(where, `${name} must be an array of ${length} numbers`, v);
+  if (v.length !== length) fail(where, `${name} must have length ${length} (as the logits)`, `length ${v.length}`);
+  v.forEach((vj, j) => {
+    if (typeof vj !== 'number' || !Number.isFinite(vj)) fail(where, `${name} must be finite; ${name}[${j}]`, vj);
+  });
+}
+
+/**
+ * Logits tensor of a categorical sampler: rank ≥ 1, float, C = last dimension ≥ 2, every entry
+ * finite (read back once: cheap next to the sample and gradient, and it stops NaN at the source).
+ */
+export function checkLogitsTensor(where: string, logits: tf.Tensor, minC = 2): number {
+  if (logits == null || typeof (logits as tf.Tensor).dataSync !== 'function') fail(where, 'logits must be a tf.Tensor', logits);
+  if (logits.rank < 1) fail(where, 'logits must have rank ≥ 1 (categories on the last axis)', `shape [${logits.shape}]`);
+  if (logits.dtype !== 'float32') fail(where, 'logits must be float32', logits.dtype);
+  const C = logits.shape[logits.rank - 1];
+  if (C < minC) fail(where, `logits must have C ≥ ${minC} categories on the last axis`, `shape [${logits.shape}]`);
+  checkFinite(where, 'logits', logits);
+  return C;
+}
+
+/** Every entry of a tensor is finite. */
+export function checkFinite(where: string, name: string, t: tf.Tensor): void {
+  const data = t.dataSync();
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isFinite(data[i])) fail(where, `${name} must be finite; entry ${i} of shape [${t.shape}]`, data[i]);
+  }
+}
+
+/** A given sample: int32 indices of shape `batchShape`, each in [0, C). */
+export function checkSampleTensor(where: string, x: tf.Tensor, batchShape: number[], C: number): void {
+  if (x.dtype !== 'int32') fail(where, 'sample x must be an int32 tensor of category indices', x.dtype);
+  if (x.shape.length !== batchShape.length || x.shape.some((d, i) => d !== batchShape[i])) {
+    fail(where, `sample x must have shape [${batchShape}] (the logits' shape without the last axis)`, `shape [${x.shape}]`);
+  }
+  const data = x.dataSync();
+  for (let i = 0; i < data.length; i++) {
+    if (data[i] < 0 || data[i] >= C) fail(where, `sample x must hold indices in [0, ${C - 1}]; entry ${i}`, data[i]);
+  }
+}
+
+/** Reject option names an estimator does not know (a typo would otherwise be silently ignored). */
+export function checkOptionNames(where: string, options: object, known: readonly string[]): void {
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) fail(where, `unknown option "${key}" (known: ${known.join(', ')})`, key);
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * zgr-companion: the public API (re-exports only). See README.md for a map of estimators,
+ * formulas, files, tests, notebooks and claims.
+ */
+export { Random } from './random';
+export { initBackend, backendInfo, BACKENDS, type BackendInfo, type BackendName } from './backend';
+
+// estimators: tfjs ops (custom gradients) and float64 / field forms
+export { st, stGradient, stGradientOf, type StOptions } from './estimators/st';
+export { darn, darnGradient, darnGradientOf } from './estimators/darn';
+export { zgr, zgrGradient, zgrGradientOf, zgrBackward } from './estimators/zgr';
+export { stZgr, stZgrGradient, stZgrGradientOf, type StZgrOptions } from './estimators/st-zgr';
+export { gs, gsGradient, temperedJacobianProduct, type GsOptions } from './estimators/gs';
+export { stGs, stGsGradient, type StGsOptions } from './estimators/st-gs';
+export { grMck, grMckGradient, conditionalGumbel, conditionalGumbelTensor, type GrMckOptions } from './estimators/gr-mck';
+export { reinmax, reinmaxGradient, type ReinmaxOptions } from './estimators/reinmax';
+export {
+  reinforce, rloo, reinforceGradient, rlooGradient, reinforceGradientOf, rlooGradientOf, stopGradient,
+  type SampleLoss, type ScoreOptions,
+} from './estimators/reinforce';
+export {
+  stBinary, zgrBinary, stBinaryGradient, zgrBinaryGradient, darnBinaryGradient, type BinaryOptions,
+} from './estimators/binary';
+export { softmax, logSumExp, softmaxJacobianProduct } from './estimators/softmax';
+export type { SampleOptions } from './estimators/sample';
+export {
+  ESTIMATORS, SCORE_ESTIMATORS, estimator, withDefaults, colourOf,
+  type CategoricalEstimator, type EstimatorOptions, type OptionSpec, type OpNoise, type Noise64,
+} from './estimators/registry';
+
+// exact analysis
+export { float64, rational, frac, type Field } from './exact/field';
+export { polynomialLoss, quadraticLoss, type Loss, type Monomial } from './exact/polynomial';
+export { jointStates, numJointStates, oneHotConcat, stateProbability } from './exact/enumerate';
+export {
+  exactGradient, estimatorMean, estimatorStats, perVariable,
+  type Problem, type Draw, type SampleEstimator, type EstimatorStats,
+} from './exact/moments';
