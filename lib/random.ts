@@ -63,6 +63,14 @@ export class Random {
     return (hi * TWO_POW_26 + lo + 0.5) / TWO_POW_52;
   }
 
+  /** One integer uniform in [lo, hi] (inclusive), for generating test cases. */
+  integer(lo: number, hi: number): number {
+    if (!Number.isSafeInteger(lo) || !Number.isSafeInteger(hi) || hi < lo) {
+      throw new Error(`Random.integer: bounds must be integers with lo ≤ hi, got [${lo}, ${hi}]`);
+    }
+    return lo + Math.floor(this.nextUniform() * (hi - lo + 1));
+  }
+
   /** n uniforms in (0, 1). */
   uniform(n: number): Float64Array {
     checkCount(n);

@@ -63,7 +63,10 @@ function drawBinary(where: string, logits: tf.Tensor, options: BinaryOptions): t
     return b.toFloat();
   }
   const noise = requireRng(where, options.rng, 'a sample b').logistic(logits.size);
-  return tf.tidy(() => logits.add(tf.tensor(Float32Array.from(noise), logits.shape, 'float32')).greater(0).toFloat());
+  const a = logits.dataSync();
+  // drawn off the tape (a comparison has no gradient), in float32 as a device would compute it
+  const b = Float32Array.from(a, (aj, i) => (Math.fround(aj + Math.fround(noise[i])) > 0 ? 1 : 0));
+  return tf.tensor(b, logits.shape, 'float32');
 }
 
 /** Binary ST sampler: b ∈ {0, 1} with P(b = 1) = sigmoid(logits), gradient d p (1 − p). */

@@ -8,6 +8,9 @@ function fail(where: string, what: string, got: unknown): never {
   throw new Error(`${where}: ${what}, got ${formatValue(got)}`);
 }
 
+/** A description to print as it is (not quoted like a string value). */
+const described = (text: string) => ({ toString: () => text });
+
 function formatValue(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(formatValue).join(', ')}]`;
   if (typeof v === 'string') return JSON.stringify(v);
@@ -60,7 +63,7 @@ export function checkIndex(where: string, x: unknown, C: number): number {
 /** An array (upstream gradient v, noise) of the given length with finite entries. */
 export function checkVector(where: string, name: string, v: readonly number[], length: number): void {
   if (v == null || typeof v.length !== 'number') fail(where, `${name} must be an array of ${length} numbers`, v);
-  if (v.length !== length) fail(where, `${name} must have length ${length} (as the logits)`, `length ${v.length}`);
+  if (v.length !== length) fail(where, `${name} must have length ${length} (as the logits)`, described(`length ${v.length}`));
   v.forEach((vj, j) => {
     if (typeof vj !== 'number' || !Number.isFinite(vj)) fail(where, `${name} must be finite; ${name}[${j}]`, vj);
   });
@@ -72,10 +75,10 @@ export function checkVector(where: string, name: string, v: readonly number[], l
  */
 export function checkLogitsTensor(where: string, logits: tf.Tensor, minC = 2): number {
   if (logits == null || typeof (logits as tf.Tensor).dataSync !== 'function') fail(where, 'logits must be a tf.Tensor', logits);
-  if (logits.rank < 1) fail(where, 'logits must have rank ≥ 1 (categories on the last axis)', `shape [${logits.shape}]`);
+  if (logits.rank < 1) fail(where, 'logits must have rank ≥ 1 (categories on the last axis)', described(`shape [${logits.shape}]`));
   if (logits.dtype !== 'float32') fail(where, 'logits must be float32', logits.dtype);
   const C = logits.shape[logits.rank - 1];
-  if (C < minC) fail(where, `logits must have C ≥ ${minC} categories on the last axis`, `shape [${logits.shape}]`);
+  if (C < minC) fail(where, `logits must have C ≥ ${minC} categories on the last axis`, described(`shape [${logits.shape}]`));
   checkFinite(where, 'logits', logits);
   return C;
 }
@@ -92,7 +95,7 @@ export function checkFinite(where: string, name: string, t: tf.Tensor): void {
 export function checkSampleTensor(where: string, x: tf.Tensor, batchShape: number[], C: number): void {
   if (x.dtype !== 'int32') fail(where, 'sample x must be an int32 tensor of category indices', x.dtype);
   if (x.shape.length !== batchShape.length || x.shape.some((d, i) => d !== batchShape[i])) {
-    fail(where, `sample x must have shape [${batchShape}] (the logits' shape without the last axis)`, `shape [${x.shape}]`);
+    fail(where, `sample x must have shape [${batchShape}] (the logits' shape without the last axis)`, described(`shape [${x.shape}]`));
   }
   const data = x.dataSync();
   for (let i = 0; i < data.length; i++) {

@@ -1,0 +1,58 @@
+/**
+ * Backend choice and the wasm matMul-gradient fix: the explicit-transpose BatchMatMul gradient
+ * gives exactly the stock gradient (bit for bit) for every transpose combination, rank 2 and 3.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend, Random } from '../lib';
+import { useExplicitTransposeMatMulGradient, useStockMatMulGradient } from '../lib/backend';
+import { useBackend } from './helpers';
+
+function matMulGrads(shapeA: number[], shapeB: number[], tA: boolean, tB: boolean): number[][] {
+  const rng = Random.fromSeed(shapeA.length * 10 + (tA ? 2 : 0) + (tB ? 1 : 0));
+  const size = (s: number[]) => s.reduce((x, y) => x * y, 1);
+  return tf.tidy(() => {
+    const a = tf.tensor(Float32Array.from(rng.uniform(size(shapeA)), (u) => 2 * u - 1), shapeA);
+    const b = tf.tensor(Float32Array.from(rng.uniform(size(shapeB)), (u) => 2 * u - 1), shapeB);
+    const [ga, gb] = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.matMul(x, y, tA, tB).square().sum())([a, b]);
+    return [Array.from(ga.dataSync()), Array.from(gb.dataSync())];
+  });
+}
+
+describe('backend', () => {
+  it('on wasm, the explicit-transpose BatchMatMul gradient equals the stock gradient exactly', async () => {
+    await useBackend('wasm');
+    for (const rank3 of [false, true]) {
+      for (const [tA, tB] of [[false, false], [false, true], [true, false], [true, true]]) {
+        const [m, k, n] = [37, 23, 11];
+        const shapeA = tA ? [k, m] : [m, k];
+        const shapeB = tB ? [n, k] : [k, n];
+        const batch = rank3 ? [3] : [];
+        useStockMatMulGradient();
+        const stock = matMulGrads([...batch, ...shapeA], [...batch, ...shapeB], tA, tB);
+        useExplicitTransposeMatMulGradient();
+        const fixed = matMulGrads([...batch, ...shapeA], [...batch, ...shapeB], tA, tB);
+        assert.deepEqual(fixed, stock, `rank ${rank3 ? 3 : 2}, transposeA ${tA}, transposeB ${tB}`);
+      }
+    }
+  });
+
+  it('initBackend: an unknown or unavailable requested backend is an error naming it', async () => {
+    await assert.rejects(initBackend('gpu-please', true), /ZGR_BACKEND must be one of tensorflow, webgpu, wasm, cpu, got "gpu-please"/);
+    let tfjsNode = true;
+    try {
+      require.resolve('@tensorflow/tfjs-node');
+    } catch {
+      tfjsNode = false;
+    }
+    if (!tfjsNode) await assert.rejects(initBackend('tensorflow', true), /backend "tensorflow" was requested \(ZGR_BACKEND\) but did not start/);
+  });
+
+  it('initBackend: the requested backend starts and is recorded', async () => {
+    const info = await initBackend('wasm', true);
+    assert.equal(info.name, 'wasm');
+    assert.equal(tf.getBackend(), 'wasm');
+    assert.equal(info.chosenBy, 'ZGR_BACKEND');
+  });
+});

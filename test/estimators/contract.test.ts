@@ -1,0 +1,147 @@
+/**
+ * One contract for every categorical estimator of the registry, on the cpu and wasm backends:
+ * the tfjs op's gradient equals the float64 form on the same sample and noise; estimates sum to
+ * zero over categories; the forward value is the sample; finite at extreme logits and tau; no
+ * leaked tensors; bit-identical for a seed; each bad option rejected by name.
+ */
+import { describe, it, before } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { ESTIMATORS, Random, withDefaults, type CategoricalEstimator, type EstimatorOptions } from '../../lib';
+import { assertClose, assertFinite, TEST_BACKENDS, useBackend } from '../helpers';
+
+const SHAPE = [3, 2, 4]; // batch 3 × 2 variables × C = 4
+const C = SHAPE[2];
+const N = SHAPE[0] * SHAPE[1];
+
+/** Options a contract run uses: the defaults, and a second setting away from them. */
+function optionSets(e: CategoricalEstimator): EstimatorOptions[] {
+  const alt: EstimatorOptions = {};
+  for (const [key, spec] of Object.entries(e.options)) {
+    alt[key] = { temperature: 0.5, K: 3, a: 0.3, M: 3 }[spec.kind];
+  }
+  return Object.keys(alt).length ? [withDefaults(e), withDefaults(e, alt)] : [withDefaults(e)];
+}
+
+interface Case {
+  logits: Float32Array;
+  v: Float32Array;
+  gumbel: Float32Array;
+  exponentials: Float32Array;
+  x: Int32Array;
+}
+
+/** Random logits, upstream v, noise and the Gumbel-max sample, all float32-representable. */
+function makeCase(seed: number, K: number, scale = 2): Case {
+  const rng = Random.fromSeed(seed);
+  const logits = Float32Array.from(rng.uniform(N * C), (u) => scale * (2 * u - 1));
+  const v = Float32Array.from(rng.uniform(N * C), (u) => 4 * u - 2);
+  const gumbel = Float32Array.from(rng.gumbel(N * C));
+  const exponentials = Float32Array.from(rng.exponential(K * N * C));
+  const x = new Int32Array(N);
+  for (let n = 0; n < N; n++) {
+    let best = 0;
+    for (let j = 1; j < C; j++) if (logits[n * C + j] + gumbel[n * C + j] > logits[n * C + best] + gumbel[n * C + best]) best = j;
+    x[n] = best;
+  }
+  return { logits, v, gumbel, exponentials, x };
+}
+
+/** The op's forward value and gradient of Σ (value ⊙ v) w.r.t. the logits (= the estimator at v). */
+function runOp(e: CategoricalEstimator, o: EstimatorOptions, c: Case): { value: Float32Array; grad: Float32Array } {
+  return tf.tidy(() => {
+    const K = Number.isInteger(o.K) && o.K > 0 ? o.K : 1; // a bad K must reach the op's own check
+    const noise = {
+      x: tf.tensor(c.x, SHAPE.slice(0, -1), 'int32'),
+      gumbel: tf.tensor(c.gumbel, SHAPE),
+      exponentials: tf.tensor(c.exponentials.subarray(0, K * N * C), [K, ...SHAPE]),
+    };
+    const logits = tf.tensor(c.logits, SHAPE);
+    const v = tf.tensor(c.v, SHAPE);
+    const value = e.op(logits, o, noise);
+    const grad = tf.grad((l: tf.Tensor) => e.op(l, o, noise).mul(v).sum())(logits);
+    return { value: value.dataSync() as Float32Array, grad: grad.dataSync() as Float32Array };
+  });
+}
+
+/** The float64 form on each variable, with the same sample and noise. */
+function runFloat64(e: CategoricalEstimator, o: EstimatorOptions, c: Case): number[] {
+  const K = o.K ?? 1;
+  const row = (a: Float32Array, n: number) => Array.from(a.subarray(n * C, (n + 1) * C));
+  const out: number[] = [];
+  for (let n = 0; n < N; n++) {
+    const exponentials = Array.from({ length: K }, (_, k) => row(c.exponentials, k * N + n));
+    out.push(...e.gradient(row(c.logits, n), row(c.v, n), o, { x: c.x[n], gumbel: row(c.gumbel, n), exponentials }));
+  }
+  return out;
+}
+
+const BAD_VALUES = { temperature: [0, -1, NaN, Infinity], K: [0, 2.5, -3], a: [-0.1, 1.5, NaN], M: [1, 2.5] };
+
+for (const backend of TEST_BACKENDS) {
+  describe(`estimator contract on ${backend}`, () => {
+    before(() => useBackend(backend));
+
+    for (const e of ESTIMATORS) {
+      describe(e.name, () => {
+        for (const o of optionSets(e)) {
+          it(`tfjs op equals the float64 form on the same sample and noise ${JSON.stringify(o)}`, () => {
+            const c = makeCase(11, o.K ?? 1);
+            const { grad } = runOp(e, o, c);
+            assertClose(grad, runFloat64(e, o, c), { atol: 2e-6, rtol: 2e-4, context: `${e.name} ${JSON.stringify(o)} on ${backend}` });
+          });
+        }
+
+        it('estimates sum to zero over categories, and the forward value is the sample', () => {
+          const o = withDefaults(e);
+          const c = makeCase(12, o.K ?? 1);
+          const { value, grad } = runOp(e, o, c);
+          for (let n = 0; n < N; n++) {
+            const g = grad.subarray(n * C, (n + 1) * C);
+            const scale = g.reduce((s, gj) => s + Math.abs(gj), 0);
+            assert.ok(Math.abs(g.reduce((s, gj) => s + gj, 0)) <= 1e-6 * (1 + scale), `${e.name} row ${n}: Σ_j g_j = ${g.reduce((s, gj) => s + gj, 0)}`);
+            const y = Array.from(value.subarray(n * C, (n + 1) * C));
+            if (e.forward === 'sample') {
+              assert.deepEqual(y, y.map((_, j) => (j === c.x[n] ? 1 : 0)), `${e.name} row ${n}: forward value is not e_x (x = ${c.x[n]})`);
+            } else {
+              assertClose([y.reduce((s, yj) => s + yj, 0)], [1], { atol: 1e-6, context: `${e.name} relaxed sample sums to one` });
+            }
+          }
+        });
+
+        it('is finite at extreme logits (±1e4) and extreme temperatures (1e-4)', () => {
+          const extreme: EstimatorOptions = withDefaults(e);
+          for (const [key, spec] of Object.entries(e.options)) if (spec.kind === 'temperature') extreme[key] = 1e-4;
+          for (const tauish of [withDefaults(e), extreme]) {
+            const c = makeCase(13, tauish.K ?? 1, 1e4);
+            const { value, grad } = runOp(e, tauish, c);
+            assertFinite(value, `${e.name} ${JSON.stringify(tauish)} forward at logits ±1e4`);
+            assertFinite(grad, `${e.name} ${JSON.stringify(tauish)} gradient at logits ±1e4`);
+          }
+        });
+
+        it('leaks no tensors', () => {
+          const o = withDefaults(e);
+          const c = makeCase(14, o.K ?? 1);
+          runOp(e, o, c); // warm-up: backends may allocate once
+          const before = tf.memory().numTensors;
+          runOp(e, o, c);
+          assert.equal(tf.memory().numTensors, before, `${e.name} left ${tf.memory().numTensors - before} tensors`);
+        });
+
+        it('rejects each bad option by name and value', () => {
+          for (const [key, spec] of Object.entries(e.options)) {
+            for (const bad of BAD_VALUES[spec.kind]) {
+              const o = withDefaults(e, { [key]: bad });
+              const c = makeCase(15, Number.isInteger(o.K) && o.K > 0 ? o.K : 1);
+              assert.throws(() => runOp(e, o, c), (err: Error) => {
+                assert.match(err.message, new RegExp(`option ${key}\\b.*got ${String(bad)}`), `${e.name} ${key} = ${bad}: ${err.message}`);
+                return true;
+              });
+            }
+          }
+        });
+      });
+    }
+  });
+}
