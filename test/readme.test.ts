@@ -1,0 +1,29 @@
+/**
+ * The README's examples are the files in examples/, verbatim, and running them prints exactly the
+ * output written in their closing comment — so the docs cannot drift from the code.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const root = path.resolve(__dirname, '..', '..');
+const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+
+describe('README examples', () => {
+  const marked = [...readme.matchAll(/<!-- example: (\S+) -->\n```ts\n([\s\S]*?)\n```/g)];
+
+  it('the README shows at least the two examples', () => assert.ok(marked.length >= 2, `found ${marked.length}`));
+
+  for (const [, file, code] of marked) {
+    it(`${file}: the README block equals the file, and its output equals the comment`, () => {
+      const source = fs.readFileSync(path.join(root, file), 'utf8').replace(/\n+$/, '');
+      assert.equal(code, source, `README block for ${file} differs from the file`);
+      const expected = source.split('// Output:\n')[1].split('\n').map((l) => l.replace(/^\/\/ ?/, '')).join('\n');
+      const js = path.join(root, 'dist', file.replace(/\.ts$/, '.js'));
+      const out = execFileSync(process.execPath, [js], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
+      assert.equal(out.trim(), expected.trim());
+    });
+  }
+});
