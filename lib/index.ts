@@ -36,3 +36,15 @@ export {
   exactGradient, estimatorMean, estimatorStats, perVariable,
   type Problem, type Draw, type SampleEstimator, type EstimatorStats,
 } from './exact/moments';
+export { registryStats, type StatsWithError } from './exact/registry-stats';
+export {
+  temperedJacobian, zgrJacobian, softmaxJacobian, conditionalJacobianMC, expectedJacobianMC,
+  conditionalJacobianBinary, expectedJacobianBinary,
+} from './exact/tempered-jacobian';
+
+// one check per claim (used by the tests and the notebooks)
+export { c1ZeroTemperatureLimit, logLogSlope, type C1Result, type C1Row } from './checks/c1-zero-temperature-limit';
+export { c2DecompositionGap } from './checks/c2-decomposition';
+export { c3Moments, randomRationalProblem, randomRationalProbabilities, isZero, type C3Result } from './checks/c3-quadratic-unbiasedness';
+export { c4LinearRelaxedBias, grConditionalVariance, type C4Result, type C4Row } from './checks/c4-linear';
+export { c5BinaryValues, type C5Values } from './checks/c5-binary';

@@ -4,6 +4,7 @@
  * experiments and the figures are all driven by it: adding an estimator is one row.
  */
 import type * as tf from '@tensorflow/tfjs';
+import type { Random } from '../random';
 import { darn, darnGradient } from './darn';
 import { gs, gsGradient } from './gs';
 import { grMck, grMckGradient } from './gr-mck';
@@ -57,7 +58,16 @@ export interface CategoricalEstimator {
   op(logits: tf.Tensor, options: EstimatorOptions, noise: OpNoise): tf.Tensor;
   /** the float64 gradient w.r.t. the logits of one variable, same noise */
   gradient(logits: readonly number[], v: readonly number[], options: EstimatorOptions, noise: Noise64): number[];
+  /**
+   * For estimators driven by continuous noise (ST-GS, GR-MCK): one float64 estimate given the
+   * sample x, with the noise drawn from its conditional distribution given x. Exact analysis
+   * enumerates x and averages this by Monte Carlo.
+   */
+  givenSample?(logits: readonly number[], x: number, v: readonly number[], options: EstimatorOptions, rng: Random): number[];
 }
+
+/** K rows of Exp(1) noise of length C, for the conditional Gumbel draw of GR-MCK. */
+const exponentialRows = (rng: Random, K: number, C: number) => Array.from({ length: K }, () => Array.from(rng.exponential(C)));
 
 const fmt = (n: number) => String(Number(n.toPrecision(3)));
 
@@ -127,6 +137,8 @@ export const ESTIMATORS: readonly CategoricalEstimator[] = [
     sampleFunction: false,
     op: (logits, o, n) => stGs(logits, { tau: o.tau, gumbel: n.gumbel }),
     gradient: (logits, v, o, n) => stGsGradient(logits, v, { tau: o.tau }, n.gumbel),
+    // given x, ST-GS's noise is the Gumbel conditioned on argmax = x: GR-MCK with K = 1 (tested)
+    givenSample: (logits, x, v, o, rng) => grMckGradient(logits, x, v, { tau: o.tau, K: 1 }, exponentialRows(rng, 1, logits.length)),
   },
   {
     name: 'grMck',
@@ -141,6 +153,7 @@ export const ESTIMATORS: readonly CategoricalEstimator[] = [
     sampleFunction: false,
     op: (logits, o, n) => grMck(logits, { x: n.x, tau: o.tau, K: o.K, exponentials: n.exponentials }),
     gradient: (logits, v, o, n) => grMckGradient(logits, n.x, v, { tau: o.tau, K: o.K }, n.exponentials!),
+    givenSample: (logits, x, v, o, rng) => grMckGradient(logits, x, v, { tau: o.tau, K: o.K }, exponentialRows(rng, o.K, logits.length)),
   },
   {
     name: 'reinmax',
