@@ -117,6 +117,7 @@ for (const backend of TEST_BACKENDS) {
             const { value, grad } = runOp(e, tauish, c);
             assertFinite(value, `${e.name} ${JSON.stringify(tauish)} forward at logits ±1e4`);
             assertFinite(grad, `${e.name} ${JSON.stringify(tauish)} gradient at logits ±1e4`);
+            assertFinite(runFloat64(e, tauish, c), `${e.name} ${JSON.stringify(tauish)} float64 form at logits ±1e4`);
           }
         });
 
