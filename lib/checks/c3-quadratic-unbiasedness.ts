@@ -9,30 +9,35 @@ import { stGradientOf } from '../estimators/st';
 import { zgrGradientOf } from '../estimators/zgr';
 import { rational, type Field } from '../exact/field';
 import { estimatorMean, exactGradient, perVariable, type Problem } from '../exact/moments';
-import { polynomialLoss, type Monomial } from '../exact/polynomial';
+import { polynomialLoss, type Monomial, type PolynomialLoss } from '../exact/polynomial';
 import type { Random } from '../random';
 
-/** Probabilities n_j / Σ n with random integers n_j ∈ [1, maxWeight]: rational and > 0. */
-export function randomRationalProbabilities(rng: Random, C: number, maxWeight = 9): Fraction[] {
+/** Probabilities n_j / Σ n with random integers n_j ∈ [1, maxWeight]: rational (in `rational`) and > 0. */
+export function randomProbabilities<T>(F: Field<T>, rng: Random, C: number, maxWeight = 9): T[] {
   const n = Array.from({ length: C }, () => rng.integer(1, maxWeight));
   const total = n.reduce((a, b) => a + b, 0);
-  return n.map((nj) => rational.div(rational.fromNumber(nj), rational.fromNumber(total)));
+  return n.map((nj) => F.div(F.fromNumber(nj), F.fromNumber(total)));
 }
 
-/** A random rational coefficient k / d with k ∈ [−9, 9], d ∈ [1, 6]. */
-function randomCoefficient(rng: Random): Fraction {
-  return rational.div(rational.fromNumber(rng.integer(-9, 9)), rational.fromNumber(rng.integer(1, 6)));
+/** Random rational probabilities (see randomProbabilities). */
+export const randomRationalProbabilities = (rng: Random, C: number, maxWeight = 9): Fraction[] =>
+  randomProbabilities(rational, rng, C, maxWeight);
+
+/** A random coefficient k / d with k ∈ [−9, 9], d ∈ [1, 6] (exact in `rational`). */
+function randomCoefficient<T>(F: Field<T>, rng: Random): T {
+  return F.div(F.fromNumber(rng.integer(-9, 9)), F.fromNumber(rng.integer(1, 6)));
 }
 
 /**
- * A random polynomial problem over variables with Cs categories: every monomial of the given
- * degree and below, over all of z (cross terms between and within variables), random rational
- * coefficients, random rational probabilities.
+ * A random polynomial problem over variables with Cs categories, in a field: every monomial of
+ * the given degree and below, over all of z (cross terms between and within variables), random
+ * coefficients k/d, random probabilities n_j/Σn. The same seed gives the same problem in every
+ * field (float64 values are the rationals rounded).
  */
-export function randomRationalProblem(rng: Random, Cs: readonly number[], degree: 1 | 2 | 3): Problem<Fraction> {
+export function randomPolynomialProblem<T>(F: Field<T>, rng: Random, Cs: readonly number[], degree: 1 | 2 | 3): Problem<T> & { loss: PolynomialLoss<T> } {
   const n = Cs.reduce((a, b) => a + b, 0);
-  const terms: Monomial<Fraction>[] = [{ coef: randomCoefficient(rng), vars: [] }];
-  const add = (vars: number[]) => terms.push({ coef: randomCoefficient(rng), vars });
+  const terms: Monomial<T>[] = [{ coef: randomCoefficient(F, rng), vars: [] }];
+  const add = (vars: number[]) => terms.push({ coef: randomCoefficient(F, rng), vars });
   for (let k = 0; k < n; k++) {
     add([k]);
     for (let l = k; l < n && degree >= 2; l++) {
@@ -40,8 +45,12 @@ export function randomRationalProblem(rng: Random, Cs: readonly number[], degree
       for (let m = l; m < n && degree >= 3; m++) add([k, l, m]);
     }
   }
-  return { F: rational, p: Cs.map((C) => randomRationalProbabilities(rng, C)), loss: polynomialLoss(rational, n, terms) };
+  return { F, p: Cs.map((C) => randomProbabilities(F, rng, C)), loss: polynomialLoss(F, n, terms) };
 }
+
+/** A random rational polynomial problem (see randomPolynomialProblem). */
+export const randomRationalProblem = (rng: Random, Cs: readonly number[], degree: 1 | 2 | 3) =>
+  randomPolynomialProblem(rational, rng, Cs, degree);
 
 export interface C3Result<T> {
   objective: T;

@@ -3,8 +3,9 @@
  * forms (tfjs op and float64 gradient) behind one uniform signature. The contract test, the
  * experiments and the figures are all driven by it: adding an estimator is one row.
  */
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import type { Random } from '../random';
+import { exponentialTensor, gumbelMaxIndex, gumbelTensor } from './sample';
 import { darn, darnGradient } from './darn';
 import { gs, gsGradient } from './gs';
 import { grMck, grMckGradient } from './gr-mck';
@@ -198,4 +199,19 @@ export function colourOf(name: string): string {
   const row = [...ESTIMATORS, ...SCORE_ESTIMATORS].find((r) => r.name === name);
   if (!row) throw new Error(`colourOf: unknown estimator ${JSON.stringify(name)}`);
   return row.colour;
+}
+
+/**
+ * Run a registry op with its noise drawn from `rng`: Gumbel noise [..., C], the sample
+ * x = argmax(logits + G), and Exp(1) noise [K, ..., C] when the estimator has a K. This is how
+ * experiments call any estimator by name.
+ */
+export function sampleOp(e: CategoricalEstimator, logits: tf.Tensor, options: EstimatorOptions, rng: Random): tf.Tensor {
+  return tf.tidy(() => {
+    const gumbel = gumbelTensor(rng, logits.shape);
+    const x = gumbelMaxIndex(logits, gumbel);
+    const K = options.K;
+    const exponentials = K != null && Number.isInteger(K) && K > 0 ? exponentialTensor(rng, [K, ...logits.shape]) : undefined;
+    return e.op(logits, options, { x, gumbel, exponentials });
+  });
 }

@@ -13,6 +13,12 @@ export interface StatsWithError extends EstimatorStats {
   se: { mean: number[][]; biasNorm: number; variance: number };
   /** noise draws per joint state (0 when exact) */
   samplesPerState: number;
+  /**
+   * E_x E‖g − E[g | x]‖², the part of the variance due to the noise given the sample (0 for
+   * functions of the sample). Averaging K independent noise draws (GR-MCK) divides it by K:
+   * variance_K = (variance − noiseVariance) + noiseVariance / K.
+   */
+  noiseVariance: number;
 }
 
 const dot = (a: readonly number[], b: readonly number[]) => a.reduce((s, aj, j) => s + aj * b[j], 0);
@@ -34,7 +40,7 @@ export function registryStats(
       problem,
       perVariable((i, x, v) => e.gradient(logits[i], v, o, { x, gumbel: [] })),
     );
-    return { ...stats, method: 'exact', se: { mean: zeros, biasNorm: 0, variance: 0 }, samplesPerState: 0 };
+    return { ...stats, method: 'exact', se: { mean: zeros, biasNorm: 0, variance: 0 }, samplesPerState: 0, noiseVariance: 0 };
   }
   const { rng } = mc;
   const N = mc.samplesPerState ?? 2000;
@@ -49,6 +55,7 @@ export function registryStats(
   let secondMomentVar = 0;
   let mse = 0;
   let cosine = 0;
+  let noiseVariance = 0;
   for (const { prob, draw } of draws(problem)) {
     const sum = new Array<number>(n).fill(0);
     const sumSq = new Array<number>(n).fill(0);
@@ -68,6 +75,7 @@ export function registryStats(
       errSq += g.reduce((s, gj, j) => s + (gj - grad[j]) ** 2, 0);
       if (gg > 0 && gradNorm > 0) cos += dot(g, grad) / (Math.sqrt(gg) * gradNorm);
     }
+    noiseVariance += (prob * (normSq / N - dot(sum, sum) / (N * N)) * N) / (N - 1);
     sum.forEach((sj, j) => {
       const m = sj / N;
       mean[j] += prob * m;
@@ -95,5 +103,6 @@ export function registryStats(
     cosine,
     se: { mean: shape(seMean), biasNorm: Math.sqrt(dot(seMean, seMean)), variance: Math.sqrt(secondMomentVar) },
     samplesPerState: N,
+    noiseVariance,
   };
 }

@@ -1,0 +1,196 @@
+/**
+ * E2, toy optimisation (PAPER.md "Experiment protocols"; setup partly ours): minimise E f over the
+ * logits of independent categorical (or binary, as C = 2) variables with each estimator, Adam,
+ * and record the exact objective E f along the way (by enumeration, or in closed form).
+ * Problems: (a) a random quadratic of 3 categorical variables with C = 4, (b) a random quadratic
+ * of 8 binary variables, (c) the polynomial Σ_i |b_i − 0.45|^q / n, n = 128, q ∈ {1.5, 2, 3}.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { rloo, reinforce } from '../estimators/reinforce';
+import { estimator, sampleOp, SCORE_ESTIMATORS, type EstimatorOptions } from '../estimators/registry';
+import { softmax } from '../estimators/softmax';
+import { float64 } from '../exact/field';
+import { jointStates, oneHotConcat } from '../exact/enumerate';
+import { exactGradient } from '../exact/moments';
+import { quadraticCoefficients } from '../exact/polynomial';
+import { randomPolynomialProblem } from '../checks/c3-quadratic-unbiasedness';
+import { Random } from '../random';
+import type { ProfileName } from '../results/profile';
+
+/** A toy problem: f on one-hot samples z [..., n, C] → [...], and its exact objective. */
+export interface ToyProblem {
+  slug: string;
+  label: string;
+  numLatents: number;
+  C: number;
+  /** f(z) for z of shape [..., numLatents, C]; returns shape [...] */
+  f(z: tf.Tensor): tf.Tensor;
+  /** E f under probabilities p (numLatents × C), exactly */
+  objective(p: number[][]): number;
+  /** min over states of f (the best achievable objective) */
+  minimum: number;
+}
+
+/** A random quadratic (with cross terms) of `numLatents` variables with C categories. */
+export function quadraticToy(slug: string, label: string, numLatents: number, C: number, seed: number): ToyProblem {
+  const problem = randomPolynomialProblem(float64, Random.fromSeed(seed), new Array<number>(numLatents).fill(C), 2);
+  const { c, b, A } = quadraticCoefficients(problem.loss);
+  const n = numLatents * C;
+  const Cs = new Array<number>(numLatents).fill(C);
+  let minimum = Infinity;
+  for (const state of jointStates(Cs)) minimum = Math.min(minimum, problem.loss.value(oneHotConcat(float64, Cs, state)));
+  const bT = tf.keep(tf.tensor(b, [n, 1]));
+  const AT = tf.keep(tf.tensor(A, [n, n]));
+  return {
+    slug, label, numLatents, C, minimum,
+    f: (z) => tf.tidy(() => {
+      const lead = z.shape.slice(0, -2);
+      const flat = z.reshape([-1, n]); //                                   [B, n]
+      const quad = flat.matMul(AT).mul(flat).sum(-1); //                      zᵀ A z   [B]
+      return quad.add(flat.matMul(bT).reshape([-1])).add(c).reshape(lead); // [...]
+    }),
+    objective: (p) => exactGradient({ F: float64, p, loss: problem.loss }).objective,
+  };
+}
+
+/** Σ_i |b_i − 0.45|^q / n over n binary variables (b_i = category 1 of a C = 2 variable). */
+export function polynomialToy(q: number, numLatents = 128): ToyProblem {
+  if (!(q > 1)) throw new Error(`polynomialToy: q must be > 1 (differentiable at b = 0.45 ± …), got ${q}`);
+  const [f0, f1] = [0.45 ** q / numLatents, 0.55 ** q / numLatents];
+  return {
+    slug: `polynomial-q${q}`,
+    label: `Σ|b−0.45|^${q}/n, n = ${numLatents}`,
+    numLatents, C: 2,
+    minimum: numLatents * f0,
+    f: (z) => tf.tidy(() => {
+      const b = z.slice([...z.shape.slice(0, -1).map(() => 0), 1], [...z.shape.slice(0, -1), 1]).squeeze([-1]); // [..., n]
+      return b.sub(0.45).abs().pow(q).sum(-1).div(numLatents);
+    }),
+    // E f = Σ_i (p_i1 0.55^q + p_i0 0.45^q) / n: separable, so exact in closed form
+    objective: (p) => p.reduce((s, pi) => s + pi[1] * f1 + pi[0] * f0, 0),
+  };
+}
+
+/** The E2 problems of a run. */
+export function e2Problems(qs: readonly number[] = [1.5, 2, 3]): ToyProblem[] {
+  return [
+    quadraticToy('quadratic-categorical', 'quadratic, 3 categorical variables, C = 4', 3, 4, 101),
+    quadraticToy('quadratic-binary', 'quadratic, 8 binary variables', 8, 2, 102),
+    ...qs.map((q) => polynomialToy(q)),
+  ];
+}
+
+/** One estimator of a run: a registry name (or 'rloo' / 'reinforce') and its options. */
+export interface EstimatorChoice {
+  name: string;
+  options?: EstimatorOptions;
+}
+
+export interface E2Config {
+  /** estimators compared, each with its options */
+  estimators: EstimatorChoice[];
+  /** Adam steps per run */
+  steps: number;
+  /** seeds: runs per estimator and problem (the band is their min–max) */
+  seeds: number[];
+  /** Adam learning rate on the logits */
+  learningRate: number;
+  /** evaluate the exact objective every this many steps */
+  evalEvery: number;
+  /** exponents q of the polynomial toy */
+  qs: number[];
+}
+
+const ALL_ESTIMATORS: EstimatorChoice[] = [
+  { name: 'st' }, { name: 'darn' }, { name: 'zgr' }, { name: 'stZgr', options: { a: 0.5 } },
+  { name: 'gs', options: { tau: 0.5 } }, { name: 'stGs', options: { tau: 0.5 } },
+  { name: 'grMck', options: { tau: 0.5, K: 10 } }, { name: 'reinmax', options: { tau: 1.5 } },
+  { name: 'reinforce' }, { name: 'rloo', options: { M: 2 } },
+];
+
+export const E2_PROFILES: Record<ProfileName, E2Config> = {
+  quick: { estimators: ALL_ESTIMATORS, steps: 300, seeds: [1, 2], learningRate: 0.05, evalEvery: 10, qs: [1.5, 2, 3] },
+  paper: { estimators: ALL_ESTIMATORS, steps: 2000, seeds: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], learningRate: 0.05, evalEvery: 20, qs: [1.5, 2, 3] },
+};
+
+/** The label and colour of an estimator choice (registry or score estimator). */
+export function describeChoice(choice: EstimatorChoice): { label: string; colour: string } {
+  const score = SCORE_ESTIMATORS.find((s) => s.name === choice.name);
+  const row = score ?? estimator(choice.name);
+  return { label: row.label(choice.options ?? {}), colour: row.colour };
+}
+
+/** The training loss of one step: the sampled f through the estimator (a surrogate for score estimators). */
+function stepLoss(choice: EstimatorChoice, problem: ToyProblem, logits: tf.Tensor, rng: Random): tf.Scalar {
+  const lossOfSamples = (onehot: tf.Tensor) => problem.f(onehot); // [M, n, C] → [M]
+  if (choice.name === 'rloo') return rloo(logits, { rng, M: choice.options?.M ?? 2 }, lossOfSamples) as tf.Scalar;
+  if (choice.name === 'reinforce') return reinforce(logits, { rng, M: choice.options?.M ?? 1 }, lossOfSamples) as tf.Scalar;
+  const e = estimator(choice.name);
+  return problem.f(sampleOp(e, logits, { ...choice.options }, rng)) as tf.Scalar;
+}
+
+/** The exact objective along one training run: at steps 0, evalEvery, 2 evalEvery, …, steps. */
+export function trainToy(problem: ToyProblem, choice: EstimatorChoice, config: E2Config, seed: number): { steps: number[]; objective: number[] } {
+  const rng = Random.fromSeed(seed);
+  const logits = tf.variable(tf.zeros([problem.numLatents, problem.C]));
+  const optimizer = tf.train.adam(config.learningRate);
+  const steps: number[] = [];
+  const objective: number[] = [];
+  const record = (step: number) => {
+    const p = (logits.arraySync() as number[][]).map((l) => softmax(l));
+    steps.push(step);
+    objective.push(problem.objective(p));
+  };
+  try {
+    record(0);
+    for (let step = 1; step <= config.steps; step++) {
+      optimizer.minimize(() => stepLoss(choice, problem, logits, rng));
+      if (step % config.evalEvery === 0 || step === config.steps) record(step);
+    }
+  } finally {
+    logits.dispose();
+    optimizer.dispose();
+  }
+  return { steps, objective };
+}
+
+export interface E2Curve {
+  problem: string;
+  estimator: string;
+  options: EstimatorOptions;
+  label: string;
+  colour: string;
+  steps: number[];
+  /** exact objective per seed, per recorded step */
+  perSeed: number[][];
+  mean: number[];
+  min: number[];
+  max: number[];
+}
+
+/** Every estimator of the config on one problem, over the config's seeds. */
+export function runE2Problem(problem: ToyProblem, config: E2Config, onProgress?: (done: number, total: number) => void): E2Curve[] {
+  const total = config.estimators.length * config.seeds.length;
+  let done = 0;
+  return config.estimators.map((choice) => {
+    const runs = config.seeds.map((seed) => {
+      const r = trainToy(problem, choice, config, seed);
+      onProgress?.(++done, total);
+      return r;
+    });
+    const perSeed = runs.map((r) => r.objective);
+    const at = (k: number) => perSeed.map((o) => o[k]);
+    const steps = runs[0].steps;
+    return {
+      problem: problem.slug,
+      estimator: choice.name,
+      options: choice.options ?? {},
+      ...describeChoice(choice),
+      steps,
+      perSeed,
+      mean: steps.map((_, k) => at(k).reduce((a, b) => a + b, 0) / perSeed.length),
+      min: steps.map((_, k) => Math.min(...at(k))),
+      max: steps.map((_, k) => Math.max(...at(k))),
+    };
+  });
+}

@@ -1,0 +1,136 @@
+/**
+ * E6, cost (PAPER.md; claim C6 — the measurement protocol is ours): wall time of one estimator
+ * call (forward sample + backward) on a latent tensor of VAE size, and of one toy training step,
+ * each relative to ST; GR-MCK's time against K. Measured on the machine and backend that run it:
+ * median over repeats after a warm-up, every call forced to finish (dataSync).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { sampleOp, estimator } from '../estimators/registry';
+import { rloo } from '../estimators/reinforce';
+import { Random } from '../random';
+import type { ProfileName } from '../results/profile';
+import { describeChoice, e2Problems, type EstimatorChoice } from './e2-toy';
+
+export interface E6Config {
+  /** shape of the logits of one call: [batch, numLatents, C] (the 8×4… VAE latents at batch 100) */
+  shape: [number, number, number];
+  /** estimators timed per call and per toy step */
+  estimators: EstimatorChoice[];
+  /** K values of GR-MCK */
+  Ks: number[];
+  /** temperature of GR-MCK in the K sweep */
+  tau: number;
+  /** untimed warm-up rounds, then timed rounds (the median is reported) */
+  warmup: number;
+  repeats: number;
+  /** timed rounds of the K sweep (its calls are long) */
+  grRepeats: number;
+}
+
+const ESTIMATORS: EstimatorChoice[] = [
+  { name: 'st' }, { name: 'darn' }, { name: 'zgr' }, { name: 'stZgr', options: { a: 0.5 } },
+  { name: 'gs', options: { tau: 0.5 } }, { name: 'stGs', options: { tau: 0.5 } },
+  { name: 'grMck', options: { tau: 0.5, K: 10 } }, { name: 'grMck', options: { tau: 0.5, K: 100 } },
+  { name: 'reinmax', options: { tau: 1.5 } }, { name: 'rloo', options: { M: 2 } },
+];
+
+export const E6_PROFILES: Record<ProfileName, E6Config> = {
+  quick: { shape: [100, 16, 8], estimators: ESTIMATORS, Ks: [1, 10, 100, 300], tau: 0.5, warmup: 3, repeats: 15, grRepeats: 3 },
+  paper: { shape: [100, 16, 8], estimators: ESTIMATORS, Ks: [1, 3, 10, 30, 100, 300, 1000], tau: 0.5, warmup: 10, repeats: 100, grRepeats: 10 },
+};
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/**
+ * Median wall time in ms of each of `runs` (each must force its result, e.g. with dataSync),
+ * measured round-robin — one call of each per round — so that warm-up, drift and the load of the
+ * machine fall on all of them alike.
+ */
+export function timeRoundRobin(runs: (() => void)[], warmup: number, repeats: number): number[] {
+  for (let i = 0; i < warmup; i++) runs.forEach((run) => run());
+  const times = runs.map(() => [] as number[]);
+  for (let i = 0; i < repeats; i++) {
+    runs.forEach((run, k) => {
+      const t0 = performance.now();
+      run();
+      times[k].push(performance.now() - t0);
+    });
+  }
+  return times.map(median);
+}
+
+/** One call of an estimator: sample, then the gradient of Σ sample ⊙ v w.r.t. the logits (RLOO: of its surrogate). */
+function callOnce(choice: EstimatorChoice, logits: tf.Tensor, v: tf.Tensor, rng: Random): void {
+  tf.tidy(() => {
+    const g = choice.name === 'rloo'
+      ? tf.grad((l: tf.Tensor) => rloo(l, { rng, M: choice.options?.M ?? 2 }, (oh) => oh.mul(v).sum([2, 3])))(logits)
+      : tf.grad((l: tf.Tensor) => sampleOp(estimator(choice.name), l, { ...choice.options }, rng).mul(v).sum())(logits);
+    g.dataSync();
+  });
+}
+
+export interface CostRow {
+  estimator: string;
+  options: Record<string, number>;
+  label: string;
+  colour: string;
+  /** median ms per call (forward + backward) */
+  callMs: number;
+  /** callMs / ST's callMs */
+  callRatio: number;
+  /** median ms per toy training step (quadratic of 3 categorical variables: sample, f, backward, optimizer update) */
+  stepMs: number;
+  stepRatio: number;
+}
+
+export interface E6Result {
+  rows: CostRow[];
+  /** GR-MCK's ms per call against K */
+  grByK: { K: number; callMs: number }[];
+  /** least-squares slope of log time against log K over the largest half of the K values (≈ 1: linear) */
+  grSlope: number;
+}
+
+/** Run the cost measurements of a profile on the current backend. */
+export function runE6(config: E6Config, seed = 1): E6Result {
+  const rng = Random.fromSeed(seed);
+  const logits = tf.tensor(Float32Array.from(rng.uniform(config.shape.reduce((a, b) => a * b, 1)), (u) => 4 * u - 2), config.shape);
+  const v = tf.tensor(Float32Array.from(rng.uniform(logits.size), (u) => 2 * u - 1), config.shape);
+  const toy = e2Problems([])[0];
+  try {
+    const toyLogits = tf.variable(tf.zeros([toy.numLatents, toy.C]));
+    const optimizer = tf.train.sgd(0); // lr 0: every step sees the same logits
+    const toyStep = (choice: EstimatorChoice) => () => {
+      optimizer.minimize(() =>
+        (choice.name === 'rloo'
+          ? rloo(toyLogits, { rng, M: choice.options?.M ?? 2 }, (oh) => toy.f(oh))
+          : toy.f(sampleOp(estimator(choice.name), toyLogits, { ...choice.options }, rng))) as tf.Scalar,
+      );
+      toyLogits.dataSync();
+    };
+    const choices: EstimatorChoice[] = [{ name: 'st' }, ...config.estimators];
+    const callMs = timeRoundRobin(choices.map((c) => () => callOnce(c, logits, v, rng)), config.warmup, config.repeats);
+    const stepMs = timeRoundRobin(choices.map(toyStep), config.warmup, config.repeats);
+    toyLogits.dispose();
+    optimizer.dispose();
+    const rows = config.estimators.map((choice, k) => ({
+      estimator: choice.name, options: choice.options ?? {}, ...describeChoice(choice),
+      callMs: callMs[k + 1], callRatio: callMs[k + 1] / callMs[0], stepMs: stepMs[k + 1], stepRatio: stepMs[k + 1] / stepMs[0],
+    }));
+    const grTimes = timeRoundRobin(config.Ks.map((K) => () => callOnce({ name: 'grMck', options: { tau: config.tau, K } }, logits, v, rng)), 1, config.grRepeats);
+    const grByK = config.Ks.map((K, k) => ({ K, callMs: grTimes[k] }));
+    const top = grByK.slice(Math.floor(grByK.length / 2));
+    const lx = top.map((r) => Math.log(r.K));
+    const ly = top.map((r) => Math.log(r.callMs));
+    const mx = lx.reduce((a, b) => a + b, 0) / lx.length;
+    const my = ly.reduce((a, b) => a + b, 0) / ly.length;
+    const grSlope = lx.reduce((s, x, i) => s + (x - mx) * (ly[i] - my), 0) / lx.reduce((s, x) => s + (x - mx) ** 2, 0);
+    return { rows, grByK, grSlope };
+  } finally {
+    logits.dispose();
+    v.dispose();
+  }
+}
