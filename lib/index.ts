@@ -48,3 +48,7 @@ export { c2DecompositionGap } from './checks/c2-decomposition';
 export { c3Moments, randomRationalProblem, randomRationalProbabilities, isZero, type C3Result } from './checks/c3-quadratic-unbiasedness';
 export { c4LinearRelaxedBias, grConditionalVariance, type C4Result, type C4Row } from './checks/c4-linear';
 export { c5BinaryValues, type C5Values } from './checks/c5-binary';
+
+// results (atomic writer, provenance, profile) and plots (figure builders, the one exporter)
+export * from './results';
+export * from './plots';
