@@ -1,0 +1,85 @@
+/**
+ * Figures and tables of notebook 06 (E3, VAE training): pure builders, run results of
+ * lib/experiments/e3-vae-training in, a plotly spec or a markdown table out (no training, no I/O).
+ */
+import type { VaeRunResult } from '../experiments/e3-vae-training';
+import { lineFigure, type LineSeries } from './line-figure';
+import { markdownTable } from './table';
+import type { Figure } from './types';
+
+/** Runs that differ only in their seed, with the per-epoch mean, min and max over seeds. */
+export interface E3Group {
+  /** "8x4" */
+  configuration: string;
+  estimator: VaeRunResult['config']['estimator'];
+  label: string;
+  lr: number;
+  seeds: number[];
+  epochs: number[];
+  train: { mean: number[]; min: number[]; max: number[] };
+  test: { mean: number[]; min: number[]; max: number[] };
+}
+
+const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const sd = (xs: readonly number[]) => (xs.length < 2 ? 0 : Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1)));
+
+/**
+ * Group runs by configuration, estimator (with options) and learning rate; per epoch, statistics
+ * over seeds of the epochs every seed has reached.
+ */
+export function e3Groups(results: readonly VaeRunResult[]): E3Group[] {
+  const groups = new Map<string, VaeRunResult[]>();
+  for (const r of results) {
+    const c = r.config;
+    const key = `${c.C}x${c.numLatents}|${r.label}|${c.lr}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  return [...groups.values()].map((runs) => {
+    const c = runs[0].config;
+    const n = Math.min(...runs.map((r) => r.history.length));
+    const epochs = runs[0].history.slice(0, n).map((h) => h.epoch);
+    const stat = (field: 'trainNegElbo' | 'testNegElbo') => {
+      const per = epochs.map((_e, i) => runs.map((r) => r.history[i][field]));
+      return { mean: per.map(mean), min: per.map((v) => Math.min(...v)), max: per.map((v) => Math.max(...v)) };
+    };
+    return {
+      configuration: `${c.C}x${c.numLatents}`, estimator: c.estimator, label: runs[0].label, lr: c.lr,
+      seeds: runs.map((r) => r.config.seed), epochs, train: stat('trainNegElbo'), test: stat('testNegElbo'),
+    };
+  });
+}
+
+/**
+ * E3 training curves for one configuration: −ELBO (train or test) per epoch, one line per
+ * estimator (mean over seeds) with a band from the smallest to the largest seed.
+ */
+export function e3CurvesFigure(results: readonly VaeRunResult[], configuration: string, split: 'train' | 'test', title?: string): Figure {
+  const groups = e3Groups(results).filter((g) => g.configuration === configuration);
+  if (groups.length === 0) throw new Error(`e3CurvesFigure: no runs of configuration ${configuration}`);
+  const lrs = new Set(groups.map((g) => g.lr));
+  const [C, L] = configuration.split('x');
+  const seeds = Math.max(...groups.map((g) => g.seeds.length));
+  return lineFigure({
+    title: title ?? `E3 · ${split} −ELBO, ${L} latent variables with ${C} categories<br><sup>mean over ${seeds} seed(s), band: min–max over seeds</sup>`,
+    x: { title: 'epoch' },
+    y: { title: `${split} −ELBO`, unit: 'nats per image', log: 'auto' },
+    series: groups.map((g): LineSeries => ({
+      estimator: g.estimator.name, options: g.estimator.options,
+      label: lrs.size > 1 ? `${g.label}, lr ${g.lr}` : g.label,
+      x: g.epochs, y: g[split].mean, band: { lower: g[split].min, upper: g[split].max }, mode: 'lines+markers',
+    })),
+  });
+}
+
+/** Final −ELBO per configuration and estimator: mean ± standard deviation over seeds, as a markdown table. */
+export function e3FinalTable(results: readonly VaeRunResult[]): string {
+  const rows = e3Groups(results).map((g) => {
+    const last = (field: 'trainNegElbo' | 'testNegElbo') => results
+      .filter((r) => `${r.config.C}x${r.config.numLatents}` === g.configuration && r.label === g.label && r.config.lr === g.lr)
+      .map((r) => r.history[g.epochs.length - 1][field]);
+    const train = last('trainNegElbo');
+    const test = last('testNegElbo');
+    return [g.configuration, g.label, String(g.lr), String(g.seeds.length), String(g.epochs.at(-1) ?? 0), `${mean(train).toFixed(2)} ± ${sd(train).toFixed(2)}`, `${mean(test).toFixed(2)} ± ${sd(test).toFixed(2)}`];
+  });
+  return markdownTable(['C×L', 'estimator', 'lr', 'seeds', 'epochs', 'train −ELBO', 'test −ELBO'], rows, 4);
+}

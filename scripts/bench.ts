@@ -1,0 +1,95 @@
+/**
+ * `npm run bench`: training steps per second of the E3 VAE, 8 × 4 configuration, batch 100, on
+ * real MNIST batches, for ST, ZGR, GR-MC100 and ST-GS on the default backend (ZGR_BACKEND to
+ * choose), and ZGR's step time relative to ST's. It prints numbers; it is not a timed test.
+ *
+ * The estimators are timed in interleaved rounds (ST, ZGR, GR-MC100, ST-GS, ST, ZGR, …) so that
+ * a change in machine load hits all of them alike; steps/s is the median over rounds, and the
+ * ZGR/ST ratio the median of the per-round ratios. The load average is printed before and after:
+ * other processes on the machine depress the numbers.
+ *
+ *   npm run bench -- --rounds 7 --steps 30
+ */
+import * as os from 'node:os';
+import { parseArgs } from 'node:util';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../lib/backend';
+import { batchTargets, loadMnist } from '../lib/data/mnist';
+import { trainStep } from '../lib/experiments/e3-vae-training';
+import { Adam } from '../lib/models/adam';
+import { estimatorLabel, resolveEstimator, type EstimatorSpec } from '../lib/models/latent';
+import { Vae } from '../lib/models/vae';
+import { Random } from '../lib/random';
+
+const ESTIMATORS: EstimatorSpec[] = [
+  { name: 'st' },
+  { name: 'zgr' },
+  { name: 'grMck', options: { K: 100, tau: 1 } },
+  { name: 'stGs', options: { tau: 1 } },
+];
+/** Targets of issue 4, on 2 cores with the wasm backend. */
+const TARGET_ZGR_STEPS = 8;
+const TARGET_ZGR_OVER_ST = 1.05;
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { rounds: { type: 'string' }, steps: { type: 'string' }, warmup: { type: 'string' } } });
+  const rounds = Number(values.rounds ?? 7);
+  const steps = Number(values.steps ?? 30);
+  const warmup = Number(values.warmup ?? 5);
+  const backend = await initBackend();
+  const batch = 100;
+  const data = loadMnist('train', { limit: 6000 });
+  const batches = Array.from({ length: data.count / batch }, (_, b) => batchTargets(data, Array.from({ length: batch }, (_, i) => b * batch + i), 'grey'));
+  console.log(`bench: E3 VAE 784-512-256-(4·8) ReLU, batch ${batch}, Adam; backend ${backend.name}; ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}); node ${process.version}`);
+  console.log(`load average (1, 5, 15 min) before: ${load()}`);
+
+  // one model, optimiser and stream per estimator, each run the same way
+  const runs = ESTIMATORS.map((spec, i) => {
+    const rng = Random.fromSeed(i);
+    const vae = Vae.create({ C: 8, numLatents: 4 }, rng.split());
+    return { spec, label: estimatorLabel(spec), estimator: resolveEstimator(spec), vae, adam: new Adam(vae.variables(), { lr: 1e-3 }), rng, next: 0, rates: [] as number[], times: [] as number[] };
+  });
+  const step = (r: (typeof runs)[number]) => trainStep(r.vae, r.adam, batches[r.next++ % batches.length], r.estimator, r.rng);
+  for (const r of runs) for (let s = 0; s < warmup; s++) step(r);
+  const tensorsBefore = tf.memory().numTensors;
+  for (let round = 0; round < rounds; round++) {
+    for (const r of runs) {
+      const t0 = performance.now();
+      for (let s = 0; s < steps; s++) step(r);
+      const seconds = (performance.now() - t0) / 1000;
+      r.rates.push(steps / seconds);
+      r.times.push(seconds / steps);
+    }
+  }
+  if (tf.memory().numTensors !== tensorsBefore) console.log(`warning: ${tf.memory().numTensors - tensorsBefore} tensors leaked during the bench`);
+  console.log(`load average after: ${load()}`);
+  console.log(`\n${'estimator'.padEnd(18)} steps/s (median of ${rounds} rounds × ${steps} steps)   min – max   ms/step`);
+  for (const r of runs) {
+    const m = median(r.rates);
+    console.log(`${r.label.padEnd(18)} ${m.toFixed(2).padStart(8)}   ${Math.min(...r.rates).toFixed(2)} – ${Math.max(...r.rates).toFixed(2)}   ${(1000 / m).toFixed(1)}`);
+  }
+  const st = runs[0];
+  const zgr = runs[1];
+  const ratio = median(zgr.times.map((t, i) => t / st.times[i]));
+  const zgrRate = median(zgr.rates);
+  console.log(`\nZGR step time / ST step time: ${ratio.toFixed(3)} (median of per-round ratios)`);
+  if (backend.name === 'wasm') {
+    console.log(`target ZGR ≥ ${TARGET_ZGR_STEPS} steps/s (wasm, one process): ${zgrRate >= TARGET_ZGR_STEPS ? 'met' : 'NOT met'} (${zgrRate.toFixed(2)})`);
+  }
+  console.log(`target ZGR ≤ ${TARGET_ZGR_OVER_ST} × ST: ${ratio <= TARGET_ZGR_OVER_ST ? 'met' : 'NOT met'} (${ratio.toFixed(3)})`);
+  for (const r of runs) {
+    r.adam.dispose();
+    r.vae.dispose();
+  }
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.stack : err);
+  process.exit(1);
+});

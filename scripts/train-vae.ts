@@ -1,0 +1,131 @@
+/**
+ * Train the categorical VAE of E3 (lib/experiments/e3-vae-training.ts) from the command line.
+ *
+ *   npm run train -- --C 8 --latents 4 --estimator zgr --epochs 10 --seed 0
+ *   npm run train -- --estimator grMck --tau 0.5 --K 100 --train-size 5000
+ *   npm run train -- --sweep                      # every run of ZGR_PROFILE (quick|paper), one process per core
+ *   ZGR_PROFILE=paper npm run train -- --sweep --shard 0/4 --workers 16
+ *
+ * A run that was interrupted (Ctrl-C, kill -9, a reboot) resumes from its last epoch checkpoint
+ * when started again with the same options; a finished run is not repeated.
+ */
+import { parseArgs } from 'node:util';
+import { initBackend } from '../lib/backend';
+import { BINARISATIONS, type Binarisation } from '../lib/data/mnist';
+import { E3_DEFAULTS, e3Profile, e3ResultsDir, runDir, runE3, trainVae, type VaeTrainingConfig } from '../lib/experiments/e3-vae-training';
+import { MODEL_ESTIMATORS } from '../lib/models/latent';
+import { PROFILES, type ProfileName } from '../lib/results/profile';
+
+const USAGE = `usage: train-vae [options]
+single run:
+  --C N              categories per latent variable (default 8)
+  --latents N        number of latent variables (default 4)
+  --estimator NAME   one of ${MODEL_ESTIMATORS.join(', ')} (default zgr)
+  --tau X --t X --K N --a X --M N   estimator options
+  --lr X             Adam learning rate (default ${E3_DEFAULTS.lr})
+  --epochs N         (default ${E3_DEFAULTS.epochs})
+  --batch N          (default ${E3_DEFAULTS.batchSize})
+  --train-size N     first N training images (default all 60000)
+  --test-size N      first N test images (default all 10000)
+  --binarisation B   ${BINARISATIONS.join(' | ')} (default ${E3_DEFAULTS.binarisation})
+  --seed N           (default 0)
+sweep:
+  --sweep            every run of the profile (ZGR_PROFILE or --profile), in parallel processes
+  --profile P        ${PROFILES.join(' | ')}
+  --workers N        parallel processes (default: one per core)
+  --shard I/N        only runs I, I+N, I+2N, … of the sweep (spread a sweep over machines)
+  --config CxL       only this latent configuration, e.g. 8x4 (repeatable)
+  --only-estimator NAME   only this estimator (repeatable)
+both:
+  --results-dir DIR  where runs are stored (default ${e3ResultsDir()})
+  --no-progress      no progress bar`;
+
+function numberOption(values: Record<string, unknown>, name: string): number | undefined {
+  const v = values[name];
+  if (v == null) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new Error(`--${name} must be a number, got ${JSON.stringify(v)}`);
+  return n;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      C: { type: 'string' }, latents: { type: 'string' }, estimator: { type: 'string' },
+      tau: { type: 'string' }, t: { type: 'string' }, K: { type: 'string' }, a: { type: 'string' }, M: { type: 'string' },
+      lr: { type: 'string' }, epochs: { type: 'string' }, batch: { type: 'string' },
+      'train-size': { type: 'string' }, 'test-size': { type: 'string' }, binarisation: { type: 'string' }, seed: { type: 'string' },
+      sweep: { type: 'boolean' }, profile: { type: 'string' }, workers: { type: 'string' }, shard: { type: 'string' },
+      config: { type: 'string', multiple: true }, 'only-estimator': { type: 'string', multiple: true },
+      'results-dir': { type: 'string' }, 'no-progress': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const resultsDir = values['results-dir'] ?? e3ResultsDir();
+  const progress = !values['no-progress'];
+
+  if (values.sweep) {
+    const profileName = (values.profile ?? process.env.ZGR_PROFILE ?? 'quick') as ProfileName;
+    if (!PROFILES.includes(profileName)) throw new Error(`--profile must be one of ${PROFILES.join(', ')}, got ${JSON.stringify(profileName)}`);
+    let shard: [number, number] | undefined;
+    if (values.shard != null) {
+      const m = /^(\d+)\/(\d+)$/.exec(values.shard);
+      if (!m) throw new Error(`--shard must look like I/N, got ${JSON.stringify(values.shard)}`);
+      shard = [Number(m[1]), Number(m[2])];
+    }
+    const configs = values.config?.map((s) => s.toLowerCase());
+    const names = values['only-estimator'];
+    const results = await runE3({
+      profile: e3Profile(profileName),
+      workers: numberOption(values, 'workers'),
+      resultsDir,
+      progress,
+      shard,
+      only: (c: VaeTrainingConfig) => (configs == null || configs.includes(`${c.C}x${c.numLatents}`)) && (names == null || names.includes(c.estimator.name)),
+    });
+    for (const r of results) {
+      const last = r.history.at(-1)!;
+      console.log(`${r.key}\ttrain −ELBO ${last.trainNegElbo.toFixed(3)}\ttest −ELBO ${last.testNegElbo.toFixed(3)}`);
+    }
+    return;
+  }
+
+  await initBackend();
+  const options: Record<string, number> = {};
+  for (const k of ['tau', 't', 'K', 'a', 'M']) {
+    const v = numberOption(values, k);
+    if (v != null) options[k] = v;
+  }
+  const binarisation = (values.binarisation ?? E3_DEFAULTS.binarisation) as Binarisation;
+  const config = {
+    C: numberOption(values, 'C') ?? 8,
+    numLatents: numberOption(values, 'latents') ?? 4,
+    estimator: { name: values.estimator ?? 'zgr', options },
+    seed: numberOption(values, 'seed') ?? 0,
+    lr: numberOption(values, 'lr') ?? E3_DEFAULTS.lr,
+    epochs: numberOption(values, 'epochs') ?? E3_DEFAULTS.epochs,
+    batchSize: numberOption(values, 'batch') ?? E3_DEFAULTS.batchSize,
+    trainSize: numberOption(values, 'train-size') ?? E3_DEFAULTS.trainSize,
+    testSize: numberOption(values, 'test-size') ?? E3_DEFAULTS.testSize,
+    binarisation,
+  };
+  console.log(`run ${runDir(config, resultsDir)}`);
+  const result = await trainVae(config, {
+    resultsDir,
+    progress,
+    // one line per checkpoint on stdout: tells a watcher (and the resume test) that it is on disk
+    onCheckpoint: (epoch) => console.log(`checkpoint epoch ${epoch}`),
+  });
+  for (const h of result.history) {
+    console.log(`epoch ${h.epoch}\ttrain −ELBO ${h.trainNegElbo.toFixed(3)}\ttest −ELBO ${h.testNegElbo.toFixed(3)}\t${h.wallTimeS.toFixed(1)} s`);
+  }
+  console.log(`done ${result.done} weights ${result.weightsChecksum} resumes ${result.resumes}`);
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
