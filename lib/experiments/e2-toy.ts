@@ -14,6 +14,7 @@ import { jointStates, oneHotConcat } from '../exact/enumerate';
 import { exactGradient } from '../exact/moments';
 import { quadraticCoefficients } from '../exact/polynomial';
 import { randomPolynomialProblem } from '../checks/c3-quadratic-unbiasedness';
+import { Adam } from '../models/adam';
 import { Random } from '../random';
 import type { ProfileName } from '../results/profile';
 
@@ -133,7 +134,7 @@ function stepLoss(choice: EstimatorChoice, problem: ToyProblem, logits: tf.Tenso
 export function trainToy(problem: ToyProblem, choice: EstimatorChoice, config: E2Config, seed: number): { steps: number[]; objective: number[] } {
   const rng = Random.fromSeed(seed);
   const logits = tf.variable(tf.zeros([problem.numLatents, problem.C]));
-  const optimizer = tf.train.adam(config.learningRate);
+  const optimizer = new Adam([logits], { lr: config.learningRate });
   const steps: number[] = [];
   const objective: number[] = [];
   const record = (step: number) => {

@@ -52,6 +52,15 @@ export class Adam {
     });
   }
 
+  /** One update on the gradient of `loss` w.r.t. the variables; returns the loss value. */
+  minimize(loss: () => tf.Scalar): number {
+    return tf.tidy(() => {
+      const { value, grads } = tf.variableGrads(loss, this.variables as tf.Variable[]);
+      this.apply(this.variables.map((w) => grads[w.name]));
+      return value.dataSync()[0];
+    });
+  }
+
   /** The moments, in the order m_0, v_0, m_1, v_1, … (for checkpoints). */
   stateTensors(): tf.Variable[] {
     return this.variables.flatMap((_, i) => [this.m[i], this.v[i]]);

@@ -8,3 +8,8 @@ export { exportFigure, showFigure, closeExporter, figureSlug, PLOTLY_FILE, type 
 export { findChromium, CHROMIUM_CANDIDATES, CHROMIUM_HINT } from './chromium';
 export { inTslabKernel } from './display';
 export { markdownTable, formatNumber } from './table';
+export {
+  c1DeviationFigure, c4BiasFigure, c3BiasFigure, coldGrMseFigure, coldGrVarianceFigure, coldGrBiasVarianceFigure,
+  slopeGuide, logBand, powerOfTau, C3_ESTIMATORS, type SweepCase,
+} from './claims-figures';
+export { e2ObjectiveFigure, e6RatioFigure, e6GrByKFigure, E2_GAP_FLOOR } from './experiment-figures';
