@@ -52,3 +52,18 @@ export { c5BinaryValues, type C5Values } from './checks/c5-binary';
 // results (atomic writer, provenance, profile) and plots (figure builders, the one exporter)
 export * from './results';
 export * from './plots';
+
+// data, models and experiments (E2, cold GR, E3, E4, E6)
+export { loadMnist, batchTargets, MNIST_SIZES, type Mnist, type Binarisation } from './data/mnist';
+export { readIdx, parseIdx } from './data/idx';
+export { Vae, negElboLoss, negElboPerImage, klToUniform, reconstructionLoss, type VaeShape } from './models/vae';
+export { Adam, type AdamOptions } from './models/adam';
+export { resolveEstimator, estimatorLabel, type EstimatorSpec } from './models/latent';
+export { e2Problems, quadraticToy, polynomialToy, trainToy, runE2Problem, E2_PROFILES, type ToyProblem, type E2Config, type E2Curve } from './experiments/e2-toy';
+export { runColdGr, COLD_GR_PROFILES, type ColdGrConfig, type ColdGrResult } from './experiments/cold-gr';
+export { runE6, E6_PROFILES, type E6Config, type E6Result } from './experiments/e6-cost';
+export {
+  trainVae, runSweep, runE3, e3Profile, e3Configs, loadE3Results, E3_PROFILES,
+  type VaeTrainingConfig, type VaeRunResult, type E3Profile,
+} from './experiments/e3-vae-training';
+export { runE4, grDominance, E4_PROFILES, exactGradient as vaeExactGradient, type E4Result, type E4Profile } from './experiments/e4-gradient-quality';
