@@ -347,6 +347,9 @@ main() {
   step "run: gpu-check" gpu_check
   step "run: figures ($NOTEBOOKS)" figures
   step "run: lab (HTTP 200)" lab
+  # layers of earlier builds stay behind as dangling images (tens of GB after a few changed
+  # builds); the tagged base images and the current image, which later builds reuse, stay
+  step "prune dangling images" podman image prune -f
   summary
   echo "docker-smoke: ok"
 }
