@@ -11,9 +11,11 @@ const busy = (ms: number) => () => {
 
 describe('E6 timing', () => {
   it('timeRoundRobin returns each call’s median time, in order (busy waits of 2 and 8 ms)', () => {
+    // no upper bounds: other test processes share the cores and can only add time
     const [fast, slow] = timeRoundRobin([busy(2), busy(8)], 1, 5);
-    assert.ok(fast >= 2 && fast < 6, `fast ${fast}`);
-    assert.ok(slow >= 8 && slow < 14, `slow ${slow}`);
+    assert.ok(fast >= 2, `fast ${fast}`);
+    assert.ok(slow >= 8, `slow ${slow}`);
+    assert.ok(slow > fast, `slow ${slow} ≤ fast ${fast}`);
   });
 
   it('quantile: order statistics with linear interpolation; bad q named', () => {
