@@ -277,7 +277,10 @@ describe('.dockerignore keeps the context to the sources', () => {
 
 /** `docker build` / `docker run` commands of the fenced shell blocks of a Markdown file. */
 function dockerCommands(markdown: string): string[][] {
-  const blocks = [...markdown.matchAll(/```(?:sh|bash|shell|console)?\n([\s\S]*?)```/g)].map((m) => m[1].replace(/\\\n/g, ' '));
+  // every fenced block in order (so a closing fence is never taken for an opening one), shell ones kept
+  const blocks = [...markdown.matchAll(/^```(\w*)\n([\s\S]*?)^```/gm)]
+    .filter((m) => ['', 'sh', 'bash', 'shell', 'console'].includes(m[1]))
+    .map((m) => m[2].replace(/\\\n/g, ' '));
   const commands: string[][] = [];
   for (const line of blocks.flatMap((b) => b.split('\n'))) {
     for (const part of line.split(/&&|;/)) {
