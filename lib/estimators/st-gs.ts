@@ -5,9 +5,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Random } from '../random';
-import { checkNoiseShape, temperedJacobianProduct, temperedJacobianProductTensor } from './gs';
+import { checkNoiseShape, relaxedGradient, temperedJacobianProductTensor } from './gs';
 import { gumbelMaxIndex, gumbelTensor, requireRng, straightThrough } from './sample';
-import { checkLogitsArray, checkLogitsTensor, checkOptionNames, checkTemperature, checkVector } from './validate';
+import { checkLogitsTensor, checkOptionNames, checkTemperature } from './validate';
 
 export interface StGsOptions {
   /** temperature of the backward relaxation, > 0 */
@@ -19,11 +19,7 @@ export interface StGsOptions {
 
 /** ST-GS gradient w.r.t. the logits, float64, given the Gumbel noise of the sample. */
 export function stGsGradient(logits: readonly number[], v: readonly number[], options: { tau: number }, gumbel: readonly number[]): number[] {
-  checkLogitsArray('stGsGradient', logits);
-  checkVector('stGsGradient', 'v', v, logits.length);
-  checkVector('stGsGradient', 'gumbel', gumbel, logits.length);
-  const tau = checkTemperature('stGsGradient', 'tau', options?.tau);
-  return temperedJacobianProduct(logits.map((l, j) => l + gumbel[j]), v, tau);
+  return relaxedGradient('stGsGradient', logits, v, options, gumbel);
 }
 
 /** ST-GS categorical sampler: one-hot sample [..., C]; its gradient is ST-GS's. */
