@@ -21,15 +21,19 @@ export {
 export {
   stBinary, zgrBinary, stBinaryGradient, zgrBinaryGradient, darnBinaryGradient, type BinaryOptions,
 } from './estimators/binary';
-export { softmax, logSumExp, softmaxJacobianProduct } from './estimators/softmax';
 export type { SampleOptions } from './estimators/sample';
 export {
   ESTIMATORS, SCORE_ESTIMATORS, estimator, withDefaults, colourOf,
   type CategoricalEstimator, type EstimatorOptions, type OptionSpec, type OpNoise, type Noise64,
 } from './estimators/registry';
 
+// shared math, under both estimators and exact analysis: fields, softmax, vectors, slopes
+export { float64, rational, frac, type Field } from './math/field';
+export { softmax, logSumExp, softmaxJacobianProduct } from './math/softmax';
+export { dot, norm } from './math/vector';
+export { logLogSlope } from './math/slope';
+
 // exact analysis
-export { float64, rational, frac, type Field } from './exact/field';
 export { polynomialLoss, quadraticLoss, type Loss, type Monomial } from './exact/polynomial';
 export { jointStates, numJointStates, oneHotConcat, stateProbability } from './exact/enumerate';
 export {
@@ -38,16 +42,24 @@ export {
 } from './exact/moments';
 export { registryStats, type StatsWithError } from './exact/registry-stats';
 export {
+  randomProbabilities, randomRationalProbabilities, randomSampleCase, randomPolynomialProblem, randomRationalProblem,
+  type SampleCase,
+} from './exact/toy-problems';
+export {
   temperedJacobian, zgrJacobian, softmaxJacobian, conditionalJacobianMC, expectedJacobianMC,
   conditionalJacobianBinary, expectedJacobianBinary,
 } from './exact/tempered-jacobian';
 
-// one check per claim (used by the tests and the notebooks)
-export { c1ZeroTemperatureLimit, logLogSlope, type C1Result, type C1Row } from './checks/c1-zero-temperature-limit';
-export { c2DecompositionGap } from './checks/c2-decomposition';
-export { c3Moments, randomRationalProblem, randomRationalProbabilities, isZero, type C3Result } from './checks/c3-quadratic-unbiasedness';
-export { c4LinearRelaxedBias, grConditionalVariance, type C4Result, type C4Row } from './checks/c4-linear';
-export { c5BinaryValues, type C5Values } from './checks/c5-binary';
+// one check per claim, each ending in a verdict (used by the tests and the notebooks)
+export { claimReport, assertHolds, type ClaimReport, type ClaimId, type Comparison } from './checks/report';
+export {
+  c1ZeroTemperatureLimit, c1Verdict, c1ColdGrVerdict, C1_THRESHOLDS, type C1Result, type C1Row, type ColdGrSweep,
+} from './checks/c1-zero-temperature-limit';
+export { c2DecompositionGap, c2Verdict, C2_THRESHOLDS } from './checks/c2-decomposition';
+export { c3Moments, c3Verdict, C3_THRESHOLDS, isZero, type C3Result } from './checks/c3-quadratic-unbiasedness';
+export { c4LinearRelaxedBias, c4Verdict, C4_THRESHOLDS, grConditionalVariance, type C4Result, type C4Row } from './checks/c4-linear';
+export { c5BinaryValues, c5Verdict, C5_THRESHOLDS, type C5Values } from './checks/c5-binary';
+export { c6Verdict, C6_THRESHOLDS, grCostSlope, type CostTimes } from './checks/c6-cost';
 
 // results (atomic writer, provenance, profile) and plots (figure builders, the one exporter)
 export * from './results';
@@ -66,4 +78,14 @@ export {
   trainVae, runSweep, runE3, e3Profile, e3Configs, loadE3Results, E3_PROFILES,
   type VaeTrainingConfig, type VaeRunResult, type E3Profile,
 } from './experiments/e3-vae-training';
-export { runE4, grDominance, E4_PROFILES, exactGradient as vaeExactGradient, type E4Result, type E4Profile } from './experiments/e4-gradient-quality';
+export { runE4, E4_PROFILES, type E4Result, type E4Profile, type E4Case, type E4CheckpointResult } from './experiments/e4-gradient-quality';
+export { vaeStates, autodiffGradient as vaeAutodiffGradient, type VaeStates } from './models/vae-exact';
+
+// bias–variance measurement (C7): moments, quality metrics with intervals, the families, the verdict
+export { exactMoments, conditionalMoments, rlooMoments, averaged, concatenated, type Moments } from './exact/estimator-moments';
+export { estimatorQuality, type Quality, type Interval } from './exact/quality';
+export { latentSums, type LatentSums } from './exact/latent-sums';
+export { sampleFunctionMoments, conditionalFamilyMoments } from './exact/latent-moments';
+export { familyQuality, type EstimatorPoint, type FamilyGrid, type Block } from './exact/family-quality';
+export { c7BiasVariance, dominatedBy, C7_THRESHOLDS, type C7Report } from './checks/c7-bias-variance';
+export { e4ExactGradientCheck, e4ExactGradientErrors, E4_EXACT_GRADIENT_THRESHOLDS } from './checks/e4-exact-gradient';

@@ -1,26 +1,28 @@
 /**
- * E4 from the command line: train (or reuse) the ZGR run, then bias, std, MSE and cosine of
- * every estimator against the exact gradient at each checkpoint, printed as a table.
+ * E4 from the command line: train (or reuse) the runs of the profile, then the exact moments of
+ * every estimator at each checkpoint and batch, the quality table and the C7 verdict.
  *
- *   node dist/scripts/e4-gradient-quality.js                  # ZGR_PROFILE (quick by default)
- *   ZGR_PROFILE=paper node dist/scripts/e4-gradient-quality.js
+ *   npm run e4                          # ZGR_PROFILE (quick by default)
+ *   ZGR_PROFILE=paper npm run e4        # 8×4 and 4×6, 160 epochs, batches of 100 images
  */
 import { initBackend } from '../lib/backend';
-import { grDominance, runE4 } from '../lib/experiments/e4-gradient-quality';
+import { c7BiasVariance } from '../lib/checks/c7-bias-variance';
+import { runE4 } from '../lib/experiments/e4-gradient-quality';
 
 async function main(): Promise<void> {
   await initBackend();
   const t0 = Date.now();
   const result = await runE4();
   for (const c of result.checkpoints) {
-    console.log(`\n${c.checkpoint.name} (epoch ${c.checkpoint.epoch}): J = ${c.objective.toFixed(3)}, ‖∇J‖ = ${c.exactNorm.toExponential(3)}, ${c.seconds.toFixed(1)} s`);
-    console.log(['estimator'.padEnd(22), 'bias/‖g‖', 'std/‖g‖', 'mse/‖g‖²', 'cosine'].join('\t'));
-    for (const q of c.estimators) {
-      const n = q.exactNorm;
-      console.log([q.label.padEnd(22), (q.bias / n).toFixed(4), (q.std / n).toFixed(4), (q.mse / n / n).toFixed(4), q.cosine.toFixed(4)].join('\t'));
+    for (const k of c.cases) {
+      console.log(`\n${c.configuration}, ${c.checkpoint.name} (epoch ${c.checkpoint.epoch}), batch ${k.batch}: J = ${k.objective.toFixed(3)}, ‖∇‖ = ${k.gradientNorm.toExponential(3)}, ${k.seconds.toFixed(1)} s`);
+      console.log(['estimator'.padEnd(36), 'β', 'σ', 'rel. bias', 'rel. std', 'resc. MSE'].join('\t'));
+      for (const p of k.points.filter((q) => q.family !== 'ST-ZGR(a) mean of M')) {
+        const q = p.quality;
+        console.log([p.label.padEnd(36), q.scaleFreeBias?.estimate.toFixed(4) ?? "n/a", q.scaleFreeStd?.estimate.toFixed(3) ?? "n/a", q.relativeBias.estimate.toFixed(4), q.relativeStd.estimate.toFixed(3), q.rescaledMse.estimate.toFixed(4)].join('\t'));
+      }
+      console.log(c7BiasVariance(k.points, `${c.configuration}, ${c.checkpoint.name}, batch ${k.batch}`).summary);
     }
-    const d = grDominance(c.estimators);
-    console.log(`C7: best ST-ZGR(a) has MSE ≤ 1.05 × that of ${(100 * d.dominated).toFixed(0)}% of the GR family members`);
   }
   console.log(`\nE4 ${result.key}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }

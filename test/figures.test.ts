@@ -22,6 +22,8 @@ import { profileName } from '../lib/results/profile';
 import { provenance, startRun } from '../lib/results/provenance';
 import { writeJsonAtomic } from '../lib/results/write';
 import { selectNotebooks } from '../scripts/jupyter';
+import { FONT_FAMILY } from '../lib/plots/style';
+import { styleProblems } from './plots/style-checks';
 
 const FIGURE_EXTENSIONS = ['svg', 'png', 'html', 'json'] as const;
 
@@ -178,6 +180,18 @@ describe('figures/: every figure is complete and holds data', () => {
       }
     });
   }
+  // the shared style (one font; log axes labelled with numbers, no bare minor digits; error bars
+  // as arrays). A figure exported before the shared font was set is stale: skipped, naming the
+  // notebook to re-run, rather than failed, so that regenerating notebooks one at a time works.
+  for (const file of figureJsons) {
+    const record = JSON.parse(fs.readFileSync(path.join(figuresDir(), file), 'utf8')) as FigureRecord;
+    const family = (record.figure?.layout?.font as { family?: string } | undefined)?.family;
+    const stale = family !== FONT_FAMILY ? `exported before the shared style (font ${JSON.stringify(family)}): re-run notebooks/${record.notebook}.ipynb` : false;
+    it(`${file.replace(/\.json$/, '')}: the shared style (font, log ticks, error bars)`, { skip: stale }, () => {
+      const problems = styleProblems(record.figure);
+      assert.deepEqual(problems, [], `${file}:\n  ${problems.join('\n  ')}`);
+    });
+  }
   it('no file in figures/ is left without the JSON that names it', () => {
     const named = new Set(figureJsons.flatMap((f) => Object.values((JSON.parse(fs.readFileSync(path.join(figuresDir(), f), 'utf8')) as FigureRecord).files)));
     const orphans = fs.readdirSync(figuresDir()).filter((f) => FIGURE_EXTENSIONS.some((e) => f.endsWith(`.${e}`)) && !named.has(f));
@@ -322,6 +336,10 @@ describe('exporter: one browser, four files per figure', () => {
       assert.ok(ids(first.svg) === ids(second.svg), `element ids differ between two exports of one figure:\n  ${ids(first.svg)}\n  ${ids(second.svg)}`);
       const record = checkFigure(first.paths.json);
       assert.equal(record.slug, '00-test-lines');
+      assert.deepEqual(styleProblems(record.figure), []);
+      // the SVG names the shared font, so a viewer draws the text the legend boxes were measured with
+      assert.ok(first.svg.includes('DejaVu Sans'), 'the SVG names the shared font family');
+      assert.ok(fs.readFileSync(first.paths.html, 'utf8').includes(`font-family:${FONT_FAMILY}`), 'the page uses the shared font');
     } finally {
       await closeExporter();
       fs.rmSync(dir, { recursive: true, force: true });

@@ -2,55 +2,15 @@
  * C3, quadratic unbiasedness (PAPER.md): for any quadratic polynomial in the concatenated one-hot
  * vectors of independent categorical variables, E[ZGR] = ∇L exactly; ST and DARN are biased there,
  * with equal and opposite biases; for a cubic ZGR is biased. Exact, in rational arithmetic.
+ * c3Moments measures one problem (random ones: exact/toy-problems.ts); c3Verdict judges many
+ * against C3_THRESHOLDS.
  */
-import type { Fraction } from 'mathjs';
 import { darnGradientOf } from '../estimators/darn';
 import { stGradientOf } from '../estimators/st';
 import { zgrGradientOf } from '../estimators/zgr';
-import { rational, type Field } from '../exact/field';
 import { estimatorMean, exactGradient, perVariable, type Problem } from '../exact/moments';
-import { polynomialLoss, type Monomial, type PolynomialLoss } from '../exact/polynomial';
-import type { Random } from '../random';
-
-/** Probabilities n_j / Σ n with random integers n_j ∈ [1, maxWeight]: rational (in `rational`) and > 0. */
-export function randomProbabilities<T>(F: Field<T>, rng: Random, C: number, maxWeight = 9): T[] {
-  const n = Array.from({ length: C }, () => rng.integer(1, maxWeight));
-  const total = n.reduce((a, b) => a + b, 0);
-  return n.map((nj) => F.div(F.fromNumber(nj), F.fromNumber(total)));
-}
-
-/** Random rational probabilities (see randomProbabilities). */
-export const randomRationalProbabilities = (rng: Random, C: number, maxWeight = 9): Fraction[] =>
-  randomProbabilities(rational, rng, C, maxWeight);
-
-/** A random coefficient k / d with k ∈ [−9, 9], d ∈ [1, 6] (exact in `rational`). */
-function randomCoefficient<T>(F: Field<T>, rng: Random): T {
-  return F.div(F.fromNumber(rng.integer(-9, 9)), F.fromNumber(rng.integer(1, 6)));
-}
-
-/**
- * A random polynomial problem over variables with Cs categories, in a field: every monomial of
- * the given degree and below, over all of z (cross terms between and within variables), random
- * coefficients k/d, random probabilities n_j/Σn. The same seed gives the same problem in every
- * field (float64 values are the rationals rounded).
- */
-export function randomPolynomialProblem<T>(F: Field<T>, rng: Random, Cs: readonly number[], degree: 1 | 2 | 3): Problem<T> & { loss: PolynomialLoss<T> } {
-  const n = Cs.reduce((a, b) => a + b, 0);
-  const terms: Monomial<T>[] = [{ coef: randomCoefficient(F, rng), vars: [] }];
-  const add = (vars: number[]) => terms.push({ coef: randomCoefficient(F, rng), vars });
-  for (let k = 0; k < n; k++) {
-    add([k]);
-    for (let l = k; l < n && degree >= 2; l++) {
-      add([k, l]);
-      for (let m = l; m < n && degree >= 3; m++) add([k, l, m]);
-    }
-  }
-  return { F, p: Cs.map((C) => randomProbabilities(F, rng, C)), loss: polynomialLoss(F, n, terms) };
-}
-
-/** A random rational polynomial problem (see randomPolynomialProblem). */
-export const randomRationalProblem = (rng: Random, Cs: readonly number[], degree: 1 | 2 | 3) =>
-  randomPolynomialProblem(rational, rng, Cs, degree);
+import type { Field } from '../math/field';
+import { atLeast, atMost, claimReport, type ClaimReport } from './report';
 
 export interface C3Result<T> {
   objective: T;
@@ -75,4 +35,31 @@ export function c3Moments<T>(problem: Problem<T>): C3Result<T> {
 /** True when every entry is exactly zero. */
 export function isZero<T>(F: Field<T>, a: readonly (readonly T[])[]): boolean {
   return a.every((ai) => ai.every((aij) => F.equals(aij, F.zero)));
+}
+
+/** The rules of C3, for notebook 02 and test/claims/c3-quadratic-unbiasedness.test.ts alike. */
+export const C3_THRESHOLDS = {
+  /** random quadratics on which E[ZGR] ≠ ∇L, exactly */
+  maxZgrBiasedQuadratics: 0,
+  /** random quadratics on which bias(ST) + bias(DARN) ≠ 0, exactly */
+  maxUnopposedQuadratics: 0,
+  /** ST is biased on at least this fraction of them (not all: a random quadratic can be degenerate, its cross terms cancelling) */
+  minStBiasedFraction: 0.95,
+  /** ZGR is biased on at least this fraction of random cubics (all monomials of degree ≤ 3: not multilinear) */
+  minZgrBiasedCubicFraction: 0.9,
+} as const;
+
+/** The C3 verdict on the c3Moments of random quadratics and of random cubics (the cubics show that the check can fail). */
+export function c3Verdict<T>(F: Field<T>, results: { quadratics: readonly C3Result<T>[]; cubics: readonly C3Result<T>[] }): ClaimReport<typeof C3_THRESHOLDS> {
+  const { quadratics, cubics } = results;
+  const t = C3_THRESHOLDS;
+  const count = (rs: readonly C3Result<T>[], test: (r: C3Result<T>) => boolean) => rs.filter(test).length;
+  const opposite = (r: C3Result<T>) => isZero(F, r.bias.st.map((row, i) => row.map((b, j) => F.add(b, r.bias.darn[i][j]))));
+  const n = quadratics.length;
+  return claimReport('C3', 'E[ZGR] = ∇L exactly for quadratics of one-hot variables; ST and DARN biased there, equally and oppositely; ZGR biased for cubics', t, [
+    atMost('zgrBiasedQuadratics', `quadratics (of ${n}) with E[ZGR] ≠ ∇L`, count(quadratics, (r) => !isZero(F, r.bias.zgr)), t.maxZgrBiasedQuadratics),
+    atMost('unopposedQuadratics', `quadratics (of ${n}) with bias(ST) + bias(DARN) ≠ 0`, count(quadratics, (r) => !opposite(r)), t.maxUnopposedQuadratics),
+    atLeast('stBiasedFraction', `fraction of the quadratics on which ST is biased`, count(quadratics, (r) => !isZero(F, r.bias.st)) / n, t.minStBiasedFraction),
+    atLeast('zgrBiasedCubicFraction', `fraction of ${cubics.length} cubics on which ZGR is biased`, count(cubics, (r) => !isZero(F, r.bias.zgr)) / cubics.length, t.minZgrBiasedCubicFraction),
+  ]);
 }

@@ -7,10 +7,10 @@
  *     s_x = log Z − log E_x,   s_j = −log(E_j exp(−logits_j) + E_x / Z)   (j ≠ x)
  */
 import * as tf from '@tensorflow/tfjs';
+import { logSumExp } from '../math/softmax';
 import type { Random } from '../random';
 import { checkNoiseShape, temperedJacobianProduct, temperedJacobianProductTensor } from './gs';
 import { drawOneHot, exponentialTensor, requireRng, straightThrough, type SampleOptions } from './sample';
-import { logSumExp } from './softmax';
 import { checkIndex, checkK, checkLogitsArray, checkLogitsTensor, checkOptionNames, checkTemperature, checkVector } from './validate';
 
 export interface GrMckOptions extends SampleOptions {

@@ -5,9 +5,9 @@
  *     g = J(y)ᵀ v / tau
  */
 import * as tf from '@tensorflow/tfjs';
+import { softmax, softmaxJacobianProduct64, softmaxJacobianProductTensor } from '../math/softmax';
 import type { Random } from '../random';
 import { gumbelTensor, requireRng } from './sample';
-import { softmax, softmaxJacobianProduct64, softmaxJacobianProductTensor } from './softmax';
 import { checkLogitsArray, checkLogitsTensor, checkOptionNames, checkTemperature, checkVector } from './validate';
 
 export interface GsOptions {

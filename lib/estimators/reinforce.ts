@@ -7,10 +7,10 @@
  * the Monte Carlo estimate of the objective and whose gradient w.r.t. the logits is the estimator.
  */
 import * as tf from '@tensorflow/tfjs';
-import { float64, type Field } from '../exact/field';
+import { float64, type Field } from '../math/field';
+import { softmax } from '../math/softmax';
 import type { Random } from '../random';
 import { gumbelMaxIndex, gumbelTensor, requireRng } from './sample';
-import { softmax } from './softmax';
 import { checkIndex, checkLogitsArray, checkLogitsTensor, checkM, checkOptionNames } from './validate';
 
 /** Σ_s c_s (e_{x_s} − p) in a field: the shared body of REINFORCE and RLOO. */

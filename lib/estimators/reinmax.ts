@@ -4,8 +4,8 @@
  *     g = 2 J(π)ᵀ v − J(p)ᵀ v / 2,   π = (softmax(logits / tau) + e_x) / 2,   J(q) = diag(q) − q qᵀ
  */
 import * as tf from '@tensorflow/tfjs';
+import { softmax, softmaxJacobianProduct64, softmaxJacobianProductTensor } from '../math/softmax';
 import { drawOneHot, straightThrough, type SampleOptions } from './sample';
-import { softmax, softmaxJacobianProduct64, softmaxJacobianProductTensor } from './softmax';
 import { checkIndex, checkLogitsArray, checkLogitsTensor, checkOptionNames, checkTemperature, checkVector } from './validate';
 
 export interface ReinmaxOptions extends SampleOptions {

@@ -5,9 +5,9 @@
  * @example stZgrGradient([0, 0], 0, [1, 0], { a: 0.5 })   // → [0.25, -0.25]
  */
 import * as tf from '@tensorflow/tfjs';
-import { float64, type Field } from '../exact/field';
+import { float64, type Field } from '../math/field';
+import { softmax, softmaxJacobianProductTensor } from '../math/softmax';
 import { drawOneHot, straightThrough, type SampleOptions } from './sample';
-import { softmax, softmaxJacobianProductTensor } from './softmax';
 import { stGradientOf } from './st';
 import { zgrBackward, zgrGradientOf } from './zgr';
 import { checkA, checkIndex, checkLogitsArray, checkLogitsTensor, checkOptionNames, checkVector } from './validate';

@@ -5,9 +5,9 @@
  * @example stGradient([0, 0], 0, [1, 0])   // → [0.25, -0.25]
  */
 import * as tf from '@tensorflow/tfjs';
-import { float64, type Field } from '../exact/field';
+import { float64, type Field } from '../math/field';
+import { softmax, softmaxJacobianProduct, softmaxJacobianProductTensor } from '../math/softmax';
 import { drawOneHot, straightThrough, type SampleOptions } from './sample';
-import { softmax, softmaxJacobianProduct, softmaxJacobianProductTensor } from './softmax';
 import { checkIndex, checkLogitsArray, checkLogitsTensor, checkOptionNames, checkTemperature, checkVector } from './validate';
 
 export interface StOptions extends SampleOptions {

@@ -6,9 +6,9 @@
  * @example zgrGradient([0, 0], 0, [1, 0])   // → [0.25, -0.25]
  */
 import * as tf from '@tensorflow/tfjs';
-import { dotIn, float64, type Field } from '../exact/field';
+import { dotIn, float64, type Field } from '../math/field';
+import { softmax } from '../math/softmax';
 import { drawOneHot, straightThrough, type SampleOptions } from './sample';
-import { softmax } from './softmax';
 import { checkIndex, checkLogitsArray, checkLogitsTensor, checkOptionNames, checkVector } from './validate';
 
 /** ZGR in any field, given p = softmax(logits). */

@@ -2,7 +2,7 @@
  * Enumeration of the joint states of independent categorical variables (PAPER.md E1).
  * A state is one index per variable; z is the concatenation of their one-hot vectors.
  */
-import type { Field } from './field';
+import type { Field } from '../math/field';
 
 /** Every joint state of variables with Cs[i] categories, in lexicographic order. */
 export function* jointStates(Cs: readonly number[]): Generator<number[]> {

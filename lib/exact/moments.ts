@@ -3,8 +3,9 @@
  * (PAPER.md E1). In a field (rational for the equality claims) for means; float64 for variance,
  * MSE and cosine.
  */
+import type { Field } from '../math/field';
+import { dot } from '../math/vector';
 import { jointStates, numJointStates, oneHotConcat, splitByVariable, stateProbability } from './enumerate';
-import type { Field } from './field';
 import type { Loss } from './polynomial';
 
 /** One joint sample as an estimator sees it: the state, z, f(z) and v = ∇f(z) per variable. */
@@ -105,7 +106,6 @@ export interface EstimatorStats {
 }
 
 const flat = (g: number[][]) => g.flat();
-const dot = (a: number[], b: number[]) => a.reduce((s, aj, j) => s + aj * b[j], 0);
 
 /** Exact float64 moments of an estimator by enumeration of all (tuples of) joint states. */
 export function estimatorStats(problem: Problem<number>, est: SampleEstimator<number>): EstimatorStats {

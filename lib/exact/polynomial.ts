@@ -3,7 +3,7 @@
  * monomials coef · Π_m z[vars_m], with value and gradient in any field. Quadratics with cross
  * terms (C3), linear functions (C4) and the cubic counterexample are all of this form.
  */
-import type { Field } from './field';
+import type { Field } from '../math/field';
 
 /** A differentiable loss of z = the concatenated one-hot vectors, in a field. */
 export interface Loss<T> {

@@ -8,7 +8,7 @@
  * for any C, Monte Carlo with the project's Random and a standard error per entry.
  */
 import { conditionalGumbel } from '../estimators/gr-mck';
-import { softmax } from '../estimators/softmax';
+import { softmax } from '../math/softmax';
 import type { Random } from '../random';
 
 export type Matrix = number[][];

@@ -6,9 +6,9 @@
  * noise variance by K and leaves the mean alone:
  *     MSE_K(tau) = ‖bias(tau)‖² + (variance − noiseVariance)(tau) + noiseVariance(tau) / K
  */
-import { float64 } from '../exact/field';
 import { registryStats } from '../exact/registry-stats';
-import { randomPolynomialProblem } from '../checks/c3-quadratic-unbiasedness';
+import { randomPolynomialProblem } from '../exact/toy-problems';
+import { float64 } from '../math/field';
 import { Random } from '../random';
 import type { ProfileName } from '../results/profile';
 

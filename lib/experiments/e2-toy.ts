@@ -8,12 +8,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { rloo, reinforce } from '../estimators/reinforce';
 import { estimator, sampleOp, SCORE_ESTIMATORS, type EstimatorOptions } from '../estimators/registry';
-import { softmax } from '../estimators/softmax';
-import { float64 } from '../exact/field';
 import { jointStates, oneHotConcat } from '../exact/enumerate';
 import { exactGradient } from '../exact/moments';
 import { quadraticCoefficients } from '../exact/polynomial';
-import { randomPolynomialProblem } from '../checks/c3-quadratic-unbiasedness';
+import { randomPolynomialProblem } from '../exact/toy-problems';
+import { float64 } from '../math/field';
+import { softmax } from '../math/softmax';
 import { Adam } from '../models/adam';
 import { Random } from '../random';
 import type { ProfileName } from '../results/profile';

@@ -3,8 +3,10 @@
  * call (forward sample + backward) on a latent tensor of VAE size, and of one toy training step,
  * each relative to ST; GR-MCK's time against K. Measured on the machine and backend that run it:
  * a low quantile (config.quantile) over repeats after a warm-up, every call forced to finish (dataSync).
+ * C6's verdict on these times is c6Verdict (lib/checks/c6-cost.ts).
  */
 import * as tf from '@tensorflow/tfjs';
+import { grCostSlope } from '../checks/c6-cost';
 import { sampleOp, estimator } from '../estimators/registry';
 import { rloo } from '../estimators/reinforce';
 import { Adam } from '../models/adam';
@@ -109,7 +111,7 @@ export interface E6Result {
   rows: CostRow[];
   /** GR-MCK's ms per call against K */
   grByK: { K: number; callMs: number }[];
-  /** least-squares slope of log time against log K over the largest half of the K values (≈ 1: linear) */
+  /** log–log slope of time against K over the larger half of the K values (grCostSlope; ≈ 1: linear) */
   grSlope: number;
 }
 
@@ -142,13 +144,7 @@ export function runE6(config: E6Config, seed = 1): E6Result {
     }));
     const grTimes = timeRoundRobin(config.Ks.map((K) => () => callOnce({ name: 'grMck', options: { tau: config.tau, K } }, logits, v, rng)), 1, config.grRepeats, order, config.quantile);
     const grByK = config.Ks.map((K, k) => ({ K, callMs: grTimes[k] }));
-    const top = grByK.slice(Math.floor(grByK.length / 2));
-    const lx = top.map((r) => Math.log(r.K));
-    const ly = top.map((r) => Math.log(r.callMs));
-    const mx = lx.reduce((a, b) => a + b, 0) / lx.length;
-    const my = ly.reduce((a, b) => a + b, 0) / ly.length;
-    const grSlope = lx.reduce((s, x, i) => s + (x - mx) * (ly[i] - my), 0) / lx.reduce((s, x) => s + (x - mx) ** 2, 0);
-    return { rows, grByK, grSlope };
+    return { rows, grByK, grSlope: grCostSlope(grByK) };
   } finally {
     logits.dispose();
     v.dispose();

@@ -3,14 +3,14 @@
  * gradient), one bar per series (estimators in their registry colours, references in grey),
  * optional error bars.
  */
-import { checkValues, resolveStyle, type SeriesStyle } from './series';
+import { checkValues, plotlyErrorBars, resolveErrorBars, resolveStyle, type ErrorBars, type SeriesStyle } from './series';
 import { axis, baseLayout, type AxisSpec } from './style';
 import type { Figure, Trace } from './types';
 
 export interface BarSeries extends SeriesStyle {
   values: readonly number[];
-  /** symmetric error bars (e.g. 2 standard errors), same length as values */
-  error?: readonly number[];
+  /** error bars: half-widths (e.g. 2 standard errors), or { minus, plus }; same length as values */
+  error?: ErrorBars;
   /** a hatch pattern ('/', 'x', …) to set a reference apart from the estimators */
   pattern?: string;
 }
@@ -31,16 +31,17 @@ export function groupedBarFigure(spec: BarFigureSpec): Figure {
   const data: Trace[] = spec.series.map((s) => {
     const { label, colour } = resolveStyle('groupedBarFigure', s);
     checkValues('groupedBarFigure', label, 'values', s.values, n);
-    if (s.error) checkValues('groupedBarFigure', label, 'error', s.error, n);
+    const bars = s.error ? resolveErrorBars('groupedBarFigure', label, 'error', s.error, n) : null;
     return {
       type: 'bar',
       name: label,
       x: [...spec.categories],
       y: [...s.values],
       marker: { color: colour, line: { color: '#222222', width: 0.5 }, ...(s.pattern ? { pattern: { shape: s.pattern, fillmode: 'overlay', fgcolor: '#ffffff', fgopacity: 0.7 } } : {}) },
-      ...(s.error ? { error_y: { type: 'data', array: [...s.error], visible: true, color: '#222222', thickness: 1 } } : {}),
+      ...(bars ? { error_y: plotlyErrorBars(bars, '#222222') } : {}),
     };
   });
-  const layout = { ...baseLayout(spec.title), barmode: 'group', bargap: 0.2, xaxis: { ...axis(spec.x, false), type: 'category' }, yaxis: axis(spec.y, spec.y.log === true) };
+  const values = spec.series.flatMap((s) => [...s.values]);
+  const layout = { ...baseLayout(spec.title), barmode: 'group', bargap: 0.2, xaxis: { ...axis(spec.x, false), type: 'category' }, yaxis: axis(spec.y, spec.y.log === true, values) };
   return { data, layout };
 }

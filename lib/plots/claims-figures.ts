@@ -3,13 +3,15 @@
  * of cold GR). Pure builders — result records of lib/checks and lib/experiments in, a plotly spec
  * out (no sampling, no I/O) — on top of lineFigure and groupedBarFigure, so colours come from the
  * estimator registry: GR-MCK's family in its colour (K told apart by dashes), GR-MC1 = ST-GS in
- * ST-GS's, ZGR's and ST's exact references in theirs.
+ * ST-GS's, ZGR's and ST's exact references in theirs. Monte Carlo estimates carry ±2 standard
+ * error bars; families drawn against other quantities label their points with τ or a.
  */
 import type { C1Result } from '../checks/c1-zero-temperature-limit';
 import type { C4Result } from '../checks/c4-linear';
 import type { ColdGrResult } from '../experiments/cold-gr';
 import { groupedBarFigure } from './bar-figure';
 import { lineFigure, type LineSeries } from './line-figure';
+import { standardErrorBars } from './series';
 import { DASHES, REFERENCE_COLOUR } from './style';
 import type { Figure } from './types';
 
@@ -32,6 +34,7 @@ export function slopeGuide(slope: number, through: [number, number], xRange: [nu
 /**
  * The band value ± k·se for a log axis: the lower edge is clipped at value / 10 (a band reaching
  * 0 cannot be drawn on a log axis; the clip only shows where the estimate is within k SE of 0).
+ * For a spread of estimates drawn as a band; single estimates get error bars (standardErrorBars).
  */
 export function logBand(values: readonly number[], se: readonly number[], k = 2): { lower: number[]; upper: number[] } {
   return {
@@ -50,10 +53,18 @@ export function powerOfTau(k: number): string {
   return Number.isInteger(k) ? `τ${[...String(k)].map((c) => SUPERSCRIPT[c]).join('')}` : `τ^${k}`;
 }
 
+/** A τ label for point text and hover: "τ=0.5". */
+export const tauText = (tau: number) => `τ=${Number(tau.toPrecision(2))}`;
+
+/** ±k·se error bars of a norm (≥ 0): the lower end stops at 0. */
+export function normErrorBars(values: readonly number[], se: readonly number[], k = 2): { minus: number[]; plus: number[] } {
+  return { minus: values.map((v, i) => Math.min(v, k * se[i])), plus: se.map((s) => k * s) };
+}
+
 /**
  * C1: max_ij |E[J_τ | x] − J_ZGR|_ij against τ on log–log axes, one line per case (GR-MCK's colour,
- * dashes per case), a ±2 SE band for Monte Carlo cases, and a slope-1 guide through the coldest
- * point of the first case: a linear deviation runs parallel to it.
+ * dashes per case), ±2 SE error bars on the Monte Carlo estimates, and a slope-1 guide through
+ * the coldest point of the first case: a linear deviation runs parallel to it.
  */
 export function c1DeviationFigure(cases: readonly SweepCase<C1Result>[], title = 'C1: the conditional Jacobian of GR tends to ZGR’s as τ → 0'): Figure {
   if (cases.length === 0) throw new Error('c1DeviationFigure: no cases');
@@ -62,7 +73,7 @@ export function c1DeviationFigure(cases: readonly SweepCase<C1Result>[], title =
     const dev = result.rows.map((r) => r.deviation);
     return {
       estimator: 'grMck', label, dash: DASHES[i % DASHES.length], mode: 'lines+markers', x: taus, y: dev,
-      ...(result.method === 'monte-carlo' ? { band: logBand(dev, result.rows.map((r) => r.se)) } : {}),
+      ...(result.method === 'monte-carlo' ? { yError: standardErrorBars(result.rows.map((r) => r.se)) } : {}),
     };
   });
   const first = cases[0].result.rows;
@@ -79,8 +90,8 @@ export function c1DeviationFigure(cases: readonly SweepCase<C1Result>[], title =
 
 /**
  * C4: the bias of ST-GS (= GR-MCK's, for every K) on a linear loss, ‖E[J_τ(η + G)]ᵀ v − J(p)ᵀ v‖,
- * against τ on log–log axes: one line per case (ST-GS's colour, dashes per case), ±2 SE bands for
- * Monte Carlo cases, and optionally a guide of slope `guideSlope` through the coldest point of the
+ * against τ on log–log axes: one line per case (ST-GS's colour, dashes per case), ±2 SE error bars
+ * on Monte Carlo estimates, and optionally a guide of slope `guideSlope` through the coldest point of the
  * first case. ST, DARN and ZGR are exactly unbiased there (0 cannot be drawn on a log axis).
  */
 export function c4BiasFigure(
@@ -92,7 +103,7 @@ export function c4BiasFigure(
     const bias = result.rows.map((r) => r.biasNorm);
     return {
       estimator: 'stGs', label, dash: DASHES[i % DASHES.length], mode: 'lines+markers', x: result.rows.map((r) => r.tau), y: bias,
-      ...(result.method === 'monte-carlo' ? { band: logBand(bias, result.rows.map((r) => r.biasSE)) } : {}),
+      ...(result.method === 'monte-carlo' ? { yError: standardErrorBars(result.rows.map((r) => r.biasSE)) } : {}),
     };
   });
   if (options.guideSlope != null) {
@@ -140,7 +151,7 @@ function grStyle(K: number, k: number): Pick<LineSeries, 'estimator' | 'label' |
 /** A horizontal line at y over the taus of a cold-GR result (an exact, τ-free reference). */
 function level(r: ColdGrResult, y: number, style: Pick<LineSeries, 'estimator' | 'label' | 'colour'>): LineSeries {
   const taus = r.rows.map((row) => row.tau);
-  return { ...style, dash: 'dash', x: [Math.min(...taus), Math.max(...taus)], y: [y, y] };
+  return { ...style, dash: 'dash', mode: 'lines', x: [Math.min(...taus), Math.max(...taus)], y: [y, y] };
 }
 
 /**
@@ -186,8 +197,10 @@ export function coldGrVarianceFigure(r: ColdGrResult, title = 'GR with one pertu
 
 /**
  * Bias against variance (our toy version of the E4 plot, claim C7): GR-MCK for each K as a curve
- * indexed by τ, variance_K = (variance − noise) + noise / K; the ST-ZGR family as a curve in a
- * (exact), with ST (a = 0) and ZGR (a = 1) marked.
+ * indexed by τ, variance_K = (variance − noise) + noise / K, its bias with ±2 SE error bars (the
+ * bias does not depend on K, so the τ of each point is written beside the GR-MC1 curve and is the
+ * same across a row of points; every point names its τ in the hover); the ST-ZGR family as a
+ * curve in a (exact, every other a written), with ST (a = 0) and ZGR (a = 1) marked.
  */
 export function coldGrBiasVarianceFigure(r: ColdGrResult, title = 'Bias against variance: GR-MCK (curves in τ) and ST-ZGR (curve in a)'): Figure {
   const family = r.stZgrFamily;
@@ -201,8 +214,14 @@ export function coldGrBiasVarianceFigure(r: ColdGrResult, title = 'Bias against 
         ...grStyle(K, k), mode: 'lines+markers' as const,
         x: r.rows.map((row) => row.variance - row.noiseVariance + row.noiseVariance / K),
         y: r.rows.map((row) => row.biasNorm),
+        yError: normErrorBars(r.rows.map((row) => row.biasNorm), r.rows.map((row) => row.biasSE)),
+        pointLabels: r.rows.map((row) => tauText(row.tau)),
+        showPointLabels: k === 0,
       })),
-      { estimator: 'stZgr', label: 'ST-ZGR(a), a = 0 … 1', mode: 'lines+markers', x: family.map((f) => f.variance), y: family.map((f) => f.biasNorm) },
+      {
+        estimator: 'stZgr', label: 'ST-ZGR(a), a = 0 … 1', mode: 'lines+markers', x: family.map((f) => f.variance), y: family.map((f) => f.biasNorm),
+        pointLabels: family.map((f, i) => (i % 2 === 0 ? `a=${Number(f.a.toPrecision(3))}` : '')),
+      },
       point('st', 'ST (a = 0)'),
       point('zgr', 'ZGR (a = 1)'),
     ],

@@ -4,6 +4,7 @@
  */
 import type { VaeRunResult } from '../experiments/e3-vae-training';
 import { lineFigure, type LineSeries } from './line-figure';
+import { mergeReinmaxIntoZgr } from './style';
 import { markdownTable } from './table';
 import type { Figure } from './types';
 
@@ -51,23 +52,33 @@ export function e3Groups(results: readonly VaeRunResult[]): E3Group[] {
 
 /**
  * E3 training curves for one configuration: −ELBO (train or test) per epoch, one line per
- * estimator (mean over seeds) with a band from the smallest to the largest seed.
+ * estimator (mean over seeds) with a band from the smallest to the largest seed, on whole-number
+ * epoch ticks. Learning rates join the labels when they differ between estimators. ReinMax(τ=1)
+ * is ZGR sample by sample: its runs, if any, are not drawn over ZGR's, and ZGR's curve is labelled
+ * "ZGR ≡ ReinMax(τ=1)" wherever ReinMax is in the figure.
  */
 export function e3CurvesFigure(results: readonly VaeRunResult[], configuration: string, split: 'train' | 'test', title?: string): Figure {
-  const groups = e3Groups(results).filter((g) => g.configuration === configuration);
-  if (groups.length === 0) throw new Error(`e3CurvesFigure: no runs of configuration ${configuration}`);
+  const all = e3Groups(results).filter((g) => g.configuration === configuration);
+  if (all.length === 0) throw new Error(`e3CurvesFigure: no runs of configuration ${configuration}`);
+  const anyReinmax = all.some((g) => g.estimator.name === 'reinmax');
+  const { items: groups, zgrLabel, dropped } = mergeReinmaxIntoZgr(all, (g) => g.estimator, anyReinmax);
   const lrs = new Set(groups.map((g) => g.lr));
   const [C, L] = configuration.split('x');
   const seeds = Math.max(...groups.map((g) => g.seeds.length));
+  const spread = seeds > 1 ? `mean over ${seeds} seeds, band: min–max over seeds` : 'one seed';
+  const note = dropped.length > 0 ? `; ReinMax(τ=1) runs drawn as ZGR's curve (the same estimator)` : '';
   return lineFigure({
-    title: title ?? `E3 · ${split} −ELBO, ${L} latent variables with ${C} categories<br><sup>mean over ${seeds} seed(s), band: min–max over seeds</sup>`,
-    x: { title: 'epoch' },
+    title: title ?? `E3 · ${split} −ELBO, ${L} latent variables with ${C} categories<br><sup>${spread}${note}</sup>`,
+    x: { title: 'epoch', integer: true },
     y: { title: `${split} −ELBO`, unit: 'nats per image', log: 'auto' },
-    series: groups.map((g): LineSeries => ({
-      estimator: g.estimator.name, options: g.estimator.options,
-      label: lrs.size > 1 ? `${g.label}, lr ${g.lr}` : g.label,
-      x: g.epochs, y: g[split].mean, band: { lower: g[split].min, upper: g[split].max }, mode: 'lines+markers',
-    })),
+    series: groups.map((g): LineSeries => {
+      const label = g.estimator.name === 'zgr' && zgrLabel ? zgrLabel : g.label;
+      return {
+        estimator: g.estimator.name, options: g.estimator.options,
+        label: lrs.size > 1 ? `${label}, lr ${g.lr}` : label,
+        x: g.epochs, y: g[split].mean, band: { lower: g[split].min, upper: g[split].max }, mode: 'lines+markers',
+      };
+    }),
   });
 }
 

@@ -1,72 +1,101 @@
 /**
- * Figures and tables of notebook 07 (E4, gradient quality in the VAE): pure builders, E4 results
- * of lib/experiments/e4-gradient-quality in, a plotly spec or a markdown table out.
+ * Figures and tables of the bias–variance comparison (C7; notebook 07 for the VAE, notebook 03 for
+ * the toys): pure builders, measured EstimatorPoints (lib/exact/family-quality.ts) in, a plotly
+ * spec or a markdown table out. Every estimate is drawn with its confidence interval; a bias not
+ * resolved from zero shows an interval that reaches zero (the axis is linear for that reason).
  */
-import type { E4CheckpointResult, EstimatorQuality } from '../experiments/e4-gradient-quality';
+import type { C7Report } from '../checks/c7-bias-variance';
+import type { EstimatorPoint, Family } from '../exact/family-quality';
+import type { Interval } from '../exact/quality';
 import { lineFigure, type LineSeries } from './line-figure';
+import { intervalBars } from './series';
 import { DASHES } from './style';
 import { markdownTable } from './table';
-import type { Figure, Trace } from './types';
+import type { Figure } from './types';
 
-const SYMBOLS = ['circle', 'square', 'diamond', 'triangle-up', 'x'] as const;
+const fmt = (n: number) => String(Number(n.toPrecision(3)));
+const show = (i: Interval | null, digits = 3) =>
+  i == null ? 'undefined (E g·∇ ≤ 0)' : i.low === i.high ? i.estimate.toFixed(digits) : `${i.estimate.toFixed(digits)} [${i.low.toFixed(digits)}, ${i.high.toFixed(digits)}]`;
 
-/** Bias drawn on a log axis: below its own standard error (std/√N) it is drawn at that level. */
-export function plottedBias(q: EstimatorQuality): number {
-  return Math.max(q.bias, q.std / Math.sqrt(q.samples), 1e-12 * q.exactNorm) / q.exactNorm;
+/** Which points go on the plane: the curves of C7 and ReinMax, and the points DARN and RLOO(M) (ST(t) is in the table: ST(t=1) is ST-ZGR(a=0)). */
+function planeSeries(points: readonly EstimatorPoint[]): LineSeries[] {
+  const series: LineSeries[] = [];
+  const curve = (members: EstimatorPoint[], style: Omit<LineSeries, 'x' | 'y'>, labelOf: (p: EstimatorPoint, k: number) => string) => {
+    if (members.length === 0) return; // every member's mean points away from ∇: listed under the title instead
+    const sorted = [...members].sort((a, b) => (a.param ?? 0) - (b.param ?? 0));
+    const beta = sorted.map((p) => p.quality.scaleFreeBias!);
+    const sigma = sorted.map((p) => p.quality.scaleFreeStd!);
+    series.push({
+      ...style,
+      x: sigma.map((i) => i.estimate),
+      y: beta.map((i) => i.estimate),
+      xError: intervalBars(sigma.map((i) => i.estimate), sigma.map((i) => i.low), sigma.map((i) => i.high)),
+      yError: intervalBars(beta.map((i) => i.estimate), beta.map((i) => i.low), beta.map((i) => i.high)),
+      pointLabels: sorted.map(labelOf),
+    });
+  };
+  const finite = (p: EstimatorPoint) => p.quality.scaleFreeBias != null && p.quality.scaleFreeStd != null;
+  const of = (family: Family, extra: (p: EstimatorPoint) => boolean = () => true) => points.filter((p) => p.family === family && finite(p) && extra(p));
+  const stZgr = of('ST-ZGR(a)');
+  curve(stZgr, { estimator: 'stZgr', label: 'ST-ZGR(a): ST (a=0) … ZGR (a=1)', mode: 'lines+markers' }, (p) => (p.param === 0 || p.param === 0.5 || p.param === 1 ? `a=${fmt(p.param)}` : ''));
+  const Ks = [...new Set(of('GR-MCK(τ)').map((p) => p.K!))].sort((a, b) => a - b);
+  Ks.forEach((K, k) =>
+    curve(
+      of('GR-MCK(τ)', (p) => p.K === K),
+      { estimator: K === 1 ? 'stGs' : 'grMck', options: K === 1 ? undefined : { K }, label: K === 1 ? 'ST-GS(τ) = GR-MC1' : `GR-MC${K}(τ)`, dash: DASHES[k % DASHES.length], mode: 'lines+markers' },
+      (p) => (K === Ks[Ks.length - 1] ? `τ=${fmt(p.param!)}` : ''),
+    ),
+  );
+  curve(of('ReinMax(τ)'), { estimator: 'reinmax', label: 'ReinMax(τ ≥ 1; τ=1 ≡ ZGR)', mode: 'lines+markers' }, (p) => `τ=${fmt(p.param!)}`);
+  for (const p of points.filter((q) => q.family === 'point' && finite(q))) {
+    curve([p], { estimator: p.name, options: p.options, label: p.label, mode: 'markers' }, () => '');
+  }
+  return series;
 }
 
 /**
- * C7's bias–variance figure at one checkpoint: relative bias ‖E ĝ − ∇J‖/‖∇J‖ against relative
- * standard deviation √tr Cov(ĝ)/‖∇J‖, log–log. Families indexed by temperature (ST(t), ST-GS(τ),
- * GR-MCK(τ) for each K, ReinMax(τ)) and the ST-ZGR(a) family are curves (hover: the parameter);
- * ZGR, DARN and RLOO(M) are points.
+ * C7's bias–variance plane for one measured problem: scale-free std σ (log) against scale-free
+ * bias β = tan∠(E g, ∇) (linear, from 0), each with its interval; curves for ST-ZGR(a), GR-MCK(τ)
+ * per K and ReinMax(τ ≥ 1); points for DARN and RLOO(M). Lower left is better.
  */
-export function e4BiasVarianceFigure(result: E4CheckpointResult, title?: string): Figure {
-  const families = new Map<string, EstimatorQuality[]>();
-  for (const q of result.estimators) families.set(q.family, [...(families.get(q.family) ?? []), q]);
-  const grKs = [...new Set(result.estimators.filter((q) => q.estimator.name === 'grMck').map((q) => q.estimator.options!.K))].sort((a, b) => a - b);
-  const series: (LineSeries & { text: string[]; symbol: string })[] = [];
-  let point = 0;
-  for (const [family, members] of families) {
-    const sorted = [...members].sort((a, b) => (a.param ?? 0) - (b.param ?? 0));
-    const q0 = sorted[0];
-    const curve = q0.param != null;
-    const K = q0.estimator.name === 'grMck' ? q0.estimator.options!.K : null;
-    series.push({
-      estimator: q0.estimator.name,
-      options: q0.estimator.options,
-      label: curve ? family : q0.label,
-      x: sorted.map((q) => q.std / q.exactNorm),
-      y: sorted.map(plottedBias),
-      mode: curve ? 'lines+markers' : 'markers',
-      dash: K != null ? DASHES[(grKs.indexOf(K) + 1) % DASHES.length] : 'solid',
-      text: sorted.map((q) => (curve ? `${family.replace(/\(.*\)$/, '')} ${family.match(/\((.)\)$/)?.[1] ?? ''} = ${q.param}` : q.label)),
-      symbol: curve ? 'circle' : SYMBOLS[point++ % SYMBOLS.length],
-    });
-  }
-  const c = result.checkpoint;
+export function biasVarianceFigure(points: readonly EstimatorPoint[], title: string): Figure {
+  const opposed = points.filter((p) => p.family !== 'ST-ZGR(a) mean of M' && p.family !== 'ST(t)' && p.quality.scaleFreeBias == null).map((p) => p.label);
   const figure = lineFigure({
-    title: title ?? `E4 · bias and standard deviation of ∂J/∂η, ${c.name} of training (epoch ${c.epoch})<br><sup>relative to ‖∇J‖ = ${result.exactNorm.toPrecision(3)}; bias below its standard error drawn at it</sup>`,
-    x: { title: 'std / ‖∇J‖', log: true },
-    y: { title: 'bias / ‖∇J‖', log: true },
-    series,
+    title: opposed.length ? `${title}<br><sup>not drawn, mean not along ∇ (E g·∇ ≤ 0): ${opposed.join(', ')}</sup>` : title,
+    x: { title: 'scale-free std σ = √tr Cov g / (E g·∇̂)  (ratio)', log: true },
+    y: { title: 'scale-free bias β = tan∠(E g, ∇)  (ratio)', log: false },
+    series: planeSeries(points),
   });
-  const data = figure.data.map((t: Trace, i: number) => ({
-    ...t,
-    text: series[i].text,
-    hovertemplate: '%{text}<br>std %{x:.3g}, bias %{y:.3g}<extra></extra>',
-    marker: { ...(t.marker as object), symbol: series[i].symbol, size: series[i].mode === 'markers' ? 10 : 6 },
-  }));
-  // up to a dozen legend entries: a smaller font keeps them inside the figure's height
   const legend = { ...(figure.layout.legend as object), font: { size: 11 }, tracegroupgap: 2 };
-  return { data, layout: { ...figure.layout, legend, margin: { ...(figure.layout.margin as object), t: 70 } } };
+  return { data: figure.data, layout: { ...figure.layout, legend } };
 }
 
-/** The E4 table at one checkpoint: bias, std, MSE (relative to ‖∇J‖) and cosine per estimator. */
-export function e4Table(result: E4CheckpointResult): string {
+/** The quality table of one measured problem: every estimator but the equal-cost means. */
+export function qualityTable(points: readonly EstimatorPoint[]): string {
   return markdownTable(
-    ['estimator', 'loss evaluations', 'bias / ‖∇J‖', 'std / ‖∇J‖', 'MSE / ‖∇J‖²', 'cosine'],
-    result.estimators.map((q) => [q.label, String(q.evaluations), q.bias / q.exactNorm, q.std / q.exactNorm, q.mse / q.exactNorm ** 2, q.cosine]),
-    4,
+    ['estimator', 'loss evaluations', 'scale-free bias β', 'scale-free std σ', 'relative bias', 'relative std', 'cos(E g, ∇)', 'rescaled MSE'],
+    points
+      .filter((p) => p.family !== 'ST-ZGR(a) mean of M')
+      .map((p) => {
+        const q = p.quality;
+        return [p.label, String(p.cost), show(q.scaleFreeBias), show(q.scaleFreeStd), show(q.relativeBias), show(q.relativeStd), show(q.cosine, 4), show(q.rescaledMse, 4)];
+      }),
+  );
+}
+
+/** The C7 verdict as a table: each GR member, its β and σ, and the ST-ZGR member that dominates it. */
+export function c7Table(report: C7Report): string {
+  const by = (p: EstimatorPoint | null) => (p == null ? '**none**' : p.label);
+  return markdownTable(
+    ['GR member', 'β', 'σ', 'dominated by (scale-free)', 'dominated by (raw relative bias, std)'],
+    report.rows.map((r) => [r.gr.label, show(r.gr.quality.scaleFreeBias), show(r.gr.quality.scaleFreeStd), by(r.by), by(r.byRaw)]),
+  );
+}
+
+/** The equal-cost half of C7 as a table: RLOO(M) against the best mean of M ST-ZGR samples. */
+export function equalCostTable(report: C7Report): string {
+  return markdownTable(
+    ['M', 'RLOO(M) rescaled MSE', 'best mean of M ST-ZGR', 'its rescaled MSE', 'mean of M ZGR', 'ratio best / RLOO'],
+    report.equalCost.map((e) => [String(e.M), e.rloo.quality.rescaledMse.estimate, e.best.label, e.best.quality.rescaledMse.estimate, e.zgr.quality.rescaledMse.estimate, e.ratio]),
   );
 }

@@ -30,7 +30,7 @@ export function e2ObjectiveFigure(problem: { label: string; minimum: number }, c
   const minimum = Number(problem.minimum.toPrecision(4));
   const figure = lineFigure({
     title: title ?? `E2 · ${label}<br><sup>exact E f − min f (min f = ${minimum}); mean over ${seeds} seeds, band: min–max over seeds</sup>`,
-    x: { title: 'training step (Adam)' },
+    x: { title: 'training step (Adam)', integer: true },
     y: { title: 'E f − min f', log: true },
     series: curves.map((c): LineSeries => ({
       estimator: c.estimator, options: c.options, x: c.steps, y: gap(c.mean), band: { lower: gap(c.min), upper: gap(c.max) },
@@ -80,7 +80,7 @@ export function e6GrByKFigure(r: E6Result, options: { tau: number; title?: strin
   const range: [number, number] = [Math.min(...Ks), Math.max(...Ks)];
   const last = r.grByK[r.grByK.length - 1];
   const flat = (name: string, label: string, ms: number | undefined): LineSeries[] =>
-    ms == null ? [] : [{ estimator: name, label, dash: 'dash', x: range, y: [ms, ms] }];
+    ms == null ? [] : [{ estimator: name, label, dash: 'dash', mode: 'lines', x: range, y: [ms, ms] }];
   // ST's reference time (the rows' denominator): callMs / callRatio of any row
   const stMs = r.rows.length > 0 ? r.rows[0].callMs / r.rows[0].callRatio : undefined;
   const zgrMs = r.rows.find((q) => q.estimator === 'zgr')?.callMs;

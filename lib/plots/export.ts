@@ -19,7 +19,7 @@ import { figuresDir } from '../results/paths';
 import { writeFileAtomic, writeJsonAtomic } from '../results/write';
 import { launchChromium } from './browser';
 import { displayBundle } from './display';
-import { FIGURE_SIZE } from './style';
+import { FIGURE_SIZE, FONT_FAMILY } from './style';
 import type { Figure } from './types';
 
 export interface ExportOptions extends FigureTarget {
@@ -189,7 +189,7 @@ function htmlPage(record: FigureRecord): string {
     '<!doctype html>',
     '<html lang="en"><head><meta charset="utf-8">',
     `<title>${title}</title>`,
-    '<style>html,body{margin:0;height:100%;font-family:Helvetica,Arial,sans-serif}#plot{height:calc(100% - 2em)}footer{font-size:12px;color:#666;padding:4px 8px}</style>',
+    `<style>html,body{margin:0;height:100%;font-family:${FONT_FAMILY}}#plot{height:calc(100% - 2em)}footer{font-size:12px;color:#666;padding:4px 8px}</style>`,
     // one shared copy of plotly.js beside the pages (11 MB once, not per figure): the page works
     // offline wherever the figures folder is
     `<script src="${PLOTLY_FILE}"></script>`,

@@ -1,10 +1,10 @@
-/** C2: ZGR = (ST + DARN) / 2 for every sample — exactly in rationals, and for the tfjs ops. */
+/** C2: ZGR = (ST + DARN) / 2 for every sample — exactly in rationals (c2Verdict), and for the tfjs ops. */
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import * as tf from '@tensorflow/tfjs';
-import { darn, Random, rational, st, zgr } from '../../lib';
-import { c2DecompositionGap } from '../../lib/checks/c2-decomposition';
+import { darn, float64, Random, rational, st, zgr } from '../../lib';
+import { c2Verdict } from '../../lib/checks/c2-decomposition';
 import { assertClose, useBackend } from '../helpers';
 
 /** Random rational probabilities and upstream gradient for C categories, and a sample index. */
@@ -19,17 +19,24 @@ const rationalCase = fc.integer({ min: 2, max: 6 }).chain((C) =>
 describe('C2: ZGR = (ST + DARN) / 2, per sample', () => {
   before(() => useBackend('cpu'));
 
-  it('exactly, as fractions, on 300 random cases (fast-check, seed 2)', () => {
+  it('exactly, as fractions, on 300 random cases (fast-check, seed 2): c2Verdict holds on each', () => {
     fc.assert(
       fc.property(rationalCase, ({ weights, v, x }) => {
         const total = weights.reduce((a, b) => a + b, 0);
         const p = weights.map((w) => rational.div(rational.fromNumber(w), rational.fromNumber(total)));
         const vq = v.map(([n, d]) => rational.div(rational.fromNumber(n), rational.fromNumber(d)));
-        const gap = c2DecompositionGap(rational, p, x, vq);
-        assert.ok(gap.every((g) => g.equals(rational.zero)), `gap ${gap.map((g) => g.toFraction())} for p = ${weights}/${total}, x = ${x}`);
+        const report = c2Verdict(rational, [{ p, x, v: vq }]);
+        assert.ok(report.holds, report.summary);
       }),
       { seed: 2, numRuns: 300 },
     );
+  });
+
+  it('in float64 rounding leaves gaps of order 1e-16, which the exact verdict does not forgive (so the check above can fail)', () => {
+    // p = (0.1, 0.2, 0.7), x = 1, v = (0.3, −1.7, 2.9): ZGR's component formula and (ST + DARN)/2 round differently
+    const report = c2Verdict(float64, [{ p: [0.1, 0.2, 0.7], x: 1, v: [0.3, -1.7, 2.9] }]);
+    assert.equal(report.holds, false, report.summary);
+    assert.equal(report.measured.casesWithGap, 1);
   });
 
   it('for the tfjs ops on one shared sample: ∇zgr = (∇st + ∇darn) / 2 to float32 rounding', () => {

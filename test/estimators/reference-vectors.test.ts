@@ -11,7 +11,7 @@ import {
   darnGradient, reinmaxGradient, stBinaryGradient, stGradient, stGsGradient, stZgrGradient, zgrBinaryGradient, zgrGradient,
 } from '../../lib';
 import { c3Moments } from '../../lib/checks/c3-quadratic-unbiasedness';
-import { frac, rational } from '../../lib/exact/field';
+import { frac, rational } from '../../lib/math/field';
 import { quadraticLoss } from '../../lib/exact/polynomial';
 import { assertClose } from '../helpers';
 

@@ -10,7 +10,8 @@ import {
   estimatorMean, exactGradient, Random, rational, reinforce, reinforceGradientOf, rloo, rlooGradient, rlooGradientOf,
   type SampleEstimator,
 } from '../../lib';
-import { isZero, randomRationalProblem } from '../../lib/checks/c3-quadratic-unbiasedness';
+import { isZero } from '../../lib/checks/c3-quadratic-unbiasedness';
+import { randomRationalProblem } from '../../lib/exact/toy-problems';
 import type { Fraction } from 'mathjs';
 import { assertClose, useBackend } from '../helpers';
 

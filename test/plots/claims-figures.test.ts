@@ -1,14 +1,16 @@
 /**
  * Figure builders of notebooks 02 and 03 (C1, C3, C4, cold GR): each draws what its results say —
- * one trace per case or K plus references, registry colours, log axes, guides of the stated slope,
- * ±2 SE bands only for Monte Carlo — and never samples (the inputs here are fixed records, or
- * quadrature results that are deterministic).
+ * one trace per case or K plus references, registry colours, log axes labelled with numbers,
+ * guides of the stated slope, ±2 SE error bars on every estimate whose record has a standard
+ * error, τ and a written beside the points of families drawn against other quantities — and
+ * never samples (the inputs here are fixed records, or quadrature results that are deterministic).
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { c1ZeroTemperatureLimit, type C1Result } from '../../lib/checks/c1-zero-temperature-limit';
 import type { C4Result } from '../../lib/checks/c4-linear';
-import { c3Moments, randomRationalProblem } from '../../lib/checks/c3-quadratic-unbiasedness';
+import { c3Moments } from '../../lib/checks/c3-quadratic-unbiasedness';
+import { randomRationalProblem } from '../../lib/exact/toy-problems';
 import { colourOf } from '../../lib/estimators/registry';
 import type { ColdGrResult } from '../../lib/experiments/cold-gr';
 import {
@@ -17,6 +19,7 @@ import {
 import { REFERENCE_COLOUR } from '../../lib/plots/style';
 import type { Figure, Trace } from '../../lib/plots/types';
 import { Random } from '../../lib/random';
+import { styleProblems } from './style-checks';
 
 type Axis = { type: string; title: { text: string } };
 const axes = (f: Figure) => f.layout as unknown as { xaxis: Axis; yaxis: Axis };
@@ -66,9 +69,11 @@ describe('figure builders of notebooks 02 and 03', () => {
     assert.deepEqual(lines(fig).map((t) => t.name), ['quad', 'mc', '∝ τ (slope 1)']);
     assert.deepEqual(lines(fig).map(colour), [colourOf('grMck'), colourOf('grMck'), REFERENCE_COLOUR]);
     assert.notEqual((byName(fig, 'quad').line as { dash: string }).dash, (byName(fig, 'mc').line as { dash: string }).dash, 'cases differ by dash');
-    assert.equal(fig.data.length, 3 + 2, 'one band (two traces) for the Monte Carlo case only');
-    const band = fig.data.filter((t) => t.name === 'mc band').map((t) => (t.y as number[]).map((y) => Number(y.toPrecision(12))));
-    assert.deepEqual(band, [[0.048, 0.012], [0.052, 0.028]], '±2 SE');
+    assert.equal(fig.data.length, 3, 'no bands: one trace per case and the guide');
+    assert.equal(byName(fig, 'quad').error_y, undefined, 'quadrature: no error bars');
+    const bars = byName(fig, 'mc').error_y as { array: number[]; arrayminus: number[] };
+    assert.deepEqual([bars.arrayminus, bars.array], [[0.002, 0.008], [0.002, 0.008]], '±2 SE error bars on the Monte Carlo estimates');
+    assert.deepEqual(styleProblems(fig), []);
     const guide = byName(fig, '∝ τ (slope 1)');
     assert.deepEqual(guide.x, [0.02, 0.5]);
     const coldest = quadrature.rows[2].deviation;
@@ -89,6 +94,9 @@ describe('figure builders of notebooks 02 and 03', () => {
     assert.equal(guide.name, '∝ τ² (slope 2)', 'plain-text superscript: plotly pads <sup> in legends with invisible characters');
     assert.ok(Math.abs(guide.y[1] / guide.y[0] - 100 ** 2) < 1e-6, 'slope 2 over two decades of τ');
     assert.equal(axes(fig).yaxis.type, 'log');
+    assert.equal(lines(fig)[0].error_y, undefined, 'quadrature: no error bars');
+    assert.deepEqual((lines(fig)[1].error_y as { array: number[] }).array, [0, 0, 0], 'Monte Carlo: ±2 biasSE (0 in this record)');
+    assert.deepEqual(styleProblems(fig), []);
   });
 
   it('c3BiasFigure: three bar traces (ST, DARN, ZGR) in registry colours, one bar per component η_ij, numbers from fractions', () => {
@@ -112,6 +120,8 @@ describe('figure builders of notebooks 02 and 03', () => {
     assert.deepEqual(byName(fig, 'ZGR (exact)').y, [6.5, 6.5]);
     assert.equal(axes(fig).xaxis.type, 'log');
     assert.equal(axes(fig).yaxis.type, 'log', 'MSE from 1.91 to 446 spans more than 2 decades');
+    assert.deepEqual(styleProblems(fig), []);
+    assert.deepEqual((axes(fig) as unknown as { yaxis: { ticktext: string[] } }).yaxis.ticktext, ['2', '5', '10', '20', '50', '100', '200', '500'], '1-2-5 labels in full, no bare digits');
     assert.equal(axes(coldGrMseFigure({ ...coldGr, rows: coldGr.rows.slice(1) })).yaxis.type, 'linear', 'MSE from 1.91 to 10.09: linear');
   });
 
@@ -136,6 +146,18 @@ describe('figure builders of notebooks 02 and 03', () => {
     assert.deepEqual(fig.data[1].y, [0.05, 0.3, 1]);
     assert.deepEqual(fig.data.map(colour), ['stGs', 'grMck', 'stZgr', 'st', 'zgr'].map(colourOf));
     assert.deepEqual([fig.data[3].x, fig.data[3].y, fig.data[4].x, fig.data[4].y], [[2.8], [0.6], [6.5], [0]]);
+    for (const k of [0, 1]) {
+      // every GR estimate of the bias has ±2 SE bars, stopping at 0 (a norm)
+      const bars = fig.data[k].error_y as { array: number[]; arrayminus: number[] };
+      assert.deepEqual(bars.array.map((v) => Number(v.toPrecision(12))), [0.04, 0.02, 0.004], `${fig.data[k].name}: +2 SE`);
+      assert.deepEqual(bars.arrayminus.map((v) => Number(v.toPrecision(12))), [0.04, 0.02, 0.004], `${fig.data[k].name}: −2 SE`);
+      assert.deepEqual(fig.data[k].text, ['τ=0.1', 'τ=0.5', 'τ=2'], 'each GR point names its τ');
+    }
+    assert.equal(fig.data[0].mode, 'lines+markers+text', 'τ written beside the GR-MC1 curve');
+    assert.deepEqual(fig.data[0].textposition, ['top right', 'bottom right', 'top right'], 'labels of neighbouring points alternate above and below');
+    assert.equal(fig.data[1].mode, 'lines+markers', 'the same τ rows of larger K: in the hover only');
+    assert.deepEqual(fig.data[2].text, ['a=0', '', 'a=1'], 'ST-ZGR: every other a written');
+    assert.deepEqual(styleProblems(fig), []);
     assert.equal((fig.data[4].marker as { size: number }).size, 13);
     assert.equal(axes(fig).xaxis.type, 'log', 'variance from 0.91 to 446');
     assert.equal(axes(fig).yaxis.type, 'linear', 'the bias starts at 0 (ZGR)');

@@ -12,6 +12,7 @@ import type { CostRow, E6Result } from '../../lib/experiments/e6-cost';
 import { E2_GAP_FLOOR, e2ObjectiveFigure, e6GrByKFigure, e6RatioFigure } from '../../lib/plots/experiment-figures';
 import { REFERENCE_COLOUR } from '../../lib/plots/style';
 import type { Figure, Trace } from '../../lib/plots/types';
+import { integerAxisProblems, styleProblems } from './style-checks';
 
 type Axis = { type: string; title: { text: string } };
 const axes = (f: Figure) => f.layout as unknown as { xaxis: Axis; yaxis: Axis };
@@ -52,6 +53,9 @@ describe('figure builders of notebooks 04 and 05', () => {
     assert.equal(axes(fig).yaxis.title.text, 'E f − min f');
     assert.match(String((fig.layout.title as { text: string }).text), /\|b−0\.45\|<sup>1\.5<\/sup>\/n.*min f = -1.*2 seeds.*min–max/);
     assert.throws(() => e2ObjectiveFigure({ label: 'x', minimum: 3 }, [curve('zgr', {}, [[3, 3]])]), /at the minimum/);
+    assert.deepEqual(integerAxisProblems(fig, 'xaxis'), [], 'training steps are whole numbers');
+    assert.deepEqual(styleProblems(fig), []);
+    assert.deepEqual(lines(fig).map((t) => (t.marker as { symbol: string }).symbol), ['circle', 'square', 'diamond'], 'one marker symbol per estimator');
   });
 
   const e6: E6Result = {
@@ -73,6 +77,7 @@ describe('figure builders of notebooks 04 and 05', () => {
     assert.equal(axes(fig).yaxis.type, 'log');
     const shapes = fig.layout.shapes as { y0: number; y1: number; xref: string }[];
     assert.deepEqual(shapes.map((s) => [s.y0, s.y1, s.xref]), [[1, 1, 'paper']]);
+    assert.deepEqual(styleProblems(fig), []);
   });
 
   it('e6GrByKFigure: GR-MCK against K on log–log axes, a slope-1 guide through the largest K, ST and ZGR call times flat', () => {
@@ -87,5 +92,7 @@ describe('figure builders of notebooks 04 and 05', () => {
     assert.equal(axes(fig).yaxis.type, 'log');
     assert.equal(axes(fig).yaxis.title.text, 'time per call (ms)');
     assert.match(String((fig.layout.title as { text: string }).text), /τ=0\.5.*slope 1\.00/);
+    assert.deepEqual(styleProblems(fig), []);
+    assert.deepEqual(fig.data.slice(2).map((t) => t.mode), ['lines', 'lines'], 'flat references: lines without markers');
   });
 });

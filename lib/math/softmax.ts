@@ -4,7 +4,7 @@
  *     J(q) = diag(q) − q qᵀ   (symmetric),   J(q)ᵀ v = q ⊙ (v − ⟨q, v⟩)
  */
 import * as tf from '@tensorflow/tfjs';
-import { dotIn, float64, type Field } from '../exact/field';
+import { dotIn, float64, type Field } from './field';
 
 /** softmax(logits / t) in float64, shifted by the maximum so that no exp overflows. */
 export function softmax(logits: readonly number[], t = 1): number[] {

@@ -56,8 +56,8 @@ export function frac(n: number | string, d?: number): Fraction {
   return d === undefined ? fraction(n as string) : fraction(n as number, d);
 }
 
-/** Σ_j a_j b_j in a field. */
-export function dotIn<T>(F: Field<T>, a: readonly T[], b: readonly T[]): T {
+/** Σ_j a_j b_j in a field (arrays or typed arrays). */
+export function dotIn<T>(F: Field<T>, a: ArrayLike<T>, b: ArrayLike<T>): T {
   let s = F.zero;
   for (let j = 0; j < a.length; j++) s = F.add(s, F.mul(a[j], b[j]));
   return s;

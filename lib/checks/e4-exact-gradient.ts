@@ -1,0 +1,45 @@
+/**
+ * E4's exact gradient, checked (PAPER.md E4): the gradient of the VAE's batch loss w.r.t. the
+ * encoder logits by enumeration (score identity, float64: lib/models/vae-exact.ts) must equal
+ * tf.grad of the same enumerated objective written directly on tensors (float32). Everything the
+ * bias–variance analysis reports is measured against this gradient; a wrong state order, a wrong
+ * probability or a wrong KL term would fail here.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import type { Vae } from '../models/vae';
+import { autodiffGradient, vaeStates } from '../models/vae-exact';
+import { atMost, claimReport, type ClaimReport } from './report';
+
+export const E4_EXACT_GRADIENT_THRESHOLDS = {
+  /** ‖enumerated − autodiff‖ / ‖autodiff‖, at most (float32 autodiff over C^L states) */
+  maxRelativeError: 1e-3,
+  /** |J_enumerated − J_autodiff| / |J|, at most */
+  maxObjectiveError: 1e-5,
+};
+
+/** Relative errors of the enumerated objective and gradient against autodiff. */
+export function e4ExactGradientErrors(vae: Vae, x: tf.Tensor2D): { objective: number; gradient: number } {
+  const exact = vaeStates(vae, x);
+  const brute = autodiffGradient(vae, x);
+  let diff = 0;
+  let norm = 0;
+  brute.gradient.forEach((g, i) => {
+    diff += (exact.reconstructionGradient[i] + exact.klGradient[i] - g) ** 2;
+    norm += g * g;
+  });
+  return { objective: Math.abs(exact.objective - brute.objective) / Math.abs(brute.objective), gradient: Math.sqrt(diff / norm) };
+}
+
+/** The verdict over several (checkpoint, batch) cases, each with its measured errors. */
+export function e4ExactGradientCheck(cases: readonly { where: string; errors: { objective: number; gradient: number } }[]): ClaimReport<typeof E4_EXACT_GRADIENT_THRESHOLDS> {
+  const t = E4_EXACT_GRADIENT_THRESHOLDS;
+  return claimReport(
+    'E4',
+    'the enumerated gradient of the VAE batch loss equals tf.grad of the enumerated objective',
+    t,
+    cases.flatMap(({ where, errors }) => [
+      atMost(`${where} gradient`, `${where}: relative error of the gradient`, errors.gradient, t.maxRelativeError),
+      atMost(`${where} objective`, `${where}: relative error of the objective`, errors.objective, t.maxObjectiveError),
+    ]),
+  );
+}

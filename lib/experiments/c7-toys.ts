@@ -1,0 +1,53 @@
+/**
+ * C7 on exact toys (notebook 03; PAPER.md E1, claim C7 — the problems are ours): random polynomial
+ * losses of a few categorical variables, every estimator of the C7 grid measured by enumeration
+ * (the GR family by Monte Carlo over its noise given the state only), and the C7 verdict of
+ * lib/checks/c7-bias-variance.ts — the same measurement and verdict as the VAE (notebook 07).
+ */
+import { c7BiasVariance, type C7Report } from '../checks/c7-bias-variance';
+import { draws } from '../exact/moments';
+import { familyQuality, type EstimatorPoint, type FamilyGrid } from '../exact/family-quality';
+import { latentSums } from '../exact/latent-sums';
+import { randomPolynomialProblem } from '../exact/toy-problems';
+import { float64 } from '../math/field';
+import { Random } from '../random';
+
+export interface C7Toy {
+  /** a short name for tables and figures */
+  name: string;
+  /** variables (all with C categories) */
+  numVariables: number;
+  C: number;
+  /** polynomial degree of the loss in the one-hot vectors (2: ZGR unbiased, C3; 3: biased) */
+  degree: 2 | 3;
+  /** seed of the problem's probabilities and coefficients */
+  seed: number;
+}
+
+export const C7_TOYS: C7Toy[] = [
+  { name: 'quadratic, 2 × C=3 (the cold-GR toy)', numVariables: 2, C: 3, degree: 2, seed: 7 },
+  { name: 'cubic, 2 × C=3', numVariables: 2, C: 3, degree: 3, seed: 7 },
+  { name: 'quadratic, 3 × C=4', numVariables: 3, C: 4, degree: 2, seed: 11 },
+];
+
+/** The C7 grids (as in E4): τ ∈ {0.1, 0.3, 0.5, 1, 2, 3}, K ∈ {1, 10, 100, 1000}, 11 values of a. */
+export const C7_GRID: FamilyGrid = {
+  taus: [0.1, 0.3, 0.5, 1, 2, 3],
+  Ks: [1, 10, 100, 1000],
+  as: Array.from({ length: 11 }, (_, k) => k / 10),
+  reinmaxTaus: [1, 1.3, 1.5, 2, 3],
+  Ms: [2, 4, 8],
+};
+
+/** Replicates and draws of the GR family's Monte Carlo (per variable, category and replicate). */
+export const C7_TOY_MC = { replicates: 20, drawsPerReplicate: 200 };
+
+/** Measure every estimator on one toy and judge C7 there. */
+export function runC7Toy(toy: C7Toy, options: { grid?: FamilyGrid; seed?: number } = {}): { toy: C7Toy; points: EstimatorPoint[]; report: C7Report } {
+  const problem = randomPolynomialProblem(float64, Random.fromSeed(toy.seed), new Array<number>(toy.numVariables).fill(toy.C), toy.degree);
+  const all = draws(problem);
+  const sums = latentSums(problem.p, (s) => ({ f: all[s].draw.f, v: all[s].draw.v.flat() }));
+  const logits = problem.p.map((pi) => pi.map(Math.log));
+  const points = familyQuality([{ sums, logits }], 1, options.grid ?? C7_GRID, { ...C7_TOY_MC, rng: Random.fromSeed(options.seed ?? 0) });
+  return { toy, points, report: c7BiasVariance(points, toy.name) };
+}
