@@ -70,6 +70,7 @@ export { loadMnist, batchTargets, MNIST_SIZES, type Mnist, type Binarisation } f
 export { readIdx, parseIdx } from './data/idx';
 export { Vae, negElboLoss, negElboPerImage, klToUniform, reconstructionLoss, type VaeShape } from './models/vae';
 export { Adam, type AdamOptions } from './models/adam';
+export { RAdam, rectification } from './models/radam';
 export { resolveEstimator, estimatorLabel, type EstimatorSpec } from './models/latent';
 export { e2Problems, quadraticToy, polynomialToy, trainToy, runE2Problem, E2_PROFILES, type ToyProblem, type E2Config, type E2Curve } from './experiments/e2-toy';
 export { runColdGr, COLD_GR_PROFILES, type ColdGrConfig, type ColdGrResult } from './experiments/cold-gr';

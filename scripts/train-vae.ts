@@ -12,7 +12,7 @@
 import { parseArgs } from 'node:util';
 import { initBackend } from '../lib/backend';
 import { BINARISATIONS, type Binarisation } from '../lib/data/mnist';
-import { E3_DEFAULTS, e3Profile, e3ResultsDir, runDir, runE3, trainVae, type VaeTrainingConfig } from '../lib/experiments/e3-vae-training';
+import { E3_DEFAULTS, e3Profile, e3ResultsDir, OPTIMIZERS, runDir, runE3, trainVae, type Optimizer, type VaeTrainingConfig } from '../lib/experiments/e3-vae-training';
 import { MODEL_ESTIMATORS } from '../lib/models/latent';
 import { PROFILES, type ProfileName } from '../lib/results/profile';
 
@@ -22,7 +22,8 @@ single run:
   --latents N        number of latent variables (default 4)
   --estimator NAME   one of ${MODEL_ESTIMATORS.join(', ')} (default zgr)
   --tau X --t X --K N --a X --M N   estimator options
-  --lr X             Adam learning rate (default ${E3_DEFAULTS.lr})
+  --lr X             learning rate (default ${E3_DEFAULTS.lr})
+  --optimizer O      ${OPTIMIZERS.join(' | ')} (default ${E3_DEFAULTS.optimizer})
   --epochs N         (default ${E3_DEFAULTS.epochs})
   --batch N          (default ${E3_DEFAULTS.batchSize})
   --train-size N     first N training images (default all 60000)
@@ -53,7 +54,7 @@ async function main(): Promise<void> {
     options: {
       C: { type: 'string' }, latents: { type: 'string' }, estimator: { type: 'string' },
       tau: { type: 'string' }, t: { type: 'string' }, K: { type: 'string' }, a: { type: 'string' }, M: { type: 'string' },
-      lr: { type: 'string' }, epochs: { type: 'string' }, batch: { type: 'string' },
+      lr: { type: 'string' }, optimizer: { type: 'string' }, epochs: { type: 'string' }, batch: { type: 'string' },
       'train-size': { type: 'string' }, 'test-size': { type: 'string' }, binarisation: { type: 'string' }, seed: { type: 'string' },
       sweep: { type: 'boolean' }, profile: { type: 'string' }, workers: { type: 'string' }, shard: { type: 'string' },
       config: { type: 'string', multiple: true }, 'only-estimator': { type: 'string', multiple: true },
@@ -106,6 +107,7 @@ async function main(): Promise<void> {
     estimator: { name: values.estimator ?? 'zgr', options },
     seed: numberOption(values, 'seed') ?? 0,
     lr: numberOption(values, 'lr') ?? E3_DEFAULTS.lr,
+    optimizer: (values.optimizer ?? E3_DEFAULTS.optimizer) as Optimizer,
     epochs: numberOption(values, 'epochs') ?? E3_DEFAULTS.epochs,
     batchSize: numberOption(values, 'batch') ?? E3_DEFAULTS.batchSize,
     trainSize: numberOption(values, 'train-size') ?? E3_DEFAULTS.trainSize,

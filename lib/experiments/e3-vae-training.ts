@@ -25,6 +25,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend';
 import { batchTargets, loadMnist, BINARISATIONS, MNIST_PIXELS, MNIST_SIZES, type Binarisation, type Mnist } from '../data/mnist';
 import { Adam } from '../models/adam';
+import { RAdam } from '../models/radam';
 import { estimatorId, estimatorLabel, resolveEstimator, type EstimatorSpec, type ResolvedEstimator } from '../models/latent';
 import { negElboLoss, negElboPerImage, packVariables, unpackVariables, Vae } from '../models/vae';
 import { Random } from '../random';
@@ -44,8 +45,10 @@ export interface VaeTrainingConfig {
   numLatents: number;
   /** the estimator by registry name, with its options ('rloo' for RLOO(M)) */
   estimator: EstimatorSpec;
-  /** Adam learning rate */
+  /** learning rate of the optimiser */
   lr: number;
+  /** 'adam' or 'radam' (RAdam, Liu et al. 2020: many cells of the protocol's tuned table, PAPER.md E3) */
+  optimizer: Optimizer;
   batchSize: number;
   epochs: number;
   /** the first trainSize images of the official 60k training split */
@@ -64,9 +67,13 @@ export interface VaeTrainingConfig {
 /** A configuration with only the fields that differ from the protocol's defaults. */
 export type VaeTrainingInput = Pick<VaeTrainingConfig, 'C' | 'numLatents' | 'estimator' | 'seed'> & Partial<VaeTrainingConfig>;
 
+export type Optimizer = 'adam' | 'radam';
+export const OPTIMIZERS: readonly Optimizer[] = ['adam', 'radam'];
+
 /** Protocol defaults (PAPER.md E3): batch 100, Adam, lr 1e-3, grey targets, 784-512-256. */
 export const E3_DEFAULTS = {
   lr: 1e-3,
+  optimizer: 'adam' as Optimizer,
   batchSize: 100,
   epochs: 160,
   trainSize: MNIST_SIZES.train,
@@ -94,6 +101,7 @@ export function normaliseConfig(input: VaeTrainingInput): VaeTrainingConfig {
   int('seed', 0, 2 ** 31 - 1);
   if (c.trainSize < c.batchSize) throw new Error(`VAE config: trainSize (${c.trainSize}) must be at least batchSize (${c.batchSize})`);
   if (!(c.lr > 0 && Number.isFinite(c.lr))) throw new Error(`VAE config: lr must be a finite number > 0, got ${c.lr}`);
+  if (!OPTIMIZERS.includes(c.optimizer)) throw new Error(`VAE config: optimizer must be one of ${OPTIMIZERS.join(', ')}, got ${JSON.stringify(c.optimizer)}`);
   if (!BINARISATIONS.includes(c.binarisation)) throw new Error(`VAE config: binarisation must be one of ${BINARISATIONS.join(', ')}, got ${JSON.stringify(c.binarisation)}`);
   if (!c.hidden.every((h) => Number.isSafeInteger(h) && h >= 1)) throw new Error(`VAE config: hidden must be positive integers, got ${JSON.stringify(c.hidden)}`);
   if (!c.snapshotEpochs.every((e) => Number.isSafeInteger(e) && e >= 0 && e <= c.epochs)) {
@@ -116,7 +124,7 @@ function canonicalJson(value: unknown): string {
 export function runKey(input: VaeTrainingInput): string {
   const c = normaliseConfig(input);
   const hash = createHash('sha256').update(canonicalJson(c)).digest('hex').slice(0, 10);
-  return `${c.C}x${c.numLatents}-${estimatorId(c.estimator)}-lr${c.lr}-s${c.seed}-${hash}`;
+  return `${c.C}x${c.numLatents}-${estimatorId(c.estimator)}-lr${c.lr}${c.optimizer === 'adam' ? '' : `-${c.optimizer}`}-s${c.seed}-${hash}`;
 }
 
 /** Default folder of E3 runs (git-ignored): .cache/e3-vae-training at the repository root. */
@@ -287,7 +295,7 @@ export async function trainVae(input: VaeTrainingInput, options: TrainOptions = 
   const evalRng = root.split();
   const vae = Vae.create({ C: config.C, numLatents: config.numLatents, hidden: config.hidden }, initRng);
   const variables = vae.variables();
-  const adam = new Adam(variables, { lr: config.lr });
+  const adam = config.optimizer === 'radam' ? new RAdam(variables, { lr: config.lr }) : new Adam(variables, { lr: config.lr });
   const stepsPerEpoch = Math.floor(config.trainSize / config.batchSize); // the last partial batch is dropped
   const total = stepsPerEpoch * config.epochs;
 

@@ -83,6 +83,8 @@ describe('E3 runner: results keyed by configuration, sweeps', () => {
     assert.match(runKey(base), /^4x2-zgr-lr0\.001-s0-[0-9a-f]{10}$/);
     assert.throws(() => normaliseConfig({ ...base, trainSize: 70_000 }), /trainSize must be an integer in \[1, 60000\]/);
     assert.throws(() => normaliseConfig({ ...base, estimator: { name: 'nope' } }), /unknown estimator/);
+    assert.match(runKey({ ...base, optimizer: 'radam' }), /^4x2-zgr-lr0\.001-radam-s0-[0-9a-f]{10}$/);
+    assert.throws(() => normaliseConfig({ ...base, optimizer: 'sgd' as never }), /optimizer must be one of adam, radam, got "sgd"/);
   });
 
   it('a sweep runs configurations in parallel processes; a rerun returns them without training; results equal an in-process run', async () => {
