@@ -2,6 +2,7 @@
  * Train the categorical VAE of E3 (lib/experiments/e3-vae-training.ts) from the command line.
  *
  *   npm run train -- --C 8 --latents 4 --estimator zgr --epochs 10 --seed 0
+ *   npm run train -- --estimator reinmax --config 4x24 --epochs 10   # the protocol's lr 5e-4, τ 1.5, RAdam
  *   npm run train -- --estimator grMck --tau 0.5 --K 100 --train-size 5000
  *   npm run train -- --sweep                      # every run of ZGR_PROFILE (quick|paper), one process per core
  *   ZGR_PROFILE=paper npm run train -- --sweep --shard 0/4 --workers 16
@@ -12,6 +13,7 @@
 import { parseArgs } from 'node:util';
 import { initBackend } from '../lib/backend';
 import { BINARISATIONS, type Binarisation } from '../lib/data/mnist';
+import { protocolSettings } from '../lib/experiments/protocol';
 import { E3_DEFAULTS, e3Profile, e3ResultsDir, OPTIMIZERS, runDir, runE3, trainVae, type Optimizer, type VaeTrainingConfig } from '../lib/experiments/e3-vae-training';
 import { MODEL_ESTIMATORS } from '../lib/models/latent';
 import { PROFILES, type ProfileName } from '../lib/results/profile';
@@ -22,8 +24,9 @@ single run:
   --latents N        number of latent variables (default 4)
   --estimator NAME   one of ${MODEL_ESTIMATORS.join(', ')} (default zgr)
   --tau X --t X --K N --a X --M N   estimator options
-  --lr X             learning rate (default ${E3_DEFAULTS.lr})
-  --optimizer O      ${OPTIMIZERS.join(' | ')} (default ${E3_DEFAULTS.optimizer})
+  --config CxL       the latent configuration, e.g. 4x24 (instead of --C and --latents)
+  --lr X             learning rate         (default: the protocol's tuned value for the estimator
+  --optimizer O      ${OPTIMIZERS.join(' | ')}         and configuration, PAPER.md E3; else ${E3_DEFAULTS.lr}, ${E3_DEFAULTS.optimizer})
   --epochs N         (default ${E3_DEFAULTS.epochs})
   --batch N          (default ${E3_DEFAULTS.batchSize})
   --train-size N     first N training images (default all 60000)
@@ -101,13 +104,23 @@ async function main(): Promise<void> {
     if (v != null) options[k] = v;
   }
   const binarisation = (values.binarisation ?? E3_DEFAULTS.binarisation) as Binarisation;
+  // one run: --config CxL (or --C and --latents); lr, optimiser and τ from the protocol's table unless given
+  if ((values.config?.length ?? 0) > 1) throw new Error(`--config: one configuration for a single run, got ${values.config!.join(', ')} (use --sweep for several)`);
+  const cxl = values.config?.[0] != null ? /^(\d+)x(\d+)$/i.exec(values.config[0]) : null;
+  if (values.config?.[0] != null && cxl == null) throw new Error(`--config must look like CxL, e.g. 8x4, got ${JSON.stringify(values.config[0])}`);
+  const C = cxl ? Number(cxl[1]) : numberOption(values, 'C') ?? 8;
+  const numLatents = cxl ? Number(cxl[2]) : numberOption(values, 'latents') ?? 4;
+  if (values.optimizer != null && !OPTIMIZERS.includes(values.optimizer as Optimizer)) throw new Error(`--optimizer must be one of ${OPTIMIZERS.join(', ')}, got ${JSON.stringify(values.optimizer)}`);
+  const chosen = protocolSettings(values.estimator ?? 'zgr', C, numLatents, { options, lr: numberOption(values, 'lr'), optimizer: values.optimizer as Optimizer | undefined });
+  console.log(`settings: ${JSON.stringify(chosen.estimator.options)}, lr ${chosen.lr}, ${chosen.optimizer}` +
+    (chosen.tuned ? ` (the protocol's tuned ${C}x${numLatents} cell, PAPER.md E3, where no flag overrides it)` : ` (not in the protocol's table: the defaults, where no flag overrides them)`));
   const config = {
-    C: numberOption(values, 'C') ?? 8,
-    numLatents: numberOption(values, 'latents') ?? 4,
-    estimator: { name: values.estimator ?? 'zgr', options },
+    C,
+    numLatents,
+    estimator: chosen.estimator,
     seed: numberOption(values, 'seed') ?? 0,
-    lr: numberOption(values, 'lr') ?? E3_DEFAULTS.lr,
-    optimizer: (values.optimizer ?? E3_DEFAULTS.optimizer) as Optimizer,
+    lr: chosen.lr,
+    optimizer: chosen.optimizer,
     epochs: numberOption(values, 'epochs') ?? E3_DEFAULTS.epochs,
     batchSize: numberOption(values, 'batch') ?? E3_DEFAULTS.batchSize,
     trainSize: numberOption(values, 'train-size') ?? E3_DEFAULTS.trainSize,
