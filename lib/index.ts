@@ -87,6 +87,6 @@ export { exactMoments, conditionalMoments, rlooMoments, averaged, concatenated, 
 export { estimatorQuality, type Quality, type Interval } from './exact/quality';
 export { latentSums, type LatentSums } from './exact/latent-sums';
 export { sampleFunctionMoments, conditionalFamilyMoments } from './exact/latent-moments';
-export { familyQuality, type EstimatorPoint, type FamilyGrid, type Block } from './exact/family-quality';
+export { familyQuality, logitMoments, type MomentSource, type EstimatorPoint, type FamilyGrid, type Block } from './exact/family-quality';
 export { c7BiasVariance, dominatedBy, C7_THRESHOLDS, type C7Report } from './checks/c7-bias-variance';
 export { e4ExactGradientCheck, e4ExactGradientErrors, E4_EXACT_GRADIENT_THRESHOLDS } from './checks/e4-exact-gradient';

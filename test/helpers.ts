@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { useExplicitTransposeMatMulGradient } from '../lib/backend';
+import type { Moments } from '../lib/exact/estimator-moments';
 
 /** Switch tfjs to a backend for a test (the package is loaded on demand); fails if it does not start. */
 export async function useBackend(name: 'cpu' | 'wasm'): Promise<void> {
@@ -37,4 +38,32 @@ export function assertFinite(values: ArrayLike<number>, context: string): void {
   for (let i = 0; i < values.length; i++) {
     assert.ok(Number.isFinite(values[i]), `${context}: entry ${i} is ${values[i]}`);
   }
+}
+
+/**
+ * Brute-force samples of an estimator agree with its moments (estimator-moments.ts) within 5 SE:
+ * the mean per coordinate, and the trace variance (the exact side's SE from its replicates).
+ */
+export function assertMomentsAgree(label: string, m: Moments, samples: readonly (Float32Array | Float64Array)[]): void {
+  const N = samples.length;
+  const P = m.mean.length;
+  const mean = new Float64Array(P);
+  samples.forEach((g) => g.forEach((x, i) => (mean[i] += x / N)));
+  const varI = new Float64Array(P);
+  samples.forEach((g) => g.forEach((x, i) => (varI[i] += (x - mean[i]) ** 2 / (N - 1))));
+  const R = m.replicates.length;
+  for (let i = 0; i < P; i++) {
+    const seExact = R > 0 ? Math.sqrt(m.replicates.reduce((s, r) => s + (r.mean[i] - m.mean[i]) ** 2, 0) / (R * (R - 1))) : 0;
+    const se = Math.hypot(Math.sqrt(varI[i] / N), seExact);
+    assert.ok(Math.abs(mean[i] - m.mean[i]) <= 5 * se + 1e-6, `${label}: mean[${i}] sampled ${mean[i]} vs exact ${m.mean[i]} (5 SE = ${5 * se})`);
+  }
+  // trace variance: mean of ‖G − Ḡ‖² with its SE, against E‖G‖² − ‖E G‖² (and the replicates' spread)
+  const d2 = samples.map((g) => Array.from(g).reduce((s, x, i) => s + (x - mean[i]) ** 2, 0));
+  const v = d2.reduce((s, x) => s + x, 0) / (N - 1);
+  const seV = Math.sqrt(d2.reduce((s, x) => s + (x - v) ** 2, 0) / (N - 1) / N);
+  const variance = (e: { mean: Float64Array; secondMoment: number }) => e.secondMoment - e.mean.reduce((s, x) => s + x * x, 0);
+  const exact = variance(m);
+  const seExact = R > 0 ? Math.sqrt(m.replicates.reduce((s, r) => s + (variance(r) - exact) ** 2, 0) / (R * (R - 1))) : 0;
+  const tol = 5 * Math.hypot(seV, seExact);
+  assert.ok(Math.abs(v - exact) <= tol, `${label}: trace variance sampled ${v} vs exact ${exact} (5 SE = ${tol})`);
 }

@@ -53,19 +53,43 @@ export interface EstimatorPoint {
 
 const fmt = (n: number) => String(Number(n.toPrecision(3)));
 
-/** Measure every estimator of the grid on the blocks (GR family by conditional Monte Carlo). */
-export function familyQuality(
-  blocks: readonly Block[],
-  scale: number,
-  grid: FamilyGrid,
-  mc: { replicates: number; drawsPerReplicate: number; rng: Random },
-): EstimatorPoint[] {
-  if (blocks.length === 0) throw new Error('familyQuality: no blocks');
-  if (grid.as.length < 2) throw new Error(`familyQuality: the ST-ZGR grid needs at least 2 values of a, got ${grid.as.length}`);
+/** An estimator's moments and the exact gradient, in one coordinate system (what quality.ts takes). */
+export interface Measured {
+  gradient: ArrayLike<number>;
+  moments: Moments;
+}
+
+/**
+ * Where an estimator's moments come from, per kind of estimator: w.r.t. the logits of a batch
+ * (`logitMoments`), or w.r.t. a network's weights (lib/exact/weight-moments.ts).
+ */
+export interface MomentSource {
+  sampleFunction(name: string, options: Record<string, number>): Measured;
+  /** GR-MCK at τ for every K of Ks (K = 1: ST-GS) */
+  conditionalFamily(tau: number, Ks: readonly number[]): Measured[];
+  rloo(M: number): Measured;
+}
+
+/** Moments w.r.t. the logits of independent blocks, concatenated and scaled (1/B for a batch mean). */
+export function logitMoments(blocks: readonly Block[], scale: number, mc: { replicates: number; drawsPerReplicate: number; rng: Random }): MomentSource {
+  if (blocks.length === 0) throw new Error('logitMoments: no blocks');
   const gradient = concatenated(blocks.map((b) => ({ mean: b.sums.gradient, secondMoment: 0, replicates: [] })), scale).mean;
-  const joint = (perBlock: (b: Block) => Moments) => concatenated(blocks.map(perBlock), scale);
+  const joint = (perBlock: (b: Block) => Moments): Measured => ({ gradient, moments: concatenated(blocks.map(perBlock), scale) });
+  return {
+    sampleFunction: (name, options) => joint((b) => sampleFunctionMoments(b.sums, b.logits, name, options)),
+    conditionalFamily: (tau, Ks) => {
+      const perK = blocks.map((b) => conditionalFamilyMoments(b.sums, b.logits, tau, Ks, mc));
+      return Ks.map((_, k) => ({ gradient, moments: concatenated(perK.map((ms) => ms[k]), scale) }));
+    },
+    rloo: (M) => joint((b) => rlooLatentMoments(b.sums, M)),
+  };
+}
+
+/** Measure every estimator of the grid (GR family by conditional Monte Carlo). */
+export function familyQuality(source: MomentSource, grid: FamilyGrid): EstimatorPoint[] {
+  if (grid.as.length < 2) throw new Error(`familyQuality: the ST-ZGR grid needs at least 2 values of a, got ${grid.as.length}`);
   const label = (name: string, options: Record<string, number>) => estimator(name).label(options);
-  const point = (name: string, options: Record<string, number>, family: Family, param: number | null, m: Moments, extra: Partial<EstimatorPoint> = {}): EstimatorPoint => ({
+  const point = (name: string, options: Record<string, number>, family: Family, param: number | null, m: Measured, extra: Partial<EstimatorPoint> = {}): EstimatorPoint => ({
     name,
     options,
     label: extra.label ?? label(name, options),
@@ -73,29 +97,28 @@ export function familyQuality(
     param,
     cost: 1,
     ...extra,
-    quality: estimatorQuality(gradient, m),
+    quality: estimatorQuality(m.gradient, m.moments),
   });
   const out: EstimatorPoint[] = [];
-  const stZgr = grid.as.map((a) => ({ a, m: joint((b) => sampleFunctionMoments(b.sums, b.logits, 'stZgr', { a })) }));
+  const stZgr = grid.as.map((a) => ({ a, m: source.sampleFunction('stZgr', { a }) }));
   for (const { a, m } of stZgr) out.push(point('stZgr', { a }, 'ST-ZGR(a)', a, m));
   for (const tau of grid.taus) {
-    const perK = blocks.map((b) => conditionalFamilyMoments(b.sums, b.logits, tau, grid.Ks, mc));
+    const perK = source.conditionalFamily(tau, grid.Ks);
     grid.Ks.forEach((K, k) => {
-      const m = concatenated(perK.map((ms) => ms[k]), scale);
       const [name, options] = K === 1 ? ['stGs', { tau }] : ['grMck', { tau, K }];
-      out.push(point(name as string, options as Record<string, number>, 'GR-MCK(τ)', tau, m, { K }));
+      out.push(point(name as string, options as Record<string, number>, 'GR-MCK(τ)', tau, perK[k], { K }));
     });
   }
-  for (const t of grid.taus) out.push(point('st', { t }, 'ST(t)', t, joint((b) => sampleFunctionMoments(b.sums, b.logits, 'st', { t }))));
+  for (const t of grid.taus) out.push(point('st', { t }, 'ST(t)', t, source.sampleFunction('st', { t })));
   for (const tau of grid.reinmaxTaus) {
     const note = tau < 1 ? ' (below the official API’s τ ≥ 1)' : tau === 1 ? ' ≡ ZGR' : '';
-    out.push(point('reinmax', { tau }, 'ReinMax(τ)', tau, joint((b) => sampleFunctionMoments(b.sums, b.logits, 'reinmax', { tau })), { label: `ReinMax(τ=${fmt(tau)})${note}` }));
+    out.push(point('reinmax', { tau }, 'ReinMax(τ)', tau, source.sampleFunction('reinmax', { tau }), { label: `ReinMax(τ=${fmt(tau)})${note}` }));
   }
-  out.push(point('darn', {}, 'point', null, joint((b) => sampleFunctionMoments(b.sums, b.logits, 'darn'))));
+  out.push(point('darn', {}, 'point', null, source.sampleFunction('darn', {})));
   for (const M of grid.Ms) {
-    out.push(point('rloo', { M }, 'point', null, joint((b) => rlooLatentMoments(b.sums, M)), { label: `RLOO(M=${M})`, M, cost: M }));
+    out.push(point('rloo', { M }, 'point', null, source.rloo(M), { label: `RLOO(M=${M})`, M, cost: M }));
     for (const { a, m } of stZgr) {
-      out.push(point('stZgr', { a }, 'ST-ZGR(a) mean of M', a, averaged(m, M), { label: `mean of ${M} ${label('stZgr', { a })}`, M, cost: M }));
+      out.push(point('stZgr', { a }, 'ST-ZGR(a) mean of M', a, { gradient: m.gradient, moments: averaged(m.moments, M) }, { label: `mean of ${M} ${label('stZgr', { a })}`, M, cost: M }));
     }
   }
   return out;

@@ -52,7 +52,7 @@ function accumulateStGsDraw(A: Float64Array, Q: Float64Array, w: number, logits:
 }
 
 /** The C × C matrix (row-major) of a function linear in v: column k = g(e_k). */
-function matrixOf(C: number, g: (v: number[]) => number[]): Float64Array {
+export function matrixOf(C: number, g: (v: number[]) => number[]): Float64Array {
   const M = new Float64Array(C * C);
   const e = new Array<number>(C).fill(0);
   for (let k = 0; k < C; k++) {

@@ -6,7 +6,7 @@
  */
 import { c7BiasVariance, type C7Report } from '../checks/c7-bias-variance';
 import { draws } from '../exact/moments';
-import { familyQuality, type EstimatorPoint, type FamilyGrid } from '../exact/family-quality';
+import { familyQuality, logitMoments, type EstimatorPoint, type FamilyGrid } from '../exact/family-quality';
 import { latentSums } from '../exact/latent-sums';
 import { randomPolynomialProblem } from '../exact/toy-problems';
 import { float64 } from '../math/field';
@@ -48,6 +48,6 @@ export function runC7Toy(toy: C7Toy, options: { grid?: FamilyGrid; seed?: number
   const all = draws(problem);
   const sums = latentSums(problem.p, (s) => ({ f: all[s].draw.f, v: all[s].draw.v.flat() }));
   const logits = problem.p.map((pi) => pi.map(Math.log));
-  const points = familyQuality([{ sums, logits }], 1, options.grid ?? C7_GRID, { ...C7_TOY_MC, rng: Random.fromSeed(options.seed ?? 0) });
+  const points = familyQuality(logitMoments([{ sums, logits }], 1, { ...C7_TOY_MC, rng: Random.fromSeed(options.seed ?? 0) }), options.grid ?? C7_GRID);
   return { toy, points, report: c7BiasVariance(points, toy.name) };
 }

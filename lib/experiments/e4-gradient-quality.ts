@@ -20,7 +20,9 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend';
 import { e4ExactGradientErrors } from '../checks/e4-exact-gradient';
 import { batchTargets, loadMnist, MNIST_PIXELS, type Binarisation } from '../data/mnist';
-import { familyQuality, type EstimatorPoint, type FamilyGrid } from '../exact/family-quality';
+import { familyQuality, logitMoments, type EstimatorPoint, type FamilyGrid } from '../exact/family-quality';
+import { weightMoments } from '../exact/weight-moments';
+import { weightVjp } from '../models/encoder-gram';
 import type { Vae } from '../models/vae';
 import { vaeStates } from '../models/vae-exact';
 import { Random } from '../random';
@@ -56,6 +58,12 @@ export interface E4Profile {
   grid: FamilyGrid;
   /** the GR family's Monte Carlo over its noise given the state */
   mc: { replicates: number; drawsPerReplicate: number };
+  /**
+   * A real batch (the first `images` training images) measured w.r.t. the encoder weights as well
+   * as the logits, at every checkpoint of the listed configurations: batch averaging shrinks the
+   * variance of a gradient w.r.t. shared weights, not its bias. At the listed checkpoints only.
+   */
+  weightBatch: { images: number; configurations: string[]; checkpoints: E4Checkpoint['name'][] };
   seed: number;
 }
 
@@ -83,6 +91,7 @@ export const E4_PROFILES: Record<ProfileName, E4Profile> = {
     binarisation: 'grey', // protocol (ReinMax)
     grid: GRID,
     mc: { replicates: 20, drawsPerReplicate: 10 },
+    weightBatch: { images: 100, configurations: ['8x4'], checkpoints: ['end'] }, // ≈ 2.5 min a checkpoint
     seed: 0,
   },
   paper: {
@@ -95,12 +104,17 @@ export const E4_PROFILES: Record<ProfileName, E4Profile> = {
     binarisation: 'grey',
     grid: GRID,
     mc: { replicates: 20, drawsPerReplicate: 50 },
+    weightBatch: { images: 100, configurations: ['8x4', '4x6'], checkpoints: ['init', 'early', 'middle', 'end'] },
     seed: 0,
   },
 };
 
 export interface E4Case {
-  batch: number;
+  /** evaluation batch k (images [k·B, (k + 1)·B)), or 'weights' for the weight batch */
+  batch: number | 'weights';
+  /** the gradient measured: w.r.t. the encoder logits of the batch, or the encoder weights */
+  space: 'logits' | 'weights';
+  images: number;
   /** J at the checkpoint on this batch (nats per image, exact) */
   objective: number;
   /** ‖∇‖ of the reconstruction term w.r.t. the logits */
@@ -142,18 +156,25 @@ export function e4Key(profile: E4Profile): string {
   return `${profile.configurations.map((c) => `${c.C}x${c.numLatents}`).join('-')}-b${profile.evalBatch}x${profile.evalBatches}-${hash}`;
 }
 
-/** Measure one checkpoint on one batch: the exact gradient's check and every estimator. */
-export function measureCase(vae: Vae, x: tf.Tensor2D, profile: E4Profile, rng: Random): Omit<E4Case, 'batch'> {
+/**
+ * Measure one checkpoint on one batch: the exact gradient's check and every estimator, w.r.t. the
+ * encoder logits and, with `weights`, w.r.t. the encoder weights too (one case each).
+ */
+export function measureBatch(vae: Vae, x: tf.Tensor2D, profile: E4Profile, rng: Random, weights = false): Omit<E4Case, 'batch'>[] {
   const t0 = Date.now();
-  const states = vaeStates(vae, x);
-  const points = familyQuality(states.blocks, 1 / states.B, profile.grid, { ...profile.mc, rng });
-  return {
-    objective: states.objective,
-    gradientNorm: points[0].quality.gradientNorm,
-    exactGradientErrors: e4ExactGradientErrors(vae, x),
-    points,
-    seconds: (Date.now() - t0) / 1000,
-  };
+  const states = vaeStates(vae, x, { weights });
+  const exactGradientErrors = e4ExactGradientErrors(vae, x);
+  const mc = { ...profile.mc, rng };
+  const logits = familyQuality(logitMoments(states.blocks, 1 / states.B, mc), profile.grid);
+  const common = { images: states.B, objective: states.objective, exactGradientErrors };
+  const cases: Omit<E4Case, 'batch'>[] = [{ ...common, space: 'logits', gradientNorm: logits[0].quality.gradientNorm, points: logits, seconds: (Date.now() - t0) / 1000 }];
+  if (weights) {
+    const t1 = Date.now();
+    const vjp = (u: Float64Array) => weightVjp(vae, x, u);
+    const points = familyQuality(weightMoments(states.weightImages!, vjp, mc), profile.grid);
+    cases.push({ ...common, space: 'weights', gradientNorm: points[0].quality.gradientNorm, points, seconds: (Date.now() - t1) / 1000 });
+  }
+  return cases;
 }
 
 /**
@@ -174,7 +195,7 @@ export async function runE4(
   await initBackend(undefined, true);
   const started = Date.now();
   const trainingDir = options.trainingDir ?? e3ResultsDir();
-  const images = profile.evalBatches * profile.evalBatch;
+  const images = Math.max(profile.evalBatches * profile.evalBatch, profile.weightBatch.images);
   const train = loadMnist('train', { limit: images });
   const rng = Random.fromSeed(profile.seed);
   const targets = batchTargets(train, Array.from({ length: images }, (_, i) => i), profile.binarisation, rng.split());
@@ -185,27 +206,31 @@ export async function runE4(
     trainingKeys.push(runKey(training));
     await trainVae(training, { resultsDir: trainingDir, progress: options.progress === false ? false : undefined });
     const name = `${configuration.C}×${configuration.numLatents}`;
+    const weightBatch = profile.weightBatch.configurations.includes(`${configuration.C}x${configuration.numLatents}`);
     for (const checkpoint of configuration.checkpoints) {
       const vae = loadSnapshot(training, checkpoint.epoch, trainingDir);
       const cases: E4Case[] = [];
-      try {
-        for (let batch = 0; batch < profile.evalBatches; batch++) {
-          const B = profile.evalBatch;
-          const x = tf.tensor2d(targets.subarray(batch * B * MNIST_PIXELS, (batch + 1) * B * MNIST_PIXELS), [B, MNIST_PIXELS]);
-          try {
-            cases.push({ batch, ...measureCase(vae, x, profile, rng.split()) });
-            log(`[e4] ${name}, ${checkpoint.name} (epoch ${checkpoint.epoch}), batch ${batch}: ${cases[cases.length - 1].seconds.toFixed(1)} s`);
-          } finally {
-            x.dispose();
+      const measure = (batch: number | 'weights', from: number, count: number) => {
+        const x = tf.tensor2d(targets.subarray(from * MNIST_PIXELS, (from + count) * MNIST_PIXELS), [count, MNIST_PIXELS]);
+        try {
+          for (const c of measureBatch(vae, x, profile, rng.split(), batch === 'weights')) {
+            cases.push({ batch, ...c });
+            log(`[e4] ${name}, ${checkpoint.name} (epoch ${checkpoint.epoch}), ${batch === 'weights' ? `weight batch of ${count} images` : `batch ${batch}`}, w.r.t. the ${c.space}: ${c.seconds.toFixed(1)} s`);
           }
+        } finally {
+          x.dispose();
         }
+      };
+      try {
+        for (let batch = 0; batch < profile.evalBatches; batch++) measure(batch, batch * profile.evalBatch, profile.evalBatch);
+        if (weightBatch && profile.weightBatch.checkpoints.includes(checkpoint.name)) measure('weights', 0, profile.weightBatch.images);
       } finally {
         vae.dispose();
       }
       checkpoints.push({ configuration: name, checkpoint, cases });
     }
   }
-  const result: E4Result = { key, profile, trainingKeys, checkpoints, provenance: provenance({ seed: profile.seed, wallTimeS: (Date.now() - started) / 1000 }) };
+  const result: E4Result = { key, profile, trainingKeys, checkpoints, provenance: provenance({ seed: profile.seed, wallTimeS: (Date.now() - started) / 1000, profile: typeof options.profile === 'string' ? options.profile : profileName() }) };
   writeJsonAtomic(file, result);
   return result;
 }

@@ -12,7 +12,9 @@ import * as tf from '@tensorflow/tfjs';
 import { jointStates, numJointStates } from '../exact/enumerate';
 import type { Block } from '../exact/family-quality';
 import { latentSums } from '../exact/latent-sums';
+import { latentPairSums, type WeightImage } from '../exact/weight-moments';
 import { softmax } from '../math/softmax';
+import { encoderGram } from './encoder-gram';
 import { klToUniform, reconstructionLoss, type Vae } from './vae';
 
 /** Most joint states enumerated (C^L). */
@@ -30,6 +32,8 @@ export interface VaeStates {
   reconstructionGradient: Float64Array;
   /** ∂J/∂η of the KL part, [B·L·C] */
   klGradient: Float64Array;
+  /** with `weights`: per image, the pair sums and the encoder's Gram block (lib/exact/weight-moments.ts) */
+  weightImages?: WeightImage[];
 }
 
 /** All C^L states as one-hot rows [S, L·C], in the order of `jointStates` (l = 0 most significant). */
@@ -45,8 +49,11 @@ export function stateOneHots(C: number, L: number): tf.Tensor2D {
   return tf.tensor2d(onehots, [S, L * C]);
 }
 
-/** The sums over all latent states of every image of `x` [B, D] (see the module doc). */
-export function vaeStates(vae: Vae, x: tf.Tensor2D): VaeStates {
+/**
+ * The sums over all latent states of every image of `x` [B, D] (see the module doc); with
+ * `weights`, also what the moments w.r.t. the encoder weights need (pair sums, Gram blocks).
+ */
+export function vaeStates(vae: Vae, x: tf.Tensor2D, options: { weights?: boolean } = {}): VaeStates {
   const { C, numLatents: L } = vae;
   const B = x.shape[0];
   const states = stateOneHots(C, L);
@@ -59,6 +66,8 @@ export function vaeStates(vae: Vae, x: tf.Tensor2D): VaeStates {
       return tf.softplus(y).sum(-1, true).sub(y.matMul(x.transpose())).dataSync();
     });
     const v = upstreamAtStates(vae, states, x); // [B][S·L·C]
+    const gram = options.weights ? encoderGram(vae, x) : null;
+    const weightImages: WeightImage[] = [];
     const blocks: Block[] = [];
     const reconstructionGradient = new Float64Array(B * L * C);
     const klGradient = new Float64Array(B * L * C);
@@ -66,8 +75,10 @@ export function vaeStates(vae: Vae, x: tf.Tensor2D): VaeStates {
     for (let b = 0; b < B; b++) {
       const logits = Array.from({ length: L }, (_, l) => Array.from(logitsFlat.subarray((b * L + l) * C, (b * L + l + 1) * C)));
       const p = logits.map((eta) => softmax(eta));
-      const sums = latentSums(p, (s) => ({ f: f[s * B + b], v: v[b].subarray(s * L * C, (s + 1) * L * C) }));
+      const state = (s: number) => ({ f: f[s * B + b], v: v[b].subarray(s * L * C, (s + 1) * L * C) });
+      const sums = latentSums(p, state);
       blocks.push({ sums, logits });
+      if (gram) weightImages.push({ sums, pairs: latentPairSums(p, state), logits, gram: gram[b] });
       sums.gradient.forEach((g, i) => (reconstructionGradient[b * L * C + i] = g / B));
       // KL_b = Σ_l (Σ_c p log p + log C)
       let kl = 0;
@@ -78,7 +89,7 @@ export function vaeStates(vae: Vae, x: tf.Tensor2D): VaeStates {
       });
       objective += (sums.objective + kl) / B;
     }
-    return { B, L, C, blocks, objective, reconstructionGradient, klGradient };
+    return { B, L, C, blocks, objective, reconstructionGradient, klGradient, ...(gram ? { weightImages } : {}) };
   } finally {
     states.dispose();
   }

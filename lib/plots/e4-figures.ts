@@ -99,3 +99,18 @@ export function equalCostTable(report: C7Report): string {
     report.equalCost.map((e) => [String(e.M), e.rloo.quality.rescaledMse.estimate, e.best.label, e.best.quality.rescaledMse.estimate, e.zgr.quality.rescaledMse.estimate, e.ratio]),
   );
 }
+
+/**
+ * The same estimators measured w.r.t. the logits and w.r.t. the encoder weights of one batch:
+ * averaging over a batch of images shrinks the variance of a gradient w.r.t. shared weights, not
+ * its bias. One row per estimator of `labels` found in both.
+ */
+export function spaceTable(logits: readonly EstimatorPoint[], weights: readonly EstimatorPoint[], labels: readonly string[]): string {
+  const rows = labels.flatMap((label) => {
+    const a = logits.find((p) => p.label === label);
+    const b = weights.find((p) => p.label === label);
+    if (a == null || b == null) return [];
+    return [[label, show(a.quality.relativeBias), show(b.quality.relativeBias), show(a.quality.relativeStd), show(b.quality.relativeStd), show(a.quality.scaleFreeBias), show(b.quality.scaleFreeBias)]];
+  });
+  return markdownTable(['estimator', 'relative bias, logits', 'relative bias, weights', 'relative std, logits', 'relative std, weights', 'β, logits', 'β, weights'], rows);
+}

@@ -14,7 +14,7 @@ import { drawNoise, resolveEstimator } from '../../lib/models/latent';
 import { reconstructionLoss, Vae } from '../../lib/models/vae';
 import { autodiffGradient, stateOneHots, upstreamAtStates, vaeStates } from '../../lib/models/vae-exact';
 import { Random } from '../../lib/random';
-import { assertClose, useBackend } from '../helpers';
+import { assertClose, assertMomentsAgree, useBackend } from '../helpers';
 
 const SHAPE = { C: 3, numLatents: 2, hidden: [6, 5], inputSize: 7 };
 const B = 3;
@@ -59,28 +59,6 @@ function sampledRloo(vae: Vae, x: tf.Tensor2D, M: number, N: number, rng: Random
   });
 }
 
-/** Sample mean and trace variance agree with the moments within 5 SE (mean: per coordinate). */
-function assertAgrees(label: string, m: Moments, samples: (Float32Array | Float64Array)[]): void {
-  const N = samples.length;
-  const n = m.mean.length;
-  const mean = new Float64Array(n);
-  samples.forEach((g) => g.forEach((x, i) => (mean[i] += x / N)));
-  const varI = new Float64Array(n);
-  samples.forEach((g) => g.forEach((x, i) => (varI[i] += (x - mean[i]) ** 2 / (N - 1))));
-  const R = m.replicates.length;
-  for (let i = 0; i < n; i++) {
-    const seExact = R > 0 ? Math.sqrt(m.replicates.reduce((s, r) => s + (r.mean[i] - m.mean[i]) ** 2, 0) / (R * (R - 1))) : 0;
-    const se = Math.hypot(Math.sqrt(varI[i] / N), seExact);
-    assert.ok(Math.abs(mean[i] - m.mean[i]) <= 5 * se + 1e-6, `${label}: mean[${i}] sampled ${mean[i]} vs exact ${m.mean[i]} (5 SE = ${5 * se})`);
-  }
-  // trace variance: mean of ‖g − ḡ‖² with its SE, against E‖g‖² − ‖E g‖²
-  const d2 = samples.map((g) => Array.from(g).reduce((s, x, i) => s + (x - mean[i]) ** 2, 0));
-  const v = d2.reduce((s, x) => s + x, 0) / (N - 1);
-  const seV = Math.sqrt(d2.reduce((s, x) => s + (x - v) ** 2, 0) / (N - 1) / N);
-  const exact = m.secondMoment - m.mean.reduce((s, x) => s + x * x, 0);
-  assert.ok(Math.abs(v - exact) <= 5 * seV + 0.02 * exact, `${label}: trace variance sampled ${v} vs exact ${exact} (5 SE = ${5 * seV})`);
-}
-
 describe('E4 on a tiny VAE (C = 3, L = 2, B = 3)', () => {
   before(() => useBackend('wasm'));
 
@@ -121,12 +99,12 @@ describe('E4 on a tiny VAE (C = 3, L = 2, B = 3)', () => {
     const N = 4000;
     const joint = (f: (b: (typeof blocks)[number]) => Moments) => concatenated(blocks.map(f));
     for (const [name, options] of [['zgr', {}], ['st', {}], ['reinmax', { tau: 1.3 }]] as const) {
-      assertAgrees(name, joint((b) => sampleFunctionMoments(b.sums, b.logits, name, options)), sampled(vae, x, name, options, N, rng));
+      assertMomentsAgree(name, joint((b) => sampleFunctionMoments(b.sums, b.logits, name, options)), sampled(vae, x, name, options, N, rng));
     }
     const perBlock = blocks.map((b) => conditionalFamilyMoments(b.sums, b.logits, 0.5, [1, 10], { replicates: 20, drawsPerReplicate: 50, rng }));
-    assertAgrees('stGs', concatenated(perBlock.map((m) => m[0])), sampled(vae, x, 'stGs', { tau: 0.5 }, N, rng));
-    assertAgrees('grMck', concatenated(perBlock.map((m) => m[1])), sampled(vae, x, 'grMck', { tau: 0.5, K: 10 }, N, rng));
-    assertAgrees('rloo', joint((b) => rlooLatentMoments(b.sums, 2)), sampledRloo(vae, x, 2, N, rng));
+    assertMomentsAgree('stGs', concatenated(perBlock.map((m) => m[0])), sampled(vae, x, 'stGs', { tau: 0.5 }, N, rng));
+    assertMomentsAgree('grMck', concatenated(perBlock.map((m) => m[1])), sampled(vae, x, 'grMck', { tau: 0.5, K: 10 }, N, rng));
+    assertMomentsAgree('rloo', joint((b) => rlooLatentMoments(b.sums, 2)), sampledRloo(vae, x, 2, N, rng));
     x.dispose();
     vae.dispose();
   });
@@ -136,7 +114,7 @@ describe('E4 on a tiny VAE (C = 3, L = 2, B = 3)', () => {
     const x = tf.tensor2d(X, [B, 7]);
     const { blocks } = vaeStates(vae, x);
     const st = concatenated(blocks.map((b) => sampleFunctionMoments(b.sums, b.logits, 'st')));
-    assert.throws(() => assertAgrees('zgr as st', st, sampled(vae, x, 'zgr', {}, 4000, Random.fromSeed(8))), /mean\[\d+\] sampled/);
+    assert.throws(() => assertMomentsAgree('zgr as st', st, sampled(vae, x, 'zgr', {}, 4000, Random.fromSeed(8))), /mean\[\d+\] sampled/);
     x.dispose();
     vae.dispose();
   });
