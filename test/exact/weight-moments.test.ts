@@ -8,7 +8,6 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import type { Moments } from '../../lib/exact/estimator-moments';
 import { conditionalFamilyMoments, stGsMatrix } from '../../lib/exact/latent-moments';
 import { latentSums } from '../../lib/exact/latent-sums';
 import { estimatorQuality } from '../../lib/exact/quality';
