@@ -6,7 +6,7 @@ export { Random } from './random';
 export { initBackend, backendInfo, BACKENDS, type BackendInfo, type BackendName } from './backend';
 
 // estimators: tfjs ops (custom gradients) and float64 / field forms
-export { st, stGradient, stGradientOf, type StOptions } from './estimators/st';
+export { st, stGradient, stGradientOf, stTau, stTauGradient, type StOptions } from './estimators/st';
 export { darn, darnGradient, darnGradientOf } from './estimators/darn';
 export { zgr, zgrGradient, zgrGradientOf, zgrBackward } from './estimators/zgr';
 export { stZgr, stZgrGradient, stZgrGradientOf, type StZgrOptions } from './estimators/st-zgr';
@@ -14,6 +14,8 @@ export { gs, gsGradient, temperedJacobianProduct, type GsOptions } from './estim
 export { stGs, stGsGradient, type StGsOptions } from './estimators/st-gs';
 export { grMck, grMckGradient, conditionalGumbel, conditionalGumbelTensor, type GrMckOptions } from './estimators/gr-mck';
 export { reinmax, reinmaxGradient, type ReinmaxOptions } from './estimators/reinmax';
+export { gst, gstGradient, gappedLogits, type GstOptions } from './estimators/gst';
+export { reinmaxRao, reinmaxRaoGradient, thetaD, type ReinmaxRaoOptions } from './estimators/reinmax-rao';
 export {
   reinforce, rloo, reinforceGradient, rlooGradient, reinforceGradientOf, rlooGradientOf, stopGradient,
   type SampleLoss, type ScoreOptions,

@@ -10,7 +10,9 @@ import { darn, darnGradient } from './darn';
 import { gs, gsGradient } from './gs';
 import { grMck, grMckGradient } from './gr-mck';
 import { reinmax, reinmaxGradient } from './reinmax';
-import { st, stGradient } from './st';
+import { st, stGradient, stTau, stTauGradient } from './st';
+import { gst, gstGradient } from './gst';
+import { reinmaxRao, reinmaxRaoGradient } from './reinmax-rao';
 import { stGs, stGsGradient } from './st-gs';
 import { stZgr, stZgrGradient } from './st-zgr';
 import { zgr, zgrGradient } from './zgr';
@@ -178,6 +180,50 @@ export const ESTIMATORS: readonly CategoricalEstimator[] = [
     sampleFunction: true,
     op: (logits, o, n) => reinmax(logits, { x: n.x, tau: o.tau }),
     gradient: (logits, v, o, n) => reinmaxGradient(logits, n.x, v, { tau: o.tau }),
+  },
+  {
+    // ST on the E3 protocol's convention (ReinMax's code): backward through softmax(logits / τ)
+    // WITH the factor 1/τ, i.e. ST(t = τ) / τ (st.ts); default τ = 1.3, the ST 8×4 cell of PAPER.md E3
+    name: 'stTau',
+    label: (o = {}) => `ST(τ=${fmt(o.tau ?? 1.3)})·1/τ`,
+    colour: '#aec7e8',
+    forward: 'sample',
+    options: {
+      tau: { kind: 'temperature', default: 1.3, doc: 'temperature of softmax(logits/τ), differentiated with its 1/τ factor (ReinMax\'s ST); default 1.3, the ST 8×4 cell of PAPER.md E3' },
+    },
+    claims: [],
+    sampleFunction: true,
+    op: (logits, o, n) => stTau(logits, { x: n.x, tau: o.tau }),
+    gradient: (logits, v, o, n) => stTauGradient(logits, n.x, v, { tau: o.tau }),
+  },
+  {
+    name: 'gst',
+    label: (o = {}) => `GST-1.0(τ=${fmt(o.tau ?? 1)})`,
+    colour: '#393b79',
+    forward: 'sample',
+    options: {
+      tau: { kind: 'temperature', default: 1, doc: 'temperature of the backward softmax at the gapped logits; default 1.0, the GST-1.0 8×4 cell of PAPER.md E3' },
+    },
+    claims: [],
+    sampleFunction: true,
+    op: (logits, o, n) => gst(logits, { x: n.x, tau: o.tau }),
+    gradient: (logits, v, o, n) => gstGradient(logits, n.x, v, { tau: o.tau }),
+  },
+  {
+    // Wang & Bui 2026 (PAPER.md E3): defaults τ = 0.7, K = 32 of the public reimplementation
+    name: 'reinmaxRao',
+    label: (o = {}) => `ReinMax-Rao${o.K ?? 32}(τ=${fmt(o.tau ?? 0.7)})`,
+    colour: '#637939',
+    forward: 'sample',
+    options: {
+      tau: { kind: 'temperature', default: 0.7, doc: 'temperature of the Gumbel-Rao Jacobian at θ_D = log((p + e_x)/2)' },
+      K: { kind: 'K', default: 32, doc: 'number of conditional Gumbel perturbations at θ_D averaged' },
+    },
+    claims: [],
+    sampleFunction: false,
+    op: (logits, o, n) => reinmaxRao(logits, { x: n.x, tau: o.tau, K: o.K, exponentials: n.exponentials }),
+    gradient: (logits, v, o, n) => reinmaxRaoGradient(logits, n.x, v, { tau: o.tau, K: o.K }, n.exponentials!),
+    givenSample: (logits, x, v, o, rng) => reinmaxRaoGradient(logits, x, v, { tau: o.tau, K: o.K }, exponentialRows(rng, o.K, logits.length)),
   },
 ];
 

@@ -1,7 +1,15 @@
 /**
  * ST, straight-through (PAPER.md "Estimators"): forward the one-hot sample e_x, backward through
- * the probabilities. ST(t) backpropagates through softmax(logits / t) instead (no 1/t factor).
- *     g = (diag(q) − q qᵀ) v,   q = softmax(logits / t),   t = 1 for ST
+ * the probabilities. Two conventions for a backward temperature, offered side by side:
+ *   - `st` / `stGradient`, registry row 'st', label "ST(t=…)": the project's ST(t), the Jacobian
+ *     of softmax at logits / t WITHOUT the chain-rule factor 1/t;
+ *         g = J(q)ᵀ v,   q = softmax(logits / t),   J(q) = diag(q) − q qᵀ,   t = 1 for ST
+ *   - `stTau` / `stTauGradient`, registry row 'stTau', label "ST(τ=…)·1/τ": the convention of the
+ *     E3 protocol's ST row (ReinMax's code, LiyuanLucasLiu/ReinMax mnist_vae/model/basic.py `st`,
+ *     and the ST example in the docstring of microsoft/ReinMax reinmax/reinmax.py `reinmax`:
+ *     `prob = (logits/tau).softmax(); sample - prob.detach() + prob`), i.e. autograd through
+ *     softmax(logits / τ), which includes the factor 1/τ;
+ *         g = J(q)ᵀ v / τ,   q = softmax(logits / τ)      (= ST(t = τ) / τ)
  * @example stGradient([0, 0], 0, [1, 0])   // → [0.25, -0.25]
  */
 import * as tf from '@tensorflow/tfjs';
@@ -13,6 +21,11 @@ import { checkIndex, checkLogitsArray, checkLogitsTensor, checkOptionNames, chec
 export interface StOptions extends SampleOptions {
   /** backward temperature t of ST(t); default 1 (plain ST) */
   t?: number;
+}
+
+export interface StTauOptions extends SampleOptions {
+  /** temperature τ of softmax(logits / τ), differentiated with its factor 1/τ */
+  tau: number;
 }
 
 /** ST in any field, given q = softmax(logits / t): g = J(q)ᵀ v. */
@@ -37,5 +50,26 @@ export function st(logits: tf.Tensor, options: StOptions): tf.Tensor {
   return tf.tidy(() => {
     const onehot = drawOneHot('st', logits, C, options); // [..., C]
     return straightThrough([logits], onehot, (dy, [l]) => softmaxJacobianProductTensor(tf.softmax(l.div(t)), dy));
+  });
+}
+
+/** ST(τ)·1/τ gradient w.r.t. the logits, float64: J(softmax(logits / τ))ᵀ v / τ (ReinMax's ST). */
+export function stTauGradient(logits: readonly number[], x: number, v: readonly number[], options: { tau: number }): number[] {
+  checkLogitsArray('stTauGradient', logits);
+  checkIndex('stTauGradient', x, logits.length);
+  checkVector('stTauGradient', 'v', v, logits.length);
+  const tau = checkTemperature('stTauGradient', 'tau', options?.tau);
+  // ST(t = τ)'s formula, times the chain-rule factor 1/τ that ST(t) leaves out
+  return stGradientOf(float64, softmax(logits, tau), v).map((gj) => gj / tau);
+}
+
+/** ST(τ)·1/τ categorical sampler: one-hot sample [..., C]; its gradient is J(softmax(logits/τ))ᵀ v / τ. */
+export function stTau(logits: tf.Tensor, options: StTauOptions): tf.Tensor {
+  checkOptionNames('stTau', options, ['rng', 'x', 'tau']);
+  const C = checkLogitsTensor('stTau', logits);
+  const tau = checkTemperature('stTau', 'tau', options.tau);
+  return tf.tidy(() => {
+    const onehot = drawOneHot('stTau', logits, C, options); // [..., C]
+    return straightThrough([logits], onehot, (dy, [l]) => softmaxJacobianProductTensor(tf.softmax(l.div(tau)), dy).div(tau));
   });
 }

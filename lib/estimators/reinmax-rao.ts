@@ -1,0 +1,101 @@
+/**
+ * ReinMax-Rao (Wang & Bui 2026, "Beyond ReinMax"; PAPER.md E3): ReinMax with its first term
+ * 2 J(π)ᵀ v replaced by twice the Gumbel-Rao (GR-MCK) Jacobian at θ_D = log((p + e_x)/2), whose
+ * softmax is ReinMax's π at τ = 1; K perturbations drawn from the Gumbel conditioned on the sample.
+ *     θ_D = log((p + e_x) / 2),   s^k = θ_D + G^k,   G^k ~ Gumbel | argmax(θ_D + G) = x
+ *     g = 2 (1/K) Σ_k J_τ(s^k)ᵀ v − J(p)ᵀ v / 2,   J_τ(s) = J(softmax(s / τ)) / τ,   J(q) = diag(q) − q qᵀ
+ * Taken from: no paper text was found; the only public code found is the authors' research repo
+ * danielwang0452/DiscreteNumericalMethodsASC (and its copy danielwang0452/ReinMax_ASC):
+ * reinmax_v2.py `ReinMaxCore_v2.backward` with jacobian_method 'gumbel_ST' (also `reinmax_v3` in
+ * reinmax_jacobians.py): `2 · rao_gumbel_v3(...)ᵀ v` plus ReinMax's second term
+ * `(−0.5 v) ⊙ p − p ⟨·⟩`, where `rao_gumbel_v3` takes θ' = log((softmax(logits) + D)/2), draws the
+ * conditional Gumbel from Exp(1) noise as GR does, and averages J(softmax(s / τ)) / τ over repeats.
+ * The name "ReinMax-Rao" and the defaults τ = 0.7, K = 32 are PAPER.md's (its "public
+ * reimplementation"); the research repo's own defaults are repeats = 100 and τ = 1.0.
+ * Ours: θ_D in log space (log-softmax), so that it stays finite where p_j underflows to 0.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { logSumExp, softmax, softmaxJacobianProduct64, softmaxJacobianProductTensor } from '../math/softmax';
+import { checkNoiseShape, temperedJacobianProduct, temperedJacobianProductTensor } from './gs';
+import { conditionalGumbel, conditionalGumbelTensor } from './gr-mck';
+import { drawOneHot, exponentialTensor, requireRng, straightThrough, type SampleOptions } from './sample';
+import { checkIndex, checkK, checkLogitsArray, checkLogitsTensor, checkOptionNames, checkTemperature, checkVector } from './validate';
+
+export interface ReinmaxRaoOptions extends SampleOptions {
+  /** temperature of the Gumbel-Rao Jacobian, > 0 */
+  tau: number;
+  /** number of conditional perturbations averaged, integer ≥ 1 */
+  K: number;
+  /** given Exp(1) noise [K, ..., C] for the conditional draw at θ_D (else drawn from rng) */
+  exponentials?: tf.Tensor;
+}
+
+/** θ_D = log((p + e_x)/2), float64, in log space: log p_j − log 2 (j ≠ x), log1p(p_x) − log 2. */
+export function thetaD(logits: readonly number[], x: number): number[] {
+  const logZ = logSumExp(logits);
+  return logits.map((l, j) => (j === x ? Math.log1p(Math.exp(l - logZ)) : l - logZ) - Math.LN2);
+}
+
+/** θ_D on tensors: logits [..., C], onehot e_x [..., C] → [..., C]. */
+export function thetaDTensor(logits: tf.Tensor, onehot: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => {
+    const logP = tf.logSoftmax(logits); //                                     [..., C]
+    // log-space: log p_j stays finite where p_j underflows (logits ±1e4)
+    const atX = tf.log1p(tf.exp(logP)); //                                     [..., C] (used at x only)
+    return onehot.mul(atX).add(tf.scalar(1).sub(onehot).mul(logP)).sub(Math.LN2); // [..., C]
+  });
+}
+
+/** (1/K) Σ_k J_τ(s^k)ᵀ v, s^k the conditional perturbations at θ_D given x, float64. */
+export function raoAtThetaD(theta: readonly number[], x: number, v: readonly number[], tau: number, exponentials: readonly (readonly number[])[]): number[] {
+  const g = new Array<number>(theta.length).fill(0);
+  for (const E of exponentials) {
+    temperedJacobianProduct(conditionalGumbel(theta, x, E), v, tau).forEach((gj, j) => (g[j] += gj / exponentials.length));
+  }
+  return g;
+}
+
+/** Checks shared by the float64 forms that take K rows of Exp(1) noise. */
+export function checkExponentialRows(where: string, K: number, exponentials: readonly (readonly number[])[], C: number): void {
+  if (exponentials?.length !== K) throw new Error(`${where}: exponentials must have K = ${K} rows, got ${exponentials?.length}`);
+  for (const E of exponentials) checkVector(where, 'exponentials row', E, C);
+}
+
+/** ReinMax-Rao gradient w.r.t. the logits, float64, given K rows of Exp(1) noise of length C. */
+export function reinmaxRaoGradient(
+  logits: readonly number[],
+  x: number,
+  v: readonly number[],
+  options: { tau: number; K: number },
+  exponentials: readonly (readonly number[])[],
+): number[] {
+  checkLogitsArray('reinmaxRaoGradient', logits);
+  checkIndex('reinmaxRaoGradient', x, logits.length);
+  checkVector('reinmaxRaoGradient', 'v', v, logits.length);
+  const tau = checkTemperature('reinmaxRaoGradient', 'tau', options?.tau);
+  const K = checkK('reinmaxRaoGradient', options?.K);
+  checkExponentialRows('reinmaxRaoGradient', K, exponentials, logits.length);
+  const gr = raoAtThetaD(thetaD(logits, x), x, v, tau, exponentials); // (1/K) Σ_k J_τ(s^k)ᵀ v
+  const jP = softmaxJacobianProduct64(softmax(logits), v); //             J(p)ᵀ v
+  return gr.map((a, j) => 2 * a - jP[j] / 2);
+}
+
+/** ReinMax-Rao categorical sampler: one-hot sample [..., C]; its gradient is ReinMax-Rao's. */
+export function reinmaxRao(logits: tf.Tensor, options: ReinmaxRaoOptions): tf.Tensor {
+  checkOptionNames('reinmaxRao', options, ['rng', 'x', 'tau', 'K', 'exponentials']);
+  const C = checkLogitsTensor('reinmaxRao', logits);
+  const tau = checkTemperature('reinmaxRao', 'tau', options.tau);
+  const K = checkK('reinmaxRao', options.K);
+  return tf.tidy(() => {
+    const onehot = drawOneHot('reinmaxRao', logits, C, options); // [..., C]
+    const shape = [K, ...logits.shape];
+    const E = options.exponentials ?? exponentialTensor(requireRng('reinmaxRao', options.rng, 'exponentials'), shape);
+    checkNoiseShape('reinmaxRao', 'exponentials', E, shape);
+    // the perturbations at θ_D are held constant: they enter as inputs whose gradient is dropped
+    const s = conditionalGumbelTensor(thetaDTensor(logits, onehot), onehot, E); // [K, ..., C]
+    return straightThrough([logits, s], onehot, (dy, [l, sk]) => {
+      const gr = temperedJacobianProductTensor(sk, dy, tau).mean(0); // [..., C]
+      return gr.mul(2).sub(softmaxJacobianProductTensor(tf.softmax(l), dy).mul(0.5));
+    });
+  });
+}
