@@ -14,7 +14,7 @@
  *   searched; until a winner is recorded, lr 1e-3 with Adam, the protocol's default).
  */
 import type { EstimatorSpec } from '../models/latent';
-import type { Optimizer } from './e3-vae-training';
+import type { Optimizer } from './vae-config';
 
 /** The protocol's latent configurations, C×L. */
 export const PROTOCOL_CONFIGS = ['8x4', '4x24', '8x16', '16x12', '64x8', '10x30'] as const;

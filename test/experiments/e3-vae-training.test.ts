@@ -74,6 +74,37 @@ describe('E3 runner: results keyed by configuration, sweeps', () => {
     C: 4, numLatents: 2, estimator: { name: estimator }, seed, hidden: [16, 8], epochs: 2, trainSize: 200, testSize: 50,
   });
 
+  it('a run stopped after its last checkpoint but before its result is written finishes on the next call, without training again', async () => {
+    const straight = tmp();
+    const cut = tmp();
+    try {
+      const full = await trainVae(tiny('zgr', 3), { resultsDir: straight, progress: false });
+      let afterEpoch1 = '';
+      await assert.rejects(
+        trainVae(tiny('zgr', 3), {
+          resultsDir: cut,
+          progress: false,
+          onCheckpoint: (epoch) => {
+            const [key] = fs.readdirSync(cut);
+            if (epoch === 1) afterEpoch1 = fs.readFileSync(path.join(cut, key, 'result.json'), 'utf8');
+            if (epoch === 2) throw new Error('killed');
+          },
+        }),
+        /killed/,
+      );
+      // the state a kill between the last checkpoint and its result leaves: checkpoint of epoch 2, result of epoch 1
+      const [key] = fs.readdirSync(cut);
+      fs.writeFileSync(path.join(cut, key, 'result.json'), afterEpoch1);
+      assert.equal(result(cut).done, false);
+      const resumed = await trainVae(tiny('zgr', 3), { resultsDir: cut, progress: false });
+      assert.deepEqual(numbers(resumed), numbers(full));
+      assert.deepEqual(numbers(result(cut)), numbers(full));
+    } finally {
+      fs.rmSync(straight, { recursive: true, force: true });
+      fs.rmSync(cut, { recursive: true, force: true });
+    }
+  });
+
   it('the key changes with every field, including estimator defaults filled in', () => {
     const base = tiny('zgr', 0);
     assert.equal(runKey(base), runKey({ ...base }));
