@@ -9,11 +9,14 @@
  * other processes on the machine depress the numbers.
  *
  *   npm run bench -- --rounds 7 --steps 30
+ *   npm run bench -- --all-configs          # every estimator on the protocol's six configurations:
+ *                                           # steps/s and core-hours → results/e3-cost.json, README table
  */
 import * as os from 'node:os';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend';
+import { costMarkdown, measureCostTable, writeCostTable } from '../lib/experiments/e3-cost';
 import { batchTargets, loadMnist } from '../lib/data/mnist';
 import { trainStep } from '../lib/experiments/e3-vae-training';
 import { Adam } from '../lib/models/adam';
@@ -38,7 +41,15 @@ const median = (xs: number[]) => {
 const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { rounds: { type: 'string' }, steps: { type: 'string' }, warmup: { type: 'string' } } });
+  const { values } = parseArgs({ options: { rounds: { type: 'string' }, steps: { type: 'string' }, warmup: { type: 'string' }, 'all-configs': { type: 'boolean' } } });
+  if (values['all-configs']) {
+    const backend = await initBackend();
+    const table = measureCostTable({ steps: values.steps != null ? Number(values.steps) : undefined, rounds: values.rounds != null ? Number(values.rounds) : undefined, warmup: values.warmup != null ? Number(values.warmup) : undefined, backend: backend.name, log: (line) => console.log(line) });
+    console.log(`\nwrote ${writeCostTable(table)}; steps/s / core-hours of the protocol (160 epochs, 10 seeds), one ${backend.name} core:\n`);
+    console.log(costMarkdown(table));
+    console.log(`\ntotal: ${Math.round(table.totalCoreHours)} core-hours`);
+    return;
+  }
   const rounds = Number(values.rounds ?? 7);
   const steps = Number(values.steps ?? 30);
   const warmup = Number(values.warmup ?? 5);
