@@ -20,8 +20,8 @@ export class Adam {
   readonly eps: number;
   /** number of updates done */
   step = 0;
-  protected m: tf.Variable[];
-  protected v: tf.Variable[];
+  private m: tf.Variable[];
+  private v: tf.Variable[];
 
   constructor(readonly variables: readonly tf.Variable[], options: AdamOptions) {
     const { lr, beta1 = 0.9, beta2 = 0.999, eps = 1e-8 } = options;
@@ -45,14 +45,19 @@ export class Adam {
     const sqrtBias2 = Math.sqrt(1 - this.beta2 ** t); //   √(1 − β2^t)
     tf.tidy(() => {
       this.variables.forEach((w, i) => {
-        const g = grads[i];
-        const m = this.m[i].mul(this.beta1).add(g.mul(1 - this.beta1));
-        const v = this.v[i].mul(this.beta2).add(g.square().mul(1 - this.beta2));
-        this.m[i].assign(m);
-        this.v[i].assign(v);
+        const { m, v } = this.updateMoments(i, grads[i]);
         w.assign(w.sub(m.div(v.sqrt().div(sqrtBias2).add(this.eps)).mul(stepSize)));
       });
     });
+  }
+
+  /** m ← β1 m + (1 − β1) g, v ← β2 v + (1 − β2) g² for variable i; returns the new moments (call inside a tidy). */
+  protected updateMoments(i: number, g: tf.Tensor): { m: tf.Tensor; v: tf.Tensor } {
+    const m = this.m[i].mul(this.beta1).add(g.mul(1 - this.beta1));
+    const v = this.v[i].mul(this.beta2).add(g.square().mul(1 - this.beta2));
+    this.m[i].assign(m);
+    this.v[i].assign(v);
+    return { m, v };
   }
 
   /** One update on the gradient of `loss` w.r.t. the variables; returns the loss value. */

@@ -34,11 +34,7 @@ export class RAdam extends Adam {
     const { r } = rectification(t, this.beta2);
     tf.tidy(() => {
       this.variables.forEach((w, i) => {
-        const g = grads[i];
-        const m = this.m[i].mul(this.beta1).add(g.mul(1 - this.beta1));
-        const v = this.v[i].mul(this.beta2).add(g.square().mul(1 - this.beta2));
-        this.m[i].assign(m);
-        this.v[i].assign(v);
+        const { m, v } = this.updateMoments(i, grads[i]);
         const mHat = m.div(bias1);
         // rectified adaptive step, or the bias-corrected momentum step while ρ_t ≤ 5
         const step = r == null ? mHat.mul(this.lr) : mHat.mul(sqrtBias2).div(v.sqrt().add(this.eps)).mul(this.lr * r);
