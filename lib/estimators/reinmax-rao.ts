@@ -16,8 +16,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { logSumExp, softmax, softmaxJacobianProduct64, softmaxJacobianProductTensor } from '../math/softmax';
-import { checkNoiseShape, temperedJacobianProduct, temperedJacobianProductTensor } from './gs';
-import { conditionalGumbel, conditionalGumbelTensor } from './gr-mck';
+import { checkNoiseShape, temperedJacobianProductTensor } from './gs';
+import { conditionalGumbelTensor, grMckGradient } from './gr-mck';
 import { drawOneHot, exponentialTensor, requireRng, straightThrough, type SampleOptions } from './sample';
 import { checkIndex, checkK, checkLogitsArray, checkLogitsTensor, checkOptionNames, checkTemperature, checkVector } from './validate';
 
@@ -46,15 +46,6 @@ export function thetaDTensor(logits: tf.Tensor, onehot: tf.Tensor): tf.Tensor {
   });
 }
 
-/** (1/K) Σ_k J_τ(s^k)ᵀ v, s^k the conditional perturbations at θ_D given x, float64. */
-export function raoAtThetaD(theta: readonly number[], x: number, v: readonly number[], tau: number, exponentials: readonly (readonly number[])[]): number[] {
-  const g = new Array<number>(theta.length).fill(0);
-  for (const E of exponentials) {
-    temperedJacobianProduct(conditionalGumbel(theta, x, E), v, tau).forEach((gj, j) => (g[j] += gj / exponentials.length));
-  }
-  return g;
-}
-
 /** Checks shared by the float64 forms that take K rows of Exp(1) noise. */
 export function checkExponentialRows(where: string, K: number, exponentials: readonly (readonly number[])[], C: number): void {
   if (exponentials?.length !== K) throw new Error(`${where}: exponentials must have K = ${K} rows, got ${exponentials?.length}`);
@@ -75,7 +66,7 @@ export function reinmaxRaoGradient(
   const tau = checkTemperature('reinmaxRaoGradient', 'tau', options?.tau);
   const K = checkK('reinmaxRaoGradient', options?.K);
   checkExponentialRows('reinmaxRaoGradient', K, exponentials, logits.length);
-  const gr = raoAtThetaD(thetaD(logits, x), x, v, tau, exponentials); // (1/K) Σ_k J_τ(s^k)ᵀ v
+  const gr = grMckGradient(thetaD(logits, x), x, v, { tau, K }, exponentials); // GR-MCK at θ_D: (1/K) Σ_k J_τ(s^k)ᵀ v
   const jP = softmaxJacobianProduct64(softmax(logits), v); //             J(p)ᵀ v
   return gr.map((a, j) => 2 * a - jP[j] / 2);
 }
