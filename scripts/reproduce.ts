@@ -22,7 +22,7 @@ import { writeFileAtomic } from '../lib/results/write';
 import { KERNEL_NAME, checkPrerequisites, jupyterEnv, listNotebooks, selectNotebooks, writeKernelspec } from './jupyter';
 
 /** Per-cell time limit (s): a quick-profile cell that runs 10 minutes is a bug; paper cells train. */
-const CELL_TIMEOUT_S: Record<ProfileName, number> = { quick: 600, paper: 48 * 3600 };
+const CELL_TIMEOUT_S: Record<ProfileName, number> = { quick: 600, medium: 3 * 3600, paper: 48 * 3600 };
 const EXECUTOR_MODULES = ['nbconvert', 'nbclient', 'jupyter_client'];
 
 interface CellFailure {

@@ -4,7 +4,8 @@
  *   npm run train -- --C 8 --latents 4 --estimator zgr --epochs 10 --seed 0
  *   npm run train -- --estimator reinmax --config 4x24 --epochs 10   # the protocol's lr 5e-4, τ 1.5, RAdam
  *   npm run train -- --estimator grMck --tau 0.5 --K 100 --train-size 5000
- *   npm run train -- --sweep                      # every run of ZGR_PROFILE (quick|paper), one process per core
+ *   npm run train -- --sweep                      # every run of ZGR_PROFILE (quick|medium|paper), one process per core
+ *   npm run train -- --grid                       # tune ZGR, ST-ZGR, RLOO on the grid (results/e3-grid.json)
  *   ZGR_PROFILE=paper npm run train -- --sweep --shard 0/4 --workers 16
  *
  * A run that was interrupted (Ctrl-C, kill -9, a reboot) resumes from its last epoch checkpoint
@@ -13,6 +14,7 @@
 import { parseArgs } from 'node:util';
 import { initBackend } from '../lib/backend';
 import { BINARISATIONS, type Binarisation } from '../lib/data/mnist';
+import { E3_GRID, runE3Grid } from '../lib/experiments/e3-grid';
 import { protocolSettings } from '../lib/experiments/protocol';
 import { E3_DEFAULTS, e3Profile, e3ResultsDir, OPTIMIZERS, runDir, runE3, trainVae, type Optimizer, type VaeTrainingConfig } from '../lib/experiments/e3-vae-training';
 import { MODEL_ESTIMATORS } from '../lib/models/latent';
@@ -40,8 +42,12 @@ sweep:
   --shard I/N        only runs I, I+N, I+2N, … of the sweep (spread a sweep over machines)
   --config CxL       only this latent configuration, e.g. 8x4 (repeatable)
   --only-estimator NAME   only this estimator (repeatable)
+grid:
+  --grid             the screening grid of ZGR, ST-ZGR(½) and RLOO(2) (lib/experiments/e3-grid.ts);
+                     writes results/e3-grid.json with the winners
 both:
-  --results-dir DIR  where runs are stored (default ${e3ResultsDir()})
+  --results-dir DIR  where runs are stored (default: a profile's own folder, results/e3-medium for
+                     medium; else ${e3ResultsDir()})
   --no-progress      no progress bar`;
 
 function numberOption(values: Record<string, unknown>, name: string): number | undefined {
@@ -59,7 +65,7 @@ async function main(): Promise<void> {
       tau: { type: 'string' }, t: { type: 'string' }, K: { type: 'string' }, a: { type: 'string' }, M: { type: 'string' },
       lr: { type: 'string' }, optimizer: { type: 'string' }, epochs: { type: 'string' }, batch: { type: 'string' },
       'train-size': { type: 'string' }, 'test-size': { type: 'string' }, binarisation: { type: 'string' }, seed: { type: 'string' },
-      sweep: { type: 'boolean' }, profile: { type: 'string' }, workers: { type: 'string' }, shard: { type: 'string' },
+      sweep: { type: 'boolean' }, grid: { type: 'boolean' }, profile: { type: 'string' }, workers: { type: 'string' }, shard: { type: 'string' },
       config: { type: 'string', multiple: true }, 'only-estimator': { type: 'string', multiple: true },
       'results-dir': { type: 'string' }, 'no-progress': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
@@ -68,8 +74,13 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const resultsDir = values['results-dir'] ?? e3ResultsDir();
   const progress = !values['no-progress'];
+  if (values.grid) {
+    const summary = await runE3Grid({ workers: numberOption(values, 'workers'), resultsDir: values['results-dir'], progress });
+    for (const c of summary.cells) console.log(`${c.estimator}\tlr ${c.lr}\t${c.optimizer}\ttrain −ELBO ${c.trainNegElbo.toFixed(3)}\ttest −ELBO ${c.testNegElbo.toFixed(3)}`);
+    console.log(`winners: ${JSON.stringify(summary.winners)} (written to ${E3_GRID.file})`);
+    return;
+  }
 
   if (values.sweep) {
     const profileName = (values.profile ?? process.env.ZGR_PROFILE ?? 'quick') as ProfileName;
@@ -85,7 +96,7 @@ async function main(): Promise<void> {
     const results = await runE3({
       profile: e3Profile(profileName),
       workers: numberOption(values, 'workers'),
-      resultsDir,
+      resultsDir: values['results-dir'], // default: the profile's own folder
       progress,
       shard,
       only: (c: VaeTrainingConfig) => (configs == null || configs.includes(`${c.C}x${c.numLatents}`)) && (names == null || names.includes(c.estimator.name)),
@@ -127,6 +138,7 @@ async function main(): Promise<void> {
     testSize: numberOption(values, 'test-size') ?? E3_DEFAULTS.testSize,
     binarisation,
   };
+  const resultsDir = values['results-dir'] ?? e3ResultsDir();
   console.log(`run ${runDir(config, resultsDir)}`);
   const result = await trainVae(config, {
     resultsDir,

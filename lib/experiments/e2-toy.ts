@@ -109,8 +109,11 @@ const ALL_ESTIMATORS: EstimatorChoice[] = [
   { name: 'reinforce' }, { name: 'rloo', options: { M: 2 } },
 ];
 
+const QUICK: E2Config = { estimators: ALL_ESTIMATORS, steps: 300, seeds: [1, 2], learningRate: 0.05, evalEvery: 10, qs: [1.5, 2, 3] };
+
 export const E2_PROFILES: Record<ProfileName, E2Config> = {
-  quick: { estimators: ALL_ESTIMATORS, steps: 300, seeds: [1, 2], learningRate: 0.05, evalEvery: 10, qs: [1.5, 2, 3] },
+  quick: QUICK,
+  medium: QUICK, // no committed medium runs: the quick settings
   paper: { estimators: ALL_ESTIMATORS, steps: 2000, seeds: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], learningRate: 0.05, evalEvery: 20, qs: [1.5, 2, 3] },
 };
 

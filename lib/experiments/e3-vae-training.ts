@@ -14,11 +14,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MNIST_SIZES, type Binarisation } from '../data/mnist';
 import type { EstimatorSpec } from '../models/latent';
+import { protocolSettings } from './protocol';
 import { repoRoot } from '../results/paths';
 import { profileName, type ProfileName } from '../results/profile';
 import { poolSize, runPool, shard } from './process-pool';
 import type { ProgressUpdate } from './progress';
-import { normaliseConfig, runKey, type VaeTrainingConfig, type VaeTrainingInput } from './vae-config';
+import { normaliseConfig, runKey, type Optimizer, type VaeTrainingConfig, type VaeTrainingInput } from './vae-config';
 import { e3ResultsDir, loadRunResult, type VaeRunResult } from './vae-training';
 
 export {
@@ -107,10 +108,12 @@ export interface LatentConfiguration {
   numLatents: number;
 }
 
-/** An estimator of a profile, with its own learning rate where the protocol tunes one. */
+/** An estimator of a profile, with its own learning rate and optimiser where the protocol tunes them. */
 export interface E3ProfileEstimator extends EstimatorSpec {
-  /** Adam learning rate of this estimator (PAPER.md E3's tuned table); without it, each of the profile's lrs */
+  /** learning rate of this estimator (PAPER.md E3's tuned table); without it, each of the profile's lrs */
   lr?: number;
+  /** its optimiser (the tuned table's); without it, Adam */
+  optimizer?: Optimizer;
 }
 
 /** What E3 runs in a profile: the sweep is the product of configurations × estimators × lrs × seeds. */
@@ -128,6 +131,15 @@ export interface E3Profile {
   testSize: number;
   batchSize: number;
   binarisation: Binarisation;
+  /** where its runs are kept, relative to the repository root (default: the git-ignored cache,
+   *  e3ResultsDir()); a profile whose results are committed keeps them under results/ */
+  resultsDir?: string;
+}
+
+/** An estimator at the protocol's settings on C×L (PAPER.md E3 table, or the recorded grid winner). */
+function atProtocolSettings(C: number, numLatents: number, name: string, options?: Record<string, number>): E3ProfileEstimator {
+  const s = protocolSettings(name, C, numLatents, { options });
+  return { ...s.estimator, lr: s.lr, optimizer: s.optimizer };
 }
 
 const taus = (name: string, values: number[], extra: Record<string, number> = {}): EstimatorSpec[] =>
@@ -156,6 +168,31 @@ export const E3_PROFILES: Record<ProfileName, E3Profile> = {
     testSize: 1_000, // first 1k test images
     batchSize: 100, // protocol
     binarisation: 'grey', // protocol (ReinMax): grey values as Bernoulli targets
+  },
+  medium: {
+    // ≤ 2 h on 2 cores, results committed under results/e3-medium: 8×4 on the full split, every
+    // estimator of the tuned table at its 8×4 cell plus ZGR, ST-ZGR(½) and RLOO(2) at the winners
+    // of their grid (protocol.ts GRID_WINNERS). 8 epochs × 3 seeds: the seed sd of the final
+    // −ELBO (≈ 0.3–1 nats in the grid and quick runs) is below most gaps between estimators.
+    configurations: [{ C: 8, numLatents: 4 }],
+    estimators: [
+      atProtocolSettings(8, 4, 'st'),
+      atProtocolSettings(8, 4, 'stGs'),
+      atProtocolSettings(8, 4, 'grMck'),
+      atProtocolSettings(8, 4, 'gst'),
+      atProtocolSettings(8, 4, 'reinmax'),
+      atProtocolSettings(8, 4, 'zgr'),
+      atProtocolSettings(8, 4, 'stZgr', { a: 0.5 }),
+      atProtocolSettings(8, 4, 'rloo', { M: 2 }),
+    ],
+    seeds: [0, 1, 2],
+    lrs: [],
+    epochs: 8, // 4,800 steps: 3 % of the protocol's 96,000
+    trainSize: MNIST_SIZES.train,
+    testSize: MNIST_SIZES.test,
+    batchSize: 100,
+    binarisation: 'grey',
+    resultsDir: 'results/e3-medium',
   },
   paper: {
     // the protocol's scale: hours per run on one wasm core; meant for many cores or a GPU
@@ -199,12 +236,12 @@ export function e3Profile(name: ProfileName = profileName()): E3Profile {
 export function e3Configs(profile: E3Profile): VaeTrainingConfig[] {
   const out: VaeTrainingConfig[] = [];
   for (const { C, numLatents } of profile.configurations) {
-    for (const { lr: tuned, ...estimator } of profile.estimators) {
+    for (const { lr: tuned, optimizer, ...estimator } of profile.estimators) {
       for (const lr of tuned != null ? [tuned] : profile.lrs) {
         for (const seed of profile.seeds) {
           out.push(
             normaliseConfig({
-              C, numLatents, estimator, lr, seed,
+              C, numLatents, estimator, lr, seed, ...(optimizer != null ? { optimizer } : {}),
               epochs: profile.epochs, trainSize: profile.trainSize, testSize: profile.testSize,
               batchSize: profile.batchSize, binarisation: profile.binarisation,
             }),
@@ -228,11 +265,17 @@ export async function runE3(
   let configs = e3Configs(profile);
   if (options.only) configs = configs.filter(options.only);
   if (options.shard) configs = shard(configs, options.shard);
-  return runSweep(configs, options);
+  return runSweep(configs, { ...options, resultsDir: options.resultsDir ?? profileResultsDir(profile) });
+}
+
+/** Where a profile's runs are kept: its own folder under the repository (committed results), else the cache. */
+export function profileResultsDir(profile: E3Profile): string {
+  return profile.resultsDir != null ? path.join(repoRoot(), profile.resultsDir) : e3ResultsDir();
 }
 
 /** The results already stored for a profile (finished or not), without running anything. */
-export function loadE3Results(profile: ProfileName | E3Profile = profileName(), resultsDir = e3ResultsDir()): VaeRunResult[] {
+export function loadE3Results(profile: ProfileName | E3Profile = profileName(), resultsDir?: string): VaeRunResult[] {
   const p = typeof profile === 'object' ? profile : e3Profile(profile);
-  return e3Configs(p).map((c) => loadRunResult(c, resultsDir)).filter((r): r is VaeRunResult => r != null);
+  const dir = resultsDir ?? profileResultsDir(p);
+  return e3Configs(p).map((c) => loadRunResult(c, dir)).filter((r): r is VaeRunResult => r != null);
 }

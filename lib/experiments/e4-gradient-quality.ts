@@ -80,21 +80,24 @@ const GRID: FamilyGrid = {
 /** ReinMax at its tuned 8 × 4 settings (PAPER.md E3 table: lr 5e-4, τ 1.3, Adam). */
 const TUNED_RUN = { estimator: { name: 'reinmax', options: { tau: 1.3 } }, seed: 0, lr: 5e-4 };
 
+const QUICK: E4Profile = {
+  configurations: [
+    // 4 epochs on the first 5,000 training images (the E3 quick scale)
+    { C: 8, numLatents: 4, training: { ...TUNED_RUN, epochs: 4, trainSize: 5_000, testSize: 1_000 }, checkpoints: [{ name: 'init', epoch: 0 }, { name: 'early', epoch: 1 }, { name: 'middle', epoch: 2 }, { name: 'end', epoch: 4 }] },
+    { C: 4, numLatents: 6, training: { ...TUNED_RUN, epochs: 4, trainSize: 5_000, testSize: 1_000 }, checkpoints: [{ name: 'init', epoch: 0 }, { name: 'end', epoch: 4 }] },
+  ],
+  evalBatches: 2,
+  evalBatch: 4,
+  binarisation: 'grey', // protocol (ReinMax)
+  grid: GRID,
+  mc: { replicates: 20, drawsPerReplicate: 10 },
+  weightBatch: { images: 100, configurations: ['8x4'], checkpoints: ['end'] }, // ≈ 2.5 min a checkpoint
+  seed: 0,
+};
+
 export const E4_PROFILES: Record<ProfileName, E4Profile> = {
-  quick: {
-    configurations: [
-      // 4 epochs on the first 5,000 training images (the E3 quick scale)
-      { C: 8, numLatents: 4, training: { ...TUNED_RUN, epochs: 4, trainSize: 5_000, testSize: 1_000 }, checkpoints: [{ name: 'init', epoch: 0 }, { name: 'early', epoch: 1 }, { name: 'middle', epoch: 2 }, { name: 'end', epoch: 4 }] },
-      { C: 4, numLatents: 6, training: { ...TUNED_RUN, epochs: 4, trainSize: 5_000, testSize: 1_000 }, checkpoints: [{ name: 'init', epoch: 0 }, { name: 'end', epoch: 4 }] },
-    ],
-    evalBatches: 2,
-    evalBatch: 4,
-    binarisation: 'grey', // protocol (ReinMax)
-    grid: GRID,
-    mc: { replicates: 20, drawsPerReplicate: 10 },
-    weightBatch: { images: 100, configurations: ['8x4'], checkpoints: ['end'] }, // ≈ 2.5 min a checkpoint
-    seed: 0,
-  },
+  quick: QUICK,
+  medium: QUICK, // no committed medium runs: the quick settings
   paper: {
     configurations: [
       { C: 8, numLatents: 4, training: { ...TUNED_RUN, epochs: 160 }, checkpoints: [{ name: 'init', epoch: 0 }, { name: 'early', epoch: 2 }, { name: 'middle', epoch: 40 }, { name: 'end', epoch: 160 }] },

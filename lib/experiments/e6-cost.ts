@@ -44,8 +44,11 @@ const ESTIMATORS: EstimatorChoice[] = [
   { name: 'reinmax', options: { tau: 1.5 } }, { name: 'rloo', options: { M: 2 } },
 ];
 
+const QUICK: E6Config = { shape: [100, 16, 8], estimators: ESTIMATORS, Ks: [1, 10, 30, 100, 300], tau: 0.5, warmup: 3, repeats: 25, grRepeats: 5, quantile: 0.25 };
+
 export const E6_PROFILES: Record<ProfileName, E6Config> = {
-  quick: { shape: [100, 16, 8], estimators: ESTIMATORS, Ks: [1, 10, 30, 100, 300], tau: 0.5, warmup: 3, repeats: 25, grRepeats: 5, quantile: 0.25 },
+  quick: QUICK,
+  medium: QUICK, // no committed medium runs: the quick settings
   paper: { shape: [100, 16, 8], estimators: ESTIMATORS, Ks: [1, 3, 10, 30, 100, 300, 1000], tau: 0.5, warmup: 10, repeats: 100, grRepeats: 10, quantile: 0.25 },
 };
 
