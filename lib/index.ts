@@ -13,9 +13,10 @@ export { stZgr, stZgrGradient, stZgrGradientOf, type StZgrOptions } from './esti
 export { gs, gsGradient, temperedJacobianProduct, type GsOptions } from './estimators/gs';
 export { stGs, stGsGradient, type StGsOptions } from './estimators/st-gs';
 export { grMck, grMckGradient, conditionalGumbel, conditionalGumbelTensor, type GrMckOptions } from './estimators/gr-mck';
-export { reinmax, reinmaxGradient, type ReinmaxOptions } from './estimators/reinmax';
+export { reinmax, reinmaxGradient, reinmaxBackward, type ReinmaxOptions } from './estimators/reinmax';
 export { gst, gstGradient, gappedLogits, type GstOptions } from './estimators/gst';
 export { reinmaxRao, reinmaxRaoGradient, thetaD, type ReinmaxRaoOptions } from './estimators/reinmax-rao';
+export { reinmaxCv, reinmaxCvGradient, type ReinmaxCvOptions } from './estimators/reinmax-cv';
 export {
   reinforce, rloo, reinforceGradient, rlooGradient, reinforceGradientOf, rlooGradientOf, stopGradient,
   type SampleLoss, type ScoreOptions,
@@ -25,9 +26,13 @@ export {
 } from './estimators/binary';
 export type { SampleOptions } from './estimators/sample';
 export {
-  ESTIMATORS, SCORE_ESTIMATORS, estimator, withDefaults, colourOf,
-  type CategoricalEstimator, type EstimatorOptions, type OptionSpec, type OpNoise, type Noise64,
+  ESTIMATORS, ALL_ESTIMATORS, estimator, withDefaults, sampleOp,
+  type EstimatorRow, type PathwiseEstimator, type ScoreEstimator, type EstimatorOptions, type OptionKind, type OptionSpec, type OpNoise, type Noise64,
 } from './estimators/registry';
+export {
+  resolveEstimator, resolvePathwise, estimatorStyle, estimatorLabel, estimatorId,
+  type EstimatorSpec, type ResolvedEstimator, type ResolvedPathwise, type EstimatorStyle,
+} from './estimators/spec';
 
 // shared math, under both estimators and exact analysis: fields, softmax, vectors, slopes
 export { float64, rational, frac, type Field } from './math/field';
@@ -73,7 +78,6 @@ export { readIdx, parseIdx } from './data/idx';
 export { Vae, negElboLoss, negElboPerImage, klToUniform, reconstructionLoss, type VaeShape } from './models/vae';
 export { Adam, type AdamOptions } from './models/adam';
 export { RAdam, rectification } from './models/radam';
-export { resolveEstimator, estimatorLabel, type EstimatorSpec } from './models/latent';
 export { e2Problems, quadraticToy, polynomialToy, trainToy, runE2Problem, E2_PROFILES, type ToyProblem, type E2Config, type E2Curve } from './experiments/e2-toy';
 export { runColdGr, COLD_GR_PROFILES, type ColdGrConfig, type ColdGrResult } from './experiments/cold-gr';
 export { runE6, E6_PROFILES, type E6Config, type E6Result } from './experiments/e6-cost';

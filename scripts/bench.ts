@@ -20,7 +20,7 @@ import { costMarkdown, measureCostTable, writeCostTable } from '../lib/experimen
 import { batchTargets, loadMnist } from '../lib/data/mnist';
 import { trainStep } from '../lib/experiments/e3-vae-training';
 import { Adam } from '../lib/models/adam';
-import { estimatorLabel, resolveEstimator, type EstimatorSpec } from '../lib/models/latent';
+import { estimatorLabel, resolveEstimator, type EstimatorSpec } from '../lib/estimators/spec';
 import { Vae } from '../lib/models/vae';
 import { Random } from '../lib/random';
 

@@ -7,6 +7,7 @@
  *   npm run train -- --sweep                      # every run of ZGR_PROFILE (quick|medium|paper), one process per core
  *   npm run train -- --grid                       # tune ZGR, ST-ZGR, RLOO on the grid (results/e3-grid.json)
  *   ZGR_PROFILE=paper npm run train -- --sweep --shard 0/4 --workers 16
+ *   npm run train -- --sweep-file cluster/examples/ci-sweep.json --shard 1/4 --results-dir /shared/zgr
  *
  * A run that was interrupted (Ctrl-C, kill -9, a reboot) resumes from its last epoch checkpoint
  * when started again with the same options; a finished run is not repeated.
@@ -16,15 +17,17 @@ import { initBackend } from '../lib/backend';
 import { BINARISATIONS, type Binarisation } from '../lib/data/mnist';
 import { E3_GRID, runE3Grid } from '../lib/experiments/e3-grid';
 import { protocolSettings } from '../lib/experiments/protocol';
-import { E3_DEFAULTS, e3Profile, e3ResultsDir, OPTIMIZERS, runDir, runE3, trainVae, type Optimizer, type VaeTrainingConfig } from '../lib/experiments/e3-vae-training';
-import { MODEL_ESTIMATORS } from '../lib/models/latent';
+import { E3_DEFAULTS, e3Profile, e3ResultsDir, OPTIMIZERS, runDir, runE3, runSweep, trainVae, type Optimizer, type VaeTrainingConfig } from '../lib/experiments/e3-vae-training';
+import { parseShard, shard as shardOf } from '../lib/experiments/process-pool';
+import { readSweepFile } from '../lib/experiments/sweep-file';
+import { ALL_ESTIMATORS } from '../lib/estimators/registry';
 import { PROFILES, type ProfileName } from '../lib/results/profile';
 
 const USAGE = `usage: train-vae [options]
 single run:
   --C N              categories per latent variable (default 8)
   --latents N        number of latent variables (default 4)
-  --estimator NAME   one of ${MODEL_ESTIMATORS.join(', ')} (default zgr)
+  --estimator NAME   one of ${ALL_ESTIMATORS.map((e) => e.name).join(', ')} (default zgr)
   --tau X --t X --K N --a X --M N   estimator options
   --config CxL       the latent configuration, e.g. 4x24 (instead of --C and --latents)
   --lr X             learning rate         (default: the protocol's tuned value for the estimator
@@ -42,6 +45,8 @@ sweep:
   --shard I/N        only runs I, I+N, I+2N, … of the sweep (spread a sweep over machines)
   --config CxL       only this latent configuration, e.g. 8x4 (repeatable)
   --only-estimator NAME   only this estimator (repeatable)
+  --sweep-file FILE  instead of a profile: the runs of FILE, a JSON array of run configurations
+                     (lib/experiments/sweep-file.ts); with --shard, --workers, --results-dir
 grid:
   --grid             the screening grid of ZGR, ST-ZGR(½) and RLOO(2) (lib/experiments/e3-grid.ts);
                      writes results/e3-grid.json with the winners
@@ -67,7 +72,7 @@ async function main(): Promise<void> {
       'train-size': { type: 'string' }, 'test-size': { type: 'string' }, binarisation: { type: 'string' }, seed: { type: 'string' },
       sweep: { type: 'boolean' }, grid: { type: 'boolean' }, profile: { type: 'string' }, workers: { type: 'string' }, shard: { type: 'string' },
       config: { type: 'string', multiple: true }, 'only-estimator': { type: 'string', multiple: true },
-      'results-dir': { type: 'string' }, 'no-progress': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      'results-dir': { type: 'string' }, 'sweep-file': { type: 'string' }, 'no-progress': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
@@ -82,15 +87,23 @@ async function main(): Promise<void> {
     return;
   }
 
+  if (values['sweep-file'] != null) {
+    if (values.sweep || values.profile != null) throw new Error('--sweep-file replaces --sweep and --profile: give one of them');
+    if (values.config != null || values['only-estimator'] != null) throw new Error('--config and --only-estimator choose from a profile; with --sweep-file, list the runs in the file');
+    const configs = readSweepFile(values['sweep-file']);
+    const results = await runSweep(values.shard != null ? shardOf(configs, parseShard(values.shard)) : configs, {
+      workers: numberOption(values, 'workers'),
+      resultsDir: values['results-dir'],
+      progress,
+    });
+    for (const r of results) console.log(`${r.key}\ttest −ELBO ${r.history.at(-1)!.testNegElbo.toFixed(3)}\tweights ${r.weightsChecksum}`);
+    return;
+  }
+
   if (values.sweep) {
     const profileName = (values.profile ?? process.env.ZGR_PROFILE ?? 'quick') as ProfileName;
     if (!PROFILES.includes(profileName)) throw new Error(`--profile must be one of ${PROFILES.join(', ')}, got ${JSON.stringify(profileName)}`);
-    let shard: [number, number] | undefined;
-    if (values.shard != null) {
-      const m = /^(\d+)\/(\d+)$/.exec(values.shard);
-      if (!m) throw new Error(`--shard must look like I/N, got ${JSON.stringify(values.shard)}`);
-      shard = [Number(m[1]), Number(m[2])];
-    }
+    const shard = values.shard != null ? parseShard(values.shard) : undefined;
     const configs = values.config?.map((s) => s.toLowerCase());
     const names = values['only-estimator'];
     const results = await runE3({

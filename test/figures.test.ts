@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { PNG } from 'pngjs';
-import { colourOf } from '../lib/estimators/registry';
+import { estimatorStyle } from '../lib/estimators/spec';
 import { findChromium } from '../lib/plots/chromium';
 import { closeExporter, exportFigure, figureSlug, PLOTLY_FILE, type FigureRecord } from '../lib/plots/export';
 import { groupedBarFigure } from '../lib/plots/bar-figure';
@@ -210,7 +210,7 @@ describe('figure builders: registry colours, labelled axes, log scales where val
     });
     const lines = fig.data.filter((t) => t.showlegend !== false);
     assert.deepEqual(lines.map((t) => t.name), ['ZGR', 'ST']);
-    assert.deepEqual(lines.map((t) => (t.line as { color: string }).color), [colourOf('zgr'), colourOf('st')]);
+    assert.deepEqual(lines.map((t) => (t.line as { color: string }).color), [estimatorStyle({ name: 'zgr' }).colour, estimatorStyle({ name: 'st' }).colour]);
     assert.equal(fig.data.filter((t) => t.fill === 'tonexty').length, 1, 'one filled band');
     const { xaxis, yaxis } = fig.layout as Record<string, { type: string; title: { text: string } }>;
     assert.equal(xaxis.type, 'log');
@@ -232,7 +232,7 @@ describe('figure builders: registry colours, labelled axes, log scales where val
   });
   it('groupedBarFigure: one bar trace per series, estimator colours, references in grey', () => {
     const fig = groupedBarFigure({ categories: ['j = 1', 'j = 2'], x: { title: 'j' }, y: { title: 'g' }, series: [{ label: 'exact', values: [1, -1] }, { estimator: 'darn', values: [0.5, -0.5], error: [0.1, 0.1] }] });
-    assert.deepEqual(fig.data.map((t) => (t.marker as { color: string }).color), ['#333333', colourOf('darn')]);
+    assert.deepEqual(fig.data.map((t) => (t.marker as { color: string }).color), ['#333333', estimatorStyle({ name: 'darn' }).colour]);
     assert.equal((fig.layout as { barmode: string }).barmode, 'group');
   });
   it('markdownTable right-aligns numeric columns and formats −0 as 0', () => {
@@ -281,10 +281,11 @@ describe('results: atomic writer, provenance and profile', () => {
       else process.env.ZGR_COMMIT = saved.ZGR_COMMIT;
     }
   });
-  it('ZGR_PROFILE is quick by default, paper on request, anything else a clear error', () => {
+  it('ZGR_PROFILE is quick by default, medium or paper on request, anything else a clear error', () => {
     assert.equal(profileName({}), 'quick');
     assert.equal(profileName({ ZGR_PROFILE: 'paper' }), 'paper');
-    assert.throws(() => profileName({ ZGR_PROFILE: 'full' }), /ZGR_PROFILE must be one of quick, paper .*"full"/);
+    assert.equal(profileName({ ZGR_PROFILE: 'medium' }), 'medium');
+    assert.throws(() => profileName({ ZGR_PROFILE: 'full' }), /ZGR_PROFILE must be one of quick, medium, paper .*"full"/);
   });
   it('a run gives figures its notebook, name and provenance with the wall time so far', () => {
     const run = startRun({ notebook: '01-estimators-tour', seed: 3 });

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { useExplicitTransposeMatMulGradient } from '../lib/backend';
 import type { Moments } from '../lib/exact/estimator-moments';
+import type { Random } from '../lib/random';
 
 /** Switch tfjs to a backend for a test (the package is loaded on demand); fails if it does not start. */
 export async function useBackend(name: 'cpu' | 'wasm'): Promise<void> {
@@ -13,6 +14,18 @@ export async function useBackend(name: 'cpu' | 'wasm'): Promise<void> {
 }
 
 export const TEST_BACKENDS = ['cpu', 'wasm'] as const;
+
+/**
+ * A random float64 case of one categorical variable for sample-by-sample checks, drawn from `rng`
+ * in this order: C in {2, …, 6}, logits in [−3, 3]^C, v in [−2, 2]^C, x in {0, …, C − 1}.
+ */
+export function randomCase(rng: Random): { C: number; logits: number[]; v: number[]; x: number } {
+  const C = rng.integer(2, 6);
+  const logits = Array.from(rng.uniform(C), (u) => 6 * u - 3);
+  const v = Array.from(rng.uniform(C), (u) => 4 * u - 2);
+  const x = rng.integer(0, C - 1);
+  return { C, logits, v, x };
+}
 
 /** |actual − expected| ≤ atol + rtol |expected| for every entry, with a message naming the context. */
 export function assertClose(

@@ -1,24 +1,29 @@
 /**
- * The estimator registry: one row per estimator, with its name, label, colour, options and both
- * forms (tfjs op and float64 gradient) behind one uniform signature. The contract test, the
- * experiments and the figures are all driven by it: adding an estimator is one row.
+ * The estimator registry: one row per estimator, with its name, label, colour, family, options and
+ * what it takes to run it. A pathwise row ('pathwise': ST, ZGR, GR-MCK, …) has both forms, the
+ * tfjs op and the float64 gradient, behind one uniform signature; a score-function row ('score':
+ * REINFORCE, RLOO) has its surrogate loss (reinforce.ts). The contract test, the experiments and the
+ * figures are all driven by it: adding an estimator is one row. Code calls an estimator by name
+ * through spec.ts (resolveEstimator, estimatorStyle) and draws its noise with `sampleOp` below.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Random } from '../random';
 import { exponentialTensor, gumbelMaxIndex, gumbelTensor } from './sample';
 import { darn, darnGradient } from './darn';
 import { gs, gsGradient } from './gs';
-import { grMck, grMckGradient } from './gr-mck';
+import { conditionalGumbel, grMck, grMckGradient } from './gr-mck';
+import { reinforce, rloo, type SampleLoss } from './reinforce';
 import { reinmax, reinmaxGradient } from './reinmax';
 import { st, stGradient, stTau, stTauGradient } from './st';
 import { gst, gstGradient } from './gst';
 import { reinmaxRao, reinmaxRaoGradient } from './reinmax-rao';
+import { reinmaxCv, reinmaxCvGradient } from './reinmax-cv';
 import { stGs, stGsGradient } from './st-gs';
 import { stZgr, stZgrGradient } from './st-zgr';
 import { zgr, zgrGradient } from './zgr';
 
 /** Kinds of options, each with its own validation rule (validate.ts). */
-export type OptionKind = 'temperature' | 'K' | 'a' | 'M';
+export type OptionKind = 'temperature' | 'K' | 'a' | 'M' | 'eta';
 
 export interface OptionSpec {
   kind: OptionKind;
@@ -44,17 +49,33 @@ export interface Noise64 {
   exponentials?: number[][];
 }
 
-export interface CategoricalEstimator {
+/** The families figures group estimators in (see `family` below). */
+export type EstimatorFamily =
+  | 'ST(t)' | 'DARN' | 'ST-ZGR(a)' | 'GS(τ)' | 'GR-MCK(τ)' | 'ReinMax(τ)' | 'ST(τ)·1/τ' | 'GST(τ)'
+  | 'ReinMax-Rao(τ)' | 'ReinMax-CV(τ)' | 'REINFORCE' | 'RLOO(M)';
+
+/** What every row has: how it is named, drawn and configured. */
+interface EstimatorRowBase {
   name: string;
   /** label with the options filled in, e.g. "GR-MC100 (τ=0.5)" */
   label(options?: EstimatorOptions): string;
   /** one colour for this estimator in every figure */
   colour: string;
-  /** 'sample': forward is a one-hot sample; 'relaxed': forward is the relaxed sample (GS) */
-  forward: 'sample' | 'relaxed';
+  /**
+   * the family it is a member of, as figures group estimators: where it has an option, the curve
+   * along it (ST-GS and GR-MCK are one family, "GR-MCK(τ)", ST-GS being GR-MC1; ZGR is ST-ZGR(a = 1))
+   */
+  family: EstimatorFamily;
   options: Record<string, OptionSpec>;
   /** claims of PAPER.md this estimator takes part in */
   claims: string[];
+}
+
+/** A pathwise estimator: its op replaces the categorical sample, and its backward is the estimate. */
+export interface PathwiseEstimator extends EstimatorRowBase {
+  kind: 'pathwise';
+  /** 'sample': forward is a one-hot sample; 'relaxed': forward is the relaxed sample (GS) */
+  forward: 'sample' | 'relaxed';
   /** E[g] depends only on the sample (no continuous noise): exact moments by enumeration */
   sampleFunction: boolean;
   /** the tfjs op with every random quantity given */
@@ -62,21 +83,38 @@ export interface CategoricalEstimator {
   /** the float64 gradient w.r.t. the logits of one variable, same noise */
   gradient(logits: readonly number[], v: readonly number[], options: EstimatorOptions, noise: Noise64): number[];
   /**
-   * For estimators driven by continuous noise (ST-GS, GR-MCK): one float64 estimate given the
-   * sample x, with the noise drawn from its conditional distribution given x. Exact analysis
-   * enumerates x and averages this by Monte Carlo.
+   * For estimators driven by continuous noise (ST-GS, GR-MCK, ReinMax-Rao, ReinMax-CV): one float64
+   * estimate given the sample x, with the noise drawn from its conditional distribution given x.
+   * Exact analysis enumerates x and averages this by Monte Carlo.
    */
   givenSample?(logits: readonly number[], x: number, v: readonly number[], options: EstimatorOptions, rng: Random): number[];
 }
+
+/** A score-function estimator: it needs the loss of each sample, not its gradient. */
+export interface ScoreEstimator extends EstimatorRowBase {
+  kind: 'score';
+  /**
+   * The surrogate loss (reinforce.ts): its value is the Monte Carlo estimate of the objective, and
+   * its gradient w.r.t. the logits is the estimator. `loss` maps one-hot samples [M, ...batch, C]
+   * to per-sample losses [M, ...lead] (M = onehot.shape[0]).
+   */
+  surrogate(logits: tf.Tensor, options: EstimatorOptions, loss: SampleLoss, rng: Random): tf.Tensor;
+}
+
+/** One row of the registry, told apart by `kind`. */
+export type EstimatorRow = PathwiseEstimator | ScoreEstimator;
 
 /** K rows of Exp(1) noise of length C, for the conditional Gumbel draw of GR-MCK. */
 const exponentialRows = (rng: Random, K: number, C: number) => Array.from({ length: K }, () => Array.from(rng.exponential(C)));
 
 const fmt = (n: number) => String(Number(n.toPrecision(3)));
 
-export const ESTIMATORS: readonly CategoricalEstimator[] = [
+/** Every row: the pathwise estimators, then the score-function ones. */
+export const ALL_ESTIMATORS: readonly EstimatorRow[] = [
   {
     name: 'st',
+    kind: 'pathwise',
+    family: 'ST(t)',
     label: (o = {}) => (o.t != null && o.t !== 1 ? `ST(t=${fmt(o.t)})` : 'ST'),
     colour: '#1f77b4',
     forward: 'sample',
@@ -88,6 +126,8 @@ export const ESTIMATORS: readonly CategoricalEstimator[] = [
   },
   {
     name: 'darn',
+    kind: 'pathwise',
+    family: 'DARN',
     label: () => 'DARN',
     colour: '#2ca02c',
     forward: 'sample',
@@ -99,6 +139,8 @@ export const ESTIMATORS: readonly CategoricalEstimator[] = [
   },
   {
     name: 'zgr',
+    kind: 'pathwise',
+    family: 'ST-ZGR(a)',
     label: () => 'ZGR',
     colour: '#d62728',
     forward: 'sample',
@@ -110,6 +152,8 @@ export const ESTIMATORS: readonly CategoricalEstimator[] = [
   },
   {
     name: 'stZgr',
+    kind: 'pathwise',
+    family: 'ST-ZGR(a)',
     label: (o = {}) => `ST-ZGR(a=${fmt(o.a ?? 0.5)})`,
     colour: '#ff7f0e',
     forward: 'sample',
@@ -121,6 +165,8 @@ export const ESTIMATORS: readonly CategoricalEstimator[] = [
   },
   {
     name: 'gs',
+    kind: 'pathwise',
+    family: 'GS(τ)',
     label: (o = {}) => `GS(τ=${fmt(o.tau ?? 1)})`,
     colour: '#9467bd',
     forward: 'relaxed',
@@ -132,6 +178,8 @@ export const ESTIMATORS: readonly CategoricalEstimator[] = [
   },
   {
     name: 'stGs',
+    kind: 'pathwise',
+    family: 'GR-MCK(τ)',
     label: (o = {}) => `ST-GS(τ=${fmt(o.tau ?? 1)})`,
     colour: '#8c564b',
     forward: 'sample',
@@ -145,6 +193,8 @@ export const ESTIMATORS: readonly CategoricalEstimator[] = [
   },
   {
     name: 'grMck',
+    kind: 'pathwise',
+    family: 'GR-MCK(τ)',
     label: (o = {}) => `GR-MC${o.K ?? 10}(τ=${fmt(o.tau ?? 1)})`,
     colour: '#e377c2',
     forward: 'sample',
@@ -162,6 +212,8 @@ export const ESTIMATORS: readonly CategoricalEstimator[] = [
     // τ = 1 is ZGR sample by sample (test/estimators/reinmax.test.ts), so the default is ReinMax's
     // own tuned 8×4 value (PAPER.md E3), and labels say where τ = 1 or τ < 1 leaves its terms
     name: 'reinmax',
+    kind: 'pathwise',
+    family: 'ReinMax(τ)',
     label: (o = {}) => {
       const tau = o.tau ?? 1.3;
       if (tau === 1) return 'ReinMax(τ=1) ≡ ZGR';
@@ -185,6 +237,8 @@ export const ESTIMATORS: readonly CategoricalEstimator[] = [
     // ST on the E3 protocol's convention (ReinMax's code): backward through softmax(logits / τ)
     // WITH the factor 1/τ, i.e. ST(t = τ) / τ (st.ts); default τ = 1.3, the ST 8×4 cell of PAPER.md E3
     name: 'stTau',
+    kind: 'pathwise',
+    family: 'ST(τ)·1/τ',
     label: (o = {}) => `ST(τ=${fmt(o.tau ?? 1.3)})·1/τ`,
     colour: '#aec7e8',
     forward: 'sample',
@@ -198,6 +252,8 @@ export const ESTIMATORS: readonly CategoricalEstimator[] = [
   },
   {
     name: 'gst',
+    kind: 'pathwise',
+    family: 'GST(τ)',
     label: (o = {}) => `GST-1.0(τ=${fmt(o.tau ?? 1)})`,
     colour: '#393b79',
     forward: 'sample',
@@ -212,6 +268,8 @@ export const ESTIMATORS: readonly CategoricalEstimator[] = [
   {
     // Wang & Bui 2026 (PAPER.md E3): defaults τ = 0.7, K = 32 of the public reimplementation
     name: 'reinmaxRao',
+    kind: 'pathwise',
+    family: 'ReinMax-Rao(τ)',
     label: (o = {}) => `ReinMax-Rao${o.K ?? 32}(τ=${fmt(o.tau ?? 0.7)})`,
     colour: '#637939',
     forward: 'sample',
@@ -225,23 +283,59 @@ export const ESTIMATORS: readonly CategoricalEstimator[] = [
     gradient: (logits, v, o, n) => reinmaxRaoGradient(logits, n.x, v, { tau: o.tau, K: o.K }, n.exponentials!),
     givenSample: (logits, x, v, o, rng) => reinmaxRaoGradient(logits, x, v, { tau: o.tau, K: o.K }, exponentialRows(rng, o.K, logits.length)),
   },
-];
-
-/** Score-function estimators (they take the loss value, not v): for colours and labels. */
-export const SCORE_ESTIMATORS = [
-  { name: 'reinforce', label: () => 'REINFORCE', colour: '#7f7f7f', options: {} as Record<string, OptionSpec> },
+  {
+    // Wang & Bui 2026 (PAPER.md E3; reinmax-cv.ts): defaults τ = 0.7, K = 32, η = 1.5 of the public reimplementation
+    name: 'reinmaxCv',
+    kind: 'pathwise',
+    family: 'ReinMax-CV(τ)',
+    label: (o = {}) => `ReinMax-CV${o.K ?? 32}(τ=${fmt(o.tau ?? 0.7)}, η=${fmt(o.eta ?? 1.5)})`,
+    colour: '#7b4173',
+    forward: 'sample',
+    options: {
+      tau: { kind: 'temperature', default: 0.7, doc: 'temperature of the control variate\'s Jacobians (GR and ST-GS at θ_D = log((p + e_x)/2)); ReinMax\'s own term is at τ = 1' },
+      K: { kind: 'K', default: 32, doc: 'number of conditional Gumbel perturbations at θ_D averaged by the GR term' },
+      eta: { kind: 'eta', default: 1.5, doc: 'weight η of the control variate GR − ST-GS (0: ReinMax at τ = 1, i.e. ZGR)' },
+    },
+    claims: [],
+    sampleFunction: false,
+    op: (logits, o, n) => reinmaxCv(logits, { x: n.x, gumbel: n.gumbel, tau: o.tau, K: o.K, eta: o.eta, exponentials: n.exponentials }),
+    gradient: (logits, v, o, n) => reinmaxCvGradient(logits, n.x, v, { tau: o.tau, K: o.K, eta: o.eta }, n.gumbel, n.exponentials!),
+    givenSample: (logits, x, v, o, rng) => {
+      // the sample's own noise given x: G = s − logits, s = logits + G conditioned on argmax = x; then K rows for GR
+      const [E, ...rows] = exponentialRows(rng, 1 + o.K, logits.length);
+      const G = conditionalGumbel(logits, x, E).map((s, j) => s - logits[j]);
+      return reinmaxCvGradient(logits, x, v, { tau: o.tau, K: o.K, eta: o.eta }, G, rows);
+    },
+  },
+  {
+    name: 'reinforce',
+    kind: 'score',
+    family: 'REINFORCE',
+    label: () => 'REINFORCE',
+    colour: '#7f7f7f',
+    options: {},
+    claims: [],
+    surrogate: (logits, _o, loss, rng) => reinforce(logits, { rng, M: 1 }, loss),
+  },
   {
     name: 'rloo',
-    label: (o: EstimatorOptions = {}) => `RLOO(M=${o.M ?? 2})`,
+    kind: 'score',
+    family: 'RLOO(M)',
+    label: (o = {}) => `RLOO(M=${o.M ?? 2})`,
     colour: '#bcbd22',
-    options: { M: { kind: 'M', default: 2, doc: 'number of samples, each needing a loss evaluation' } } as Record<string, OptionSpec>,
+    options: { M: { kind: 'M', default: 2, doc: 'number of samples, each needing a loss evaluation' } },
+    claims: ['C7'],
+    surrogate: (logits, o, loss, rng) => rloo(logits, { rng, M: o.M }, loss),
   },
-] as const;
+];
 
-/** The registry row of a categorical estimator, by name; an error lists the known names. */
-export function estimator(name: string): CategoricalEstimator {
+/** The pathwise rows, in registry order: what the contract test and the exact analysis iterate. */
+export const ESTIMATORS: readonly PathwiseEstimator[] = ALL_ESTIMATORS.filter((e): e is PathwiseEstimator => e.kind === 'pathwise');
+
+/** The pathwise row of an estimator, by name; an error lists the known names. */
+export function estimator(name: string): PathwiseEstimator {
   const e = ESTIMATORS.find((r) => r.name === name);
-  if (!e) throw new Error(`estimator: unknown estimator ${JSON.stringify(name)} (known: ${ESTIMATORS.map((r) => r.name).join(', ')})`);
+  if (!e) throw new Error(`estimator: unknown pathwise estimator ${JSON.stringify(name)} (known: ${ESTIMATORS.map((r) => r.name).join(', ')})`);
   return e;
 }
 
@@ -252,22 +346,15 @@ export function withDefaults(e: { options: Record<string, OptionSpec> }, options
   return { ...out, ...options };
 }
 
-/** The colour of an estimator by name (categorical or score), for figures. */
-export function colourOf(name: string): string {
-  const row = [...ESTIMATORS, ...SCORE_ESTIMATORS].find((r) => r.name === name);
-  if (!row) throw new Error(`colourOf: unknown estimator ${JSON.stringify(name)}`);
-  return row.colour;
-}
-
 /**
- * Run a registry op with its noise drawn from `rng`: Gumbel noise [..., C], the sample
- * x = argmax(logits + G), and Exp(1) noise [K, ..., C] when the estimator has a K. This is how
- * experiments call any estimator by name.
+ * Run a pathwise op with its noise drawn from `rng`, in this order: Gumbel noise G [..., C], the
+ * sample x = argmax(logits + G), and Exp(1) noise [K, ..., C] when the estimator has a K. The one
+ * noise drawer: experiments and models call any pathwise estimator by name through it.
  */
-export function sampleOp(e: CategoricalEstimator, logits: tf.Tensor, options: EstimatorOptions, rng: Random): tf.Tensor {
+export function sampleOp(e: PathwiseEstimator, logits: tf.Tensor, options: EstimatorOptions, rng: Random): tf.Tensor {
   return tf.tidy(() => {
-    const gumbel = gumbelTensor(rng, logits.shape);
-    const x = gumbelMaxIndex(logits, gumbel);
+    const gumbel = gumbelTensor(rng, logits.shape); //    [..., C]
+    const x = gumbelMaxIndex(logits, gumbel); //           [...]
     const K = options.K;
     const exponentials = K != null && Number.isInteger(K) && K > 0 ? exponentialTensor(rng, [K, ...logits.shape]) : undefined;
     return e.op(logits, options, { x, gumbel, exponentials });

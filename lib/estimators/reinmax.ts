@@ -25,6 +25,16 @@ export function reinmaxGradient(logits: readonly number[], x: number, v: readonl
   return jPi.map((a, j) => 2 * a - jP[j] / 2);
 }
 
+/** ReinMax backward on tensors: 2 J(π)ᵀ v − J(p)ᵀ v / 2 over the last axis (also ReinMax-CV's first term). */
+export function reinmaxBackward(logits: tf.Tensor, onehot: tf.Tensor, v: tf.Tensor, tau: number): tf.Tensor {
+  return tf.tidy(() => {
+    const pi = tf.softmax(logits.div(tau)).add(onehot).mul(0.5); // π   [..., C]
+    const jPi = softmaxJacobianProductTensor(pi, v);
+    const jP = softmaxJacobianProductTensor(tf.softmax(logits), v);
+    return jPi.mul(2).sub(jP.mul(0.5)); // [..., C]
+  });
+}
+
 /** ReinMax categorical sampler: one-hot sample [..., C]; its gradient is ReinMax's. */
 export function reinmax(logits: tf.Tensor, options: ReinmaxOptions): tf.Tensor {
   checkOptionNames('reinmax', options, ['rng', 'x', 'tau']);
@@ -32,11 +42,6 @@ export function reinmax(logits: tf.Tensor, options: ReinmaxOptions): tf.Tensor {
   const tau = checkTemperature('reinmax', 'tau', options.tau);
   return tf.tidy(() => {
     const onehot = drawOneHot('reinmax', logits, C, options); // [..., C]
-    return straightThrough([logits, onehot], onehot, (dy, [l, e]) => {
-      const pi = tf.softmax(l.div(tau)).add(e).mul(0.5); // π   [..., C]
-      const jPi = softmaxJacobianProductTensor(pi, dy);
-      const jP = softmaxJacobianProductTensor(tf.softmax(l), dy);
-      return jPi.mul(2).sub(jP.mul(0.5));
-    });
+    return straightThrough([logits, onehot], onehot, (dy, [l, e]) => reinmaxBackward(l, e, dy, tau));
   });
 }

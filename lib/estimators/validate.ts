@@ -43,6 +43,12 @@ export function checkA(where: string, a: unknown): number {
   return a;
 }
 
+/** eta, the weight of a control variate (ReinMax-CV): a finite number, of either sign. */
+export function checkEta(where: string, eta: unknown): number {
+  if (typeof eta !== 'number' || !Number.isFinite(eta)) fail(where, 'option eta must be a finite number', eta);
+  return eta;
+}
+
 /** Float64 logits of one categorical variable: C ≥ 2 finite numbers. */
 export function checkLogitsArray(where: string, logits: readonly number[]): void {
   if (!Array.isArray(logits) && !ArrayBuffer.isView(logits)) fail(where, 'logits must be an array of numbers', logits);

@@ -6,7 +6,8 @@
  * of independent blocks of categorical variables — the images of a VAE batch, or one toy — whose
  * gradient is the concatenation of the blocks' gradients times `scale` (1/B for a batch mean).
  */
-import { estimator } from '../estimators/registry';
+import type { EstimatorFamily } from '../estimators/registry';
+import { estimatorStyle } from '../estimators/spec';
 import type { Random } from '../random';
 import { averaged, concatenated, type Moments } from './estimator-moments';
 import { rlooLatentMoments, type LatentSums } from './latent-sums';
@@ -32,11 +33,15 @@ export interface FamilyGrid {
   Ms: number[];
 }
 
-/** A curve of the bias–variance plane (indexed by `param`) or a point (param null). */
-export type Family = 'ST-ZGR(a)' | 'GR-MCK(τ)' | 'ST(t)' | 'ReinMax(τ)' | 'ST-ZGR(a) mean of M' | 'point';
+/**
+ * A curve of the bias–variance plane (indexed by `param`): the estimator's family in the registry
+ * ('ST-ZGR(a)', 'GR-MCK(τ)', 'ST(t)', 'ReinMax(τ)'), or the equal-cost means of M ST-ZGR samples;
+ * or a point (param null: DARN, RLOO(M)).
+ */
+export type Family = EstimatorFamily | 'ST-ZGR(a) mean of M' | 'point';
 
 export interface EstimatorPoint {
-  /** registry name (or 'rloo') and options */
+  /** registry name and options */
   name: string;
   options: Record<string, number>;
   label: string;
@@ -88,12 +93,13 @@ export function logitMoments(blocks: readonly Block[], scale: number, mc: { repl
 /** Measure every estimator of the grid (GR family by conditional Monte Carlo). */
 export function familyQuality(source: MomentSource, grid: FamilyGrid): EstimatorPoint[] {
   if (grid.as.length < 2) throw new Error(`familyQuality: the ST-ZGR grid needs at least 2 values of a, got ${grid.as.length}`);
-  const label = (name: string, options: Record<string, number>) => estimator(name).label(options);
-  const point = (name: string, options: Record<string, number>, family: Family, param: number | null, m: Measured, extra: Partial<EstimatorPoint> = {}): EstimatorPoint => ({
+  const label = (name: string, options: Record<string, number>) => estimatorStyle({ name, options }).label;
+  // a member of a curve is drawn in its registry family; an estimator without a curve parameter is a point
+  const point = (name: string, options: Record<string, number>, param: number | null, m: Measured, extra: Partial<EstimatorPoint> = {}): EstimatorPoint => ({
     name,
     options,
     label: extra.label ?? label(name, options),
-    family,
+    family: param == null ? 'point' : estimatorStyle({ name, options }).family,
     param,
     cost: 1,
     ...extra,
@@ -101,24 +107,24 @@ export function familyQuality(source: MomentSource, grid: FamilyGrid): Estimator
   });
   const out: EstimatorPoint[] = [];
   const stZgr = grid.as.map((a) => ({ a, m: source.sampleFunction('stZgr', { a }) }));
-  for (const { a, m } of stZgr) out.push(point('stZgr', { a }, 'ST-ZGR(a)', a, m));
+  for (const { a, m } of stZgr) out.push(point('stZgr', { a }, a, m));
   for (const tau of grid.taus) {
     const perK = source.conditionalFamily(tau, grid.Ks);
     grid.Ks.forEach((K, k) => {
       const [name, options] = K === 1 ? ['stGs', { tau }] : ['grMck', { tau, K }];
-      out.push(point(name as string, options as Record<string, number>, 'GR-MCK(τ)', tau, perK[k], { K }));
+      out.push(point(name as string, options as Record<string, number>, tau, perK[k], { K }));
     });
   }
-  for (const t of grid.taus) out.push(point('st', { t }, 'ST(t)', t, source.sampleFunction('st', { t })));
+  for (const t of grid.taus) out.push(point('st', { t }, t, source.sampleFunction('st', { t })));
   for (const tau of grid.reinmaxTaus) {
     const note = tau < 1 ? ' (below the official API’s τ ≥ 1)' : tau === 1 ? ' ≡ ZGR' : '';
-    out.push(point('reinmax', { tau }, 'ReinMax(τ)', tau, source.sampleFunction('reinmax', { tau }), { label: `ReinMax(τ=${fmt(tau)})${note}` }));
+    out.push(point('reinmax', { tau }, tau, source.sampleFunction('reinmax', { tau }), { label: `ReinMax(τ=${fmt(tau)})${note}` }));
   }
-  out.push(point('darn', {}, 'point', null, source.sampleFunction('darn', {})));
+  out.push(point('darn', {}, null, source.sampleFunction('darn', {})));
   for (const M of grid.Ms) {
-    out.push(point('rloo', { M }, 'point', null, source.rloo(M), { label: `RLOO(M=${M})`, M, cost: M }));
+    out.push(point('rloo', { M }, null, source.rloo(M), { M, cost: M }));
     for (const { a, m } of stZgr) {
-      out.push(point('stZgr', { a }, 'ST-ZGR(a) mean of M', a, { gradient: m.gradient, moments: averaged(m.moments, M) }, { label: `mean of ${M} ${label('stZgr', { a })}`, M, cost: M }));
+      out.push(point('stZgr', { a }, a, { gradient: m.gradient, moments: averaged(m.moments, M) }, { family: 'ST-ZGR(a) mean of M', label: `mean of ${M} ${label('stZgr', { a })}`, M, cost: M }));
     }
   }
   return out;

@@ -15,7 +15,8 @@
  *   with (AᵀA)^ = (N AᵀA − Q)/(N − 1) unbiased. One set of single draws serves every K.
  */
 import { conditionalGumbel } from '../estimators/gr-mck';
-import { estimator, withDefaults, type EstimatorOptions } from '../estimators/registry';
+import type { EstimatorOptions } from '../estimators/registry';
+import { resolvePathwise } from '../estimators/spec';
 import { checkTemperature } from '../estimators/validate';
 import type { Random } from '../random';
 import { fromReplicates, type MomentEstimate, type Moments } from './estimator-moments';
@@ -99,10 +100,9 @@ function checkLogits(sums: LatentSums, logits: readonly (readonly number[])[]): 
 
 /** Exact moments of a registry estimator that is a function of the sample (ST, DARN, ZGR, ST-ZGR, ReinMax). */
 export function sampleFunctionMoments(sums: LatentSums, logits: readonly (readonly number[])[], name: string, options: EstimatorOptions = {}): Moments {
-  const e = estimator(name);
+  const { row: e, options: o } = resolvePathwise({ name, options }, 'sampleFunctionMoments');
   if (!e.sampleFunction) throw new Error(`sampleFunctionMoments: ${name} is not a function of the sample (use conditionalFamilyMoments)`);
   checkLogits(sums, logits);
-  const o = withDefaults(e, options);
   const { L, C, V, W } = sums;
   const mean = new Float64Array(L * C);
   let secondMoment = 0;

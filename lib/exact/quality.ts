@@ -23,6 +23,8 @@
  * which stays honest where the bias is not resolved from zero (the interval then reaches 0).
  * Intervals use Student's t with R − 1 degrees of freedom.
  */
+import stdNormalQuantile from '@stdlib/stats-base-dists-normal-quantile';
+import tQuantile from '@stdlib/stats-base-dists-t-quantile';
 import { dot } from '../math/vector';
 import type { MomentEstimate, Moments } from './estimator-moments';
 
@@ -54,29 +56,17 @@ export interface Quality {
   confidence: number;
 }
 
-/** Quantile of the standard normal (Acklam's rational approximation, |error| < 1.2e-9). */
+/** Quantile of the standard normal (stdlib's, accurate to double precision). */
 export function normalQuantile(q: number): number {
   if (!(q > 0 && q < 1)) throw new Error(`normalQuantile: q must be in (0, 1), got ${q}`);
-  const a = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1, 2.506628277459239];
-  const b = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];
-  const c = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
-  const d = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
-  const tail = (r: number) => (((((c[0] * r + c[1]) * r + c[2]) * r + c[3]) * r + c[4]) * r + c[5]) / ((((d[0] * r + d[1]) * r + d[2]) * r + d[3]) * r + 1);
-  if (q < 0.02425) return tail(Math.sqrt(-2 * Math.log(q)));
-  if (q > 1 - 0.02425) return -tail(Math.sqrt(-2 * Math.log(1 - q)));
-  const u = q - 0.5;
-  const r = u * u;
-  return ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * u) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+  return stdNormalQuantile(q, 0, 1);
 }
 
-/** Quantile of Student's t with ν degrees of freedom (Cornish–Fisher; within 3e-3 for ν ≥ 5, 1e-4 for ν ≥ 19). */
+/** Quantile of Student's t with ν degrees of freedom (stdlib's, exact also for the few seeds of a training run). */
 export function studentQuantile(q: number, nu: number): number {
+  if (!(q > 0 && q < 1)) throw new Error(`studentQuantile: q must be in (0, 1), got ${q}`);
   if (!(nu >= 1)) throw new Error(`studentQuantile: degrees of freedom must be ≥ 1, got ${nu}`);
-  const z = normalQuantile(q);
-  const z3 = z ** 3;
-  const z5 = z ** 5;
-  const z7 = z ** 7;
-  return z + (z3 + z) / (4 * nu) + (5 * z5 + 16 * z3 + 3 * z) / (96 * nu ** 2) + (3 * z7 + 19 * z5 + 17 * z3 - 15 * z) / (384 * nu ** 3);
+  return tQuantile(q, nu);
 }
 
 /** The spread of the replicates around their average: deviations d_r, e_r and the scale 1/(R(R−1)). */

@@ -6,7 +6,8 @@
  * scale-free metrics of C7 come along as `moments` and `quality`.
  */
 import { dot } from '../math/vector';
-import { estimator, withDefaults, type EstimatorOptions } from '../estimators/registry';
+import type { EstimatorOptions } from '../estimators/registry';
+import { resolvePathwise } from '../estimators/spec';
 import type { Random } from '../random';
 import { conditionalMoments, exactMoments, type Moments } from './estimator-moments';
 import { draws, estimatorStats, exactGradient, perVariable, type EstimatorStats, type Problem } from './moments';
@@ -40,9 +41,8 @@ export function registryStats(
   options: EstimatorOptions = {},
   mc: { samplesPerState?: number; rng?: Random } = {},
 ): StatsWithError {
-  const e = estimator(name);
+  const { row: e, options: o } = resolvePathwise({ name, options }, 'registryStats');
   if (e.forward !== 'sample') throw new Error(`registryStats: ${name} has a relaxed forward value; v at a one-hot sample does not apply`);
-  const o = withDefaults(e, options);
   const logits = problem.p.map((pi) => pi.map(Math.log));
   const zeros = problem.p.map((pi) => pi.map(() => 0));
   const all = draws(problem);

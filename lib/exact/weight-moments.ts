@@ -25,7 +25,8 @@
  *     V_r = (1/B²) Σ_b (tr(K_bb Ŝ_b) − m̂_bᵀ K_bb m̂_b),
  * so that ‖(1/B) Σ_b J_bᵀ m̂_b‖² + V_r is unbiased for E‖G‖² (the b = b' terms cancel).
  */
-import { estimator, withDefaults, type EstimatorOptions } from '../estimators/registry';
+import type { EstimatorOptions } from '../estimators/registry';
+import { resolvePathwise } from '../estimators/spec';
 import { checkTemperature } from '../estimators/validate';
 import type { Random } from '../random';
 import { jointStates } from './enumerate';
@@ -195,8 +196,7 @@ function checkImage(where: string, im: WeightImage): void {
 export function sampleFunctionGramTrace(im: WeightImage, name: string, options: EstimatorOptions = {}): { mean: Float64Array; trace: number } {
   checkImage('sampleFunctionGramTrace', im);
   const { mean } = sampleFunctionMoments(im.sums, im.logits, name, options);
-  const e = estimator(name);
-  const o = withDefaults(e, options);
+  const { row: e, options: o } = resolvePathwise({ name, options }, 'sampleFunctionGramTrace');
   const { L, C } = im.sums;
   const M = im.logits.map((logits) => Array.from({ length: C }, (_, x) => matrixOf(C, (v) => e.gradient(logits, v, o, { x, gumbel: [] }))));
   const Kb = new Float64Array(C * C);

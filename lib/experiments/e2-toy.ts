@@ -6,8 +6,8 @@
  * of 8 binary variables, (c) the polynomial Σ_i |b_i − 0.45|^q / n, n = 128, q ∈ {1.5, 2, 3}.
  */
 import * as tf from '@tensorflow/tfjs';
-import { rloo, reinforce } from '../estimators/reinforce';
-import { estimator, sampleOp, SCORE_ESTIMATORS, type EstimatorOptions } from '../estimators/registry';
+import { sampleOp, type EstimatorOptions } from '../estimators/registry';
+import { estimatorStyle, resolveEstimator, type EstimatorSpec } from '../estimators/spec';
 import { jointStates, oneHotConcat } from '../exact/enumerate';
 import { exactGradient } from '../exact/moments';
 import { quadraticCoefficients } from '../exact/polynomial';
@@ -81,15 +81,9 @@ export function e2Problems(qs: readonly number[] = [1.5, 2, 3]): ToyProblem[] {
   ];
 }
 
-/** One estimator of a run: a registry name (or 'rloo' / 'reinforce') and its options. */
-export interface EstimatorChoice {
-  name: string;
-  options?: EstimatorOptions;
-}
-
 export interface E2Config {
   /** estimators compared, each with its options */
-  estimators: EstimatorChoice[];
+  estimators: EstimatorSpec[];
   /** Adam steps per run */
   steps: number;
   /** seeds: runs per estimator and problem (the band is their min–max) */
@@ -102,39 +96,30 @@ export interface E2Config {
   qs: number[];
 }
 
-const ALL_ESTIMATORS: EstimatorChoice[] = [
+const E2_ESTIMATORS: EstimatorSpec[] = [
   { name: 'st' }, { name: 'darn' }, { name: 'zgr' }, { name: 'stZgr', options: { a: 0.5 } },
   { name: 'gs', options: { tau: 0.5 } }, { name: 'stGs', options: { tau: 0.5 } },
   { name: 'grMck', options: { tau: 0.5, K: 10 } }, { name: 'reinmax', options: { tau: 1.5 } },
   { name: 'reinforce' }, { name: 'rloo', options: { M: 2 } },
 ];
 
-const QUICK: E2Config = { estimators: ALL_ESTIMATORS, steps: 300, seeds: [1, 2], learningRate: 0.05, evalEvery: 10, qs: [1.5, 2, 3] };
+const QUICK: E2Config = { estimators: E2_ESTIMATORS, steps: 300, seeds: [1, 2], learningRate: 0.05, evalEvery: 10, qs: [1.5, 2, 3] };
 
 export const E2_PROFILES: Record<ProfileName, E2Config> = {
   quick: QUICK,
   medium: QUICK, // no committed medium runs: the quick settings
-  paper: { estimators: ALL_ESTIMATORS, steps: 2000, seeds: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], learningRate: 0.05, evalEvery: 20, qs: [1.5, 2, 3] },
+  paper: { estimators: E2_ESTIMATORS, steps: 2000, seeds: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], learningRate: 0.05, evalEvery: 20, qs: [1.5, 2, 3] },
 };
 
-/** The label and colour of an estimator choice (registry or score estimator). */
-export function describeChoice(choice: EstimatorChoice): { label: string; colour: string } {
-  const score = SCORE_ESTIMATORS.find((s) => s.name === choice.name);
-  const row = score ?? estimator(choice.name);
-  return { label: row.label(choice.options ?? {}), colour: row.colour };
-}
-
-/** The training loss of one step: the sampled f through the estimator (a surrogate for score estimators). */
-function stepLoss(choice: EstimatorChoice, problem: ToyProblem, logits: tf.Tensor, rng: Random): tf.Scalar {
-  const lossOfSamples = (onehot: tf.Tensor) => problem.f(onehot); // [M, n, C] → [M]
-  if (choice.name === 'rloo') return rloo(logits, { rng, M: choice.options?.M ?? 2 }, lossOfSamples) as tf.Scalar;
-  if (choice.name === 'reinforce') return reinforce(logits, { rng, M: choice.options?.M ?? 1 }, lossOfSamples) as tf.Scalar;
-  const e = estimator(choice.name);
-  return problem.f(sampleOp(e, logits, { ...choice.options }, rng)) as tf.Scalar;
+/** The training loss of one step: the sampled f through the estimator (its surrogate for a score-function one). */
+export function stepLoss(spec: EstimatorSpec, problem: ToyProblem, logits: tf.Tensor, rng: Random): tf.Scalar {
+  const r = resolveEstimator(spec);
+  if (r.kind === 'score') return r.row.surrogate(logits, r.options, (onehot) => problem.f(onehot), rng) as tf.Scalar; // [M, n, C] → [M]
+  return problem.f(sampleOp(r.row, logits, r.options, rng)) as tf.Scalar;
 }
 
 /** The exact objective along one training run: at steps 0, evalEvery, 2 evalEvery, …, steps. */
-export function trainToy(problem: ToyProblem, choice: EstimatorChoice, config: E2Config, seed: number): { steps: number[]; objective: number[] } {
+export function trainToy(problem: ToyProblem, spec: EstimatorSpec, config: E2Config, seed: number): { steps: number[]; objective: number[] } {
   const rng = Random.fromSeed(seed);
   const logits = tf.variable(tf.zeros([problem.numLatents, problem.C]));
   const optimizer = new Adam([logits], { lr: config.learningRate });
@@ -148,7 +133,7 @@ export function trainToy(problem: ToyProblem, choice: EstimatorChoice, config: E
   try {
     record(0);
     for (let step = 1; step <= config.steps; step++) {
-      optimizer.minimize(() => stepLoss(choice, problem, logits, rng));
+      optimizer.minimize(() => stepLoss(spec, problem, logits, rng));
       if (step % config.evalEvery === 0 || step === config.steps) record(step);
     }
   } finally {
@@ -176,20 +161,22 @@ export interface E2Curve {
 export function runE2Problem(problem: ToyProblem, config: E2Config, onProgress?: (done: number, total: number) => void): E2Curve[] {
   const total = config.estimators.length * config.seeds.length;
   let done = 0;
-  return config.estimators.map((choice) => {
+  return config.estimators.map((spec) => {
     const runs = config.seeds.map((seed) => {
-      const r = trainToy(problem, choice, config, seed);
+      const r = trainToy(problem, spec, config, seed);
       onProgress?.(++done, total);
       return r;
     });
     const perSeed = runs.map((r) => r.objective);
     const at = (k: number) => perSeed.map((o) => o[k]);
     const steps = runs[0].steps;
+    const { label, colour } = estimatorStyle(spec);
     return {
       problem: problem.slug,
-      estimator: choice.name,
-      options: choice.options ?? {},
-      ...describeChoice(choice),
+      estimator: spec.name,
+      options: spec.options ?? {},
+      label,
+      colour,
       steps,
       perSeed,
       mean: steps.map((_, k) => at(k).reduce((a, b) => a + b, 0) / perSeed.length),

@@ -11,21 +11,23 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { batchTargets, loadMnist } from '../data/mnist';
 import { Adam } from '../models/adam';
-import { estimatorLabel, resolveEstimator, type EstimatorSpec } from '../models/latent';
+import { estimatorLabel, resolveEstimator, type EstimatorSpec } from '../estimators/spec';
 import { RAdam } from '../models/radam';
 import { Vae } from '../models/vae';
 import { Random } from '../random';
 import { repoRoot } from '../results/paths';
 import { provenance, type Provenance } from '../results/provenance';
 import { writeJsonAtomic } from '../results/write';
-import { trainStep } from './e3-vae-training';
-import { PROTOCOL_CONFIGS, protocolSettings, type ProtocolConfig } from './protocol';
+import { e3Configs, E3_PROFILES, trainStep } from './e3-vae-training';
+import { PROTOCOL_CONFIGS, type ProtocolConfig } from './protocol';
 
-/** The protocol's scale (PAPER.md E3): steps per run and seeds per estimator and configuration. */
-export const PROTOCOL_SCALE = { epochs: 160, stepsPerEpoch: 60_000 / 100, seeds: 10 };
+const PAPER = E3_PROFILES.paper;
 
-/** The estimators timed: the table's rows that the registry has, and the ones it lacks. */
-export const COST_ESTIMATORS = ['st', 'stGs', 'grMck', 'reinmax', 'zgr', 'stZgr', 'rloo'] as const;
+/** The protocol's scale (PAPER.md E3, the paper profile): steps per run and seeds per estimator and configuration. */
+export const PROTOCOL_SCALE = { epochs: PAPER.epochs, stepsPerEpoch: PAPER.trainSize / PAPER.batchSize, seeds: PAPER.seeds.length };
+
+/** The estimators timed: the paper profile's, in its order (the table's rows, then ZGR, ST-ZGR(½), RLOO(2)). */
+export const COST_ESTIMATORS: readonly string[] = PAPER.estimators.map((e) => e.name);
 
 export interface CostRow {
   config: ProtocolConfig;
@@ -52,14 +54,6 @@ export interface CostTable {
   provenance: Provenance;
 }
 
-/** The spec of a timed estimator on a configuration: the protocol's tuned options where it has them. */
-function specOf(name: (typeof COST_ESTIMATORS)[number], C: number, L: number): { spec: EstimatorSpec; lr: number; optimizer: 'adam' | 'radam' } {
-  if (name === 'stZgr') return { spec: { name, options: { a: 0.5 } }, lr: 1e-3, optimizer: 'adam' };
-  if (name === 'rloo') return { spec: { name, options: { M: 2 } }, lr: 1e-3, optimizer: 'adam' };
-  const s = protocolSettings(name, C, L);
-  return { spec: s.estimator, lr: s.lr, optimizer: s.optimizer };
-}
-
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -77,9 +71,8 @@ export function measureCostTable(options: { steps?: number; rounds?: number; war
   const batches = Array.from({ length: data.count / batch }, (_, b) => batchTargets(data, Array.from({ length: batch }, (_, i) => b * batch + i), 'grey'));
   const rows: CostRow[] = [];
   for (const config of PROTOCOL_CONFIGS) {
-    const [C, L] = config.split('x').map(Number);
-    const runs = COST_ESTIMATORS.map((name) => {
-      const { spec, lr, optimizer } = specOf(name, C, L);
+    // the paper profile's runs of this configuration (seed 0): each estimator at its protocol settings
+    const runs = e3Configs(PAPER).filter((c) => `${c.C}x${c.numLatents}` === config && c.seed === 0).map(({ C, numLatents: L, estimator: spec, lr, optimizer }) => {
       const rng = Random.fromSeed(0);
       const vae = Vae.create({ C, numLatents: L }, rng.split());
       const opt = optimizer === 'radam' ? new RAdam(vae.variables(), { lr }) : new Adam(vae.variables(), { lr });
@@ -126,8 +119,8 @@ export function writeCostTable(table: CostTable): string {
 }
 
 /** Column headers of the README's cost table: the estimator at the configuration's tuned τ. */
-const COLUMN: Record<(typeof COST_ESTIMATORS)[number], string> = {
-  st: 'ST(t)', stGs: 'ST-GS(τ)', grMck: 'GR-MC100(τ)', reinmax: 'ReinMax(τ)', zgr: 'ZGR', stZgr: 'ST-ZGR(a=½)', rloo: 'RLOO(M=2)',
+const COLUMN: Record<string, string> = {
+  st: 'ST(t)', stGs: 'ST-GS(τ)', grMck: 'GR-MC100(τ)', gst: 'GST-1.0(τ)', reinmax: 'ReinMax(τ)', zgr: 'ZGR', stZgr: 'ST-ZGR(a=½)', rloo: 'RLOO(M=2)',
 };
 
 /**

@@ -7,9 +7,10 @@
  * screen favours fast starters; the winners are recorded in results/e3-grid.json and copied into
  * protocol.ts GRID_WINNERS, which a test holds equal to the file.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MNIST_SIZES } from '../data/mnist';
-import type { EstimatorSpec } from '../models/latent';
+import type { EstimatorSpec } from '../estimators/spec';
 import { repoRoot } from '../results/paths';
 import { provenance, type Provenance } from '../results/provenance';
 import { writeJsonAtomic } from '../results/write';
@@ -93,4 +94,10 @@ export async function runE3Grid(options: SweepOptions = {}): Promise<GridSummary
   };
   writeJsonAtomic(path.join(repoRoot(), E3_GRID.file), summary);
   return summary;
+}
+
+/** The committed grid summary (results/e3-grid.json), or null when the grid has not been run. */
+export function loadGridSummary(file = path.join(repoRoot(), E3_GRID.file)): GridSummary | null {
+  if (!fs.existsSync(file)) return null;
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as GridSummary;
 }

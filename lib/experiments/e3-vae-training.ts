@@ -13,12 +13,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MNIST_SIZES, type Binarisation } from '../data/mnist';
-import type { EstimatorSpec } from '../models/latent';
-import { protocolSettings } from './protocol';
+import type { EstimatorSpec } from '../estimators/spec';
+import { PROTOCOL_CONFIGS, protocolSettings } from './protocol';
 import { repoRoot } from '../results/paths';
 import { profileName, type ProfileName } from '../results/profile';
 import { poolSize, runPool, shard } from './process-pool';
-import type { ProgressUpdate } from './progress';
+import type { ProgressUpdate, SweepEvent as GenericSweepEvent } from './progress';
 import { normaliseConfig, runKey, type Optimizer, type VaeTrainingConfig, type VaeTrainingInput } from './vae-config';
 import { e3ResultsDir, loadRunResult, type VaeRunResult } from './vae-training';
 
@@ -43,6 +43,8 @@ export interface SweepOptions {
   env?: Record<string, string>;
   /** where progress lines go (default stderr, when progress is on) */
   log?: (line: string) => void;
+  /** every event of the sweep as data (a notebook draws them with progress.ts sweepBoard) */
+  onEvent?: (event: SweepEvent) => void;
 }
 
 /** What a sweep's worker (e3-worker.ts) is sent: one run to train, and where. */
@@ -57,6 +59,21 @@ function workerScript(): string {
   const found = candidates.find((f) => fs.existsSync(f));
   if (!found) throw new Error(`runSweep: worker script not found (looked for ${candidates.join(', ')}); run \`npm run build\` first`);
   return found;
+}
+
+/** An event of runSweep (progress.ts SweepEvent with VAE run results). */
+export type SweepEvent = GenericSweepEvent<VaeRunResult>;
+
+/** The log line of an event (none for progress within an epoch). */
+function sweepLogLine(e: SweepEvent): string | null {
+  if (e.type === 'start') {
+    return `[sweep] ${e.runs} runs: ${e.finishedBefore} finished before, ${e.runs - e.finishedBefore} to run on ${e.workers} process(es); results in ${e.resultsDir}`;
+  }
+  if (e.type === 'progress') {
+    const u = e.update;
+    return u.epochEnd ? `[sweep] ${e.key.replace(/-[0-9a-f]{10}$/, '')}: epoch ${u.epoch}/${u.epochs}, train −ELBO ${u.loss.toFixed(2)}` : null;
+  }
+  return `[sweep] finished ${e.finished}/${e.runs}: ${e.key} test −ELBO ${e.result.history.at(-1)?.testNegElbo.toFixed(2)}`;
 }
 
 /**
@@ -78,7 +95,12 @@ export async function runSweep(inputs: readonly VaeTrainingInput[], options: Swe
   });
   const todo = configs.map((_, i) => i).filter((i) => results[i] == null);
   const log = options.log ?? ((line: string) => options.progress !== false && process.stderr.write(line + '\n'));
-  log(`[sweep] ${configs.length} runs: ${configs.length - todo.length} finished before, ${todo.length} to run on ${Math.min(workers, todo.length)} process(es); results in ${resultsDir}`);
+  const emit = (e: SweepEvent) => {
+    options.onEvent?.(e);
+    const line = sweepLogLine(e);
+    if (line != null) log(line);
+  };
+  emit({ type: 'start', runs: configs.length, finishedBefore: configs.length - todo.length, workers: Math.min(workers, todo.length), resultsDir });
   let doneCount = configs.length - todo.length;
   const { results: trained, failures } = await runPool<SweepJob, ProgressUpdate, VaeRunResult>(
     todo.map((i) => ({ key: keys[i], job: { config: configs[i], resultsDir } })),
@@ -86,12 +108,10 @@ export async function runSweep(inputs: readonly VaeTrainingInput[], options: Swe
       script: todo.length > 0 ? workerScript() : '',
       workers,
       env: options.env,
-      onProgress: (key, u) => {
-        if (u.epochEnd) log(`[sweep] ${key.replace(/-[0-9a-f]{10}$/, '')}: epoch ${u.epoch}/${u.epochs}, train −ELBO ${u.loss.toFixed(2)}`);
-      },
-      onDone: (key, r) => {
+      onProgress: (key, update) => emit({ type: 'progress', key, update }),
+      onDone: (key, result) => {
         doneCount += 1;
-        log(`[sweep] finished ${doneCount}/${configs.length}: ${key} test −ELBO ${r.history.at(-1)?.testNegElbo.toFixed(2)}`);
+        emit({ type: 'done', key, finished: doneCount, runs: configs.length, result });
       },
     },
   );
@@ -110,9 +130,13 @@ export interface LatentConfiguration {
 
 /** An estimator of a profile, with its own learning rate and optimiser where the protocol tunes them. */
 export interface E3ProfileEstimator extends EstimatorSpec {
-  /** learning rate of this estimator (PAPER.md E3's tuned table); without it, each of the profile's lrs */
-  lr?: number;
-  /** its optimiser (the tuned table's); without it, Adam */
+  /**
+   * its learning rate; 'protocol': lr, optimiser and temperature of each configuration's cell in
+   * the protocol's table (protocol.ts protocolSettings: the PAPER.md E3 table, or the recorded
+   * grid winner; given options override); without it, each of the profile's lrs
+   */
+  lr?: number | 'protocol';
+  /** its optimiser; without it, Adam (or the protocol's, with lr 'protocol') */
   optimizer?: Optimizer;
 }
 
@@ -136,33 +160,28 @@ export interface E3Profile {
   resultsDir?: string;
 }
 
-/** An estimator at the protocol's settings on C×L (PAPER.md E3 table, or the recorded grid winner). */
-function atProtocolSettings(C: number, numLatents: number, name: string, options?: Record<string, number>): E3ProfileEstimator {
-  const s = protocolSettings(name, C, numLatents, { options });
-  return { ...s.estimator, lr: s.lr, optimizer: s.optimizer };
-}
-
-const taus = (name: string, values: number[], extra: Record<string, number> = {}): EstimatorSpec[] =>
-  values.map((tau) => ({ name, options: { ...extra, tau } }));
+/** The protocol's estimators at their tuned settings per configuration, and ours at the grid's winners. */
+const PROTOCOL_ESTIMATORS: E3ProfileEstimator[] = [
+  { name: 'st', lr: 'protocol' },
+  { name: 'stGs', lr: 'protocol' },
+  { name: 'grMck', lr: 'protocol' },
+  { name: 'gst', lr: 'protocol' },
+  { name: 'reinmax', lr: 'protocol' },
+  { name: 'zgr', lr: 'protocol' },
+  { name: 'stZgr', options: { a: 0.5 }, lr: 'protocol' },
+  { name: 'rloo', options: { M: 2 }, lr: 'protocol' },
+];
 
 export const E3_PROFILES: Record<ProfileName, E3Profile> = {
   quick: {
     // CI: one configuration, the main estimators, a few minutes on 2 cores
     configurations: [{ C: 8, numLatents: 4 }], // the E4 configuration
-    // the main estimators at their tuned 8×4 settings (PAPER.md E3 table; all with Adam); ZGR is
-    // not in that table and runs at the untuned lrs below. ReinMax runs at its own τ = 1.3:
-    // ReinMax(τ = 1) is ZGR sample by sample, and its official API refuses τ < 1.
-    estimators: [
-      // τ = 1.3 is the backward temperature of ST(t); ReinMax's code also divides by it, a
-      // constant factor 1/1.3 that ours lacks and Adam undoes
-      { name: 'st', options: { t: 1.3 }, lr: 1e-3 },
-      { name: 'stGs', options: { tau: 0.5 }, lr: 3e-4 },
-      { name: 'grMck', options: { tau: 0.5, K: 100 }, lr: 5e-4 }, // K = 100 as tuned: +5 % time over K = 10 here
-      { name: 'zgr' },
-      { name: 'reinmax', options: { tau: 1.3 }, lr: 5e-4 },
-    ],
+    // the main estimators at their tuned 8×4 settings (PAPER.md E3 table, all with Adam; ZGR at
+    // its grid winner). ReinMax at its tuned τ = 1.3: ReinMax(τ = 1) is ZGR sample by sample, and
+    // its official API refuses τ < 1. ST's τ = 1.3 is the backward temperature of ST(t).
+    estimators: ['st', 'stGs', 'grMck', 'zgr', 'reinmax'].map((name): E3ProfileEstimator => ({ name, lr: 'protocol' })),
     seeds: [0, 1], // two seeds: a band, not a confidence interval
-    lrs: [1e-3], // for ZGR, which the table does not tune: not tuned in the quick profile
+    lrs: [],
     epochs: 4, // far from convergence: the curves show the start of training only
     trainSize: 5_000, // first 5k training images: 50 steps per epoch
     testSize: 1_000, // first 1k test images
@@ -172,19 +191,11 @@ export const E3_PROFILES: Record<ProfileName, E3Profile> = {
   medium: {
     // ≤ 2 h on 2 cores, results committed under results/e3-medium: 8×4 on the full split, every
     // estimator of the tuned table at its 8×4 cell plus ZGR, ST-ZGR(½) and RLOO(2) at the winners
-    // of their grid (protocol.ts GRID_WINNERS). 8 epochs × 3 seeds: the seed sd of the final
-    // −ELBO (≈ 0.3–1 nats in the grid and quick runs) is below most gaps between estimators.
+    // of their grid (protocol.ts GRID_WINNERS). 8 epochs × 3 seeds, sized by the measured cost
+    // (results/e3-cost.json) to fit 2 h; notebook 06's table gives each gap to ZGR a 95% interval,
+    // which says which differences three seeds resolve.
     configurations: [{ C: 8, numLatents: 4 }],
-    estimators: [
-      atProtocolSettings(8, 4, 'st'),
-      atProtocolSettings(8, 4, 'stGs'),
-      atProtocolSettings(8, 4, 'grMck'),
-      atProtocolSettings(8, 4, 'gst'),
-      atProtocolSettings(8, 4, 'reinmax'),
-      atProtocolSettings(8, 4, 'zgr'),
-      atProtocolSettings(8, 4, 'stZgr', { a: 0.5 }),
-      atProtocolSettings(8, 4, 'rloo', { M: 2 }),
-    ],
+    estimators: PROTOCOL_ESTIMATORS,
     seeds: [0, 1, 2],
     lrs: [],
     epochs: 8, // 4,800 steps: 3 % of the protocol's 96,000
@@ -195,30 +206,17 @@ export const E3_PROFILES: Record<ProfileName, E3Profile> = {
     resultsDir: 'results/e3-medium',
   },
   paper: {
-    // the protocol's scale: hours per run on one wasm core; meant for many cores or a GPU
-    // all six configurations C × numLatents of the protocol
-    configurations: [
-      { C: 8, numLatents: 4 },
-      { C: 4, numLatents: 24 },
-      { C: 8, numLatents: 16 },
-      { C: 16, numLatents: 12 },
-      { C: 64, numLatents: 8 },
-      { C: 10, numLatents: 30 },
-    ],
-    // every estimator; temperatures on a small grid (the table reports each setting)
-    estimators: [
-      { name: 'st' },
-      ...taus('stGs', [0.5, 1, 2]),
-      ...taus('grMck', [0.5, 1, 2], { K: 10 }),
-      ...taus('grMck', [0.5, 1, 2], { K: 100 }),
-      { name: 'zgr' },
-      { name: 'stZgr', options: { a: 0.5 } },
-      { name: 'darn' },
-      ...taus('reinmax', [1.3, 1.5, 2]), // the table's τ = 1.3 and 1.5; not τ = 1, which is ZGR
-      { name: 'rloo', options: { M: 2 } },
-    ],
-    seeds: [0, 1, 2], // several seeds
-    lrs: [1e-3, 5e-4], // tuned per estimator: the table picks the best by final train −ELBO
+    // the protocol (PAPER.md E3): all six configurations, every estimator of the tuned table at
+    // each configuration's cell, ZGR, ST-ZGR(½) and RLOO(2) at their grid winners (lr 1e-3 with
+    // Adam where the grid has not screened the configuration), 160 epochs, 10 seeds; about 2,000
+    // core-hours on wasm (README, measured by npm run bench -- --all-configs): a cluster's job
+    configurations: PROTOCOL_CONFIGS.map((c) => {
+      const [C, numLatents] = c.split('x').map(Number);
+      return { C, numLatents };
+    }),
+    estimators: PROTOCOL_ESTIMATORS,
+    seeds: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], // protocol
+    lrs: [],
     epochs: 160, // protocol
     trainSize: MNIST_SIZES.train, // full official split
     testSize: MNIST_SIZES.test,
@@ -236,8 +234,11 @@ export function e3Profile(name: ProfileName = profileName()): E3Profile {
 export function e3Configs(profile: E3Profile): VaeTrainingConfig[] {
   const out: VaeTrainingConfig[] = [];
   for (const { C, numLatents } of profile.configurations) {
-    for (const { lr: tuned, optimizer, ...estimator } of profile.estimators) {
-      for (const lr of tuned != null ? [tuned] : profile.lrs) {
+    for (const { lr: given, optimizer: givenOptimizer, ...spec } of profile.estimators) {
+      const tuned = given === 'protocol' ? protocolSettings(spec.name, C, numLatents, { options: spec.options, optimizer: givenOptimizer }) : null;
+      const estimator = tuned?.estimator ?? spec;
+      const optimizer = tuned?.optimizer ?? givenOptimizer;
+      for (const lr of tuned != null ? [tuned.lr] : given != null ? [given as number] : profile.lrs) {
         for (const seed of profile.seeds) {
           out.push(
             normaliseConfig({
@@ -278,4 +279,14 @@ export function loadE3Results(profile: ProfileName | E3Profile = profileName(), 
   const p = typeof profile === 'object' ? profile : e3Profile(profile);
   const dir = resultsDir ?? profileResultsDir(p);
   return e3Configs(p).map((c) => loadRunResult(c, dir)).filter((r): r is VaeRunResult => r != null);
+}
+
+/**
+ * The results of a profile when every one of its runs has finished (e.g. the committed medium
+ * profile), else null: a notebook renders them instead of training.
+ */
+export function finishedE3Results(profile: ProfileName | E3Profile, resultsDir?: string): VaeRunResult[] | null {
+  const p = typeof profile === 'object' ? profile : e3Profile(profile);
+  const results = loadE3Results(p, resultsDir);
+  return results.length === e3Configs(p).length && results.every((r) => r.done) ? results : null;
 }

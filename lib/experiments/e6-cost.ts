@@ -7,18 +7,18 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { grCostSlope } from '../checks/c6-cost';
-import { sampleOp, estimator } from '../estimators/registry';
-import { rloo } from '../estimators/reinforce';
+import { sampleOp } from '../estimators/registry';
+import { estimatorStyle, resolveEstimator, type EstimatorSpec, type ResolvedEstimator } from '../estimators/spec';
 import { Adam } from '../models/adam';
 import { Random } from '../random';
 import type { ProfileName } from '../results/profile';
-import { describeChoice, e2Problems, type EstimatorChoice } from './e2-toy';
+import { e2Problems, stepLoss } from './e2-toy';
 
 export interface E6Config {
   /** shape of the logits of one call: [batch, numLatents, C] (the 8×4… VAE latents at batch 100) */
   shape: [number, number, number];
   /** estimators timed per call and per toy step */
-  estimators: EstimatorChoice[];
+  estimators: EstimatorSpec[];
   /** K values of GR-MCK */
   Ks: number[];
   /** temperature of GR-MCK in the K sweep */
@@ -37,19 +37,19 @@ export interface E6Config {
   grRepeats: number;
 }
 
-const ESTIMATORS: EstimatorChoice[] = [
+const E6_ESTIMATORS: EstimatorSpec[] = [
   { name: 'st' }, { name: 'darn' }, { name: 'zgr' }, { name: 'stZgr', options: { a: 0.5 } },
   { name: 'gs', options: { tau: 0.5 } }, { name: 'stGs', options: { tau: 0.5 } },
   { name: 'grMck', options: { tau: 0.5, K: 10 } }, { name: 'grMck', options: { tau: 0.5, K: 100 } },
   { name: 'reinmax', options: { tau: 1.5 } }, { name: 'rloo', options: { M: 2 } },
 ];
 
-const QUICK: E6Config = { shape: [100, 16, 8], estimators: ESTIMATORS, Ks: [1, 10, 30, 100, 300], tau: 0.5, warmup: 3, repeats: 25, grRepeats: 5, quantile: 0.25 };
+const QUICK: E6Config = { shape: [100, 16, 8], estimators: E6_ESTIMATORS, Ks: [1, 10, 30, 100, 300], tau: 0.5, warmup: 3, repeats: 25, grRepeats: 5, quantile: 0.25 };
 
 export const E6_PROFILES: Record<ProfileName, E6Config> = {
   quick: QUICK,
   medium: QUICK, // no committed medium runs: the quick settings
-  paper: { shape: [100, 16, 8], estimators: ESTIMATORS, Ks: [1, 3, 10, 30, 100, 300, 1000], tau: 0.5, warmup: 10, repeats: 100, grRepeats: 10, quantile: 0.25 },
+  paper: { shape: [100, 16, 8], estimators: E6_ESTIMATORS, Ks: [1, 3, 10, 30, 100, 300, 1000], tau: 0.5, warmup: 10, repeats: 100, grRepeats: 10, quantile: 0.25 },
 };
 
 /** The q-quantile of xs, interpolating linearly between order statistics (q = 0.5: the median). */
@@ -87,11 +87,11 @@ export function timeRoundRobin(runs: (() => void)[], warmup: number, repeats: nu
 }
 
 /** One call of an estimator: sample, then the gradient of Σ sample ⊙ v w.r.t. the logits (RLOO: of its surrogate). */
-function callOnce(choice: EstimatorChoice, logits: tf.Tensor, v: tf.Tensor, rng: Random): void {
+function callOnce(r: ResolvedEstimator, logits: tf.Tensor, v: tf.Tensor, rng: Random): void {
   tf.tidy(() => {
-    const g = choice.name === 'rloo'
-      ? tf.grad((l: tf.Tensor) => rloo(l, { rng, M: choice.options?.M ?? 2 }, (oh) => oh.mul(v).sum([2, 3])))(logits)
-      : tf.grad((l: tf.Tensor) => sampleOp(estimator(choice.name), l, { ...choice.options }, rng).mul(v).sum())(logits);
+    const g = r.kind === 'score'
+      ? tf.grad((l: tf.Tensor) => r.row.surrogate(l, r.options, (oh) => oh.mul(v).sum([2, 3]), rng))(logits)
+      : tf.grad((l: tf.Tensor) => sampleOp(r.row, l, r.options, rng).mul(v).sum())(logits);
     g.dataSync();
   });
 }
@@ -127,25 +127,24 @@ export function runE6(config: E6Config, seed = 1): E6Result {
   try {
     const toyLogits = tf.variable(tf.zeros([toy.numLatents, toy.C]));
     const optimizer = new Adam([toyLogits], { lr: 0.05 });
-    const toyStep = (choice: EstimatorChoice) => () => {
-      optimizer.minimize(() =>
-        (choice.name === 'rloo'
-          ? rloo(toyLogits, { rng, M: choice.options?.M ?? 2 }, (oh) => toy.f(oh))
-          : toy.f(sampleOp(estimator(choice.name), toyLogits, { ...choice.options }, rng))) as tf.Scalar,
-      );
+    const toyStep = (spec: EstimatorSpec) => () => {
+      optimizer.minimize(() => stepLoss(spec, toy, toyLogits, rng));
       toyLogits.dataSync();
     };
-    const choices: EstimatorChoice[] = [{ name: 'st' }, ...config.estimators];
+    const specs: EstimatorSpec[] = [{ name: 'st' }, ...config.estimators];
     const order = Random.fromSeed(seed + 1); // the order of the calls in each round
-    const callMs = timeRoundRobin(choices.map((c) => () => callOnce(c, logits, v, rng)), config.warmup, config.repeats, order, config.quantile);
-    const stepMs = timeRoundRobin(choices.map(toyStep), config.warmup, config.repeats, order, config.quantile);
+    const callMs = timeRoundRobin(specs.map((c) => resolveEstimator(c)).map((r) => () => callOnce(r, logits, v, rng)), config.warmup, config.repeats, order, config.quantile);
+    const stepMs = timeRoundRobin(specs.map(toyStep), config.warmup, config.repeats, order, config.quantile);
     toyLogits.dispose();
     optimizer.dispose();
-    const rows = config.estimators.map((choice, k) => ({
-      estimator: choice.name, options: choice.options ?? {}, ...describeChoice(choice),
-      callMs: callMs[k + 1], callRatio: callMs[k + 1] / callMs[0], stepMs: stepMs[k + 1], stepRatio: stepMs[k + 1] / stepMs[0],
-    }));
-    const grTimes = timeRoundRobin(config.Ks.map((K) => () => callOnce({ name: 'grMck', options: { tau: config.tau, K } }, logits, v, rng)), 1, config.grRepeats, order, config.quantile);
+    const rows = config.estimators.map((spec, k) => {
+      const { label, colour } = estimatorStyle(spec);
+      return {
+        estimator: spec.name, options: spec.options ?? {}, label, colour,
+        callMs: callMs[k + 1], callRatio: callMs[k + 1] / callMs[0], stepMs: stepMs[k + 1], stepRatio: stepMs[k + 1] / stepMs[0],
+      };
+    });
+    const grTimes = timeRoundRobin(config.Ks.map((K) => () => callOnce(resolveEstimator({ name: 'grMck', options: { tau: config.tau, K } }), logits, v, rng)), 1, config.grRepeats, order, config.quantile);
     const grByK = config.Ks.map((K, k) => ({ K, callMs: grTimes[k] }));
     return { rows, grByK, grSlope: grCostSlope(grByK) };
   } finally {

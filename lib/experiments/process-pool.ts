@@ -5,6 +5,7 @@
  * worker as JSON over IPC; the worker (`serveJob`) sends progress updates and one result back,
  * then exits. A failed job does not stop the others: the pool names every failure at the end.
  * `shard` picks one machine's share of a sweep spread over several.
+ * `parseShard` reads the `--shard I/N` option that chooses it.
  */
 import { fork } from 'node:child_process';
 import * as os from 'node:os';
@@ -48,6 +49,15 @@ export function poolSize(workers?: number): number {
 export function shard<T>(items: readonly T[], [i, n]: [number, number]): T[] {
   if (!(Number.isInteger(n) && n >= 1 && Number.isInteger(i) && i >= 0 && i < n)) throw new Error(`shard must be [i, n] with 0 ≤ i < n, got [${i}, ${n}]`);
   return items.filter((_, k) => k % n === i);
+}
+
+/** `--shard I/N` as [I, N], checked: "2/4" → [2, 4]. */
+export function parseShard(text: string): [number, number] {
+  const m = /^(\d+)\/(\d+)$/.exec(text);
+  if (!m) throw new Error(`--shard must look like I/N, got ${JSON.stringify(text)}`);
+  const [i, n] = [Number(m[1]), Number(m[2])];
+  if (!(n >= 1 && i < n)) throw new Error(`--shard I/N needs 0 ≤ I < N, got ${JSON.stringify(text)}`);
+  return [i, n];
 }
 
 /** Run every job in a worker process, `poolSize(workers)` at a time; resolves when all have ended. */

@@ -55,3 +55,49 @@ export function progressBar(label: string, options: { stream?: NodeJS.WriteStrea
     }
   };
 }
+
+/** What happens in a sweep of runs (runSweep), in order: start, then progress and done events of its runs. */
+export type SweepEvent<R = unknown> =
+  | { type: 'start'; runs: number; finishedBefore: number; workers: number; resultsDir: string }
+  | { type: 'progress'; key: string; update: ProgressUpdate }
+  | { type: 'done'; key: string; finished: number; runs: number; result: R };
+
+/**
+ * A live board of a sweep for a display that can be redrawn in place (a notebook's
+ * `tslab.newDisplay()`): runs finished, elapsed time, and one line per running run with its
+ * epoch, steps and running −ELBO. Redrawn at most every `everyS` seconds, and at every epoch end,
+ * finished run and the start.
+ */
+export function sweepBoard(show: (text: string) => void, options: { everyS?: number; width?: number } = {}): (event: SweepEvent) => void {
+  const everyS = options.everyS ?? 2;
+  const width = options.width ?? 20;
+  const started = Date.now();
+  const running = new Map<string, ProgressUpdate>();
+  let header = '';
+  let finished = 0;
+  let runs = 0;
+  let lastShow = 0;
+  const draw = () => {
+    const lines = [...running.entries()].map(([key, u]) => {
+      const filled = Math.round((width * u.step) / Math.max(1, u.total));
+      return `  ${key.replace(/-[0-9a-f]{10}$/, '').padEnd(34)} epoch ${u.epoch}/${u.epochs} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${u.step}/${u.total} steps, −ELBO ${u.loss.toFixed(2)}`;
+    });
+    const status = `${finished} of ${runs} runs finished · ${formatDuration((Date.now() - started) / 1000)} elapsed`;
+    show([header, status, ...(lines.length > 0 ? ['running:', ...lines] : [])].join('\n'));
+    lastShow = Date.now();
+  };
+  return (e) => {
+    if (e.type === 'start') {
+      header = `${e.runs} runs: ${e.finishedBefore} finished before, ${e.runs - e.finishedBefore} to train on ${e.workers} process(es)`;
+      runs = e.runs;
+      finished = e.finishedBefore;
+    } else if (e.type === 'progress') {
+      running.set(e.key, e.update);
+      if (!e.update.epochEnd && Date.now() - lastShow < everyS * 1000) return;
+    } else {
+      running.delete(e.key);
+      finished = e.finished;
+    }
+    draw();
+  };
+}

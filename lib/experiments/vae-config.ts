@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { BINARISATIONS, MNIST_SIZES, type Binarisation } from '../data/mnist';
-import { estimatorId, resolveEstimator, type EstimatorSpec } from '../models/latent';
+import { estimatorId, resolveEstimator, type EstimatorSpec } from '../estimators/spec';
 
 /** The full configuration of one training run; its hash is the run's key. */
 export interface VaeTrainingConfig {

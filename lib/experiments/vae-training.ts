@@ -20,7 +20,7 @@ import { initBackend } from '../backend';
 import { batchTargets, loadMnist, MNIST_PIXELS, type Binarisation, type Mnist } from '../data/mnist';
 import { Adam } from '../models/adam';
 import { RAdam } from '../models/radam';
-import { estimatorLabel, resolveEstimator, type ResolvedEstimator } from '../models/latent';
+import { estimatorLabel, resolveEstimator, type ResolvedEstimator } from '../estimators/spec';
 import { negElboLoss, negElboPerImage, packVariables, unpackVariables, Vae } from '../models/vae';
 import { Random } from '../random';
 import { floatsToBytes, RunFolder } from '../results/checkpoint-store';

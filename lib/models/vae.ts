@@ -10,9 +10,9 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Random } from '../random';
 import { MNIST_PIXELS } from '../data/mnist';
-import { rloo } from '../estimators/reinforce';
+import { sampleOp } from '../estimators/registry';
 import { gumbelMaxIndex, gumbelTensor } from '../estimators/sample';
-import { resolveEstimator, sampleLatent, type EstimatorSpec, type ResolvedEstimator } from './latent';
+import { resolveEstimator, type EstimatorSpec, type ResolvedEstimator } from '../estimators/spec';
 
 export interface VaeShape {
   /** categories per latent variable */
@@ -120,8 +120,8 @@ export function klToUniform(logits: tf.Tensor): tf.Tensor {
 
 /**
  * The training loss of a batch, a single-sample estimate of −ELBO averaged over the batch,
- * whose gradient w.r.t. the encoder is the chosen estimator's. For RLOO(M) the value is the
- * mean over its M samples and the gradient that of the surrogate loss.
+ * whose gradient w.r.t. the encoder is the chosen estimator's. For a score-function estimator
+ * (RLOO(M)) the value is the mean over its M samples and the gradient that of its surrogate loss.
  */
 export function negElboLoss(vae: Vae, x: tf.Tensor, estimator: ResolvedEstimator | EstimatorSpec, rng: Random): tf.Scalar {
   const r = 'kind' in estimator ? estimator : resolveEstimator(estimator);
@@ -130,13 +130,14 @@ export function negElboLoss(vae: Vae, x: tf.Tensor, estimator: ResolvedEstimator
     const logits = vae.encode(x); // [B, L, C]
     const kl = klToUniform(logits).mean(); // closed form, differentiable
     if (r.kind === 'score') {
-      const M = r.options.M;
-      const xs = tf.tile(x, [M, 1]); // [M·B, 784]
       // per-sample losses f_s of image b: −log p(x_b | z_s)   [M, B]
-      const loss = (onehot: tf.Tensor) => reconstructionLoss(vae.decode(onehot), xs).reshape([M, B]);
-      return rloo(logits, { rng, M }, loss).div(B).add(kl) as tf.Scalar;
+      const loss = (onehot: tf.Tensor) => {
+        const M = onehot.shape[0];
+        return reconstructionLoss(vae.decode(onehot), tf.tile(x, [M, 1])).reshape([M, B]); // targets [M·B, 784]
+      };
+      return r.row.surrogate(logits, r.options, loss, rng).div(B).add(kl) as tf.Scalar;
     }
-    const z = sampleLatent(r, logits, rng); // [B, L, C]
+    const z = sampleOp(r.row, logits, r.options, rng); // [B, L, C]
     return reconstructionLoss(vae.decode(z), x).mean().add(kl) as tf.Scalar;
   });
 }

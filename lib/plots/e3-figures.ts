@@ -2,8 +2,11 @@
  * Figures and tables of notebook 06 (E3, VAE training): pure builders, run results of
  * lib/experiments/e3-vae-training in, a plotly spec or a markdown table out (no training, no I/O).
  */
+import type { GridSummary } from '../experiments/e3-grid';
 import type { VaeRunResult } from '../experiments/e3-vae-training';
 import { lineFigure, type LineSeries } from './line-figure';
+import { finalStats, welch } from '../checks/c7-training';
+import { studentQuantile } from '../exact/quality';
 import { mergeReinmaxIntoZgr } from './style';
 import { markdownTable } from './table';
 import type { Figure } from './types';
@@ -15,24 +18,28 @@ export interface E3Group {
   estimator: VaeRunResult['config']['estimator'];
   label: string;
   lr: number;
+  optimizer: VaeRunResult['config']['optimizer'];
   seeds: number[];
   epochs: number[];
   train: { mean: number[]; min: number[]; max: number[] };
   test: { mean: number[]; min: number[]; max: number[] };
 }
 
+/** "lr 0.0005" or "lr 0.0005, RAdam" */
+const setting = (g: Pick<E3Group, 'lr' | 'optimizer'>) => `lr ${g.lr}${g.optimizer === 'adam' ? '' : ', RAdam'}`;
+
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const sd = (xs: readonly number[]) => (xs.length < 2 ? 0 : Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1)));
 
 /**
- * Group runs by configuration, estimator (with options) and learning rate; per epoch, statistics
+ * Group runs by configuration, estimator (with options), learning rate and optimiser; per epoch, statistics
  * over seeds of the epochs every seed has reached.
  */
 export function e3Groups(results: readonly VaeRunResult[]): E3Group[] {
   const groups = new Map<string, VaeRunResult[]>();
   for (const r of results) {
     const c = r.config;
-    const key = `${c.C}x${c.numLatents}|${r.label}|${c.lr}`;
+    const key = `${c.C}x${c.numLatents}|${r.label}|${c.lr}|${c.optimizer}`;
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
   return [...groups.values()].map((runs) => {
@@ -44,7 +51,7 @@ export function e3Groups(results: readonly VaeRunResult[]): E3Group[] {
       return { mean: per.map(mean), min: per.map((v) => Math.min(...v)), max: per.map((v) => Math.max(...v)) };
     };
     return {
-      configuration: `${c.C}x${c.numLatents}`, estimator: c.estimator, label: runs[0].label, lr: c.lr,
+      configuration: `${c.C}x${c.numLatents}`, estimator: c.estimator, label: runs[0].label, lr: c.lr, optimizer: c.optimizer,
       seeds: runs.map((r) => r.config.seed), epochs, train: stat('trainNegElbo'), test: stat('testNegElbo'),
     };
   });
@@ -53,7 +60,7 @@ export function e3Groups(results: readonly VaeRunResult[]): E3Group[] {
 /**
  * E3 training curves for one configuration: −ELBO (train or test) per epoch, one line per
  * estimator (mean over seeds) with a band from the smallest to the largest seed, on whole-number
- * epoch ticks. Learning rates join the labels when they differ between estimators. ReinMax(τ=1)
+ * epoch ticks. Learning rates and optimisers join the labels when they differ between estimators. ReinMax(τ=1)
  * is ZGR sample by sample: its runs, if any, are not drawn over ZGR's, and ZGR's curve is labelled
  * "ZGR ≡ ReinMax(τ=1)" wherever ReinMax is in the figure.
  */
@@ -62,7 +69,7 @@ export function e3CurvesFigure(results: readonly VaeRunResult[], configuration: 
   if (all.length === 0) throw new Error(`e3CurvesFigure: no runs of configuration ${configuration}`);
   const anyReinmax = all.some((g) => g.estimator.name === 'reinmax');
   const { items: groups, zgrLabel, dropped } = mergeReinmaxIntoZgr(all, (g) => g.estimator, anyReinmax);
-  const lrs = new Set(groups.map((g) => g.lr));
+  const settings = new Set(groups.map((g) => setting(g)));
   const [C, L] = configuration.split('x');
   const seeds = Math.max(...groups.map((g) => g.seeds.length));
   const spread = seeds > 1 ? `mean over ${seeds} seeds, band: min–max over seeds` : 'one seed';
@@ -75,22 +82,46 @@ export function e3CurvesFigure(results: readonly VaeRunResult[], configuration: 
       const label = g.estimator.name === 'zgr' && zgrLabel ? zgrLabel : g.label;
       return {
         estimator: g.estimator.name, options: g.estimator.options,
-        label: lrs.size > 1 ? `${label}, lr ${g.lr}` : label,
+        label: settings.size > 1 ? `${label}, ${setting(g)}` : label,
         x: g.epochs, y: g[split].mean, band: { lower: g[split].min, upper: g[split].max }, mode: 'lines+markers',
       };
     }),
   });
 }
 
-/** Final −ELBO per configuration and estimator: mean ± standard deviation over seeds, as a markdown table. */
+/**
+ * Final −ELBO per configuration and estimator: mean ± standard deviation over seeds, the time per
+ * step, and the difference to ZGR's mean with its 95% interval (Welch) where the configuration
+ * has ZGR runs — whether the seeds separate two estimators. A markdown table.
+ */
 export function e3FinalTable(results: readonly VaeRunResult[]): string {
-  const rows = e3Groups(results).map((g) => {
-    const last = (field: 'trainNegElbo' | 'testNegElbo') => results
-      .filter((r) => `${r.config.C}x${r.config.numLatents}` === g.configuration && r.label === g.label && r.config.lr === g.lr)
-      .map((r) => r.history[g.epochs.length - 1][field]);
-    const train = last('trainNegElbo');
-    const test = last('testNegElbo');
-    return [g.configuration, g.label, String(g.lr), String(g.seeds.length), String(g.epochs.at(-1) ?? 0), `${mean(train).toFixed(2)} ± ${sd(train).toFixed(2)}`, `${mean(test).toFixed(2)} ± ${sd(test).toFixed(2)}`];
+  const configurations = [...new Set(results.map((r) => `${r.config.C}x${r.config.numLatents}`))];
+  const rows = configurations.flatMap((configuration) => {
+    const runs = results.filter((r) => `${r.config.C}x${r.config.numLatents}` === configuration);
+    const stats = finalStats(runs);
+    const zgr = stats.find((s) => s.name === 'zgr');
+    return stats.map((s) => {
+      const w = zgr && s !== zgr ? welch({ ...s.train, n: s.seeds }, { ...zgr.train, n: zgr.seeds }) : null;
+      const t = w && Number.isFinite(w.df) ? studentQuantile(0.975, w.df) : 1.96;
+      const versus = w == null ? '–' : `${signed(w.d)} [${signed(w.d - t * w.se)}, ${signed(w.d + t * w.se)}]`;
+      return [
+        configuration, s.label, setting(s), String(s.seeds), String(s.epochs),
+        `${s.train.mean.toFixed(2)} ± ${s.train.sd.toFixed(2)}`, `${s.test.mean.toFixed(2)} ± ${s.test.sd.toFixed(2)}`,
+        versus, (s.secondsPerStep * 1000).toFixed(1),
+      ];
+    });
   });
-  return markdownTable(['C×L', 'estimator', 'lr', 'seeds', 'epochs', 'train −ELBO', 'test −ELBO'], rows, 4);
+  return markdownTable(['C×L', 'estimator', 'setting', 'seeds', 'epochs', 'train −ELBO', 'test −ELBO', 'train − ZGR (95% CI)', 'ms / step'], rows, 4);
+}
+
+const signed = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(2)}`;
+
+/** The tuning grid (lib/experiments/e3-grid.ts): every cell's final −ELBO, winners marked, as a markdown table. */
+export function e3GridTable(summary: GridSummary): string {
+  const rows = summary.cells.map((c) => {
+    const won = summary.winners[c.estimator];
+    const isWinner = won != null && won.lr === c.lr && won.optimizer === c.optimizer;
+    return [c.estimator, String(c.lr), c.optimizer === 'adam' ? 'Adam' : 'RAdam', c.trainNegElbo.toFixed(2), c.testNegElbo.toFixed(2), isWinner ? '**winner**' : ''];
+  });
+  return markdownTable(['estimator', 'lr', 'optimiser', 'train −ELBO', 'test −ELBO', ''], rows, 3);
 }

@@ -19,7 +19,7 @@ export interface SeriesStyle {
 /** The label and colour a series is drawn with. */
 export function resolveStyle(where: string, s: SeriesStyle): { label: string; colour: string } {
   if (s.estimator != null) {
-    const style = estimatorStyle(s.estimator, s.options);
+    const style = estimatorStyle({ name: s.estimator, options: s.options });
     return { label: s.label ?? style.label, colour: s.colour ?? style.colour };
   }
   if (s.label == null) throw new Error(`${where}: a series needs an estimator name or a label`);

@@ -1,11 +1,14 @@
 /**
  * Shared figure style: the one font, size, axes (titles with units, log scales where values span
  * decades, tick labels that read as numbers), marker symbols and dashes, and one colour and label
- * per estimator, taken from the estimator registry so that ZGR has the same colour in every
- * figure of the project.
+ * per estimator, taken from the estimator registry (estimatorStyle, lib/estimators/spec.ts) so
+ * that ZGR has the same colour in every figure of the project.
  */
-import { ESTIMATORS, SCORE_ESTIMATORS, type EstimatorOptions } from '../estimators/registry';
+import type { EstimatorOptions } from '../estimators/registry';
+import { resolveEstimator } from '../estimators/spec';
 import type { Layout } from './types';
+
+export { estimatorStyle, type EstimatorStyle } from '../estimators/spec';
 
 /**
  * The one font of every figure. Static exports (SVG) name the font and size their legend boxes
@@ -191,16 +194,6 @@ export function baseLayout(title?: string): Layout {
   };
 }
 
-/** Colour and legend label of an estimator (categorical or score-function) by registry name. */
-export function estimatorStyle(name: string, options?: EstimatorOptions): { colour: string; label: string } {
-  const row = [...ESTIMATORS, ...SCORE_ESTIMATORS].find((r) => r.name === name);
-  if (!row) {
-    const known = [...ESTIMATORS, ...SCORE_ESTIMATORS].map((r) => r.name).join(', ');
-    throw new Error(`estimatorStyle: unknown estimator ${JSON.stringify(name)} (known: ${known})`);
-  }
-  return { colour: row.colour, label: (row.label as (o?: EstimatorOptions) => string)(options) };
-}
-
 /** '#rrggbb' with an alpha, as 'rgba(r,g,b,a)' (for bands). */
 export function withAlpha(hex: string, alpha: number): string {
   const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex);
@@ -217,9 +210,7 @@ export const ZGR_REINMAX_LABEL = 'ZGR ≡ ReinMax(τ=1)';
 
 /** True for ReinMax at τ = 1 (default options filled from the registry), the same estimator as ZGR. */
 export function isReinmaxAtOne(name: string, options: EstimatorOptions = {}): boolean {
-  if (name !== 'reinmax') return false;
-  const row = ESTIMATORS.find((r) => r.name === 'reinmax')!;
-  return (options.tau ?? row.options.tau.default) === 1;
+  return name === 'reinmax' && resolveEstimator({ name, options }).options.tau === 1;
 }
 
 /**

@@ -7,7 +7,7 @@
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { ESTIMATORS, Random, withDefaults, type CategoricalEstimator, type EstimatorOptions } from '../../lib';
+import { ESTIMATORS, Random, withDefaults, type EstimatorOptions, type OptionKind, type PathwiseEstimator } from '../../lib';
 import { assertClose, assertFinite, TEST_BACKENDS, useBackend } from '../helpers';
 
 const SHAPE = [3, 2, 4]; // batch 3 × 2 variables × C = 4
@@ -15,10 +15,10 @@ const C = SHAPE[2];
 const N = SHAPE[0] * SHAPE[1];
 
 /** Options a contract run uses: the defaults, and a second setting away from them. */
-function optionSets(e: CategoricalEstimator): EstimatorOptions[] {
+function optionSets(e: PathwiseEstimator): EstimatorOptions[] {
   const alt: EstimatorOptions = {};
   for (const [key, spec] of Object.entries(e.options)) {
-    alt[key] = { temperature: 0.5, K: 3, a: 0.3, M: 3 }[spec.kind];
+    alt[key] = { temperature: 0.5, K: 3, a: 0.3, M: 3, eta: -0.6 }[spec.kind];
   }
   return Object.keys(alt).length ? [withDefaults(e), withDefaults(e, alt)] : [withDefaults(e)];
 }
@@ -48,7 +48,7 @@ function makeCase(seed: number, K: number, scale = 2): Case {
 }
 
 /** The op's forward value and gradient of Σ (value ⊙ v) w.r.t. the logits (= the estimator at v). */
-function runOp(e: CategoricalEstimator, o: EstimatorOptions, c: Case): { value: Float32Array; grad: Float32Array } {
+function runOp(e: PathwiseEstimator, o: EstimatorOptions, c: Case): { value: Float32Array; grad: Float32Array } {
   return tf.tidy(() => {
     const K = Number.isInteger(o.K) && o.K > 0 ? o.K : 1; // a bad K must reach the op's own check
     const noise = {
@@ -65,7 +65,7 @@ function runOp(e: CategoricalEstimator, o: EstimatorOptions, c: Case): { value: 
 }
 
 /** The float64 form on each variable, with the same sample and noise. */
-function runFloat64(e: CategoricalEstimator, o: EstimatorOptions, c: Case): number[] {
+function runFloat64(e: PathwiseEstimator, o: EstimatorOptions, c: Case): number[] {
   const K = o.K ?? 1;
   const row = (a: Float32Array, n: number) => Array.from(a.subarray(n * C, (n + 1) * C));
   const out: number[] = [];
@@ -76,7 +76,7 @@ function runFloat64(e: CategoricalEstimator, o: EstimatorOptions, c: Case): numb
   return out;
 }
 
-const BAD_VALUES = { temperature: [0, -1, NaN, Infinity], K: [0, 2.5, -3], a: [-0.1, 1.5, NaN], M: [1, 2.5] };
+const BAD_VALUES: Record<OptionKind, number[]> = { temperature: [0, -1, NaN, Infinity], K: [0, 2.5, -3], a: [-0.1, 1.5, NaN], M: [1, 2.5], eta: [NaN, Infinity, -Infinity] };
 
 for (const backend of TEST_BACKENDS) {
   describe(`estimator contract on ${backend}`, () => {

@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { estimator, grMckGradient, Random, reinmaxGradient, softmax, withDefaults } from '../../lib';
 import { reinmaxRaoGradient, thetaD } from '../../lib/estimators/reinmax-rao';
-import { assertClose } from '../helpers';
+import { assertClose, randomCase } from '../helpers';
 
 const jP = (logits: number[], v: number[]) => {
   const p = softmax(logits);
@@ -26,10 +26,7 @@ describe('ReinMax-Rao', () => {
   it('equals 2 GR-MCK(θ_D) − J(p)ᵀ v / 2 on the same noise (GR-MCK\'s own code path), 200 cases', () => {
     const rng = Random.fromSeed(47);
     for (let k = 0; k < 200; k++) {
-      const C = rng.integer(2, 6);
-      const logits = Array.from(rng.uniform(C), (u) => 6 * u - 3);
-      const v = Array.from(rng.uniform(C), (u) => 4 * u - 2);
-      const x = rng.integer(0, C - 1);
+      const { C, logits, v, x } = randomCase(rng);
       const K = rng.integer(1, 4);
       const E = Array.from({ length: K }, () => Array.from(rng.exponential(C)));
       const gr = grMckGradient(thetaD(logits, x), x, v, { tau: 0.7, K }, E);

@@ -6,16 +6,13 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { estimator, estimatorLabel, Random, reinmaxGradient, withDefaults, zgrGradient } from '../../lib';
 import { e3Configs, E3_PROFILES } from '../../lib/experiments/e3-vae-training';
-import { assertClose } from '../helpers';
+import { assertClose, randomCase } from '../helpers';
 
 describe('ReinMax and ZGR', () => {
   it('coincide at tau = 1 on 500 random (logits, x, v), C = 2…6', () => {
     const rng = Random.fromSeed(17);
     for (let k = 0; k < 500; k++) {
-      const C = rng.integer(2, 6);
-      const logits = Array.from(rng.uniform(C), (u) => 6 * u - 3);
-      const v = Array.from(rng.uniform(C), (u) => 4 * u - 2);
-      const x = rng.integer(0, C - 1);
+      const { logits, v, x } = randomCase(rng);
       assertClose(reinmaxGradient(logits, x, v, { tau: 1 }), zgrGradient(logits, x, v), { atol: 1e-14, rtol: 1e-12, context: `case ${k}` });
     }
   });

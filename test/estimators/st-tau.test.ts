@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { estimator, Random, withDefaults } from '../../lib';
 import { stGradient, stTauGradient } from '../../lib/estimators/st';
-import { assertClose } from '../helpers';
+import { assertClose, randomCase } from '../helpers';
 
 describe('ST(τ)·1/τ, the E3 protocol\'s ST convention', () => {
   it('a hand-derived case: logits [1, −1], τ = 2, v = [1, −1]', () => {
@@ -18,10 +18,7 @@ describe('ST(τ)·1/τ, the E3 protocol\'s ST convention', () => {
   it('equals ST(t = τ) / τ on 300 random (logits, x, v, τ), C = 2…6', () => {
     const rng = Random.fromSeed(41);
     for (let k = 0; k < 300; k++) {
-      const C = rng.integer(2, 6);
-      const logits = Array.from(rng.uniform(C), (u) => 6 * u - 3);
-      const v = Array.from(rng.uniform(C), (u) => 4 * u - 2);
-      const x = rng.integer(0, C - 1);
+      const { logits, v, x } = randomCase(rng);
       const tau = 0.2 + 2 * rng.uniform(1)[0];
       const expected = stGradient(logits, x, v, { t: tau }).map((g) => g / tau);
       assertClose(stTauGradient(logits, x, v, { tau }), expected, { atol: 1e-14, rtol: 1e-12, context: `case ${k}, τ = ${tau}` });

@@ -36,7 +36,7 @@ function stGsMoments(tau: number, seed: number, drawsPerReplicate: number, Ks: n
 describe('C7 measurement: quantiles', () => {
   it('normal and Student t quantiles match tabulated values', () => {
     assertClose([normalQuantile(0.975), normalQuantile(0.5), normalQuantile(0.001)], [1.959964, 0, -3.090232], { atol: 1e-6, context: 'normal' });
-    assertClose([studentQuantile(0.975, 19), studentQuantile(0.975, 5), studentQuantile(0.95, 30)], [2.093024, 2.570582, 1.697261], { atol: 3e-3, context: 't' });
+    assertClose([studentQuantile(0.975, 19), studentQuantile(0.975, 5), studentQuantile(0.95, 30), studentQuantile(0.975, 1), studentQuantile(0.975, 2)], [2.093024, 2.570582, 1.697261, 12.706205, 4.302653], { atol: 1e-6, context: 't' });
   });
 });
 

@@ -25,11 +25,11 @@ import {
   type WeightImage,
   type WeightMoments,
 } from '../../lib/exact/weight-moments';
-import { estimator, withDefaults } from '../../lib/estimators/registry';
-import { rloo, rlooGradient } from '../../lib/estimators/reinforce';
+import { estimator, sampleOp, withDefaults } from '../../lib/estimators/registry';
+import { rlooGradient } from '../../lib/estimators/reinforce';
 import { softmax } from '../../lib/math/softmax';
 import { encoderGram, encoderVariables, encoderWeightCount, weightVjp } from '../../lib/models/encoder-gram';
-import { drawNoise, resolveEstimator } from '../../lib/models/latent';
+import { resolveEstimator } from '../../lib/estimators/spec';
 import { reconstructionLoss, Vae } from '../../lib/models/vae';
 import { stateOneHots, upstreamAtStates } from '../../lib/models/vae-exact';
 import { Random } from '../../lib/random';
@@ -109,12 +109,11 @@ function sampledWeights(vae: Vae, x: tf.Tensor2D, name: string, options: Record<
     };
     let loss: (...ps: tf.Tensor[]) => tf.Scalar;
     if (r.kind === 'pathwise') {
-      const noise = drawNoise(r, encode(params), rng);
-      loss = (...ps) => reconstructionLoss(vae.decode(r.row.op(encode(ps), r.options, noise)), xt).sum().div(B) as tf.Scalar;
+      loss = (...ps) => reconstructionLoss(vae.decode(sampleOp(r.row, encode(ps), r.options, rng)), xt).sum().div(B) as tf.Scalar;
     } else {
       const M = r.options.M;
       const sampleLoss = (onehot: tf.Tensor) => reconstructionLoss(vae.decode(onehot), tf.tile(xt, [M, 1])).reshape([M, N * B]);
-      loss = (...ps) => rloo(encode(ps), { rng, M }, sampleLoss).div(B) as tf.Scalar;
+      loss = (...ps) => r.row.surrogate(encode(ps), r.options, sampleLoss, rng).div(B) as tf.Scalar;
     }
     const grads = tf.grads(loss)(params).map((g) => g.dataSync());
     out = Array.from({ length: N }, (_, k) => {

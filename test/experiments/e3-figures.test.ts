@@ -6,8 +6,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { VaeRunResult } from '../../lib/experiments/e3-vae-training';
 import { normaliseConfig } from '../../lib/experiments/e3-vae-training';
-import { colourOf } from '../../lib/estimators/registry';
-import { estimatorLabel } from '../../lib/models/latent';
+import { estimatorStyle } from '../../lib/estimators/spec';
+import { estimatorLabel } from '../../lib/estimators/spec';
 import { e3CurvesFigure, e3FinalTable, e3Groups } from '../../lib/plots/e3-figures';
 import { integerAxisProblems, styleProblems } from '../plots/style-checks';
 
@@ -32,7 +32,7 @@ describe('E3 figures', () => {
     const f = e3CurvesFigure(results, '8x4', 'test');
     const lines = f.data.filter((t) => t.mode === 'lines+markers');
     assert.deepEqual(lines.map((t) => t.name), ['ZGR', 'ST']);
-    assert.equal((lines[0].line as { color: string }).color, colourOf('zgr'));
+    assert.equal((lines[0].line as { color: string }).color, estimatorStyle({ name: 'zgr' }).colour);
     assert.deepEqual(lines[0].y, [205, 155]);
     assert.throws(() => e3CurvesFigure(results, '4x24', 'test'), /no runs of configuration 4x24/);
     assert.deepEqual(integerAxisProblems(f, 'xaxis'), [], 'epochs are whole numbers');
@@ -51,8 +51,10 @@ describe('E3 figures', () => {
     assert.ok(e3CurvesFigure(results, '8x4', 'test').data.some((t) => t.name === 'ZGR'), 'without ReinMax, plain ZGR');
   });
 
-  it('table: final −ELBO mean ± sd over seeds', () => {
+  it('table: final −ELBO mean ± sd over seeds, and the difference to ZGR with its Welch 95% interval', () => {
     const t = e3FinalTable(results);
-    assert.match(t, /\| 8x4 \| ZGR \| 0\.001 \| 2 \| 2 \| 160\.00 ± 7\.07 \| 155\.00 ± 7\.07 \|/);
+    assert.match(t, /\| 8x4 \| ZGR \| lr 0\.001 \| 2 \| 2 \| 160\.00 ± 7\.07 \| 155\.00 ± 7\.07 \| – \| 50\.0 \|/);
+    // ST − ZGR = 175 − 160 = 15, se = 7.07/√2 = 5, Welch df = 1: t = 12.706, half-width 63.53
+    assert.match(t, /\| 8x4 \| ST \| lr 0\.001 \| 1 \| 2 \| 175\.00 ± 0\.00 \| 170\.00 ± 0\.00 \| \+15\.00 \[−48\.53, \+78\.53\] \|/);
   });
 });

@@ -140,13 +140,18 @@ describe('E3 runner: results keyed by configuration, sweeps', () => {
     }
   });
 
-  it('profiles: quick is the 8×4 configuration with 2 seeds; paper has all six configurations at 160 epochs', () => {
+  it('profiles: quick is 8×4 with 2 seeds; medium 8×4 on the full split, 8 estimators × 3 seeds, kept under results/; paper all six configurations, 160 epochs, 10 seeds', () => {
     const quick = e3Configs(E3_PROFILES.quick);
     assert.ok(quick.every((c) => c.C === 8 && c.numLatents === 4));
     assert.deepEqual([...new Set(quick.map((c) => c.seed))], [0, 1]);
+    const medium = e3Configs(E3_PROFILES.medium);
+    assert.equal(medium.length, 8 * 3);
+    assert.ok(medium.every((c) => c.trainSize === 60_000 && c.testSize === 10_000 && c.epochs === 8));
+    assert.equal(E3_PROFILES.medium.resultsDir, 'results/e3-medium');
     const paper = E3_PROFILES.paper;
     assert.deepEqual(paper.configurations.map((c) => `${c.C}x${c.numLatents}`), ['8x4', '4x24', '8x16', '16x12', '64x8', '10x30']);
     assert.equal(paper.epochs, 160);
-    assert.deepEqual([...new Set(paper.estimators.map((e) => e.name))].sort(), ['darn', 'grMck', 'reinmax', 'rloo', 'st', 'stGs', 'stZgr', 'zgr']);
+    assert.deepEqual(paper.seeds, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    assert.deepEqual([...new Set(paper.estimators.map((e) => e.name))].sort(), ['grMck', 'gst', 'reinmax', 'rloo', 'st', 'stGs', 'stZgr', 'zgr']);
   });
 });

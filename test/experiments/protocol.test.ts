@@ -6,7 +6,9 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PROTOCOL_CONFIGS, protocolSettings, TUNED_SETTINGS } from '../../lib/experiments/protocol';
+import { e3Configs, E3_PROFILES } from '../../lib/experiments/e3-vae-training';
+import { E3_GRID, gridConfigs, gridWinners, loadGridSummary } from '../../lib/experiments/e3-grid';
+import { GRID_WINNERS, PROTOCOL_CONFIGS, protocolSettings, TUNED_SETTINGS, UNTUNED_GRID } from '../../lib/experiments/protocol';
 import { repoRoot } from '../../lib/results/paths';
 
 const ROWS = { ST: 'st', 'ST-GS': 'stGs', 'GR-MCK': 'grMck', 'GST-1.0': 'gst', ReinMax: 'reinmax' } as const;
@@ -49,7 +51,48 @@ describe('E3 protocol: the tuned settings table', () => {
 
   it('flags override the table, and estimators it lacks get the protocol’s defaults (lr 1e-3, Adam), marked untuned', () => {
     assert.deepEqual(protocolSettings('reinmax', 4, 24, { lr: 1e-3, optimizer: 'adam', options: { tau: 2 } }), { estimator: { name: 'reinmax', options: { tau: 2 } }, lr: 1e-3, optimizer: 'adam', tuned: true });
-    assert.deepEqual(protocolSettings('zgr', 8, 4), { estimator: { name: 'zgr', options: {} }, lr: 1e-3, optimizer: 'adam', tuned: false });
+    assert.deepEqual(protocolSettings('zgr', 4, 24), { estimator: { name: 'zgr', options: {} }, lr: 1e-3, optimizer: 'adam', tuned: false });
     assert.equal(protocolSettings('reinmax', 2, 12).tuned, false, 'a configuration outside the table');
+  });
+
+  it('every profile runs every estimator at the protocol’s settings of each configuration (the paper profile: 6 × 8 × 10 runs)', () => {
+    for (const name of ['quick', 'medium', 'paper'] as const) {
+      for (const c of e3Configs(E3_PROFILES[name])) {
+        const p = protocolSettings(c.estimator.name, c.C, c.numLatents, { options: c.estimator.options });
+        assert.deepEqual({ lr: c.lr, optimizer: c.optimizer, options: c.estimator.options }, { lr: p.lr, optimizer: p.optimizer, options: p.estimator.options }, `${name}: ${JSON.stringify(c.estimator)} on ${c.C}x${c.numLatents}`);
+      }
+    }
+    const paper = e3Configs(E3_PROFILES.paper);
+    assert.equal(paper.length, 6 * 8 * 10);
+    const reinmax4x24 = paper.find((c) => c.estimator.name === 'reinmax' && c.C === 4 && c.numLatents === 24)!;
+    assert.deepEqual([reinmax4x24.lr, reinmax4x24.optimizer, reinmax4x24.estimator.options], [5e-4, 'radam', { tau: 1.5 }]);
+  });
+});
+
+describe('E3 protocol: the grid for the estimators the table lacks', () => {
+  it('is lr {3, 5, 7}e-4 × {Adam, RAdam} for ZGR, ST-ZGR(½) and RLOO(2): 18 runs of 2 epochs on the full split', () => {
+    const runs = gridConfigs();
+    assert.equal(runs.length, 3 * UNTUNED_GRID.lrs.length * UNTUNED_GRID.optimizers.length);
+    assert.deepEqual([...new Set(runs.map((c) => c.lr))], [3e-4, 5e-4, 7e-4]);
+    assert.ok(runs.every((c) => c.epochs === 2 && c.trainSize === 60_000 && c.C === 8 && c.numLatents === 4));
+  });
+
+  it('the winner is the cell with the lowest final train −ELBO, per estimator', () => {
+    const fake = (name: string, lr: number, optimizer: 'adam' | 'radam', train: number) => ({
+      key: `${name}-${lr}-${optimizer}`, done: true, config: { estimator: { name }, lr, optimizer, epochs: 1 }, history: [{ trainNegElbo: train, testNegElbo: train + 1 }],
+    }) as never;
+    const { winners } = gridWinners([fake('zgr', 3e-4, 'adam', 120), fake('zgr', 7e-4, 'radam', 110), fake('rloo', 5e-4, 'adam', 130)]);
+    assert.deepEqual(winners, { zgr: { lr: 7e-4, optimizer: 'radam' }, rloo: { lr: 5e-4, optimizer: 'adam' } });
+  });
+
+  it('GRID_WINNERS (the defaults of runs) are the winners recorded in results/e3-grid.json, and defaults use them', () => {
+    const summary = loadGridSummary();
+    assert.ok(summary, `${E3_GRID.file} is committed`);
+    assert.equal(summary!.cells.length, gridConfigs().length);
+    for (const [name, won] of Object.entries(summary!.winners)) {
+      assert.deepEqual(GRID_WINNERS[name][summary!.config], won, name);
+      const p = protocolSettings(name, 8, 4);
+      assert.deepEqual([p.lr, p.optimizer, p.tuned], [won.lr, won.optimizer, true], name);
+    }
   });
 });

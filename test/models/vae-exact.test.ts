@@ -10,7 +10,8 @@ import { concatenated, type Moments } from '../../lib/exact/estimator-moments';
 import { rlooLatentMoments } from '../../lib/exact/latent-sums';
 import { conditionalFamilyMoments, sampleFunctionMoments } from '../../lib/exact/latent-moments';
 import { rlooGradient } from '../../lib/estimators/reinforce';
-import { drawNoise, resolveEstimator } from '../../lib/models/latent';
+import { sampleOp } from '../../lib/estimators/registry';
+import { resolvePathwise } from '../../lib/estimators/spec';
 import { reconstructionLoss, Vae } from '../../lib/models/vae';
 import { autodiffGradient, stateOneHots, upstreamAtStates, vaeStates } from '../../lib/models/vae-exact';
 import { Random } from '../../lib/random';
@@ -22,14 +23,12 @@ const X = Array.from({ length: B * 7 }, (_, i) => (Math.cos(1.3 * i) + 1) / 2);
 
 /** N single-sample estimates per image of ∂f_b/∂η_b through the estimator's op: [N][B·L·C]. */
 function sampled(vae: Vae, x: tf.Tensor2D, name: string, options: Record<string, number>, N: number, rng: Random): Float32Array[] {
-  const r = resolveEstimator({ name, options });
-  if (r.kind !== 'pathwise') throw new Error('pathwise only');
+  const r = resolvePathwise({ name, options }, 'sampled');
   return tf.tidy(() => {
     const eta = vae.encode(x); // [B, L, C]
     const logits = tf.tile(eta, [N, 1, 1]); // [N·B, L, C]
     const xt = tf.tile(x, [N, 1]);
-    const noise = drawNoise(r, logits, rng);
-    const g = tf.grad((l: tf.Tensor) => reconstructionLoss(vae.decode(r.row.op(l, r.options, noise)), xt).sum())(logits).dataSync();
+    const g = tf.grad((l: tf.Tensor) => reconstructionLoss(vae.decode(sampleOp(r.row, l, r.options, rng)), xt).sum())(logits).dataSync();
     const D = B * vae.numLatents * vae.C;
     return Array.from({ length: N }, (_, k) => g.slice(k * D, (k + 1) * D) as Float32Array);
   });

@@ -1,12 +1,13 @@
 /**
- * The E3/E4 model (lib/models/vae.ts) and the plug-in of estimators by name (lib/models/latent.ts).
+ * The E3/E4 model (lib/models/vae.ts) and the plug-in of estimators by name (lib/estimators/spec.ts,
+ * lib/models/latent.ts).
  */
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { ESTIMATORS } from '../../lib/estimators/registry';
+import { ALL_ESTIMATORS } from '../../lib/estimators/registry';
+import { estimatorId, estimatorLabel, estimatorStyle, resolveEstimator, type EstimatorSpec } from '../../lib/estimators/spec';
 import { Adam } from '../../lib/models/adam';
-import { estimatorId, estimatorLabel, MODEL_ESTIMATORS, resolveEstimator, type EstimatorSpec } from '../../lib/models/latent';
 import { klToUniform, negElboLoss, packVariables, reconstructionLoss, unpackVariables, Vae } from '../../lib/models/vae';
 import { Random } from '../../lib/random';
 import { assertClose, useBackend } from '../helpers';
@@ -14,11 +15,9 @@ import { assertClose, useBackend } from '../helpers';
 const SHAPE = { C: 3, numLatents: 2, hidden: [6, 5], inputSize: 7 };
 const X = Array.from({ length: 4 * 7 }, (_, i) => (Math.sin(i) + 1) / 2); // targets in [0, 1]
 
-/** Options for every pathwise registry estimator (defaults, plus a K small enough to be quick). */
-const SPECS: EstimatorSpec[] = [
-  ...ESTIMATORS.map((e): EstimatorSpec => ({ name: e.name, options: e.name === 'grMck' ? { K: 3, tau: 0.5 } : {} })),
-  { name: 'rloo', options: { M: 3 } },
-];
+/** Options for every registry estimator, pathwise and score-function (defaults, plus a K small enough to be quick, M = 3). */
+const QUICK: Record<string, EstimatorSpec['options']> = { grMck: { K: 3, tau: 0.5 }, rloo: { M: 3 } };
+const SPECS: EstimatorSpec[] = ALL_ESTIMATORS.map((e) => ({ name: e.name, options: QUICK[e.name] ?? {} }));
 
 /** Loss and gradients w.r.t. every weight after one step's loss, from a fresh model and stream. */
 function lossAndGrads(spec: EstimatorSpec, seed: number): { loss: number; grads: number[][] } {
@@ -36,8 +35,9 @@ function lossAndGrads(spec: EstimatorSpec, seed: number): { loss: number; grads:
 describe('VAE: every estimator plugs in by name with its options', () => {
   before(() => useBackend('wasm'));
 
-  it('names: every pathwise registry estimator and RLOO', () => {
-    assert.deepEqual(MODEL_ESTIMATORS, [...ESTIMATORS.map((e) => e.name), 'rloo']);
+  it('names: every registry row, pathwise and score-function, is one the model takes; an unknown name lists them', () => {
+    assert.ok(['rloo', 'reinforce', 'reinmaxCv', 'gst'].every((n) => ALL_ESTIMATORS.some((e) => e.name === n)));
+    assert.throws(() => resolveEstimator({ name: 'zrg' }), new RegExp(`unknown estimator "zrg" \\(known: ${ALL_ESTIMATORS.map((e) => e.name).join(', ')}\\)`));
   });
 
   for (const spec of SPECS) {
@@ -59,6 +59,17 @@ describe('VAE: every estimator plugs in by name with its options', () => {
     assert.throws(() => resolveEstimator({ name: 'stZgr', options: { a: 2 } }), /option a must be a number in \[0, 1\]/);
     assert.throws(() => resolveEstimator({ name: 'rloo', options: { M: 1 } }), /option M must be an integer ≥ 2/);
     assert.throws(() => resolveEstimator({ name: 'zgr', options: { tau: 1 } }), /unknown option "tau" \(options: none\)/);
+    assert.throws(() => resolveEstimator({ name: 'reinmaxCv', options: { eta: NaN } }), /estimator "reinmaxCv": option eta must be a finite number, got NaN/);
+  });
+
+  it('resolving fills the defaults and says the kind: pathwise rows run through sampleOp, score rows through their surrogate', () => {
+    const r = resolveEstimator({ name: 'reinmaxCv', options: { eta: -0.5 } });
+    assert.equal(r.kind, 'pathwise');
+    assert.deepEqual(r.options, { tau: 0.7, K: 32, eta: -0.5 });
+    const s = resolveEstimator({ name: 'rloo' });
+    assert.equal(s.kind, 'score');
+    assert.deepEqual(s.options, { M: 2 });
+    assert.equal(resolveEstimator({ name: 'reinforce' }).kind, 'score');
   });
 
   it('labels and ids carry the options', () => {
@@ -66,6 +77,16 @@ describe('VAE: every estimator plugs in by name with its options', () => {
     assert.equal(estimatorLabel({ name: 'rloo', options: { M: 4 } }), 'RLOO(M=4)');
     assert.equal(estimatorId({ name: 'grMck', options: { tau: 0.5, K: 100 } }), 'grMck-K100-tau0.5');
     assert.equal(estimatorId({ name: 'zgr' }), 'zgr');
+    assert.equal(estimatorId({ name: 'rloo' }), 'rloo-M2');
+  });
+
+  it('one style per spec: label, colour and family from the row (ST-GS and GR-MCK are one family)', () => {
+    assert.deepEqual(estimatorStyle({ name: 'grMck', options: { K: 100, tau: 0.5 } }), { label: 'GR-MC100(τ=0.5)', colour: '#e377c2', family: 'GR-MCK(τ)' });
+    assert.equal(estimatorStyle({ name: 'stGs' }).family, 'GR-MCK(τ)');
+    assert.deepEqual(estimatorStyle({ name: 'rloo', options: { M: 4 } }), { label: 'RLOO(M=4)', colour: '#bcbd22', family: 'RLOO(M)' });
+    assert.equal(estimatorStyle({ name: 'reinmaxCv' }).label, 'ReinMax-CV32(τ=0.7, η=1.5)');
+    const colours = ALL_ESTIMATORS.map((e) => estimatorStyle({ name: e.name }).colour);
+    assert.equal(new Set(colours).size, colours.length, `every row its own colour: ${colours.join(' ')}`);
   });
 });
 

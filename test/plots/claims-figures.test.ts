@@ -11,7 +11,7 @@ import { c1ZeroTemperatureLimit, type C1Result } from '../../lib/checks/c1-zero-
 import type { C4Result } from '../../lib/checks/c4-linear';
 import { c3Moments } from '../../lib/checks/c3-quadratic-unbiasedness';
 import { randomRationalProblem } from '../../lib/exact/toy-problems';
-import { colourOf } from '../../lib/estimators/registry';
+import { estimatorStyle } from '../../lib/estimators/spec';
 import type { ColdGrResult } from '../../lib/experiments/cold-gr';
 import {
   c1DeviationFigure, c3BiasFigure, c4BiasFigure, coldGrBiasVarianceFigure, coldGrMseFigure, coldGrVarianceFigure, logBand, slopeGuide,
@@ -67,7 +67,7 @@ describe('figure builders of notebooks 02 and 03', () => {
     };
     const fig = c1DeviationFigure([{ label: 'quad', result: quadrature }, { label: 'mc', result: mc }]);
     assert.deepEqual(lines(fig).map((t) => t.name), ['quad', 'mc', '∝ τ (slope 1)']);
-    assert.deepEqual(lines(fig).map(colour), [colourOf('grMck'), colourOf('grMck'), REFERENCE_COLOUR]);
+    assert.deepEqual(lines(fig).map(colour), [estimatorStyle({ name: 'grMck' }).colour, estimatorStyle({ name: 'grMck' }).colour, REFERENCE_COLOUR]);
     assert.notEqual((byName(fig, 'quad').line as { dash: string }).dash, (byName(fig, 'mc').line as { dash: string }).dash, 'cases differ by dash');
     assert.equal(fig.data.length, 3, 'no bands: one trace per case and the guide');
     assert.equal(byName(fig, 'quad').error_y, undefined, 'quadrature: no error bars');
@@ -89,7 +89,7 @@ describe('figure builders of notebooks 02 and 03', () => {
     const plain = c4BiasFigure([{ label: 'a', result: result(1, 'quadrature') }]);
     assert.equal(plain.data.length, 1);
     const fig = c4BiasFigure([{ label: 'a', result: result(1, 'quadrature') }, { label: 'b', result: result(0.5, 'monte-carlo') }], { guideSlope: 2 });
-    assert.deepEqual(lines(fig).map(colour), [colourOf('stGs'), colourOf('stGs'), REFERENCE_COLOUR]);
+    assert.deepEqual(lines(fig).map(colour), [estimatorStyle({ name: 'stGs' }).colour, estimatorStyle({ name: 'stGs' }).colour, REFERENCE_COLOUR]);
     const guide = lines(fig)[2] as Trace & { x: number[]; y: number[] };
     assert.equal(guide.name, '∝ τ² (slope 2)', 'plain-text superscript: plotly pads <sup> in legends with invisible characters');
     assert.ok(Math.abs(guide.y[1] / guide.y[0] - 100 ** 2) < 1e-6, 'slope 2 over two decades of τ');
@@ -103,7 +103,7 @@ describe('figure builders of notebooks 02 and 03', () => {
     const r = c3Moments(randomRationalProblem(Random.fromSeed(5), [2, 3], 2));
     const fig = c3BiasFigure(r.bias);
     assert.deepEqual(fig.data.map((t) => t.name), ['ST', 'DARN', 'ZGR']);
-    assert.deepEqual(fig.data.map((t) => (t.marker as { color: string }).color), [colourOf('st'), colourOf('darn'), colourOf('zgr')]);
+    assert.deepEqual(fig.data.map((t) => (t.marker as { color: string }).color), [estimatorStyle({ name: 'st' }).colour, estimatorStyle({ name: 'darn' }).colour, estimatorStyle({ name: 'zgr' }).colour]);
     assert.equal((fig.data[0].x as string[]).length, 5, '2 + 3 components');
     assert.equal((fig.data[0].x as string[])[2], 'η<sub>2,1</sub>');
     const [st, darn, zgr] = fig.data.map((t) => t.y as number[]);
@@ -114,7 +114,7 @@ describe('figure builders of notebooks 02 and 03', () => {
   it('coldGrMseFigure: a line per K (K = 1 in ST-GS colour, others GR-MCK) and ZGR / ST exact MSE as flat lines over the τ range', () => {
     const fig = coldGrMseFigure(coldGr);
     assert.deepEqual(lines(fig).map((t) => t.name), ['GR-MC1 = ST-GS', 'GR-MC10', 'ZGR (exact)', 'ST (exact)']);
-    assert.deepEqual(lines(fig).map(colour), [colourOf('stGs'), colourOf('grMck'), colourOf('zgr'), colourOf('st')]);
+    assert.deepEqual(lines(fig).map(colour), [estimatorStyle({ name: 'stGs' }).colour, estimatorStyle({ name: 'grMck' }).colour, estimatorStyle({ name: 'zgr' }).colour, estimatorStyle({ name: 'st' }).colour]);
     assert.deepEqual(byName(fig, 'GR-MC10').y, [50.0025, 4.69, 1.91]);
     assert.deepEqual(byName(fig, 'ZGR (exact)').x, [0.1, 2]);
     assert.deepEqual(byName(fig, 'ZGR (exact)').y, [6.5, 6.5]);
@@ -131,7 +131,7 @@ describe('figure builders of notebooks 02 and 03', () => {
     assert.deepEqual(fig.data[0].y, [440, 6, 0.1]);
     assert.deepEqual(fig.data[1].y, [6, 4, 0.9]);
     assert.deepEqual(fig.data[2].y, [6.5, 6.5]);
-    assert.equal(colour(fig.data[2]), colourOf('zgr'));
+    assert.equal(colour(fig.data[2]), estimatorStyle({ name: 'zgr' }).colour);
     const guide = fig.data[3] as Trace & { y: number[] };
     assert.deepEqual(guide.y.map((y) => Number(y.toPrecision(12))), [440, 22]);
     assert.equal(axes(fig).yaxis.type, 'log');
@@ -144,7 +144,7 @@ describe('figure builders of notebooks 02 and 03', () => {
     [6 + 44, 4 + 0.6, 0.9 + 0.01].forEach((expected, k) => assert.ok(Math.abs(x10[k] - expected) < 1e-12, `GR-MC10 variance ${x10[k]} at tau ${coldGr.rows[k].tau}, expected ${expected}`));
     assert.deepEqual(fig.data[0].x, [446, 10, 1], 'K = 1: the whole variance');
     assert.deepEqual(fig.data[1].y, [0.05, 0.3, 1]);
-    assert.deepEqual(fig.data.map(colour), ['stGs', 'grMck', 'stZgr', 'st', 'zgr'].map(colourOf));
+    assert.deepEqual(fig.data.map(colour), ['stGs', 'grMck', 'stZgr', 'st', 'zgr'].map((name) => estimatorStyle({ name }).colour));
     assert.deepEqual([fig.data[3].x, fig.data[3].y, fig.data[4].x, fig.data[4].y], [[2.8], [0.6], [6.5], [0]]);
     for (const k of [0, 1]) {
       // every GR estimate of the bias has ±2 SE bars, stopping at 0 (a norm)

@@ -6,8 +6,8 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { colourOf } from '../../lib/estimators/registry';
-import { describeChoice, type E2Curve } from '../../lib/experiments/e2-toy';
+import { estimatorStyle } from '../../lib/estimators/spec';
+import type { E2Curve } from '../../lib/experiments/e2-toy';
 import type { CostRow, E6Result } from '../../lib/experiments/e6-cost';
 import { E2_GAP_FLOOR, e2ObjectiveFigure, e6GrByKFigure, e6RatioFigure } from '../../lib/plots/experiment-figures';
 import { REFERENCE_COLOUR } from '../../lib/plots/style';
@@ -22,8 +22,9 @@ const colour = (t: Trace) => ((t.line ?? t.marker) as { color: string }).color;
 function curve(name: string, options: Record<string, number>, perSeed: number[][]): E2Curve {
   const steps = perSeed[0].map((_, k) => 10 * k);
   const at = (k: number) => perSeed.map((s) => s[k]);
+  const { label, colour } = estimatorStyle({ name, options });
   return {
-    problem: 'p', estimator: name, options, ...describeChoice({ name, options }), steps, perSeed,
+    problem: 'p', estimator: name, options, label, colour, steps, perSeed,
     mean: steps.map((_, k) => at(k).reduce((a, b) => a + b, 0) / perSeed.length),
     min: steps.map((_, k) => Math.min(...at(k))),
     max: steps.map((_, k) => Math.max(...at(k))),
@@ -31,7 +32,8 @@ function curve(name: string, options: Record<string, number>, perSeed: number[][
 }
 
 function costRow(estimator: string, options: Record<string, number>, callMs: number, stepMs: number): CostRow {
-  return { estimator, options, ...describeChoice({ name: estimator, options }), callMs, callRatio: callMs / 2, stepMs, stepRatio: stepMs / 0.5 };
+  const { label, colour } = estimatorStyle({ name: estimator, options });
+  return { estimator, options, label, colour, callMs, callRatio: callMs / 2, stepMs, stepRatio: stepMs / 0.5 };
 }
 
 describe('figure builders of notebooks 04 and 05', () => {
@@ -41,7 +43,7 @@ describe('figure builders of notebooks 04 and 05', () => {
     const fig = e2ObjectiveFigure(problem, curves);
     assert.equal(fig.data.length, 3 * 3, 'two band edges and one line per estimator');
     assert.deepEqual(lines(fig).map((t) => t.name), ['ZGR', 'GR-MC10(τ=0.5)', 'RLOO(M=2)']);
-    assert.deepEqual(lines(fig).map(colour), [colourOf('zgr'), colourOf('grMck'), colourOf('rloo')]);
+    assert.deepEqual(lines(fig).map(colour), [estimatorStyle({ name: 'zgr' }).colour, estimatorStyle({ name: 'grMck' }).colour, estimatorStyle({ name: 'rloo' }).colour]);
     const zgrLine = lines(fig)[0];
     const floor = E2_GAP_FLOOR * 4; // the largest gap is 3 − (−1)
     assert.deepEqual(zgrLine.y, [4, 2.5, 0.5]);
@@ -70,7 +72,7 @@ describe('figure builders of notebooks 04 and 05', () => {
   it('e6RatioFigure: one bar trace per row (call and step ratio), registry colours, hatching for the second GR-MCK, log y and a line at 1', () => {
     const fig = e6RatioFigure(e6);
     assert.deepEqual(fig.data.map((t) => t.name), ['ST (timed again)', 'ZGR', 'GR-MC10(τ=0.5)', 'GR-MC100(τ=0.5)', 'RLOO(M=2)']);
-    assert.deepEqual(fig.data.map((t) => (t.marker as { color: string }).color), ['st', 'zgr', 'grMck', 'grMck', 'rloo'].map(colourOf));
+    assert.deepEqual(fig.data.map((t) => (t.marker as { color: string }).color), ['st', 'zgr', 'grMck', 'grMck', 'rloo'].map((name) => estimatorStyle({ name }).colour));
     assert.deepEqual(fig.data.map((t) => ((t.marker as { pattern?: { shape: string } }).pattern?.shape ?? null)), [null, null, null, '/', null]);
     assert.deepEqual(fig.data[1].y, [1.5, 1.5]);
     assert.equal((fig.data[0].x as string[]).length, 2);
@@ -83,7 +85,7 @@ describe('figure builders of notebooks 04 and 05', () => {
   it('e6GrByKFigure: GR-MCK against K on log–log axes, a slope-1 guide through the largest K, ST and ZGR call times flat', () => {
     const fig = e6GrByKFigure(e6, { tau: 0.5 });
     assert.deepEqual(fig.data.map((t) => t.name), ['GR-MCK', '∝ K (slope 1)', 'ST', 'ZGR']);
-    assert.deepEqual(fig.data.map(colour), [colourOf('grMck'), REFERENCE_COLOUR, colourOf('st'), colourOf('zgr')]);
+    assert.deepEqual(fig.data.map(colour), [estimatorStyle({ name: 'grMck' }).colour, REFERENCE_COLOUR, estimatorStyle({ name: 'st' }).colour, estimatorStyle({ name: 'zgr' }).colour]);
     assert.deepEqual(fig.data[1].x, [1, 100]);
     assert.deepEqual((fig.data[1].y as number[]).map((y) => Number(y.toPrecision(12))), [6, 600]);
     assert.deepEqual(fig.data[2].y, [2, 2], "ST's reference time = callMs / callRatio");

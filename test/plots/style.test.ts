@@ -5,7 +5,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { colourOf } from '../../lib/estimators/registry';
+import { estimatorStyle } from '../../lib/estimators/spec';
 import { groupedBarFigure } from '../../lib/plots/bar-figure';
 import { lineFigure } from '../../lib/plots/line-figure';
 import { intervalBars, standardErrorBars } from '../../lib/plots/series';
@@ -83,7 +83,7 @@ describe('estimates carry their uncertainty and their parameter', () => {
     const [gs, zgr] = fig.data as (Trace & { error_y?: { array: number[]; arrayminus: number[]; color: string }; error_x?: { array: number[]; arrayminus: number[] } })[];
     assert.deepEqual(gs.error_y!.array, [0.02, 0.04, 0.1]);
     assert.deepEqual(gs.error_y!.arrayminus, [0.02, 0.04, 0.1]);
-    assert.equal(gs.error_y!.color, colourOf('stGs'));
+    assert.equal(gs.error_y!.color, estimatorStyle({ name: 'stGs' }).colour);
     assert.deepEqual(zgr.error_x!.arrayminus.map((v) => Number(v.toPrecision(9))), [0.05, 0.1, 0.1]);
     assert.deepEqual(zgr.error_x!.array.map((v) => Number(v.toPrecision(9))), [0.1, 0.1, 0.5]);
     assert.equal(gs.mode, 'lines+markers+text', 'point labels drawn beside the markers');

@@ -1,0 +1,61 @@
+/**
+ * C7, training (lib/checks/c7-training.ts): the verdict on final train −ELBO over seeds — ZGR no
+ * worse than the best GR-MCK beyond δ and the noise, and better than RLOO beyond the noise.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { checkC7Training, finalStats, welch } from '../../lib/checks/c7-training';
+import { normaliseConfig, type VaeRunResult } from '../../lib/experiments/e3-vae-training';
+
+function run(name: string, seed: number, train: number, options?: Record<string, number>): VaeRunResult {
+  const config = normaliseConfig({ C: 8, numLatents: 4, estimator: { name, options }, seed, epochs: 1 });
+  return {
+    key: `${name}-${JSON.stringify(options)}-${seed}`, label: `${name}${JSON.stringify(options ?? {})}`, config, done: true, weightsChecksum: '', resumes: 0, provenance: null as never,
+    history: [{ epoch: 1, step: 600, trainNegElbo: train, testNegElbo: train + 1, wallTimeS: 60 }],
+  };
+}
+
+const seeds = (name: string, values: number[], options?: Record<string, number>) => values.map((v, s) => run(name, s, v, options));
+
+describe('C7 training verdict', () => {
+  it('Welch difference, standard error and degrees of freedom', () => {
+    // a: mean 2, sd 1, n 3; b: mean 0, sd 2, n 5 → se² = 1/3 + 4/5, df = se⁴ / ((1/3)²/2 + (4/5)²/4)
+    const w = welch({ mean: 2, sd: 1, n: 3 }, { mean: 0, sd: 2, n: 5 });
+    assert.equal(w.d, 2);
+    assert.ok(Math.abs(w.se - Math.sqrt(1 / 3 + 4 / 5)) < 1e-12);
+    assert.ok(Math.abs(w.df - (1 / 3 + 4 / 5) ** 2 / ((1 / 9) / 2 + (16 / 25) / 4)) < 1e-12);
+  });
+
+  it('holds when ZGR matches the best GR-MCK and beats RLOO beyond the noise', () => {
+    const results = [
+      ...seeds('zgr', [100, 100.4, 99.8]),
+      ...seeds('grMck', [100.1, 99.9, 100.3], { tau: 0.5, K: 100 }),
+      ...seeds('grMck', [104, 105, 103], { tau: 2, K: 100 }), // a worse temperature: not the one compared
+      ...seeds('rloo', [108, 109, 108.5], { M: 2 }),
+    ];
+    const r = checkC7Training(results, '8x4');
+    assert.equal(r.holds, true, r.summary);
+    assert.match(r.comparisons[0].text, /grMck\{"tau":0\.5/, "the best temperature is the one compared");
+    assert.equal(finalStats(results).length, 4);
+  });
+
+  it('fails when ZGR is worse than GR-MCK by more than δ beyond the noise', () => {
+    const results = [...seeds('zgr', [103, 103.2, 102.9]), ...seeds('grMck', [100, 100.1, 99.9], { tau: 0.5, K: 100 }), ...seeds('rloo', [110, 111, 110.5], { M: 2 })];
+    const r = checkC7Training(results, '8x4');
+    assert.equal(r.holds, false);
+    assert.equal(r.comparisons[0].holds, false);
+    assert.equal(r.comparisons[1].holds, true);
+  });
+
+  it('fails when RLOO is not beaten beyond the noise (a 1-nat lead inside a 2-nat seed spread)', () => {
+    const results = [...seeds('zgr', [100, 102, 98]), ...seeds('grMck', [100, 101, 99], { tau: 0.5, K: 100 }), ...seeds('rloo', [101, 103, 99], { M: 2 })];
+    const r = checkC7Training(results, '8x4');
+    assert.equal(r.comparisons[1].holds, false);
+  });
+
+  it('says which estimator is missing, and refuses unfinished runs', () => {
+    assert.throws(() => checkC7Training(seeds('zgr', [1, 2]), '8x4'), /no grMck runs/);
+    const unfinished = { ...run('zgr', 0, 1), done: false };
+    assert.throws(() => finalStats([unfinished]), /has not finished/);
+  });
+});
