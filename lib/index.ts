@@ -96,3 +96,21 @@ export { sampleFunctionMoments, conditionalFamilyMoments } from './exact/latent-
 export { familyQuality, logitMoments, type MomentSource, type EstimatorPoint, type FamilyGrid, type Block } from './exact/family-quality';
 export { c7BiasVariance, dominatedBy, C7_THRESHOLDS, type C7Report } from './checks/c7-bias-variance';
 export { e4ExactGradientCheck, e4ExactGradientErrors, E4_EXACT_GRADIENT_THRESHOLDS } from './checks/e4-exact-gradient';
+
+// E5: quantised networks — the stochastic quantised layer, the classifiers, Fashion-MNIST, one training step, exact analysis
+export {
+  quantiser, levelLogits, levelLogits64, levelLogitSlopes64, levelValue, expectedLevel, quantise, quantisedSurrogate, resolveLayerEstimator,
+  LEVEL_PRESETS, BINARY_ESTIMATORS, type Quantiser, type LevelPreset, type LayerEstimator, type BinaryEstimatorName,
+} from './models/quantised-layer';
+export { classLogits, sampledLogits, meanFieldLogits, classifierLoss, crossEntropy, accuracy as classifierAccuracy, type QuantisedClassifier } from './models/quantised-classifier';
+export { QuantisedMlp, type QuantisedMlpShape, type QuantisedShape } from './models/quantised-mlp';
+export { QuantisedConvNet, conv2dSame, type QuantisedConvShape } from './models/quantised-conv';
+export {
+  quantisedStates, preActivationMoments, preActivationSampleFunctionMoments, preActivationVjp, quantisedAutodiffGradient, type QuantisedStates,
+} from './models/quantised-exact';
+export {
+  loadFashionMnist, loadFashionMnistSplits, fashionMnistDir, classSplit as fashionMnistClassSplit,
+  FASHION_MNIST_PER_CLASS, FASHION_MNIST_SPLIT_SEED, FASHION_MNIST_LABELS,
+} from './data/fashion-mnist';
+export { loadDataset, classificationBatch, DATASETS, type DatasetName, type ClassificationBatch } from './data/classification';
+export { trainStep as e5TrainStep, evaluateClassifier } from './experiments/e5-training';

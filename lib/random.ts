@@ -71,6 +71,20 @@ export class Random {
     return lo + Math.floor(this.nextUniform() * (hi - lo + 1));
   }
 
+  /**
+   * A uniform permutation of 0…n−1 (Fisher–Yates from the last position down, j = integer(0, i)):
+   * the same draws, in the same order, as the E3 loop's epoch shuffle.
+   */
+  permutation(n: number): Int32Array {
+    checkCount(n);
+    const perm = Int32Array.from({ length: n }, (_, i) => i);
+    for (let i = n - 1; i > 0; i--) {
+      const j = this.integer(0, i);
+      [perm[i], perm[j]] = [perm[j], perm[i]];
+    }
+    return perm;
+  }
+
   /** n uniforms in (0, 1). */
   uniform(n: number): Float64Array {
     checkCount(n);

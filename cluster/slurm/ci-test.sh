@@ -18,12 +18,13 @@
 #   bash cluster/slurm/ci-test.sh          (after npm ci && npm run build)
 #
 # Environment: ZGR_SLURM_WORK scratch folder (default /var/tmp/zgr-slurm-ci, emptied first);
-# ZGR_SLURM_SKIP_APT=1 when slurm-wlm, munge and chromium are installed already.
+# ZGR_SLURM_SKIP_APT=1 when slurm-wlm, munge and chromium are installed already;
+# ZGR_SLURM_IMAGE=TAG also runs the CI sweep through the image with podman (5.), e.g. the one
+# scripts/docker-smoke.sh builds, localhost/zgr-companion:cpu-smoke (it must hold this checkout).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 WORK=${ZGR_SLURM_WORK:-/var/tmp/zgr-slurm-ci}
-SWEEP=$ROOT/cluster/examples/ci-sweep.json
 T0=$(date +%s)
 PIDS=()
 
@@ -82,6 +83,8 @@ SlurmctldHost=localhost
 SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
+# a requeued job waits this long before it starts again (default 120 s)
+AuthInfo=cred_expire=10
 ProctrackType=proctrack/linuxproc
 TaskPlugin=task/none
 JobAcctGatherType=jobacct_gather/none
@@ -118,8 +121,7 @@ done
 [ "$state" = idle ] || fail "the node is not idle after 60 s (sinfo: ${state:-no answer})"
 sinfo
 
-# job_state ID: the job's state (PENDING, RUNNING, COMPLETED, FAILED, …) while slurmctld remembers it
-job_state() { scontrol show job -o "$1" | grep -o 'JobState=[A-Z_]*' | head -n 1 | cut -d= -f2; }
+# job_field ID NAME: a field of the job (while slurmctld remembers it: MinJobAge, 5 minutes)
 job_field() { scontrol show job -o "$1" | grep -o "$2=[^ ]*" | head -n 1 | cut -d= -f2; }
 # wait_job ID SECONDS: until the job (every task of an array) has ended; prints the final state
 wait_job() {
@@ -134,33 +136,37 @@ wait_job() {
     sleep 1
   done
 }
+# the commands below are those of docs/scale-out.md (test/cluster/docs.test.ts holds them equal),
+# run from the checkout with the scratch folder as the shared one
+cd "$ROOT"
+SHARED=$WORK
 export ZGR_BACKEND=wasm # the same backend on both sides: same seeds, same numbers
+export ZGR_LOG_DIR=$WORK/logs
 
 log "1. the CI sweep locally, one process (the reference)"
 start=$(date +%s)
-node "$ROOT/dist/scripts/train-vae.js" --sweep-file "$SWEEP" --workers 1 --results-dir "$WORK/local" --no-progress
+node dist/scripts/train-vae.js --sweep-file cluster/examples/ci-sweep.json --workers 1 --results-dir "$SHARED/ci-local"
 echo "local sweep: $(($(date +%s) - start)) s"
 
 log "2. the CI sweep on Slurm: 4 array tasks, then the figures job (afterok)"
 start=$(date +%s)
-# the command of README "Scale out" and docs/scale-out.md, waiting for the figures job as CI must
-ZGR_SUBMIT_WAIT=1 ZGR_LOG_DIR="$WORK/logs" "$ROOT/cluster/slurm/submit.sh" 4 --sweep-file "$SWEEP" --results-dir "$WORK/shared"
+ZGR_SUBMIT_WAIT=1 cluster/slurm/submit.sh 4 --sweep-file cluster/examples/ci-sweep.json --results-dir "$SHARED/ci-sweep"
 echo "Slurm sweep + figures job: $(($(date +%s) - start)) s"
 cat "$WORK"/logs/zgr-sweep-*_0.out
-ls "$WORK/shared" "$WORK/shared/figures"
+ls "$SHARED/ci-sweep" "$SHARED/ci-sweep/figures"
 for f in summary.json summary.md figures/e3-sweep-8x4-test.svg figures/e3-sweep-8x4-train.png; do
-  [ -s "$WORK/shared/$f" ] || fail "the figures job did not write $WORK/shared/$f"
+  [ -s "$SHARED/ci-sweep/$f" ] || fail "the figures job did not write $SHARED/ci-sweep/$f"
 done
-runs=$(find "$WORK/shared" -mindepth 1 -maxdepth 1 -type d -name '8x4-*' | wc -l)
-[ "$runs" = 8 ] || fail "expected 8 run folders in $WORK/shared, found $runs"
-leftovers=$(find "$WORK/shared" -name '*.tmp' -o -name 'checkpoint*' | head -n 5)
+runs=$(find "$SHARED/ci-sweep" -mindepth 1 -maxdepth 1 -type d -name '8x4-*' | wc -l)
+[ "$runs" = 8 ] || fail "expected 8 run folders in $SHARED/ci-sweep, found $runs"
+leftovers=$(find "$SHARED/ci-sweep" -name '*.tmp' -o -name 'checkpoint*' | head -n 5)
 [ -z "$leftovers" ] || fail "temporary files or checkpoints left behind: $leftovers"
 # every task ran its own share: 2 runs each
 for i in 0 1 2 3; do
   n=$(grep -c 'test −ELBO' "$WORK/logs/"zgr-sweep-*_"$i".out || true)
   [ "$n" = 2 ] || fail "array task $i reported $n runs, expected 2"
 done
-node "$ROOT/dist/scripts/e3-summary.js" --sweep-file "$SWEEP" --results-dir "$WORK/shared" --compare "$WORK/local"
+node dist/scripts/e3-summary.js --sweep-file cluster/examples/ci-sweep.json --results-dir "$SHARED/ci-sweep" --compare "$SHARED/ci-local"
 
 log "3. pre-emption: scontrol requeue of a running task; the run resumes from its checkpoint"
 cat >"$WORK/requeue.json" <<'EOF'
@@ -186,14 +192,27 @@ node "$ROOT/dist/scripts/e3-summary.js" --sweep-file "$WORK/requeue.json" --resu
 echo "requeued task: Restarts=$restarts, the run resumed $resumes time(s), same numbers as the uninterrupted run"
 
 log "4. failure: a failing task is requeued (ZGR_MAX_REQUEUES=1), then fails; its figures job is cancelled"
-set +e
-ZGR_MAX_REQUEUES=1 ZGR_SUBMIT_WAIT=1 ZGR_LOG_DIR="$WORK/logs" "$ROOT/cluster/slurm/submit.sh" 1 --sweep-file "$WORK/no-such-sweep.json" --results-dir "$WORK/failing"
-status=$?
-set -e
-[ "$status" != 0 ] || fail "submit.sh succeeded with a failing array task"
-out=$(ls -t "$WORK"/logs/zgr-sweep-*_0.out | head -n 1)
-grep -q 'requeueing' "$out" || fail "the failing task was not requeued ($out)"
-grep -q 'failed with status .* after 1 restart' "$out" || fail "the failing task did not stop after 1 requeue ($out)"
-echo "failing task: requeued once, then failed; figures job not run (submit.sh exit $status)"
+out=$(ZGR_MAX_REQUEUES=1 cluster/slurm/submit.sh 1 --sweep-file "$WORK/no-such-sweep.json" --results-dir "$WORK/failing")
+echo "$out"
+job=$(sed -n 's/^submitted sweep: array job \([0-9]*\).*/\1/p' <<<"$out")
+figures=$(sed -n 's/^submitted figures: job \([0-9]*\).*/\1/p' <<<"$out")
+[ -n "$job" ] && [ -n "$figures" ] || fail "submit.sh did not print the job ids"
+final=$(wait_job "${job}_0" 120) || fail "the failing task did not end: $final"
+[ "$final" = "FAILED " ] || fail "the failing task ended $final, expected FAILED"
+[ "$(job_field "${job}_0" Restarts)" = 1 ] || fail "the failing task was restarted $(job_field "${job}_0" Restarts) time(s), expected 1"
+final=$(wait_job "$figures" 60) || fail "its figures job did not end: $final"
+[ "$final" = "CANCELLED " ] || fail "its figures job ended $final, expected CANCELLED"
+out=$WORK/logs/zgr-sweep-${job}_0.out
+grep -q 'requeueing' "$out" || fail "the failing task was not requeued by sweep.sbatch ($out)"
+grep -q 'failed with status 1 after 1 restart' "$out" || fail "the failing task did not stop after 1 requeue ($out)"
+echo "failing task: requeued once by sweep.sbatch, then FAILED; its figures job CANCELLED"
+
+if [ -n "${ZGR_SLURM_IMAGE:-}" ]; then
+  log "5. the CI sweep on Slurm through the image (podman, $ZGR_SLURM_IMAGE); results equal the local run"
+  # PLATFORM.md: podman here needs runc, cgroupfs and explicit ulimits
+  ZGR_RUNNER=podman ZGR_IMAGE=$ZGR_SLURM_IMAGE ZGR_PODMAN_FLAGS="--runtime runc --cgroup-manager=cgroupfs --ulimit nofile=4096:4096 --ulimit nproc=4096:4096" \
+    ZGR_SUBMIT_WAIT=1 cluster/slurm/submit.sh 4 --sweep-file cluster/examples/ci-sweep.json --results-dir "$SHARED/ci-podman"
+  node dist/scripts/e3-summary.js --sweep-file cluster/examples/ci-sweep.json --results-dir "$SHARED/ci-podman" --compare "$SHARED/ci-local"
+fi
 
 log "passed"

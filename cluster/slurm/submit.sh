@@ -70,14 +70,25 @@ echo "submitted sweep: array job $sweep, $shards shard(s) (--array=$array), resu
 
 # afterok: only when every array task has succeeded; a dependency that can no longer be
 # satisfied (a task failed for good) cancels the figures job instead of leaving it pending
-wait_flag=()
-if [ "${ZGR_SUBMIT_WAIT:-0}" = 1 ]; then wait_flag=(--wait); fi
 # shellcheck disable=SC2086
 figures=$(sbatch --parsable --chdir="$ROOT" --dependency="afterok:$sweep" --kill-on-invalid-dep=yes \
-  --output="$logs/%x-%j.out" ${ZGR_FIGURES_SBATCH_FLAGS:-} "${wait_flag[@]}" \
-  "$ROOT/cluster/slurm/figures.sbatch" "${summary[@]}" | tee /dev/stderr | head -n 1) || {
-  status=$?
-  echo "submit.sh: the figures job failed or was cancelled (status $status); see $logs" >&2
-  exit "$status"
-}
-echo "submitted figures: job ${figures%%;*}, after array job $sweep succeeds"
+  --output="$logs/%x-%j.out" ${ZGR_FIGURES_SBATCH_FLAGS:-} "$ROOT/cluster/slurm/figures.sbatch" "${summary[@]}")
+figures=${figures%%;*}
+echo "submitted figures: job $figures, once array job $sweep has succeeded"
+[ "${ZGR_SUBMIT_WAIT:-0}" = 1 ] || exit 0
+
+# wait for the figures job (slurmctld remembers a finished job for MinJobAge, 5 minutes by default)
+while :; do
+  state=$(scontrol show job -o "$figures" 2>/dev/null | grep -o 'JobState=[A-Z_]*' | cut -d= -f2)
+  case "$state" in
+    COMPLETED)
+      echo "figures job $figures completed: summary and figures in $results"
+      exit 0
+      ;;
+    PENDING | RUNNING | CONFIGURING | COMPLETING | REQUEUED | SUSPENDED) sleep 2 ;;
+    *)
+      echo "submit.sh: figures job $figures ended ${state:-unknown to slurmctld} (a failed array task cancels it); logs in $logs" >&2
+      exit 1
+      ;;
+  esac
+done

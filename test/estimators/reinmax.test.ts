@@ -38,8 +38,8 @@ describe('ReinMax on its own terms: τ = 1.3 by default, never τ = 1 (ZGR) by a
   it('E3: the quick profile runs ReinMax at τ = 1.3, lr 5e-4, and the tuned 8×4 settings of the table; no profile runs it at τ ≤ 1', () => {
     const quick = e3Configs(E3_PROFILES.quick);
     const settings = quick.filter((c) => c.seed === 0).map((c) => `${estimatorLabel(c.estimator)} lr ${c.lr}`);
-    assert.deepEqual(settings, ['ST(t=1.3) lr 0.001', 'ST-GS(τ=0.5) lr 0.0003', 'GR-MC100(τ=0.5) lr 0.0005', 'ZGR lr 0.001', 'ReinMax(τ=1.3) lr 0.0005']);
-    for (const profile of [E3_PROFILES.quick, E3_PROFILES.paper]) {
+    assert.deepEqual(settings, ['ST(t=1.3) lr 0.001', 'ST-GS(τ=0.5) lr 0.0003', 'GR-MC100(τ=0.5) lr 0.0005', 'ZGR lr 0.0007', 'ReinMax(τ=1.3) lr 0.0005']);
+    for (const profile of [E3_PROFILES.quick, E3_PROFILES.medium, E3_PROFILES.paper]) {
       const taus = e3Configs(profile).filter((c) => c.estimator.name === 'reinmax').map((c) => c.estimator.options!.tau);
       assert.ok(taus.length > 0 && taus.every((t) => t > 1), `ReinMax taus ${taus}`);
     }

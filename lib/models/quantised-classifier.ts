@@ -1,0 +1,87 @@
+/**
+ * A classifier with stochastic quantised hidden layers (PAPER.md E5): a chain of deterministic
+ * stages with a quantised layer (quantised-layer.ts) between each two,
+ *     x → stage_0 → a_1 → quantise → h_1 → stage_1 → a_2 → … → h_m → stage_m → class logits,
+ * trained on the cross-entropy of the sampled network, each quantised layer's gradient the
+ * estimator's. The MLP and the convolutional net (quantised-mlp.ts, quantised-conv.ts) differ only
+ * in their stages. Evaluation uses the deterministic "mean-field" network, E[level] in place of a
+ * sample.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Random } from '../random';
+import { expectedLevel, quantise, quantisedSurrogate, type LayerEstimator, type Quantiser } from './quantised-layer';
+import type { Dense } from './vae';
+
+export interface QuantisedClassifier {
+  readonly quantiser: Quantiser;
+  /** stage 0 maps the input [B, D] to the first pre-activations; the last maps the last quantised values to class logits [B, classes] */
+  readonly stages: readonly ((h: tf.Tensor) => tf.Tensor)[];
+  /** all weights, in a fixed order (for optimisers and checkpoints) */
+  variables(): tf.Variable[];
+  dispose(): void;
+}
+
+/** A classifier whose weights are dense-stored layers (kernel W, bias b); subclasses give the stages. */
+export abstract class LayeredClassifier implements QuantisedClassifier {
+  abstract readonly stages: readonly ((h: tf.Tensor) => tf.Tensor)[];
+
+  constructor(readonly quantiser: Quantiser, readonly layers: Dense[]) {}
+
+  /** W then b of every layer, first layer first */
+  variables(): tf.Variable[] {
+    return this.layers.flatMap((l) => [l.W, l.b]);
+  }
+
+  dispose(): void {
+    this.variables().forEach((v) => v.dispose());
+  }
+}
+
+/** The stages with `between(a, i)` applied to the pre-activations of quantised layer i: x [B, D] → logits [B, classes]. */
+export function classLogits(model: QuantisedClassifier, x: tf.Tensor, between: (a: tf.Tensor, i: number) => tf.Tensor): tf.Tensor {
+  return tf.tidy(() => model.stages.reduce((h, stage, i) => (i === 0 ? stage(h) : stage(between(h, i - 1))), x));
+}
+
+/** Class logits of the sampled network, every quantised layer run with the estimator. */
+export function sampledLogits(model: QuantisedClassifier, x: tf.Tensor, estimator: LayerEstimator, rng: Random): tf.Tensor {
+  return classLogits(model, x, (a) => quantise(a, model.quantiser, estimator, rng));
+}
+
+/** Class logits of the mean-field network (E[level] at every unit; deterministic, for evaluation). */
+export function meanFieldLogits(model: QuantisedClassifier, x: tf.Tensor): tf.Tensor {
+  return classLogits(model, x, (a) => expectedLevel(a, model.quantiser));
+}
+
+/** −log softmax(logits)_y per row: logits [N, classes], labels int32 [N] → [N]. */
+export function crossEntropy(logits: tf.Tensor, labels: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => tf.logSumExp(logits, -1).sub(logits.mul(tf.oneHot(labels, logits.shape[1] as number)).sum(-1)));
+}
+
+/**
+ * The training loss of a batch: the mean cross-entropy of one sample of the network, whose
+ * gradient w.r.t. each quantised layer is the estimator's. A score-function estimator (RLOO(M))
+ * takes the mean over its M samples and the gradient of its surrogate; its registry row's
+ * surrogate samples one layer, so it runs on nets with one quantised layer only (a joint sample
+ * of several layers needs a surrogate over the sum of their log-probabilities).
+ */
+export function classifierLoss(model: QuantisedClassifier, x: tf.Tensor, labels: tf.Tensor, estimator: LayerEstimator, rng: Random): tf.Scalar {
+  return tf.tidy(() => {
+    if (estimator.kind !== 'score') return crossEntropy(sampledLogits(model, x, estimator, rng), labels).mean() as tf.Scalar;
+    if (model.stages.length !== 2) {
+      throw new Error(`classifierLoss: ${estimator.name} (score function) runs on nets with one quantised layer; this one has ${model.stages.length - 1}`);
+    }
+    const B = x.shape[0];
+    const [first, last] = model.stages;
+    // per-sample losses of M samples: values [M, B, ...] → cross-entropy [M, B]
+    const loss = (h: tf.Tensor) => {
+      const M = h.shape[0];
+      return crossEntropy(last(h.reshape([M * B, ...h.shape.slice(2)])), tf.tile(labels, [M])).reshape([M, B]);
+    };
+    return quantisedSurrogate(first(x), model.quantiser, estimator, loss, rng).div(B) as tf.Scalar;
+  });
+}
+
+/** The fraction of `labels` that argmax of `logits` [N, classes] gets right. */
+export function accuracy(logits: tf.Tensor, labels: tf.Tensor): number {
+  return tf.tidy(() => tf.argMax(logits, -1).equal(labels.toInt()).toFloat().mean().dataSync()[0]);
+}
