@@ -75,15 +75,7 @@ step() {
   CURRENT=""
 }
 # retry CMD...: network operations get 4 tries, 10/20/30 s apart
-retry() {
-  local n
-  for n in 1 2 3; do
-    "$@" && return 0
-    echo "docker-smoke: try $n failed, again in $((n * 10)) s: $*" >&2
-    sleep $((n * 10))
-  done
-  "$@"
-}
+source "$ROOT/scripts/retry.sh"
 on_exit() {
   local rc=$?
   if [ -n "$LAB_CONTAINER" ]; then podman rm -f "$LAB_CONTAINER" >/dev/null 2>&1 || true; fi

@@ -33,15 +33,7 @@ fail() {
   echo "slurm-ci: FAILED: $*" >&2
   exit 1
 }
-retry() {
-  local n
-  for n in 1 2 3 4; do
-    "$@" && return 0
-    echo "retry $n failed: $*" >&2
-    sleep $((n * 10))
-  done
-  "$@"
-}
+source "$ROOT/scripts/retry.sh"
 
 cleanup() {
   local status=$?

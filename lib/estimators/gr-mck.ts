@@ -11,7 +11,7 @@ import { logSumExp } from '../math/softmax';
 import type { Random } from '../random';
 import { checkNoiseShape, temperedJacobianProduct, temperedJacobianProductTensor } from './gs';
 import { drawOneHot, exponentialTensor, requireRng, straightThrough, type SampleOptions } from './sample';
-import { checkIndex, checkK, checkLogitsArray, checkLogitsTensor, checkOptionNames, checkTemperature, checkVector } from './validate';
+import { checkExponentialRows, checkIndex, checkK, checkLogitsArray, checkLogitsTensor, checkOptionNames, checkTemperature, checkVector } from './validate';
 
 export interface GrMckOptions extends SampleOptions {
   /** temperature of the relaxation, > 0 */
@@ -64,9 +64,7 @@ export function grMckGradient(
   checkVector('grMckGradient', 'v', v, logits.length);
   const tau = checkTemperature('grMckGradient', 'tau', options?.tau);
   const K = checkK('grMckGradient', options?.K);
-  if (exponentials?.length !== K) {
-    throw new Error(`grMckGradient: exponentials must have K = ${K} rows, got ${exponentials?.length}`);
-  }
+  checkExponentialRows('grMckGradient', K, exponentials, logits.length);
   const g = new Array<number>(logits.length).fill(0);
   for (const E of exponentials) {
     checkVector('grMckGradient', 'exponentials row', E, logits.length);

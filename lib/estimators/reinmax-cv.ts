@@ -30,9 +30,9 @@ import * as tf from '@tensorflow/tfjs';
 import { checkNoiseShape, temperedJacobianProduct, temperedJacobianProductTensor } from './gs';
 import { conditionalGumbelTensor, grMckGradient } from './gr-mck';
 import { reinmaxBackward, reinmaxGradient } from './reinmax';
-import { checkExponentialRows, thetaD, thetaDTensor } from './reinmax-rao';
+import { thetaD, thetaDTensor } from './reinmax-rao';
 import { drawOneHot, exponentialTensor, gumbelMaxIndex, gumbelTensor, requireRng, straightThrough, type SampleOptions } from './sample';
-import { checkEta, checkIndex, checkK, checkLogitsArray, checkLogitsTensor, checkOptionNames, checkTemperature, checkVector } from './validate';
+import { checkEta, checkExponentialRows, checkIndex, checkK, checkLogitsArray, checkLogitsTensor, checkOptionNames, checkTemperature, checkVector } from './validate';
 
 export interface ReinmaxCvOptions extends SampleOptions {
   /** temperature of both Jacobians of the control variate, > 0 */

@@ -19,7 +19,7 @@ import { logSumExp, softmax, softmaxJacobianProduct64, softmaxJacobianProductTen
 import { checkNoiseShape, temperedJacobianProductTensor } from './gs';
 import { conditionalGumbelTensor, grMckGradient } from './gr-mck';
 import { drawOneHot, exponentialTensor, requireRng, straightThrough, type SampleOptions } from './sample';
-import { checkIndex, checkK, checkLogitsArray, checkLogitsTensor, checkOptionNames, checkTemperature, checkVector } from './validate';
+import { checkExponentialRows, checkIndex, checkK, checkLogitsArray, checkLogitsTensor, checkOptionNames, checkTemperature, checkVector } from './validate';
 
 export interface ReinmaxRaoOptions extends SampleOptions {
   /** temperature of the Gumbel-Rao Jacobian, > 0 */
@@ -44,12 +44,6 @@ export function thetaDTensor(logits: tf.Tensor, onehot: tf.Tensor): tf.Tensor {
     const atX = tf.log1p(tf.exp(logP)); //                                     [..., C] (used at x only)
     return onehot.mul(atX).add(tf.scalar(1).sub(onehot).mul(logP)).sub(Math.LN2); // [..., C]
   });
-}
-
-/** Checks shared by the float64 forms that take K rows of Exp(1) noise. */
-export function checkExponentialRows(where: string, K: number, exponentials: readonly (readonly number[])[], C: number): void {
-  if (exponentials?.length !== K) throw new Error(`${where}: exponentials must have K = ${K} rows, got ${exponentials?.length}`);
-  for (const E of exponentials) checkVector(where, 'exponentials row', E, C);
 }
 
 /** ReinMax-Rao gradient w.r.t. the logits, float64, given K rows of Exp(1) noise of length C. */

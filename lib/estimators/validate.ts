@@ -115,3 +115,9 @@ export function checkOptionNames(where: string, options: object, known: readonly
     if (!known.includes(key)) fail(where, `unknown option "${key}" (known: ${known.join(', ')})`, key);
   }
 }
+
+/** K rows of Exp(1) noise of length C, as the float64 forms of GR-MCK, ReinMax-Rao and ReinMax-CV take them. */
+export function checkExponentialRows(where: string, K: number, exponentials: readonly (readonly number[])[], C: number): void {
+  if (exponentials?.length !== K) throw new Error(`${where}: exponentials must have K = ${K} rows, got ${exponentials?.length}`);
+  for (const E of exponentials) checkVector(where, 'exponentials row', E, C);
+}

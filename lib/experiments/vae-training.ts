@@ -111,16 +111,6 @@ export interface TrainOptions {
   onCheckpoint?: (epoch: number) => void;
 }
 
-/** Fisher–Yates permutation of 0…n−1 from the stream. */
-function shuffle(n: number, rng: Random): Int32Array {
-  const perm = Int32Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = rng.integer(0, i);
-    [perm[i], perm[j]] = [perm[j], perm[i]];
-  }
-  return perm;
-}
-
 /** Mean single-sample −ELBO of `data` (nats per image), noise from `rng`. */
 export function evaluateNegElbo(vae: Vae, data: Mnist, binarisation: Binarisation, rng: Random, chunk = 500): number {
   let sum = 0;
@@ -213,7 +203,7 @@ function trainEpoch(s: Session, train: Mnist, estimator: ResolvedEstimator, repo
   const { config } = s;
   const steps = stepsPerEpoch(config);
   s.epoch += 1;
-  const perm = shuffle(config.trainSize, s.trainRng);
+  const perm = s.trainRng.permutation(config.trainSize);
   let lossSum = 0;
   for (let i = 0; i < steps; i++) {
     const idx = perm.subarray(i * config.batchSize, (i + 1) * config.batchSize);
