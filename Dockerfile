@@ -92,6 +92,8 @@ RUN sh /usr/local/lib/zgr/install.sh jupyter
 # the project, built as the unprivileged user that runs it
 WORKDIR /app
 COPY --chown=zgr:zgr package.json package-lock.json ./
+# the workspace's manifest (the package @zgr/estimators, built from lib/package by npm run build)
+COPY --chown=zgr:zgr packages/estimators/package.json packages/estimators/package.json
 USER zgr
 RUN sh /usr/local/lib/zgr/install.sh npm
 USER root
@@ -104,6 +106,10 @@ RUN sh /usr/local/lib/zgr/install.sh finish
 
 COPY docker/kernels/tslab/kernel.json /usr/local/share/jupyter/kernels/tslab/kernel.json
 COPY docker/entrypoint.sh /usr/local/bin/zgr-entrypoint
+# the commit the image was built from, recorded in every result's and figure's provenance (the
+# image has no .git): build with --build-arg ZGR_COMMIT=$(git rev-parse HEAD)
+ARG ZGR_COMMIT
+ENV ZGR_COMMIT=${ZGR_COMMIT}
 
 USER zgr
 ENV HOME=/home/zgr

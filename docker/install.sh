@@ -167,6 +167,11 @@ step_finish() {
   install -d -o zgr -g zgr figures notebooks .jupyter .jupyter-runtime
   chmod 0777 figures notebooks .jupyter .jupyter-runtime
   find notebooks -maxdepth 1 -type f -exec chmod 0666 {} +
+  # a new notebook in JupyterLab (or the classic server) gets the TypeScript kernel, not Python 3
+  install -d /etc/jupyter
+  for app in server notebook; do
+    printf '{ "MultiKernelManager": { "default_kernel_name": "tslab" } }\n' >"/etc/jupyter/jupyter_${app}_config.json"
+  done
 }
 
 case "${1:-}" in

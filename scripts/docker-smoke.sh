@@ -182,6 +182,7 @@ build_image() {
     --build-arg GPU_BASE_IMAGE="$DEBIAN_IMAGE" \
     --build-arg NODE_IMAGE="$NODE_IMAGE" \
     --build-arg JUPYTER=debian \
+    --build-arg ZGR_COMMIT="$(git -C "$ROOT" rev-parse HEAD 2>/dev/null || true)" \
     -t "$IMAGE" -f "$ROOT/Dockerfile" "$ROOT" >"$out" 2>&1 || rc=$?
   # the steps, what install.sh reported, and the end
   grep -E '^\[[0-9]+/[0-9]+\] STEP|^\[zgr install\]|Using cache' "$out" | grep -vE 'STEP [0-9]+/[0-9]+: (ARG|ENV|USER|WORKDIR|EXPOSE|CMD|ENTRYPOINT) ' || true
@@ -271,6 +272,13 @@ figures() {
     done < <(git -C "$ROOT" ls-files "figures/$nb-*" 2>/dev/null)
   done
   [ ${#missing[@]} = 0 ] || { echo "figure files missing on the host: ${missing[*]}"; return 1; }
+  # provenance names the commit the image was built from (the image has no .git)
+  local head
+  head=$(git -C "$ROOT" rev-parse HEAD 2>/dev/null || true)
+  if [ -n "$head" ]; then
+    grep -l "\"commit\": *\"$head\"" "$dir"/*.json >/dev/null || { echo "no figure's provenance records the image's commit $head"; return 1; }
+    echo "provenance: commit $head"
+  fi
   local foreign
   foreign=$(find "$dir" -mindepth 1 ! -uid "$uid" | head -5)
   [ -z "$foreign" ] || { echo "files not owned by the --user uid $uid: $foreign"; return 1; }
@@ -303,6 +311,9 @@ lab() {
   curl -s "http://127.0.0.1:$port/api/kernelspecs?token=$token" | grep -q '"tslab"' ||
     { echo "the tslab kernel is not in /api/kernelspecs"; return 1; }
   echo "kernelspecs: tslab registered"
+  curl -s "http://127.0.0.1:$port/api/kernelspecs?token=$token" | grep -q '"default": *"tslab"' ||
+    { echo "a new notebook would not get the tslab kernel: /api/kernelspecs's default is not tslab"; return 1; }
+  echo "kernelspecs: tslab is the default kernel of a new notebook"
   # the server starts a tslab kernel, and it is still alive 5 s later (a wrong kernel.json
   # command dies at once and the server marks it dead after its restarts)
   local auth=(-H "Authorization: token $token") kernel state=""
@@ -314,13 +325,14 @@ lab() {
   case "$state" in starting | idle | busy) ;; *) echo "the tslab kernel is '$state' 5 s after its start"; return 1 ;; esac
   echo "tslab kernel started by the server: '$state' after 5 s"
   curl -s -o /dev/null "${auth[@]}" -X DELETE "http://127.0.0.1:$port/api/kernels/$kernel" || true
-  # and that kernelspec (the one the server lists, not reproduce's own) runs TypeScript
-  local nb='{"nbformat":4,"nbformat_minor":5,"metadata":{"kernelspec":{"name":"tslab","display_name":"TypeScript","language":"typescript"}},"cells":[{"cell_type":"code","id":"smoke","metadata":{},"execution_count":null,"outputs":[],"source":"const answer: number = 6 * 7;\nconsole.log(`answer ${answer}`);"}]}'
+  # and that kernelspec (the one the server lists, not reproduce's own) runs TypeScript in a new
+  # notebook of the notebooks folder, where the package's name resolves as a user would write it
+  local nb='{"nbformat":4,"nbformat_minor":5,"metadata":{"kernelspec":{"name":"tslab","display_name":"TypeScript","language":"typescript"}},"cells":[{"cell_type":"code","id":"smoke","metadata":{},"execution_count":null,"outputs":[],"source":"import { zgrGradient } from \"@zgr/estimators\";\nconst answer: number = 6 * 7;\nconsole.log(`answer ${answer}, zgr ${zgrGradient([0, 0], 1, [1, 0]).map((g) => g.toFixed(3))}`);"}]}'
   local executed
-  executed=$(printf '%s' "$nb" | podman exec -i -w /tmp "$LAB_CONTAINER" jupyter nbconvert --stdin --stdout --to notebook --execute 2>/dev/null) ||
+  executed=$(printf '%s' "$nb" | podman exec -i -w /app/notebooks "$LAB_CONTAINER" jupyter nbconvert --stdin --stdout --to notebook --execute 2>/dev/null) ||
     { echo "jupyter nbconvert --execute with the tslab kernelspec failed"; return 1; }
-  grep -q 'answer 42' <<<"$executed" || { echo "the tslab kernel did not print 'answer 42':"; echo "$executed" | head -40; return 1; }
-  echo "tslab kernelspec: a TypeScript cell ran (answer 42)"
+  grep -q 'answer 42, zgr 0.250,-0.250' <<<"$executed" || { echo "the tslab kernel did not print 'answer 42, zgr 0.250,-0.250':"; echo "$executed" | head -40; return 1; }
+  echo "tslab kernelspec: a TypeScript cell ran and imported @zgr/estimators (answer 42, zgr 0.250,-0.250)"
   podman rm -f "$LAB_CONTAINER" >/dev/null
   LAB_CONTAINER=""
 }
@@ -346,6 +358,10 @@ main() {
   echo "docker-smoke: ok"
 }
 
-# all of the script is read before anything runs (editing it during a run is then harmless)
-main "$@"
-exit
+# all of the script is read before anything runs (editing it during a run is then harmless).
+# Sourced (scripts/node-only-check.sh reuses the base images), it only defines its settings and
+# functions.
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  main "$@"
+  exit
+fi

@@ -72,7 +72,7 @@ async function main(): Promise<number> {
             notebook: 'e3-sweep', name: `${configuration}-${split}`, dir: values.figures, results: e3Groups(runs),
             provenance: provenance({ seed: null, backend: runs[0].provenance.backend }),
           });
-          console.log(`figure ${out.paths.svg}`);
+          console.log(`figure ${out.paths.svg ?? out.paths.html}`);
         }
       }
     } finally {

@@ -22,7 +22,7 @@ export const JUPYTER_HINT = [
 ].join('\n');
 
 /** Pythons to try, in order: env ZGR_PYTHON, Debian's /usr/bin/python3, python3 on PATH. */
-function pythonCandidates(): string[] {
+export function pythonCandidates(): string[] {
   const list = process.env.ZGR_PYTHON ? [process.env.ZGR_PYTHON] : ['/usr/bin/python3', 'python3'];
   return [...new Set(list)];
 }
@@ -56,12 +56,19 @@ export function checkPrerequisites(root: string, modules: readonly string[]): { 
   } catch (err) {
     problems.push(`- Chromium: ${(err as Error).message}`);
   }
-  if (!fs.existsSync(path.join(root, 'node_modules', 'tslab', 'bin', 'tslab'))) problems.push('- tslab (the TypeScript kernel): node_modules/tslab is missing; run `npm ci`.');
-  if (!fs.existsSync(path.join(root, 'dist', 'lib', 'index.js'))) problems.push('- the compiled library (notebooks import dist/lib): run `npm run build`.');
+  problems.push(...nodePrerequisites(root));
   if (problems.length > 0 || py == null || chromium == null) {
     return { missing: ['Running notebooks needs, besides Node:', ...problems, '', JUPYTER_HINT].join('\n') };
   }
   return { ...py, chromium };
+}
+
+/** What running notebooks needs in any case (either executor): tslab and the compiled library. */
+export function nodePrerequisites(root: string): string[] {
+  const problems: string[] = [];
+  if (!fs.existsSync(path.join(root, 'node_modules', 'tslab', 'bin', 'tslab'))) problems.push('- tslab (the TypeScript kernel): node_modules/tslab is missing; run `npm ci`.');
+  if (!fs.existsSync(path.join(root, 'dist', 'lib', 'index.js'))) problems.push('- the compiled library (notebooks import dist/lib): run `npm run build`.');
+  return problems;
 }
 
 /** .jupyter/ at the repository root (git-ignored): the kernelspec lives in .jupyter/kernels/. */

@@ -50,9 +50,10 @@ def on_cell_error(cell, cell_index, execute_reply):
 
 def on_cell_executed(cell, cell_index, execute_reply):
     # tslab publishes no execute_input message, which is where nbclient takes the execution
-    # count from; its execute_reply has it, so record it (the notebook then shows In [n])
+    # count from; its execute_reply has it, so record it (the notebook then shows In [n]). Always:
+    # nbclient does not clear the count a cell had before, which would otherwise stay stale.
     count = execute_reply.get("content", {}).get("execution_count")
-    if cell.get("execution_count") is None and count is not None:
+    if count is not None:
         cell["execution_count"] = count
     err = _stderr(cell)
     if any(prefix in err for prefix in ASYNC_FAILURES):

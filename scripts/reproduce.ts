@@ -1,12 +1,22 @@
 /**
  * npm run reproduce [-- SELECTOR ...]: execute the notebooks (notebooks/NN-*.ipynb, in order)
- * with Jupyter's own executor (nbconvert + nbclient) and the project-local tslab kernel, and save
- * each executed notebook, with its outputs, in place. Figures are written by the notebooks.
+ * in the project's tslab kernel and save each executed notebook, with its outputs, in place.
+ * Figures are written by the notebooks.
+ *
+ * Two executors, one kernel (tslab):
+ *   jupyter  Jupyter's own (python3 -m nbconvert --execute, i.e. nbclient) with the project-local
+ *            tslab kernelspec: used when a Python with nbconvert, nbclient and jupyter_client is
+ *            found (the path CI checks)
+ *   tslab    Node only (scripts/tslab-executor.ts): tslab's converter, executor and Jupyter
+ *            handler in a child Node process, outputs saved as nbconvert saves them: used otherwise
+ * Static figures (SVG, PNG) need a Chromium; without one the notebooks still write each figure's
+ * interactive HTML and JSON, and the runner says once how to get one.
  *
  *   SELECTOR   03 | 3 | 03-c1-zero-temperature-limit | c1        (default: every notebook)
  *   --list     list the notebooks and exit          --check   check the prerequisites and exit
- *   env ZGR_PROFILE=quick|paper (default quick), ZGR_CELL_TIMEOUT=seconds per cell,
- *       ZGR_PYTHON=python with nbconvert/nbclient/jupyter_client, ZGR_CHROMIUM=browser.
+ *   --executor tslab|jupyter                        force an executor (default: jupyter if found)
+ *   env ZGR_PROFILE=quick|medium|paper (default quick), ZGR_CELL_TIMEOUT=seconds per cell,
+ *       ZGR_PYTHON=python with nbconvert/nbclient/jupyter_client, ZGR_CHROMIUM=browser (none: off).
  *
  * A notebook that fails (a thrown error, a failed assertion, a type error, a rejected promise)
  * is not overwritten; the runner prints the notebook, the cell and tslab's message, carries on
@@ -16,21 +26,46 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { CHROMIUM_HINT, chromiumSearchPath, findChromium } from '../lib/plots/chromium';
 import { repoRoot } from '../lib/results/paths';
 import { profileName, type ProfileName } from '../lib/results/profile';
 import { writeFileAtomic } from '../lib/results/write';
-import { KERNEL_NAME, checkPrerequisites, jupyterEnv, listNotebooks, selectNotebooks, writeKernelspec } from './jupyter';
+import { serializeNotebook } from './ipynb';
+import { JUPYTER_HINT, KERNEL_NAME, findPython, jupyterEnv, listNotebooks, nodePrerequisites, pythonCandidates, selectNotebooks, writeKernelspec } from './jupyter';
+import { executeNotebook, type CellFailure } from './tslab-executor';
 
 /** Per-cell time limit (s): a quick-profile cell that runs 10 minutes is a bug; paper cells train. */
 const CELL_TIMEOUT_S: Record<ProfileName, number> = { quick: 600, medium: 3 * 3600, paper: 48 * 3600 };
 const EXECUTOR_MODULES = ['nbconvert', 'nbclient', 'jupyter_client'];
+const EXECUTORS = ['tslab', 'jupyter'] as const;
+type ExecutorName = (typeof EXECUTORS)[number];
 
-interface CellFailure {
-  cell: number;
-  execution_count: number | null;
-  kind: 'error' | 'async';
-  source: string;
-  message: string;
+interface Executor {
+  name: ExecutorName;
+  /** one line: what runs the notebooks and why this one */
+  why: string;
+  python?: string;
+}
+
+/** How one notebook's run went: the executed copy (when there is one) and what failed. */
+interface NotebookRun {
+  output: string;
+  code: number;
+  failures: CellFailure[];
+  /** the last lines the executor printed, shown when nothing more specific is known */
+  log: string;
+}
+
+interface Job {
+  root: string;
+  file: string;
+  tag: string;
+  outDir: string;
+  timeoutS: number;
+  env: NodeJS.ProcessEnv;
+  asyncFile: string;
+  /** when the whole run started (ms since epoch) */
+  t0: number;
 }
 
 const fmtS = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -43,22 +78,60 @@ function cellTimeout(profile: ProfileName): number {
   return n;
 }
 
+// ---------------------------------------------------------------- arguments and choices
+
+interface Args {
+  flags: string[];
+  selectors: string[];
+  executor: ExecutorName | null;
+  errors: string[];
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { flags: [], selectors: [], executor: null, errors: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--executor' || a.startsWith('--executor=')) {
+      const value = a === '--executor' ? argv[++i] : a.slice('--executor='.length);
+      if ((EXECUTORS as readonly string[]).includes(value)) args.executor = value as ExecutorName;
+      else args.errors.push(`--executor must be ${EXECUTORS.join(' or ')}, got ${JSON.stringify(value ?? '')}`);
+    } else if (a.startsWith('--')) {
+      if (['--list', '--check', '--help'].includes(a)) args.flags.push(a);
+      else args.errors.push(`unknown option ${a}`);
+    } else args.selectors.push(a);
+  }
+  return args;
+}
+
+/** jupyter when its Python is found (or forced), else tslab; an error message when forced jupyter is missing. */
+function chooseExecutor(forced: ExecutorName | null): Executor | { missing: string } {
+  if (forced === 'tslab') return { name: 'tslab', why: "tslab's own executor in Node (forced by --executor tslab)" };
+  const py = findPython(EXECUTOR_MODULES);
+  if (py != null) return { name: 'jupyter', python: py.python, why: `Jupyter's executor (nbconvert) with ${py.python} (${py.versions})${forced ? ', forced by --executor jupyter' : ''}` };
+  const none = `no Python among ${pythonCandidates().join(', ')} imports ${EXECUTOR_MODULES.join(', ')}`;
+  if (forced === 'jupyter') return { missing: `--executor jupyter: ${none}.\n${JUPYTER_HINT}` };
+  return { name: 'tslab', why: `tslab's own executor in Node (scripts/tslab-executor.ts): ${none}` };
+}
+
+/** The Chromium for static figures: its path, null (none: the note says how to get one), or an error for a bad ZGR_CHROMIUM. */
+function chromiumStatus(): { path: string | null; line: string } {
+  const found = findChromium(); // throws for a ZGR_CHROMIUM that is not an executable
+  if (found != null) return { path: found, line: `figures: SVG, PNG, HTML and JSON (Chromium ${found})` };
+  const off = process.env.ZGR_CHROMIUM ? `ZGR_CHROMIUM=${process.env.ZGR_CHROMIUM}` : `no Chromium found (looked at ${chromiumSearchPath()})`;
+  return { path: null, line: `figures: HTML and JSON only, SVG/PNG SKIPPED — ${off}.\n  ${CHROMIUM_HINT}` };
+}
+
+// ---------------------------------------------------------------- the two executors
+
 /** Run a command; resolves with its exit code and stderr (stdout is discarded). */
-function run(cmd: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; onHeartbeat: () => void }): Promise<{ code: number; stderr: string }> {
+function run(cmd: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<{ code: number; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const beat = setInterval(options.onHeartbeat, 60_000);
     // Ctrl-C reaches the child through the terminal's process group; just wait for it
-    child.on('error', (err) => {
-      clearInterval(beat);
-      reject(err);
-    });
-    child.on('close', (code, signal) => {
-      clearInterval(beat);
-      resolve({ code: code ?? (signal ? 128 : 1), stderr });
-    });
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stderr }));
   });
 }
 
@@ -70,10 +143,40 @@ function cellFailures(stderr: string): CellFailure[] {
     .map((l) => JSON.parse(l.slice('ZGR_CELL_ERROR '.length)) as CellFailure);
 }
 
+/** Jupyter's executor: nbconvert --execute into job.outDir. */
+async function runJupyter(job: Job, python: string): Promise<NotebookRun> {
+  const output = path.join(job.outDir, job.file);
+  const args = [
+    '-m', 'nbconvert', '--config', path.join(job.root, 'scripts', 'nbconvert-config.py'),
+    '--to', 'notebook', '--execute',
+    `--ExecutePreprocessor.timeout=${job.timeoutS}`,
+    '--ExecutePreprocessor.record_timing=False', // no timestamps in committed notebooks
+    '--output-dir', job.outDir, '--output', job.file, path.join(job.root, 'notebooks', job.file),
+  ];
+  const { code, stderr } = await run(python, args, { cwd: path.join(job.root, 'notebooks'), env: job.env });
+  return { output, code, failures: cellFailures(stderr), log: stderr };
+}
+
+/** tslab's own executor (Node only): the executed notebook is written into job.outDir unless a cell failed. */
+async function runTslab(job: Job): Promise<NotebookRun> {
+  const output = path.join(job.outDir, job.file);
+  const result = await executeNotebook(path.join(job.root, 'notebooks', job.file), {
+    cwd: path.join(job.root, 'notebooks'),
+    env: job.env,
+    timeoutS: job.timeoutS,
+    // records async failures for the runner, as in the Jupyter kernelspec (scripts/kernel-preload.ts)
+    preload: [path.join(job.root, 'dist', 'scripts', 'kernel-preload.js')],
+  });
+  if (result.failure == null) fs.writeFileSync(output, serializeNotebook(result.notebook));
+  return { output, code: result.failure == null ? 0 : 1, failures: result.failure ? [result.failure] : [], log: result.kernelLog };
+}
+
+// ---------------------------------------------------------------- checks and messages
+
 type Cell = { cell_type: string; source: string | string[]; execution_count?: number | null; outputs?: { output_type: string; name?: string; text?: string | string[] }[] };
 const joinText = (t: string | string[] | undefined) => (Array.isArray(t) ? t.join('') : (t ?? ''));
 
-/** Checks of the executed notebook that nbconvert does not make. */
+/** Checks of the executed notebook that the executors do not make. */
 function checkExecuted(file: string): string[] {
   const nb = JSON.parse(fs.readFileSync(file, 'utf8')) as { cells: Cell[] };
   const problems: string[] = [];
@@ -102,7 +205,12 @@ function indent(text: string, prefix = '    '): string {
 function describeFailure(notebook: string, f: CellFailure): string {
   const src = f.source.split('\n');
   const shown = src.length > 12 ? [...src.slice(0, 12), `… (${src.length - 12} more lines)`] : src;
-  const what = f.kind === 'async' ? 'an unhandled promise rejection or uncaught exception, reported while running' : 'an error in';
+  const what = {
+    async: 'an unhandled promise rejection or uncaught exception, reported while running',
+    timeout: 'a time-out in',
+    died: 'the kernel died in',
+    error: 'an error in',
+  }[f.kind];
   return [
     `  ${notebook}: ${what} cell ${f.cell}${f.execution_count != null ? ` (In [${f.execution_count}])` : ''}:`,
     indent(shown.join('\n'), '    | '),
@@ -111,95 +219,110 @@ function describeFailure(notebook: string, f: CellFailure): string {
   ].join('\n');
 }
 
+/** Run one notebook with `executor`; true when it ran and was saved in place. */
+async function reproduceOne(job: Job, executor: Executor): Promise<boolean> {
+  const input = path.join(job.root, 'notebooks', job.file);
+  const kernel = (JSON.parse(fs.readFileSync(input, 'utf8')) as { metadata?: { kernelspec?: { name?: string } } }).metadata?.kernelspec?.name;
+  if (kernel !== KERNEL_NAME) {
+    console.log(`${job.tag}: FAILED — its kernelspec is ${JSON.stringify(kernel)}, expected ${JSON.stringify(KERNEL_NAME)}`);
+    return false;
+  }
+  console.log(`${job.tag}: running…`);
+  const start = Date.now();
+  const beat = setInterval(() => console.log(`${job.tag}: still running (${fmtS(Date.now() - start)})`), 60_000);
+  fs.rmSync(path.join(job.outDir, job.file), { force: true });
+  fs.rmSync(job.asyncFile, { force: true });
+  let result: NotebookRun;
+  try {
+    result = executor.name === 'jupyter' ? await runJupyter(job, executor.python!) : await runTslab(job);
+  } finally {
+    clearInterval(beat);
+  }
+  const took = fmtS(Date.now() - start);
+  const { output, code, failures } = result;
+  const problems = code === 0 && fs.existsSync(output) ? checkExecuted(output) : [];
+  // rejections tslab logged to no cell (they fired after their cell ended): kernel-preload.ts
+  if (failures.length === 0) problems.push(...asyncFailures(job.asyncFile));
+  if (code !== 0 || failures.length > 0 || problems.length > 0 || !fs.existsSync(output)) {
+    console.log(`${job.tag}: FAILED after ${took} (notebooks/${job.file} left as it was)`);
+    if (failures.length > 0) failures.forEach((f) => console.error(describeFailure(`notebooks/${job.file}`, f)));
+    else if (problems.length > 0) console.error(indent(problems.join('\n')));
+    else console.error(indent(result.log.split('\n').filter((l) => l.trim() !== '').slice(-30).join('\n')));
+    return false;
+  }
+  writeFileAtomic(input, fs.readFileSync(output));
+  console.log(`${job.tag}: ok in ${took} (total ${fmtS(Date.now() - job.t0)})`);
+  return true;
+}
+
+// ---------------------------------------------------------------- main
+
 async function main(argv: string[]): Promise<number> {
-  const flags = argv.filter((a) => a.startsWith('--'));
-  const selectors = argv.filter((a) => !a.startsWith('--'));
-  const unknown = flags.filter((f) => !['--list', '--check', '--help'].includes(f));
-  if (unknown.length > 0 || flags.includes('--help')) {
-    console.error('usage: npm run reproduce [-- [--list|--check] [SELECTOR ...]]   (SELECTOR: 03, 3, c1, 03-c1-zero-temperature-limit)');
-    return unknown.length > 0 ? 2 : 0;
+  const args = parseArgs(argv);
+  if (args.errors.length > 0 || args.flags.includes('--help')) {
+    args.errors.forEach((e) => console.error(e));
+    console.error('usage: npm run reproduce [-- [--list|--check] [--executor tslab|jupyter] [SELECTOR ...]]   (SELECTOR: 03, 3, c1, 03-c1-zero-temperature-limit)');
+    return args.errors.length > 0 ? 2 : 0;
   }
   const root = repoRoot();
   const profile = profileName(); // a bad ZGR_PROFILE is an error here, before anything runs
   const timeoutS = cellTimeout(profile);
   const all = listNotebooks(root);
-  const chosen = selectNotebooks(all, selectors);
-  if (flags.includes('--list')) {
+  const chosen = selectNotebooks(all, args.selectors);
+  if (args.flags.includes('--list')) {
     all.forEach((n) => console.log(n));
     return 0;
   }
-  const pre = checkPrerequisites(root, EXECUTOR_MODULES);
-  if ('missing' in pre) {
-    console.error(pre.missing);
+  const executor = chooseExecutor(args.executor);
+  let chromium: ReturnType<typeof chromiumStatus>;
+  try {
+    chromium = chromiumStatus();
+  } catch (err) {
+    console.error(`reproduce: ${(err as Error).message}`);
     return 3;
   }
-  if (flags.includes('--check')) {
-    console.log(`ok: ${pre.python} (${pre.versions}); chromium ${pre.chromium}; node ${process.version}`);
+  const missing = nodePrerequisites(root);
+  if ('missing' in executor) missing.push(executor.missing);
+  if (missing.length > 0) {
+    console.error(['Running notebooks needs:', ...missing].join('\n'));
+    return 3;
+  }
+  const ex = executor as Executor;
+  console.log(`reproduce: executor ${ex.name} — ${ex.why}`);
+  console.log(`reproduce: ${chromium.line}`);
+  if (args.flags.includes('--check')) {
+    console.log(`ok: node ${process.version}${ex.name === 'tslab' ? '; optional, for Jupyter\'s executor (the path CI checks):\n' + indent(JUPYTER_HINT, '  ') : ''}`);
     return 0;
   }
   if (chosen.length === 0) {
     console.error('no notebooks found in notebooks/ (expected notebooks/NN-name.ipynb)');
     return 2;
   }
-  const kernelspec = writeKernelspec(root);
-  const env = jupyterEnv(root, { ZGR_PROFILE: profile });
-  const config = path.join(root, 'scripts', 'nbconvert-config.py');
+  const kernelspec = ex.name === 'jupyter' ? `, kernel ${path.relative(root, writeKernelspec(root))}` : '';
+  // without a Chromium the runner has said so (above): the kernels stay quiet about it
+  const extra: Record<string, string> = { ZGR_PROFILE: profile, ...(chromium.path == null ? { ZGR_CHROMIUM: 'none' } : {}) };
+  const env = ex.name === 'jupyter' ? jupyterEnv(root, extra) : { ...process.env, ...extra };
   const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zgr-reproduce-'));
-  console.log(`reproduce: ${chosen.length} notebook(s), profile ${profile}, cell timeout ${timeoutS} s, ${pre.python} (${pre.versions}), kernel ${path.relative(root, kernelspec)}`);
+  console.log(`reproduce: ${chosen.length} notebook(s), profile ${profile}, cell timeout ${timeoutS} s${kernelspec}`);
 
   const failed: string[] = [];
   const t0 = Date.now();
-  for (const [i, file] of chosen.entries()) {
-    const name = file.replace(/\.ipynb$/, '');
-    const tag = `[${i + 1}/${chosen.length}] ${name}`;
-    const input = path.join(root, 'notebooks', file);
-    const kernel = (JSON.parse(fs.readFileSync(input, 'utf8')) as { metadata?: { kernelspec?: { name?: string } } }).metadata?.kernelspec?.name;
-    if (kernel !== KERNEL_NAME) {
-      console.log(`${tag}: FAILED — its kernelspec is ${JSON.stringify(kernel)}, expected ${JSON.stringify(KERNEL_NAME)}`);
-      failed.push(name);
-      continue;
+  try {
+    for (const [i, file] of chosen.entries()) {
+      const name = file.replace(/\.ipynb$/, '');
+      const asyncFile = path.join(outDir, `${name}.async-failures.jsonl`);
+      const job: Job = { root, file, tag: `[${i + 1}/${chosen.length}] ${name}`, outDir, timeoutS, asyncFile, t0, env: { ...env, ZGR_ASYNC_FAILURES_FILE: asyncFile } };
+      if (!(await reproduceOne(job, ex))) failed.push(name);
     }
-    console.log(`${tag}: running…`);
-    const start = Date.now();
-    const output = path.join(outDir, file);
-    fs.rmSync(output, { force: true });
-    const args = [
-      '-m', 'nbconvert', '--config', config,
-      '--to', 'notebook', '--execute',
-      `--ExecutePreprocessor.timeout=${timeoutS}`,
-      '--ExecutePreprocessor.record_timing=False', // no timestamps in committed notebooks
-      '--output-dir', outDir, '--output', file, input,
-    ];
-    const asyncFile = path.join(outDir, `${name}.async-failures.jsonl`);
-    fs.rmSync(asyncFile, { force: true });
-    const { code, stderr } = await run(pre.python, args, {
-      cwd: path.join(root, 'notebooks'),
-      env: { ...env, ZGR_ASYNC_FAILURES_FILE: asyncFile },
-      onHeartbeat: () => console.log(`${tag}: still running (${fmtS(Date.now() - start)})`),
-    });
-    const took = fmtS(Date.now() - start);
-    const failures = cellFailures(stderr);
-    const problems = code === 0 && fs.existsSync(output) ? checkExecuted(output) : [];
-    // rejections tslab logged to no cell (they fired after their cell ended): kernel-preload.ts
-    if (failures.length === 0) problems.push(...asyncFailures(asyncFile));
-    if (code !== 0 || failures.length > 0 || problems.length > 0 || !fs.existsSync(output)) {
-      failed.push(name);
-      console.log(`${tag}: FAILED after ${took} (notebooks/${file} left as it was)`);
-      if (failures.length > 0) failures.forEach((f) => console.error(describeFailure(`notebooks/${file}`, f)));
-      else if (problems.length > 0) console.error(indent(problems.join('\n')));
-      else console.error(indent(stderr.split('\n').filter((l) => l.trim() !== '').slice(-30).join('\n')));
-      continue;
-    }
-    writeFileAtomic(input, fs.readFileSync(output));
-    console.log(`${tag}: ok in ${took} (total ${fmtS(Date.now() - t0)})`);
+  } finally {
+    fs.rmSync(outDir, { recursive: true, force: true });
   }
-  fs.rmSync(outDir, { recursive: true, force: true });
   const total = fmtS(Date.now() - t0);
   if (failed.length > 0) {
     console.log(`reproduce: ${failed.length} of ${chosen.length} notebook(s) FAILED (${failed.join(', ')}) in ${total}`);
     return 1;
   }
-  console.log(`reproduce: all ${chosen.length} notebook(s) ok in ${total}, profile ${profile}`);
+  console.log(`reproduce: all ${chosen.length} notebook(s) ok in ${total}, profile ${profile}, executor ${ex.name}${chromium.path == null ? ', no SVG/PNG (no Chromium)' : ''}`);
   return 0;
 }
 

@@ -13,6 +13,7 @@
  * when started again with the same options; a finished run is not repeated.
  */
 import { parseArgs } from 'node:util';
+import { numberOption } from './cli';
 import { initBackend } from '../lib/backend';
 import { BINARISATIONS, type Binarisation } from '../lib/data/mnist';
 import { E3_GRID, runE3Grid } from '../lib/experiments/e3-grid';
@@ -54,14 +55,6 @@ both:
   --results-dir DIR  where runs are stored (default: a profile's own folder, results/e3-medium for
                      medium; else ${e3ResultsDir()})
   --no-progress      no progress bar`;
-
-function numberOption(values: Record<string, unknown>, name: string): number | undefined {
-  const v = values[name];
-  if (v == null) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new Error(`--${name} must be a number, got ${JSON.stringify(v)}`);
-  return n;
-}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

@@ -16,6 +16,13 @@ describe('README examples', () => {
 
   it('the README shows at least the two examples', () => assert.ok(marked.length >= 2, `found ${marked.length}`));
 
+  it("the package example equals the block of packages/estimators/README.md that scripts/package-check.sh runs", () => {
+    const ours = /<!-- package example[^>]*-->\n```js\n([\s\S]*?)\n```/.exec(readme);
+    const pkg = /<!-- example:esm[^>]*-->\n```js\n([\s\S]*?)\n```/.exec(fs.readFileSync(path.join(root, 'packages', 'estimators', 'README.md'), 'utf8'));
+    assert.ok(ours != null && pkg != null, 'both READMEs mark the example');
+    assert.equal(ours![1], pkg![1]);
+  });
+
   for (const [, file, code] of marked) {
     it(`${file}: the README block equals the file, and its output equals the comment`, () => {
       const source = fs.readFileSync(path.join(root, file), 'utf8').replace(/\n+$/, '');

@@ -102,16 +102,29 @@ function interleave(split: MnistSplit, classes: readonly Uint8Array[], which: re
   return { split, count, images, labels };
 }
 
-/** Both splits, from one read of the ten class files (~3 s). */
+/** The last splits read, keyed by folder, options and the class files' sizes and times: a run loads train and test from one read. */
+let lastSplits: { key: string; splits: Record<MnistSplit, Mnist> } | null = null;
+
+/** Both splits, from one read of the ten class files (~3 s; the same call again is served from memory while the files are unchanged). */
 export function loadFashionMnistSplits(options: FashionSplitOptions = {}): Record<MnistSplit, Mnist> {
   const dir = options.dir ?? fashionMnistDir();
   const perClass = options.perClass ?? FASHION_MNIST_PER_CLASS;
-  const classes = Array.from({ length: FASHION_MNIST_CLASSES }, (_, c) => readClassFile(path.join(dir, `${c}.json`)));
-  const split = classSplit(classes.map((im) => im.length / MNIST_PIXELS), perClass, options.seed ?? FASHION_MNIST_SPLIT_SEED);
-  return {
+  const seed = options.seed ?? FASHION_MNIST_SPLIT_SEED;
+  const files = Array.from({ length: FASHION_MNIST_CLASSES }, (_, c) => path.join(dir, `${c}.json`));
+  const stamp = files.map((f) => {
+    const st = fs.statSync(f, { throwIfNoEntry: false });
+    return st == null ? 'missing' : `${st.size}:${st.mtimeMs}`;
+  });
+  const key = JSON.stringify({ dir, perClass, seed, stamp });
+  if (lastSplits?.key === key) return lastSplits.splits;
+  const classes = files.map(readClassFile);
+  const split = classSplit(classes.map((im) => im.length / MNIST_PIXELS), perClass, seed);
+  const splits = {
     train: interleave('train', classes, split.map((s) => s.train)),
     test: interleave('test', classes, split.map((s) => s.test)),
   };
+  lastSplits = { key, splits };
+  return splits;
 }
 
 /** Load a split (optionally only its first `limit` images, class-balanced), like loadMnist. */

@@ -2,8 +2,8 @@
  * The estimator registry: one row per estimator, with its name, label, colour, family, options and
  * what it takes to run it. A pathwise row ('pathwise': ST, ZGR, GR-MCK, …) has both forms, the
  * tfjs op and the float64 gradient, behind one uniform signature; a score-function row ('score':
- * REINFORCE, RLOO) has its surrogate loss (reinforce.ts). The contract test, the experiments and the
- * figures are all driven by it: adding an estimator is one row. Code calls an estimator by name
+ * REINFORCE, RLOO) has its surrogate loss and its coefficients (reinforce.ts). The contract test,
+ * the experiments and the figures are all driven by it: adding an estimator is one row. Code calls an estimator by name
  * through spec.ts (resolveEstimator, estimatorStyle) and draws its noise with `sampleOp` below.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -12,7 +12,7 @@ import { exponentialTensor, gumbelMaxIndex, gumbelTensor } from './sample';
 import { darn, darnGradient } from './darn';
 import { gs, gsGradient } from './gs';
 import { conditionalGumbel, grMck, grMckGradient } from './gr-mck';
-import { reinforce, rloo, type SampleLoss } from './reinforce';
+import { reinforce, reinforceCoefficients, rloo, rlooCoefficients, type ScoreCoefficients, type SampleLoss } from './reinforce';
 import { reinmax, reinmaxGradient } from './reinmax';
 import { st, stGradient, stTau, stTauGradient } from './st';
 import { gst, gstGradient } from './gst';
@@ -99,6 +99,13 @@ export interface ScoreEstimator extends EstimatorRowBase {
    * to per-sample losses [M, ...lead] (M = onehot.shape[0]).
    */
   surrogate(logits: tf.Tensor, options: EstimatorOptions, loss: SampleLoss, rng: Random): tf.Tensor;
+  /** M, the number of samples (loss evaluations) it draws with these options */
+  samples(options: EstimatorOptions): number;
+  /**
+   * Its coefficients c_s from the per-sample losses f [M, ...lead] (reinforce.ts): with reinforce.ts's
+   * `scoreTerm` they give the estimator for a joint sample of many variables (e.g. a whole net).
+   */
+  coefficients: ScoreCoefficients;
 }
 
 /** One row of the registry, told apart by `kind`. */
@@ -316,6 +323,8 @@ export const ALL_ESTIMATORS: readonly EstimatorRow[] = [
     options: {},
     claims: [],
     surrogate: (logits, _o, loss, rng) => reinforce(logits, { rng, M: 1 }, loss),
+    samples: () => 1,
+    coefficients: reinforceCoefficients,
   },
   {
     name: 'rloo',
@@ -326,6 +335,8 @@ export const ALL_ESTIMATORS: readonly EstimatorRow[] = [
     options: { M: { kind: 'M', default: 2, doc: 'number of samples, each needing a loss evaluation' } },
     claims: ['C7'],
     surrogate: (logits, o, loss, rng) => rloo(logits, { rng, M: o.M }, loss),
+    samples: (o) => o.M,
+    coefficients: rlooCoefficients,
   },
 ];
 

@@ -5,6 +5,8 @@
  *     RLOO(M):    g = 1/(M−1) Σ_s (f_s − f̄) (e_{x_s} − p),   f̄ = (1/M) Σ_s f_s
  * In a model they are used through a surrogate loss (`reinforce`, `rloo`): a scalar whose value is
  * the Monte Carlo estimate of the objective and whose gradient w.r.t. the logits is the estimator.
+ * Their coefficients (`reinforceCoefficients`, `rlooCoefficients`) and `scoreTerm` also serve a
+ * joint sample of many variables, e.g. every layer of a quantised net (quantised-classifier.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import { float64, type Field } from '../math/field';
@@ -76,6 +78,34 @@ export const stopGradient = tf.customGrad(((x: tf.Tensor) => ({
   gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy),
 })) as never) as (x: tf.Tensor) => tf.Tensor;
 
+/**
+ * The coefficients c_s of a score-function estimator, from its per-sample losses f [M, ...lead]
+ * (M = f.shape[0]): its gradient is Σ_s c_s ∇ log q(x_s) (`scoreTerm`).
+ */
+export type ScoreCoefficients = (f: tf.Tensor) => tf.Tensor;
+
+/** REINFORCE averaged over M samples: c_s = f_s / M (PAPER.md Estimators: REINFORCE). */
+export const reinforceCoefficients: ScoreCoefficients = (f) => f.div(f.shape[0]);
+
+/** RLOO(M): c_s = (f_s − f̄)/(M − 1), the leave-one-out baseline (PAPER.md Estimators: RLOO(M)). */
+export const rlooCoefficients: ScoreCoefficients = (f) => f.sub(f.mean(0, true)).div(checkM('rlooCoefficients', f.shape[0]) - 1);
+
+/**
+ * The score term of a joint sample: value 0, gradient Σ_s c_s ∇ log q(x_s), with c = coefficients(f)
+ * held constant. logProb [M, ...lead] is log q(x_s) summed over everything sample s drew that shares
+ * the loss f_s (one variable or a whole net's layers); f [M, ...lead] are the per-sample losses.
+ */
+export function scoreTerm(logProb: tf.Tensor, f: tf.Tensor, coefficients: ScoreCoefficients, where = 'scoreTerm'): tf.Scalar {
+  if (logProb.shape.length !== f.shape.length || logProb.shape.some((d, i) => d !== f.shape[i])) {
+    throw new Error(`${where}: logProb and losses f must have the same shape [M, ...lead], got [${logProb.shape}] and [${f.shape}]`);
+  }
+  checkLossFinite(where, f);
+  return tf.tidy(() => {
+    const c = stopGradient(coefficients(stopGradient(f))); // [M, ...lead]
+    return c.mul(logProb.sub(stopGradient(logProb))).sum() as tf.Scalar;
+  });
+}
+
 /** Surrogate for a score-function estimator: value Σ_lead mean_s f_s; logits get Σ_s c_s (e_{x_s} − p). */
 function scoreSurrogate(
   where: string,
@@ -83,7 +113,7 @@ function scoreSurrogate(
   rng: Random,
   M: number,
   loss: SampleLoss,
-  coefficients: (f: tf.Tensor) => tf.Tensor,
+  coefficients: ScoreCoefficients,
 ): tf.Tensor {
   const C = checkLogitsTensor(where, logits);
   if (typeof loss !== 'function') throw new Error(`${where}: loss must be a function of the one-hot samples, got ${loss}`);
@@ -96,13 +126,10 @@ function scoreSurrogate(
     if (f.shape[0] !== M || lead.some((d, i) => d !== logits.shape[i])) {
       throw new Error(`${where}: loss must return shape [M, ...lead] with lead a prefix of [${logits.shape.slice(0, -1)}] (M = ${M}), got [${f.shape}]`);
     }
-    checkLossFinite(where, f);
-    const c = stopGradient(coefficients(stopGradient(f))); // [M, ...lead]
     let logpx = onehot.mul(tf.logSoftmax(logits)).sum(-1); // log p(x_s)   [M, ...batch]
     while (logpx.rank > f.rank) logpx = logpx.sum(-1); //     summed over latents sharing a loss
-    // the score term has value 0 and gradient Σ_s c_s ∇ log p(x_s) = Σ_s c_s (e_{x_s} − p)
-    const score = c.mul(logpx.sub(stopGradient(logpx))).sum();
-    return f.mean(0).sum().add(score);
+    // its gradient w.r.t. the logits: Σ_s c_s ∇ log p(x_s) = Σ_s c_s (e_{x_s} − p)
+    return f.mean(0).sum().add(scoreTerm(logpx, f, coefficients, where));
   });
 }
 
@@ -118,12 +145,12 @@ export function reinforce(logits: tf.Tensor, options: ScoreOptions, loss: Sample
   checkOptionNames('reinforce', options, ['rng', 'M']);
   const M = options.M ?? 1;
   if (!Number.isInteger(M) || M < 1) throw new Error(`reinforce: option M must be an integer ≥ 1, got ${M}`);
-  return scoreSurrogate('reinforce', logits, options.rng, M, loss, (f) => f.div(M));
+  return scoreSurrogate('reinforce', logits, options.rng, M, loss, reinforceCoefficients);
 }
 
 /** RLOO(M) surrogate loss: mean loss over M samples, gradient with the leave-one-out baseline. */
 export function rloo(logits: tf.Tensor, options: ScoreOptions, loss: SampleLoss): tf.Tensor {
   checkOptionNames('rloo', options, ['rng', 'M']);
   const M = checkM('rloo', options.M);
-  return scoreSurrogate('rloo', logits, options.rng, M, loss, (f) => f.sub(f.mean(0, true)).div(M - 1));
+  return scoreSurrogate('rloo', logits, options.rng, M, loss, rlooCoefficients);
 }

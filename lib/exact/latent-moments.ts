@@ -23,7 +23,7 @@ import { fromReplicates, type MomentEstimate, type Moments } from './estimator-m
 import type { LatentSums } from './latent-sums';
 
 /** ST-GS's matrix given x: J_τ(s), s the conditional Gumbel perturbation from Exp(1) noise E (row-major). */
-export function stGsMatrix(logits: readonly number[], x: number, tau: number, E: readonly number[], out = new Float64Array(logits.length ** 2)): Float64Array {
+export function stGsMatrix(logits: readonly number[], x: number, tau: number, E: readonly number[], out: Float64Array = new Float64Array(logits.length ** 2)): Float64Array {
   const C = logits.length;
   const s = conditionalGumbel(logits, x, E);
   // J_τ(s) = (diag(y) − y yᵀ)/τ, y = softmax(s/τ) (max-shifted), written out: this is the hot loop

@@ -17,10 +17,12 @@ import type { EstimatorSpec } from '../estimators/spec';
 import { PROTOCOL_CONFIGS, protocolSettings } from './protocol';
 import { repoRoot } from '../results/paths';
 import { profileName, type ProfileName } from '../results/profile';
-import { poolSize, runPool, shard } from './process-pool';
-import type { ProgressUpdate, SweepEvent as GenericSweepEvent } from './progress';
+import { shard } from './process-pool';
+import { runTaskSweep, type SweepOptions } from './sweep';
 import { normaliseConfig, runKey, type Optimizer, type VaeTrainingConfig, type VaeTrainingInput } from './vae-config';
 import { e3ResultsDir, loadRunResult, type VaeRunResult } from './vae-training';
+
+export type { SweepOptions, SweepEvent } from './sweep';
 
 export {
   E3_DEFAULTS, OPTIMIZERS, normaliseConfig, runKey,
@@ -31,93 +33,9 @@ export {
   type TrainOptions, type EpochRecord, type VaeRunResult,
 } from './vae-training';
 
-// ------------------------------------------------------------------------------ sweeps
-
-export interface SweepOptions {
-  /** parallel processes (default: one per core) */
-  workers?: number;
-  resultsDir?: string;
-  /** print progress lines on stderr (default true) */
-  progress?: boolean;
-  /** extra environment of the workers (e.g. ZGR_BACKEND) */
-  env?: Record<string, string>;
-  /** where progress lines go (default stderr, when progress is on) */
-  log?: (line: string) => void;
-  /** every event of the sweep as data (a notebook draws them with progress.ts sweepBoard) */
-  onEvent?: (event: SweepEvent) => void;
-}
-
-/** What a sweep's worker (e3-worker.ts) is sent: one run to train, and where. */
-export interface SweepJob {
-  config: VaeTrainingConfig;
-  resultsDir: string;
-}
-
-/** The compiled worker script (dist/lib/experiments/e3-worker.js). */
-function workerScript(): string {
-  const candidates = [path.join(__dirname, 'e3-worker.js'), path.join(repoRoot(), 'dist', 'lib', 'experiments', 'e3-worker.js')];
-  const found = candidates.find((f) => fs.existsSync(f));
-  if (!found) throw new Error(`runSweep: worker script not found (looked for ${candidates.join(', ')}); run \`npm run build\` first`);
-  return found;
-}
-
-/** An event of runSweep (progress.ts SweepEvent with VAE run results). */
-export type SweepEvent = GenericSweepEvent<VaeRunResult>;
-
-/** The log line of an event (none for progress within an epoch). */
-function sweepLogLine(e: SweepEvent): string | null {
-  if (e.type === 'start') {
-    return `[sweep] ${e.runs} runs: ${e.finishedBefore} finished before, ${e.runs - e.finishedBefore} to run on ${e.workers} process(es); results in ${e.resultsDir}`;
-  }
-  if (e.type === 'progress') {
-    const u = e.update;
-    return u.epochEnd ? `[sweep] ${e.key.replace(/-[0-9a-f]{10}$/, '')}: epoch ${u.epoch}/${u.epochs}, train −ELBO ${u.loss.toFixed(2)}` : null;
-  }
-  return `[sweep] finished ${e.finished}/${e.runs}: ${e.key} test −ELBO ${e.result.history.at(-1)?.testNegElbo.toFixed(2)}`;
-}
-
-/**
- * Run many configurations, each in its own process, `workers` at a time (process-pool.ts).
- * Finished runs are read from their results without starting a process; unfinished ones resume
- * from their checkpoint. Resolves with the results in the order of `inputs`; rejects, after all
- * runs ended, naming every run that failed.
- */
-export async function runSweep(inputs: readonly VaeTrainingInput[], options: SweepOptions = {}): Promise<VaeRunResult[]> {
-  const resultsDir = options.resultsDir ?? e3ResultsDir();
-  const workers = poolSize(options.workers);
-  const configs = inputs.map(normaliseConfig);
-  const keys = configs.map((c) => runKey(c));
-  const dup = keys.find((k, i) => keys.indexOf(k) !== i);
-  if (dup) throw new Error(`runSweep: configuration ${dup} appears twice`);
-  const results: (VaeRunResult | null)[] = configs.map((c) => {
-    const r = loadRunResult(c, resultsDir);
-    return r?.done ? r : null;
-  });
-  const todo = configs.map((_, i) => i).filter((i) => results[i] == null);
-  const log = options.log ?? ((line: string) => options.progress !== false && process.stderr.write(line + '\n'));
-  const emit = (e: SweepEvent) => {
-    options.onEvent?.(e);
-    const line = sweepLogLine(e);
-    if (line != null) log(line);
-  };
-  emit({ type: 'start', runs: configs.length, finishedBefore: configs.length - todo.length, workers: Math.min(workers, todo.length), resultsDir });
-  let doneCount = configs.length - todo.length;
-  const { results: trained, failures } = await runPool<SweepJob, ProgressUpdate, VaeRunResult>(
-    todo.map((i) => ({ key: keys[i], job: { config: configs[i], resultsDir } })),
-    {
-      script: todo.length > 0 ? workerScript() : '',
-      workers,
-      env: options.env,
-      onProgress: (key, update) => emit({ type: 'progress', key, update }),
-      onDone: (key, result) => {
-        doneCount += 1;
-        emit({ type: 'done', key, finished: doneCount, runs: configs.length, result });
-      },
-    },
-  );
-  todo.forEach((i, t) => (results[i] = trained[t]));
-  if (failures.length > 0) throw new Error(`runSweep: ${failures.length} run(s) failed:\n  ${failures.join('\n  ')}`);
-  return results as VaeRunResult[];
+/** Run many VAE configurations, each in its own process (sweep.ts `runTaskSweep` with the VAE task). */
+export function runSweep(inputs: readonly VaeTrainingInput[], options: SweepOptions = {}): Promise<VaeRunResult[]> {
+  return runTaskSweep('vae', inputs, options);
 }
 
 // ------------------------------------------------------------------------------ profiles

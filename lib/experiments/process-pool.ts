@@ -103,9 +103,18 @@ export async function runPool<J, P, R>(jobs: readonly PoolJob<J>[], options: Poo
  */
 export function serveJob<J, P, R>(work: (job: J, progress: (update: P) => void) => Promise<R>): void {
   const send = (message: PoolMessage<P, R>) => new Promise<void>((resolve) => process.send!(message, () => resolve()));
+  // A pool killed outright (kill -9, a cancelled job) cannot stop its workers: a worker whose
+  // parent is gone exits, at its next progress report (training is synchronous between reports,
+  // so 'disconnect' alone would wait for the whole run) or when idle. Its checkpoint stays.
+  const parent = process.ppid;
+  const orphaned = () => process.ppid !== parent || !process.connected;
+  process.once('disconnect', () => process.exit(3));
   process.once('message', async ({ key, job }: PoolJob<J>) => {
     try {
-      const result = await work(job, (update) => void send({ type: 'progress', key, update }));
+      const result = await work(job, (update) => {
+        if (orphaned()) process.exit(3);
+        void send({ type: 'progress', key, update });
+      });
       await send({ type: 'done', key, result });
       process.exit(0);
     } catch (err) {

@@ -65,11 +65,12 @@ export type SweepEvent<R = unknown> =
 /**
  * A live board of a sweep for a display that can be redrawn in place (a notebook's
  * `tslab.newDisplay()`): runs finished, elapsed time, and one line per running run with its
- * epoch, steps and running −ELBO. Redrawn at most every `everyS` seconds, and at every epoch end,
+ * epoch, steps and running training loss (−ELBO unless `lossName` says otherwise). Redrawn at most every `everyS` seconds, and at every epoch end,
  * finished run and the start.
  */
-export function sweepBoard(show: (text: string) => void, options: { everyS?: number; width?: number } = {}): (event: SweepEvent) => void {
+export function sweepBoard(show: (text: string) => void, options: { everyS?: number; width?: number; lossName?: string } = {}): (event: SweepEvent) => void {
   const everyS = options.everyS ?? 2;
+  const lossName = options.lossName ?? '−ELBO';
   const width = options.width ?? 20;
   const started = Date.now();
   const running = new Map<string, ProgressUpdate>();
@@ -80,7 +81,7 @@ export function sweepBoard(show: (text: string) => void, options: { everyS?: num
   const draw = () => {
     const lines = [...running.entries()].map(([key, u]) => {
       const filled = Math.round((width * u.step) / Math.max(1, u.total));
-      return `  ${key.replace(/-[0-9a-f]{10}$/, '').padEnd(34)} epoch ${u.epoch}/${u.epochs} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${u.step}/${u.total} steps, −ELBO ${u.loss.toFixed(2)}`;
+      return `  ${key.replace(/-[0-9a-f]{10}$/, '').padEnd(34)} epoch ${u.epoch}/${u.epochs} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${u.step}/${u.total} steps, ${lossName} ${u.loss.toFixed(lossName === '−ELBO' ? 2 : 4)}`;
     });
     const status = `${finished} of ${runs} runs finished · ${formatDuration((Date.now() - started) / 1000)} elapsed`;
     show([header, status, ...(lines.length > 0 ? ['running:', ...lines] : [])].join('\n'));

@@ -6,39 +6,28 @@
 import { createHash } from 'node:crypto';
 import { BINARISATIONS, MNIST_SIZES, type Binarisation } from '../data/mnist';
 import { estimatorId, resolveEstimator, type EstimatorSpec } from '../estimators/spec';
+import { OPTIMIZERS, type Optimizer, type RunConfig } from './training-run';
 
-/** The full configuration of one training run; its hash is the run's key. */
-export interface VaeTrainingConfig {
+/** The full configuration of one training run (the runner's fields, RunConfig, and the VAE's); its hash is the run's key. */
+export interface VaeTrainingConfig extends RunConfig {
   /** categories per latent variable */
   C: number;
   /** number of latent variables (PAPER.md's L) */
   numLatents: number;
   /** the estimator by registry name, with its options ('rloo' for RLOO(M)) */
   estimator: EstimatorSpec;
-  /** learning rate of the optimiser */
-  lr: number;
-  /** 'adam' or 'radam' (RAdam, Liu et al. 2020: many cells of the protocol's tuned table, PAPER.md E3) */
-  optimizer: Optimizer;
-  batchSize: number;
-  epochs: number;
-  /** the first trainSize images of the official 60k training split */
-  trainSize: number;
   /** the first testSize images of the official 10k test split */
   testSize: number;
   /** 'grey': grey values in [0, 1] as Bernoulli targets (ReinMax protocol); 'dynamic': fresh binary draws */
   binarisation: Binarisation;
-  seed: number;
   /** encoder hidden widths (decoder mirrors them); the protocol's [512, 256] */
   hidden: number[];
-  /** epochs after which the weights are kept as snapshots (0 = at initialisation), for E4 */
-  snapshotEpochs: number[];
 }
 
 /** A configuration with only the fields that differ from the protocol's defaults. */
 export type VaeTrainingInput = Pick<VaeTrainingConfig, 'C' | 'numLatents' | 'estimator' | 'seed'> & Partial<VaeTrainingConfig>;
 
-export type Optimizer = 'adam' | 'radam';
-export const OPTIMIZERS: readonly Optimizer[] = ['adam', 'radam'];
+export { OPTIMIZERS, type Optimizer } from './training-run';
 
 /** Protocol defaults (PAPER.md E3): batch 100, Adam, lr 1e-3, grey targets, 784-512-256. */
 export const E3_DEFAULTS = {

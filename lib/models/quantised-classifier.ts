@@ -3,13 +3,14 @@
  * stages with a quantised layer (quantised-layer.ts) between each two,
  *     x → stage_0 → a_1 → quantise → h_1 → stage_1 → a_2 → … → h_m → stage_m → class logits,
  * trained on the cross-entropy of the sampled network, each quantised layer's gradient the
- * estimator's. The MLP and the convolutional net (quantised-mlp.ts, quantised-conv.ts) differ only
- * in their stages. Evaluation uses the deterministic "mean-field" network, E[level] in place of a
+ * estimator's (a score-function one's from a joint sample of all layers). The MLP and the
+ * convolutional net (quantised-mlp.ts, quantised-conv.ts) differ only in their stages. Evaluation uses the deterministic "mean-field" network, E[level] in place of a
  * sample.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Random } from '../random';
-import { expectedLevel, quantise, quantisedSurrogate, type LayerEstimator, type Quantiser } from './quantised-layer';
+import { scoreTerm } from '../estimators/reinforce';
+import { expectedLevel, quantise, sampleLevels, type LayerEstimator, type Quantiser } from './quantised-layer';
 import type { Dense } from './vae';
 
 export interface QuantisedClassifier {
@@ -59,26 +60,41 @@ export function crossEntropy(logits: tf.Tensor, labels: tf.Tensor): tf.Tensor {
 
 /**
  * The training loss of a batch: the mean cross-entropy of one sample of the network, whose
- * gradient w.r.t. each quantised layer is the estimator's. A score-function estimator (RLOO(M))
- * takes the mean over its M samples and the gradient of its surrogate; its registry row's
- * surrogate samples one layer, so it runs on nets with one quantised layer only (a joint sample
- * of several layers needs a surrogate over the sum of their log-probabilities).
+ * gradient w.r.t. each quantised layer is the estimator's. A score-function estimator
+ * (REINFORCE, RLOO(M)) runs on any number of quantised layers (`scoreLoss`).
  */
 export function classifierLoss(model: QuantisedClassifier, x: tf.Tensor, labels: tf.Tensor, estimator: LayerEstimator, rng: Random): tf.Scalar {
   return tf.tidy(() => {
-    if (estimator.kind !== 'score') return crossEntropy(sampledLogits(model, x, estimator, rng), labels).mean() as tf.Scalar;
-    if (model.stages.length !== 2) {
-      throw new Error(`classifierLoss: ${estimator.name} (score function) runs on nets with one quantised layer; this one has ${model.stages.length - 1}`);
-    }
-    const B = x.shape[0];
-    const [first, last] = model.stages;
-    // per-sample losses of M samples: values [M, B, ...] → cross-entropy [M, B]
-    const loss = (h: tf.Tensor) => {
-      const M = h.shape[0];
-      return crossEntropy(last(h.reshape([M * B, ...h.shape.slice(2)])), tf.tile(labels, [M])).reshape([M, B]);
-    };
-    return quantisedSurrogate(first(x), model.quantiser, estimator, loss, rng).div(B) as tf.Scalar;
+    if (estimator.kind === 'score') return scoreLoss(model, x, labels, estimator, rng);
+    return crossEntropy(sampledLogits(model, x, estimator, rng), labels).mean() as tf.Scalar;
   });
+}
+
+/**
+ * A score-function estimator on the whole net: M joint samples of every quantised layer per image
+ * (the batch tiled M times, [M·B, ...]), f = their cross-entropies [M, B], log q = the sum of
+ * log q(level) over every unit of every layer [M, B]. The value is the mean of f over M and B;
+ * the gradient is f's pathwise one (samples fixed: it reaches the last stage only) plus
+ * (1/B) Σ_b Σ_s c_s ∇ log q(x_s), unbiased for the net's expected loss (PAPER.md Estimators:
+ * REINFORCE, RLOO(M)). With one quantised layer its value is bit-identical to quantisedSurrogate's.
+ */
+function scoreLoss(model: QuantisedClassifier, x: tf.Tensor, labels: tf.Tensor, estimator: Extract<LayerEstimator, { kind: 'score' }>, rng: Random): tf.Scalar {
+  const B = x.shape[0];
+  const M = estimator.row.samples(estimator.options);
+  const [first, ...rest] = model.stages;
+  if (rest.length === 0) throw new Error(`classifierLoss: ${estimator.name} (score function) needs a net with ≥ 1 quantised layer; this one has ${model.stages.length - 1}`);
+  // stage 0 is deterministic: run it once, then tile its output M times (sample-major, as reinforce.ts draws)
+  const a = first(x);
+  let h = tf.tile(a, [M, ...a.shape.slice(1).map(() => 1)]);
+  let logProb: tf.Tensor | undefined;
+  for (const stage of rest) {
+    const { value, logProb: layerLogProb } = sampleLevels(h, model.quantiser, rng);
+    logProb = logProb == null ? layerLogProb : logProb.add(layerLogProb); // [M·B]
+    h = stage(value);
+  }
+  const f = crossEntropy(h, tf.tile(labels, [M])).reshape([M, B]);
+  const score = scoreTerm(logProb!.reshape([M, B]), f, estimator.row.coefficients, `classifierLoss (${estimator.name})`);
+  return f.mean(0).sum().add(score).div(B) as tf.Scalar;
 }
 
 /** The fraction of `labels` that argmax of `logits` [N, classes] gets right. */

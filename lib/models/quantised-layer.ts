@@ -14,6 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { sampleOp } from '../estimators/registry';
+import { gumbelMaxIndex, gumbelTensor } from '../estimators/sample';
 import { stBinary, zgrBinary } from '../estimators/binary';
 import type { SampleLoss } from '../estimators/reinforce';
 import { resolveEstimator, type EstimatorSpec, type ResolvedEstimator } from '../estimators/spec';
@@ -157,4 +158,21 @@ export function quantise(a: tf.Tensor, q: Quantiser, estimator: LayerEstimator, 
  */
 export function quantisedSurrogate(a: tf.Tensor, q: Quantiser, estimator: Extract<LayerEstimator, { kind: 'score' }>, loss: SampleLoss, rng: Random): tf.Tensor {
   return tf.tidy(() => estimator.row.surrogate(levelLogits(a, q), estimator.options, (onehot) => loss(levelValue(onehot, q)), rng));
+}
+
+/**
+ * One draw of the layer for a score-function estimator on a whole net: a [N, ...] → the values
+ * h [N, ...] of levels drawn by Gumbel-max from `rng` (constants: the gradient of a score-function
+ * estimator goes through log q only), and log q(levels) [N], summed over the units of each row.
+ * η is log P already; its log-softmax (as reinforce.ts takes) keeps log q normalised in float32.
+ */
+export function sampleLevels(a: tf.Tensor, q: Quantiser, rng: Random): { value: tf.Tensor; logProb: tf.Tensor } {
+  return tf.tidy(() => {
+    const eta = levelLogits(a, q); // [N, ..., L]
+    const L = q.levels.length;
+    const onehot = tf.oneHot(gumbelMaxIndex(eta, gumbelTensor(rng, eta.shape)).reshape([-1]), L).reshape(eta.shape).toFloat();
+    let logProb = onehot.mul(tf.logSoftmax(eta)).sum(-1); // log q(level) per unit
+    while (logProb.rank > 1) logProb = logProb.sum(-1);
+    return { value: levelValue(onehot, q), logProb };
+  });
 }

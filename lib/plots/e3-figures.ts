@@ -7,6 +7,7 @@ import type { VaeRunResult } from '../experiments/e3-vae-training';
 import { lineFigure, type LineSeries } from './line-figure';
 import { finalStats, welch } from '../checks/c7-training';
 import { studentQuantile } from '../exact/quality';
+import { groupRuns, seedBands, type SeedBand } from './run-groups';
 import { mergeReinmaxIntoZgr } from './style';
 import { markdownTable } from './table';
 import type { Figure } from './types';
@@ -21,38 +22,25 @@ export interface E3Group {
   optimizer: VaeRunResult['config']['optimizer'];
   seeds: number[];
   epochs: number[];
-  train: { mean: number[]; min: number[]; max: number[] };
-  test: { mean: number[]; min: number[]; max: number[] };
+  train: SeedBand;
+  test: SeedBand;
 }
 
 /** "lr 0.0005" or "lr 0.0005, RAdam" */
 const setting = (g: Pick<E3Group, 'lr' | 'optimizer'>) => `lr ${g.lr}${g.optimizer === 'adam' ? '' : ', RAdam'}`;
 
-const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const sd = (xs: readonly number[]) => (xs.length < 2 ? 0 : Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1)));
 
 /**
  * Group runs by configuration, estimator (with options), learning rate and optimiser; per epoch, statistics
  * over seeds of the epochs every seed has reached.
  */
 export function e3Groups(results: readonly VaeRunResult[]): E3Group[] {
-  const groups = new Map<string, VaeRunResult[]>();
-  for (const r of results) {
-    const c = r.config;
-    const key = `${c.C}x${c.numLatents}|${r.label}|${c.lr}|${c.optimizer}`;
-    groups.set(key, [...(groups.get(key) ?? []), r]);
-  }
-  return [...groups.values()].map((runs) => {
+  return groupRuns(results, (r) => `${r.config.C}x${r.config.numLatents}|${r.label}|${r.config.lr}|${r.config.optimizer}`).map((runs) => {
     const c = runs[0].config;
-    const n = Math.min(...runs.map((r) => r.history.length));
-    const epochs = runs[0].history.slice(0, n).map((h) => h.epoch);
-    const stat = (field: 'trainNegElbo' | 'testNegElbo') => {
-      const per = epochs.map((_e, i) => runs.map((r) => r.history[i][field]));
-      return { mean: per.map(mean), min: per.map((v) => Math.min(...v)), max: per.map((v) => Math.max(...v)) };
-    };
+    const train = seedBands(runs, (h) => h.trainNegElbo);
     return {
       configuration: `${c.C}x${c.numLatents}`, estimator: c.estimator, label: runs[0].label, lr: c.lr, optimizer: c.optimizer,
-      seeds: runs.map((r) => r.config.seed), epochs, train: stat('trainNegElbo'), test: stat('testNegElbo'),
+      seeds: train.seeds, epochs: train.epochs, train: train.band, test: seedBands(runs, (h) => h.testNegElbo).band,
     };
   });
 }

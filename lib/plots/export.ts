@@ -9,6 +9,12 @@
  * (plotly JSON + SVG + PNG + text). Static images come from plotly.js in headless Chromium (one
  * browser per process, launched at the first figure); call `closeExporter()` at the end of a
  * notebook or script — after an idle minute it closes by itself, so no process hangs on it.
+ *
+ * Without a Chromium (findChromium() is null: none installed, or ZGR_CHROMIUM=none) the SVG and
+ * PNG are skipped, not failed: the HTML and the JSON are still written, the JSON says
+ * `staticImages: "skipped: …"`, SVG/PNG files of an earlier run are left as they were, and the
+ * process says once, on stderr, how to get a Chromium (not when ZGR_CHROMIUM=none: whoever set
+ * it, e.g. npm run reproduce, has said so already).
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -18,6 +24,7 @@ import type { FigureTarget } from '../results/provenance';
 import { figuresDir } from '../results/paths';
 import { writeFileAtomic, writeJsonAtomic } from '../results/write';
 import { launchChromium } from './browser';
+import { CHROMIUM_HINT, CHROMIUM_OFF, findChromium } from './chromium';
 import { displayBundle } from './display';
 import { FIGURE_SIZE, FONT_FAMILY } from './style';
 import type { Figure } from './types';
@@ -43,14 +50,17 @@ export interface FigureRecord {
   provenance: FigureTarget['provenance'];
   figure: Figure;
   results?: unknown;
+  /** present when no Chromium rendered the SVG and PNG: why (they are then missing, or from an earlier run) */
+  staticImages?: string;
 }
 
 export interface ExportedFigure {
   slug: string;
-  /** absolute paths of the four files */
-  paths: { svg: string; png: string; html: string; json: string };
-  svg: string;
-  png: Buffer;
+  /** absolute paths of the files written (svg and png are null when no Chromium rendered them) */
+  paths: { svg: string | null; png: string | null; html: string; json: string };
+  /** the static images, or null when skipped (no Chromium) */
+  svg: string | null;
+  png: Buffer | null;
   /** milliseconds: browser start (0 when already running), rendering, writing */
   ms: { launch: number; render: number; write: number };
 }
@@ -129,6 +139,25 @@ function touchIdleTimer(): void {
   idleTimer = setTimeout(() => void closeExporter(), IDLE_MS);
 }
 
+// ---------------------------------------------------------------- without a Chromium
+
+let noChromiumNoted = false;
+
+/**
+ * Whether static images can be rendered: true with a Chromium; false without one (said once per
+ * process on stderr unless ZGR_CHROMIUM=none). A ZGR_CHROMIUM that is not an executable throws.
+ */
+function staticExportAvailable(): boolean {
+  if (session != null) return true;
+  if (findChromium() != null) return true;
+  const off = CHROMIUM_OFF.includes((process.env.ZGR_CHROMIUM ?? '').toLowerCase());
+  if (!off && !noChromiumNoted) {
+    noChromiumNoted = true;
+    console.error(`[zgr-companion] figures: no Chromium found, so SVG/PNG are skipped; the interactive HTML and the JSON are written. ${CHROMIUM_HINT}`);
+  }
+  return false;
+}
+
 // ---------------------------------------------------------------- rendering
 
 /** A short hash of the slug: stable ids in the SVG, distinct between figures on one page. */
@@ -203,7 +232,22 @@ function htmlPage(record: FigureRecord): string {
   ].join('\n');
 }
 
-/** Render `figure` and write its four files; returns their paths, the images and timings. */
+/** No Chromium: the HTML page and the JSON (which says why the static images are missing). */
+function writeWithoutImages(record: FigureRecord, dir: string): ExportedFigure {
+  const t0 = Date.now();
+  const why = `skipped: no Chromium (${process.env.ZGR_CHROMIUM ? `ZGR_CHROMIUM=${process.env.ZGR_CHROMIUM}` : 'none found'}) when this JSON was written; ${record.files.svg} and ${record.files.png} are missing or from an earlier run`;
+  const full: FigureRecord = { ...record, staticImages: why };
+  ensurePlotlyFile(dir);
+  const paths = {
+    svg: null,
+    png: null,
+    html: writeFileAtomic(path.join(dir, record.files.html), htmlPage(full)),
+    json: writeJsonAtomic(path.join(dir, record.files.json), full),
+  };
+  return { slug: record.slug, paths, svg: null, png: null, ms: { launch: 0, render: 0, write: Date.now() - t0 } };
+}
+
+/** Render `figure` and write its four files (two without a Chromium); returns their paths, the images and timings. */
 export async function exportFigure(figure: Figure, options: ExportOptions): Promise<ExportedFigure> {
   const slug = figureSlug(options.notebook, options.name);
   if (!figure || !Array.isArray(figure.data) || typeof figure.layout !== 'object') throw new Error(`exportFigure(${slug}): expected a plotly spec { data: [...], layout: {...} }`);
@@ -229,6 +273,7 @@ export async function exportFigure(figure: Figure, options: ExportOptions): Prom
   });
 
   const job = queue.then(async () => {
+    if (!staticExportAvailable()) return writeWithoutImages(record, dir);
     try {
       const t0 = Date.now();
       const { svg, png, launchMs } = await render(figure, slug, width, height);
@@ -259,17 +304,16 @@ export async function showFigure(figure: Figure, options: ExportOptions): Promis
   const out = await exportFigure(figure, options);
   const width = options.width ?? FIGURE_SIZE.width;
   const height = options.height ?? FIGURE_SIZE.height;
-  const where = path.relative(process.cwd(), path.dirname(out.paths.svg)) || '.';
-  const text = `Figure ${out.slug}: ${where}/${out.slug}.{svg,png,html,json}`;
-  const shown = displayBundle(
-    {
-      'application/vnd.plotly.v1+json': { data: figure.data, layout: figure.layout },
-      'image/svg+xml': out.svg,
-      'image/png': out.png.toString('base64'),
-      'text/plain': text,
-    },
-    { 'image/png': { width, height } },
-  );
+  const where = path.relative(process.cwd(), path.dirname(out.paths.json)) || '.';
+  const plotly = { 'application/vnd.plotly.v1+json': { data: figure.data, layout: figure.layout } };
+  const shown =
+    out.svg != null && out.png != null
+      ? displayBundle(
+          { ...plotly, 'image/svg+xml': out.svg, 'image/png': out.png.toString('base64'), 'text/plain': `Figure ${out.slug}: ${where}/${out.slug}.{svg,png,html,json}` },
+          { 'image/png': { width, height } },
+        )
+      : displayBundle({ ...plotly, 'text/plain': `Figure ${out.slug}: ${where}/${out.slug}.{html,json} (no SVG/PNG: no Chromium)` });
+  const text = `Figure ${out.slug}: ${where}/${out.slug}.{${out.svg != null ? 'svg,png,' : ''}html,json}`;
   if (shown === 'none') console.log(text);
   // nothing returned: tslab would print it as the cell's value (use exportFigure for the paths)
 }

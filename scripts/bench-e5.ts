@@ -1,0 +1,66 @@
+/**
+ * `npm run bench-e5`: the time of one E5 training step (batch 100 of Fashion-MNIST, the profile's
+ * ternary MLP) for every estimator of E5_ESTIMATORS, in interleaved rounds so that a change in
+ * machine load hits all alike (median over rounds), and what each profile's runs cost at that
+ * speed (core-hours: steps × seeds × ms per step; evaluation not included). It prints numbers;
+ * it is not a timed test. The load average is printed before and after.
+ *
+ *   npm run bench-e5 -- --profile medium --rounds 3 --steps 5
+ */
+import * as os from 'node:os';
+import { parseArgs } from 'node:util';
+import { initBackend } from '../lib/backend';
+import { classificationBatch, loadDataset } from '../lib/data/classification';
+import { layerEstimatorStyle } from '../lib/experiments/e5-config';
+import { E5_ESTIMATORS, E5_PROFILES } from '../lib/experiments/e5-quantised-network';
+import { trainStep } from '../lib/experiments/e5-training';
+import { Adam } from '../lib/models/adam';
+import { resolveLayerEstimator } from '../lib/models/quantised-layer';
+import { QuantisedMlp } from '../lib/models/quantised-mlp';
+import { Random } from '../lib/random';
+import { PROFILES, type ProfileName } from '../lib/results/profile';
+import { numberOption } from './cli';
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { profile: { type: 'string' }, rounds: { type: 'string' }, steps: { type: 'string' } } });
+  const name = (values.profile ?? 'medium') as ProfileName;
+  if (!PROFILES.includes(name)) throw new Error(`--profile must be one of ${PROFILES.join(', ')}, got ${JSON.stringify(name)}`);
+  const profile = E5_PROFILES[name];
+  const rounds = numberOption(values, 'rounds') ?? 3;
+  const steps = numberOption(values, 'steps') ?? 5;
+  const info = await initBackend();
+  console.log(`E5 ${name}: MLP 784–${profile.hidden.join('–')}–10, ${profile.levels}, batch ${profile.batchSize}; backend ${info.name}; ${rounds} rounds × ${steps} steps; load ${os.loadavg()[0].toFixed(2)}`);
+  const data = loadDataset(profile.dataset, 'train', { limit: profile.batchSize });
+  const batch = classificationBatch(data, Array.from({ length: profile.batchSize }, (_, i) => i));
+  const rng = Random.fromSeed(0);
+  const runs = E5_ESTIMATORS.map((spec) => {
+    const model = QuantisedMlp.create({ hidden: profile.hidden, levels: profile.levels }, rng.split());
+    const optimizer = new Adam(model.variables(), { lr: profile.lr });
+    const estimator = resolveLayerEstimator(spec);
+    trainStep(model, optimizer, batch, estimator, rng); // warm-up: kernels compiled, memory allocated
+    return { label: layerEstimatorStyle(spec).label, step: () => trainStep(model, optimizer, batch, estimator, rng), ms: [] as number[] };
+  });
+  for (let r = 0; r < rounds; r++) {
+    for (const run of runs) {
+      const t0 = performance.now();
+      for (let s = 0; s < steps; s++) run.step();
+      run.ms.push((performance.now() - t0) / steps);
+    }
+  }
+  const stepsPerRun = profile.epochs * Math.floor(profile.trainSize / profile.batchSize);
+  let total = 0;
+  for (const run of runs) {
+    const ms = median(run.ms);
+    const coreHours = (ms / 1000) * stepsPerRun * profile.seeds.length / 3600;
+    total += coreHours;
+    console.log(`${run.label.padEnd(16)} ${ms.toFixed(1).padStart(8)} ms / step   ${coreHours.toFixed(2).padStart(8)} core-hours for ${profile.seeds.length} seeds × ${stepsPerRun} steps`);
+  }
+  console.log(`all estimators: ${total.toFixed(1)} core-hours of training steps; load ${os.loadavg()[0].toFixed(2)}`);
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
