@@ -31,11 +31,14 @@ export function e4ExactGradientErrors(vae: Vae, x: tf.Tensor2D): { objective: nu
 }
 
 /** The verdict over several (checkpoint, batch) cases, each with its measured errors. */
-export function e4ExactGradientCheck(cases: readonly { where: string; errors: { objective: number; gradient: number } }[]): ClaimReport<typeof E4_EXACT_GRADIENT_THRESHOLDS> {
+export function e4ExactGradientCheck(
+  cases: readonly { where: string; errors: { objective: number; gradient: number } }[],
+  experiment: { id: 'E4' | 'E5'; model: string } = { id: 'E4', model: 'the VAE' },
+): ClaimReport<typeof E4_EXACT_GRADIENT_THRESHOLDS> {
   const t = E4_EXACT_GRADIENT_THRESHOLDS;
   return claimReport(
-    'E4',
-    'the enumerated gradient of the VAE batch loss equals tf.grad of the enumerated objective',
+    experiment.id,
+    `the enumerated gradient of ${experiment.model} batch loss equals tf.grad of the enumerated objective`,
     t,
     cases.flatMap(({ where, errors }) => [
       atMost(`${where} gradient`, `${where}: relative error of the gradient`, errors.gradient, t.maxRelativeError),
