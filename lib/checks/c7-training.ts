@@ -17,6 +17,7 @@
  * (`E5_MEASURE`, `C7_TRAINING_E5_THRESHOLDS`).
  */
 import { studentQuantile } from '../exact/quality';
+import { mean, sampleSd as sd } from '../math/vector';
 import type { EstimatorSpec } from '../estimators/spec';
 import type { E5Metrics } from '../experiments/e5-training';
 import type { Optimizer, RunResult } from '../experiments/training-run';
@@ -71,8 +72,6 @@ export interface FinalStats {
   secondsPerStep: number;
 }
 
-const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const sd = (xs: readonly number[]) => (xs.length < 2 ? 0 : Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1)));
 
 /** The final-epoch statistics of each estimator setting (runs grouped by label, lr and optimiser); `train` and `test` are the measure's. */
 export function finalStats<M = VaeMetrics>(results: readonly Run<M>[], measure: TrainingMeasure<M> = VAE_MEASURE as unknown as TrainingMeasure<M>): FinalStats[] {

@@ -23,6 +23,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend';
 import { classificationBatch, loadDataset, type DatasetName } from '../data/classification';
 import { MNIST_PIXELS, type Mnist } from '../data/mnist';
+import { relativeError } from '../math/vector';
 import { familyQuality, logitMoments, type EstimatorPoint, type FamilyGrid } from '../exact/family-quality';
 import { preActivationMoments, quantisedAutodiffGradient, quantisedStates, type QuantisedStates } from '../models/quantised-exact';
 import { LEVEL_PRESETS, type LevelPreset } from '../models/quantised-layer';
@@ -124,17 +125,6 @@ export interface E5QualityResult {
 /** The untrained net of the profile's shape: 784 → n quantised units → 10. */
 export function e5QualityNet(profile: E5QualityProfile, rng: Random): QuantisedMlp {
   return QuantisedMlp.create({ inputSize: MNIST_PIXELS, hidden: [profile.units], classes: E5_CLASSES, levels: profile.levels, noiseScale: profile.noiseScale }, rng);
-}
-
-/** ‖a − b‖ / ‖b‖. */
-function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let diff = 0;
-  let norm = 0;
-  for (let i = 0; i < b.length; i++) {
-    diff += (a[i] - b[i]) ** 2;
-    norm += b[i] ** 2;
-  }
-  return Math.sqrt(diff / norm);
 }
 
 /** Relative errors of the enumerated objective and of both gradients against tf.grad (float32) of the same objective. */

@@ -62,6 +62,9 @@ export type SweepEvent<R = unknown> =
   | { type: 'progress'; key: string; update: ProgressUpdate }
   | { type: 'done'; key: string; finished: number; runs: number; result: R };
 
+/** A run's key without its hash, for progress lines: "8x4-zgr-lr0.001-s0". */
+export const shortKey = (key: string): string => key.replace(/-[0-9a-f]{10}$/, '');
+
 /**
  * A live board of a sweep for a display that can be redrawn in place (a notebook's
  * `tslab.newDisplay()`): runs finished, elapsed time, and one line per running run with its
@@ -81,7 +84,7 @@ export function sweepBoard(show: (text: string) => void, options: { everyS?: num
   const draw = () => {
     const lines = [...running.entries()].map(([key, u]) => {
       const filled = Math.round((width * u.step) / Math.max(1, u.total));
-      return `  ${key.replace(/-[0-9a-f]{10}$/, '').padEnd(34)} epoch ${u.epoch}/${u.epochs} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${u.step}/${u.total} steps, ${lossName} ${u.loss.toFixed(lossName === '−ELBO' ? 2 : 4)}`;
+      return `  ${shortKey(key).padEnd(34)} epoch ${u.epoch}/${u.epochs} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${u.step}/${u.total} steps, ${lossName} ${u.loss.toFixed(lossName === '−ELBO' ? 2 : 4)}`;
     });
     const status = `${finished} of ${runs} runs finished · ${formatDuration((Date.now() - started) / 1000)} elapsed`;
     show([header, status, ...(lines.length > 0 ? ['running:', ...lines] : [])].join('\n'));

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot } from '../results/paths';
 import { poolSize, runPool } from './process-pool';
-import type { ProgressUpdate, SweepEvent as GenericSweepEvent } from './progress';
+import { shortKey, type ProgressUpdate, type SweepEvent as GenericSweepEvent } from './progress';
 import { taskByName, type TaskInput, type TaskName, type TaskResult } from './tasks';
 import { loadResult } from './training-run';
 
@@ -44,8 +44,6 @@ function workerScript(): string {
   if (!found) throw new Error(`runSweep: worker script not found (looked for ${candidates.join(', ')}); run \`npm run build\` first`);
   return found;
 }
-
-const shortKey = (key: string) => key.replace(/-[0-9a-f]{10}$/, '');
 
 /** The log line of an event (none for progress within an epoch). */
 function sweepLogLine(task: TaskName, e: SweepEvent): string | null {

@@ -23,7 +23,7 @@ import { packVariables, unpackVariables } from '../models/vae';
 import { Random } from '../random';
 import { floatsToBytes, RunFolder } from '../results/checkpoint-store';
 import { provenance, type Provenance } from '../results/provenance';
-import { progressBar, type ProgressSink, type ProgressUpdate } from './progress';
+import { progressBar, shortKey, type ProgressSink, type ProgressUpdate } from './progress';
 
 /** 'adam' or 'radam' (RAdam, Liu et al. 2020: many cells of the protocol's tuned table, PAPER.md E3). */
 export type Optimizer = 'adam' | 'radam';
@@ -282,7 +282,7 @@ export async function trainRun<Input, C extends RunConfig, M, Model extends Trai
   await initBackend(undefined, true);
   const label = task.label(config);
   const sink: ProgressSink | null =
-    options.progress === false ? null : typeof options.progress === 'function' ? options.progress : progressBar(`${folder.key.replace(/-[0-9a-f]{10}$/, '')}`);
+    options.progress === false ? null : typeof options.progress === 'function' ? options.progress : progressBar(shortKey(folder.key));
   const report = (u: ProgressUpdate & { final?: boolean }) => sink?.({ ...u, label });
   const data = task.loadData(config);
   const step = task.stepper(config);

@@ -1,4 +1,4 @@
-/** Float64 vectors (arrays or typed arrays): inner product and Euclidean norm; the field-generic form is dotIn (field.ts). */
+/** Float64 vectors (arrays or typed arrays): inner product, Euclidean norm, relative error, mean and sample sd; the field-generic inner product is dotIn (field.ts). */
 import { dotIn, float64 } from './field';
 
 /** ⟨a, b⟩ = Σ_j a_j b_j */
@@ -6,3 +6,20 @@ export const dot = (a: ArrayLike<number>, b: ArrayLike<number>): number => dotIn
 
 /** ‖a‖ = √⟨a, a⟩ */
 export const norm = (a: ArrayLike<number>): number => Math.sqrt(dot(a, a));
+
+/** ‖a − b‖ / ‖b‖ (b the reference) */
+export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let diff = 0;
+  let ref = 0;
+  for (let i = 0; i < b.length; i++) {
+    diff += (a[i] - b[i]) ** 2;
+    ref += b[i] ** 2;
+  }
+  return Math.sqrt(diff / ref);
+}
+
+/** The arithmetic mean of xs. */
+export const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+/** The sample standard deviation of xs (n − 1 in the denominator; 0 for fewer than two values). */
+export const sampleSd = (xs: readonly number[]): number => (xs.length < 2 ? 0 : Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1)));

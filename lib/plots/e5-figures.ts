@@ -4,6 +4,7 @@
  */
 import { E5_MEASURE, finalStats, welch } from '../checks/c7-training';
 import { studentQuantile } from '../exact/quality';
+import { mean, sampleSd } from '../math/vector';
 import type { E5Metrics, E5RunResult } from '../experiments/e5-training';
 import { lineFigure, type LineSeries } from './line-figure';
 import { groupRuns, seedBands } from './run-groups';
@@ -43,9 +44,7 @@ export function e5CurvesFigure(results: readonly E5RunResult[], metric: keyof E5
   });
 }
 
-const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const sd = (xs: readonly number[]) => (xs.length < 2 ? 0 : Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1)));
-const pm = (xs: readonly number[], scale: number, digits: number) => `${(scale * mean(xs)).toFixed(digits)} ± ${(scale * sd(xs)).toFixed(digits)}`;
+const pm = (xs: readonly number[], scale: number, digits: number) => `${(scale * mean(xs)).toFixed(digits)} ± ${(scale * sampleSd(xs)).toFixed(digits)}`;
 const signed = (x: number, digits: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(digits)}`;
 
 /**
@@ -54,11 +53,12 @@ const signed = (x: number, digits: number) => `${x >= 0 ? '+' : '−'}${Math.abs
  * cross-entropy's difference to ZGR with its 95% interval (Welch), and the time per step.
  */
 export function e5FinalTable(results: readonly E5RunResult[]): string {
-  const stats = finalStats(results, E5_MEASURE);
-  const zgr = stats.find((s) => s.name === 'zgr');
-  const groups = groupRuns(results, (r) => `${r.label}|${r.config.lr}|${r.config.optimizer}`);
-  const rows = stats.map((s, i) => {
-    const last = groups[i].map((r) => r.history[r.history.length - 1]);
+  const groups = groupRuns(results, (r) => `${r.label}|${r.config.lr}|${r.config.optimizer}`).map((runs) => ({
+    stats: finalStats(runs, E5_MEASURE)[0],
+    last: runs.map((r) => r.history[r.history.length - 1]),
+  }));
+  const zgr = groups.find((g) => g.stats.name === 'zgr')?.stats;
+  const rows = groups.map(({ stats: s, last }) => {
     const w = zgr && s !== zgr ? welch({ ...s.train, n: s.seeds }, { ...zgr.train, n: zgr.seeds }) : null;
     const t = w && Number.isFinite(w.df) ? studentQuantile(0.975, w.df) : 1.96;
     const versus = w == null ? '–' : `${signed(w.d, 4)} [${signed(w.d - t * w.se, 4)}, ${signed(w.d + t * w.se, 4)}]`;

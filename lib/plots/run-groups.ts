@@ -2,6 +2,7 @@
  * Runs that differ only in their seed, grouped, with per-epoch statistics over the seeds: what
  * training-curve figures (E3, E5) draw as a line with a band.
  */
+import { mean } from '../math/vector';
 
 /** Mean, smallest and largest value over seeds, per epoch. */
 export interface SeedBand {
@@ -14,8 +15,6 @@ interface SeededRun<H> {
   config: { seed: number };
   history: readonly H[];
 }
-
-const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 /** The runs grouped by `keyOf`, in order of first appearance. */
 export function groupRuns<R>(runs: readonly R[], keyOf: (r: R) => string): R[][] {
