@@ -35,7 +35,7 @@ import { JUPYTER_HINT, KERNEL_NAME, findPython, jupyterEnv, listNotebooks, nodeP
 import { executeNotebook, type CellFailure } from './tslab-executor';
 
 /** Per-cell time limit (s): a quick-profile cell that runs 10 minutes is a bug; paper cells train. */
-const CELL_TIMEOUT_S: Record<ProfileName, number> = { quick: 600, medium: 3 * 3600, paper: 48 * 3600 };
+const CELL_TIMEOUT_S: Record<ProfileName, number> = { quick: 600, medium: 3 * 3600, long: 12 * 3600, paper: 48 * 3600 };
 const EXECUTOR_MODULES = ['nbconvert', 'nbclient', 'jupyter_client'];
 const EXECUTORS = ['tslab', 'jupyter'] as const;
 type ExecutorName = (typeof EXECUTORS)[number];

@@ -49,8 +49,8 @@ sweep:
   --sweep-file FILE  instead of a profile: the runs of FILE, a JSON array of run configurations
                      (lib/experiments/sweep-file.ts); with --shard, --workers, --results-dir
 grid:
-  --grid             the screening grid of ZGR, ST-ZGR(½) and RLOO(2) (lib/experiments/e3-grid.ts);
-                     writes results/e3-grid.json with the winners
+  --grid             the grid of ZGR, ST-ZGR(½) and RLOO(2), selected at epoch 30 (lib/experiments/
+                     e3-grid.ts: lr {1,2,3,5,7}e-4, Adam, in results/e3-long); writes results/e3-grid-30.json
 both:
   --results-dir DIR  where runs are stored (default: a profile's own folder, results/e3-medium for
                      medium; else ${e3ResultsDir()})

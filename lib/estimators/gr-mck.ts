@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { logSumExp } from '../math/softmax';
 import type { Random } from '../random';
 import { checkNoiseShape, temperedJacobianProduct, temperedJacobianProductTensor } from './gs';
-import { drawOneHot, exponentialTensor, requireRng, straightThrough, type SampleOptions } from './sample';
+import { drawOneHot, exponentialTensor, heldConstant, requireRng, straightThrough, type SampleOptions } from './sample';
 import { checkExponentialRows, checkIndex, checkK, checkLogitsArray, checkLogitsTensor, checkOptionNames, checkTemperature, checkVector } from './validate';
 
 export interface GrMckOptions extends SampleOptions {
@@ -84,8 +84,8 @@ export function grMck(logits: tf.Tensor, options: GrMckOptions): tf.Tensor {
     const shape = [K, ...logits.shape];
     const E = options.exponentials ?? exponentialTensor(requireRng('grMck', options.rng, 'exponentials'), shape);
     checkNoiseShape('grMck', 'exponentials', E, shape);
-    // the perturbations are held constant: they enter as inputs whose gradient is dropped
-    const s = conditionalGumbelTensor(logits, onehot, E); // [K, ..., C]
+    // the perturbations are held constant: built off the tape, they enter as inputs whose gradient is dropped
+    const s = heldConstant(() => conditionalGumbelTensor(logits, onehot, E)); // [K, ..., C]
     return straightThrough([logits, s], onehot, (dy, [, sk]) => temperedJacobianProductTensor(sk, dy, tau).mean(0));
   });
 }

@@ -31,7 +31,7 @@ import { checkNoiseShape, temperedJacobianProduct, temperedJacobianProductTensor
 import { conditionalGumbelTensor, grMckGradient } from './gr-mck';
 import { reinmaxBackward, reinmaxGradient } from './reinmax';
 import { thetaD, thetaDTensor } from './reinmax-rao';
-import { drawOneHot, exponentialTensor, gumbelMaxIndex, gumbelTensor, requireRng, straightThrough, type SampleOptions } from './sample';
+import { drawOneHot, exponentialTensor, gumbelMaxIndex, gumbelTensor, heldConstant, requireRng, straightThrough, type SampleOptions } from './sample';
 import { checkEta, checkExponentialRows, checkIndex, checkK, checkLogitsArray, checkLogitsTensor, checkOptionNames, checkTemperature, checkVector } from './validate';
 
 export interface ReinmaxCvOptions extends SampleOptions {
@@ -86,10 +86,10 @@ export function reinmaxCv(logits: tf.Tensor, options: ReinmaxCvOptions): tf.Tens
     const shape = [K, ...logits.shape];
     const E = options.exponentials ?? exponentialTensor(requireRng('reinmaxCv', options.rng, 'exponentials'), shape);
     checkNoiseShape('reinmaxCv', 'exponentials', E, shape);
-    // both perturbations at θ_D are held constant: they enter as inputs whose gradient is dropped
-    const theta = thetaDTensor(logits, onehot); //                 [..., C]
-    const s = conditionalGumbelTensor(theta, onehot, E); //         [K, ..., C]
-    const sG = theta.add(G); //                                     θ_D + G   [..., C]
+    // both perturbations at θ_D are held constant: built off the tape, they enter as inputs whose gradient is dropped
+    const theta = heldConstant(() => thetaDTensor(logits, onehot)); // [..., C]
+    const s = heldConstant(() => conditionalGumbelTensor(theta, onehot, E)); // [K, ..., C]
+    const sG = heldConstant(() => theta.add(G)); //                  θ_D + G   [..., C]
     return straightThrough([logits, onehot, s, sG], onehot, (dy, [l, e, sk, sg]) => {
       const cv = temperedJacobianProductTensor(sk, dy, tau).mean(0).sub(temperedJacobianProductTensor(sg, dy, tau)); // [..., C]
       return reinmaxBackward(l, e, dy, 1).add(cv.mul(eta));

@@ -18,7 +18,7 @@ import * as tf from '@tensorflow/tfjs';
 import { logSumExp, softmax, softmaxJacobianProduct64, softmaxJacobianProductTensor } from '../math/softmax';
 import { checkNoiseShape, temperedJacobianProductTensor } from './gs';
 import { conditionalGumbelTensor, grMckGradient } from './gr-mck';
-import { drawOneHot, exponentialTensor, requireRng, straightThrough, type SampleOptions } from './sample';
+import { drawOneHot, exponentialTensor, heldConstant, requireRng, straightThrough, type SampleOptions } from './sample';
 import { checkExponentialRows, checkIndex, checkK, checkLogitsArray, checkLogitsTensor, checkOptionNames, checkTemperature, checkVector } from './validate';
 
 export interface ReinmaxRaoOptions extends SampleOptions {
@@ -76,8 +76,8 @@ export function reinmaxRao(logits: tf.Tensor, options: ReinmaxRaoOptions): tf.Te
     const shape = [K, ...logits.shape];
     const E = options.exponentials ?? exponentialTensor(requireRng('reinmaxRao', options.rng, 'exponentials'), shape);
     checkNoiseShape('reinmaxRao', 'exponentials', E, shape);
-    // the perturbations at θ_D are held constant: they enter as inputs whose gradient is dropped
-    const s = conditionalGumbelTensor(thetaDTensor(logits, onehot), onehot, E); // [K, ..., C]
+    // the perturbations at θ_D are held constant: built off the tape, they enter as inputs whose gradient is dropped
+    const s = heldConstant(() => conditionalGumbelTensor(thetaDTensor(logits, onehot), onehot, E)); // [K, ..., C]
     return straightThrough([logits, s], onehot, (dy, [l, sk]) => {
       const gr = temperedJacobianProductTensor(sk, dy, tau).mean(0); // [..., C]
       return gr.mul(2).sub(softmaxJacobianProductTensor(tf.softmax(l), dy).mul(0.5));

@@ -33,6 +33,7 @@ const QUICK: ColdGrConfig = { taus: logSpace(0.02, 2, 9), Ks: [1, 10, 100, 1000]
 export const COLD_GR_PROFILES: Record<ProfileName, ColdGrConfig> = {
   quick: QUICK,
   medium: QUICK, // no committed medium runs: the quick settings
+  long: QUICK, // likewise
   paper: { taus: logSpace(0.01, 4, 17), Ks: [1, 10, 100, 1000], samplesPerState: 40000, Cs: [3, 3], problemSeed: 7 },
 };
 

@@ -108,6 +108,7 @@ const QUICK: E2Config = { estimators: E2_ESTIMATORS, steps: 300, seeds: [1, 2], 
 export const E2_PROFILES: Record<ProfileName, E2Config> = {
   quick: QUICK,
   medium: QUICK, // no committed medium runs: the quick settings
+  long: QUICK, // likewise
   paper: { estimators: E2_ESTIMATORS, steps: 2000, seeds: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], learningRate: 0.05, evalEvery: 20, qs: [1.5, 2, 3] },
 };
 

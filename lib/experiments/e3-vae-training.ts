@@ -14,7 +14,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MNIST_SIZES, type Binarisation } from '../data/mnist';
 import type { EstimatorSpec } from '../estimators/spec';
-import { PROTOCOL_CONFIGS, protocolSettings } from './protocol';
+import { HORIZON_GRID_LRS, HORIZON_WINNERS, PROTOCOL_CONFIGS, protocolSettings, type ProtocolConfig } from './protocol';
 import { repoRoot } from '../results/paths';
 import { profileName, type ProfileName } from '../results/profile';
 import { shard } from './process-pool';
@@ -51,9 +51,12 @@ export interface E3ProfileEstimator extends EstimatorSpec {
   /**
    * its learning rate; 'protocol': lr, optimiser and temperature of each configuration's cell in
    * the protocol's table (protocol.ts protocolSettings: the PAPER.md E3 table, or the recorded
-   * grid winner; given options override); without it, each of the profile's lrs
+   * grid winner; given options override); 'horizon': every lr of the horizon grid at the first
+   * seed (the selection, protocol.ts HORIZON_GRID_LRS, Adam) and the recorded winner
+   * (HORIZON_WINNERS) at the other seeds once the grid has finished; without it, each of the
+   * profile's lrs
    */
-  lr?: number | 'protocol';
+  lr?: number | 'protocol' | 'horizon';
   /** its optimiser; without it, Adam (or the protocol's, with lr 'protocol') */
   optimizer?: Optimizer;
 }
@@ -123,6 +126,30 @@ export const E3_PROFILES: Record<ProfileName, E3Profile> = {
     binarisation: 'grey',
     resultsDir: 'results/e3-medium',
   },
+  long: {
+    // a horizon long enough for the ranking to settle (PAPER.md C7, training half): 8×4 on the full
+    // split, 30 epochs × 3 seeds. ZGR, ST-ZGR(½) and RLOO(2) at each lr of the horizon grid (seed 0:
+    // the selection, e3-grid.ts E3_HORIZON_GRID shares this folder) and at the selected lr (seeds
+    // 1, 2); ReinMax(1.3), ST-GS(0.5) and GR-MC100(0.5) at the protocol's 8×4 cells. About 10
+    // core-hours on wasm: run over several sittings, each finished run committed as it completes.
+    configurations: [{ C: 8, numLatents: 4 }],
+    estimators: [
+      { name: 'zgr', lr: 'horizon' },
+      { name: 'stZgr', options: { a: 0.5 }, lr: 'horizon' },
+      { name: 'rloo', options: { M: 2 }, lr: 'horizon' },
+      { name: 'reinmax', lr: 'protocol' },
+      { name: 'stGs', lr: 'protocol' },
+      { name: 'grMck', lr: 'protocol' },
+    ],
+    seeds: [0, 1, 2],
+    lrs: [],
+    epochs: 30, // 18,000 steps: 19 % of the protocol's 96,000
+    trainSize: MNIST_SIZES.train,
+    testSize: MNIST_SIZES.test,
+    batchSize: 100,
+    binarisation: 'grey',
+    resultsDir: 'results/e3-long',
+  },
   paper: {
     // the protocol (PAPER.md E3): all six configurations, every estimator of the tuned table at
     // each configuration's cell, ZGR, ST-ZGR(½) and RLOO(2) at their grid winners (lr 1e-3 with
@@ -155,9 +182,9 @@ export function e3Configs(profile: E3Profile): VaeTrainingConfig[] {
     for (const { lr: given, optimizer: givenOptimizer, ...spec } of profile.estimators) {
       const tuned = given === 'protocol' ? protocolSettings(spec.name, C, numLatents, { options: spec.options, optimizer: givenOptimizer }) : null;
       const estimator = tuned?.estimator ?? spec;
-      const optimizer = tuned?.optimizer ?? givenOptimizer;
-      for (const lr of tuned != null ? [tuned.lr] : given != null ? [given as number] : profile.lrs) {
-        for (const seed of profile.seeds) {
+      const optimizer = given === 'horizon' ? 'adam' : tuned?.optimizer ?? givenOptimizer;
+      for (const { lr, seeds } of runLrs(profile, given, tuned?.lr, `${C}x${numLatents}` as ProtocolConfig, spec.name)) {
+        for (const seed of seeds) {
           out.push(
             normaliseConfig({
               C, numLatents, estimator, lr, seed, ...(optimizer != null ? { optimizer } : {}),
@@ -170,6 +197,17 @@ export function e3Configs(profile: E3Profile): VaeTrainingConfig[] {
     }
   }
   return out;
+}
+
+/** The lrs of a profile's estimator, each with the seeds it runs at. */
+function runLrs(profile: E3Profile, given: E3ProfileEstimator['lr'], tunedLr: number | undefined, config: ProtocolConfig, name: string): { lr: number; seeds: number[] }[] {
+  if (given === 'horizon') {
+    const [first, ...rest] = profile.seeds;
+    const won = HORIZON_WINNERS[name]?.[config];
+    return [...HORIZON_GRID_LRS.map((lr) => ({ lr, seeds: [first] })), ...(won != null ? [{ lr: won.lr, seeds: rest }] : [])];
+  }
+  const lrs = tunedLr != null ? [tunedLr] : given != null ? [given as number] : profile.lrs;
+  return lrs.map((lr) => ({ lr, seeds: profile.seeds }));
 }
 
 /**

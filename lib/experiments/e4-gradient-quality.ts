@@ -98,6 +98,7 @@ const QUICK: E4Profile = {
 export const E4_PROFILES: Record<ProfileName, E4Profile> = {
   quick: QUICK,
   medium: QUICK, // no committed medium runs: the quick settings
+  long: QUICK, // likewise
   paper: {
     configurations: [
       { C: 8, numLatents: 4, training: { ...TUNED_RUN, epochs: 160 }, checkpoints: [{ name: 'init', epoch: 0 }, { name: 'early', epoch: 2 }, { name: 'middle', epoch: 40 }, { name: 'end', epoch: 160 }] },

@@ -90,6 +90,7 @@ const QUICK: E5QualityProfile = {
 export const E5_QUALITY_PROFILES: Record<ProfileName, E5QualityProfile> = {
   quick: QUICK,
   medium: QUICK, // no committed medium runs: the quick settings
+  long: QUICK, // likewise
   // 3^10 = 59049 states (≤ MAX_STATES; 3^11 is not), real batches: ≈ 1.2 s an image, 6 min a checkpoint on one core
   paper: {
     ...QUICK, units: 10, evalBatches: 3, evalBatch: 100, mc: { replicates: 20, drawsPerReplicate: 50 },

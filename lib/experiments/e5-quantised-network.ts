@@ -78,6 +78,17 @@ export const E5_PROFILES: Record<ProfileName, E5Profile> = {
     testSize: MNIST_SIZES.test,
     resultsDir: 'results/e5-medium',
   },
+  long: {
+    // E3's long profile has no E5 counterpart yet: the medium runs
+    ...NET,
+    hidden: [256, 256],
+    estimators: E5_ESTIMATORS,
+    seeds: [0, 1, 2],
+    epochs: 4,
+    trainSize: MNIST_SIZES.train,
+    testSize: MNIST_SIZES.test,
+    resultsDir: 'results/e5-medium',
+  },
   paper: {
     // the default net 784–512–512–10, 50 epochs, 10 seeds: a cluster's job (GR-MC10 ≈ 1.2 s a step on wasm)
     ...NET,

@@ -49,6 +49,7 @@ const QUICK: E6Config = { shape: [100, 16, 8], estimators: E6_ESTIMATORS, Ks: [1
 export const E6_PROFILES: Record<ProfileName, E6Config> = {
   quick: QUICK,
   medium: QUICK, // no committed medium runs: the quick settings
+  long: QUICK, // likewise
   paper: { shape: [100, 16, 8], estimators: E6_ESTIMATORS, Ks: [1, 3, 10, 30, 100, 300, 1000], tau: 0.5, warmup: 10, repeats: 100, grRepeats: 10, quantile: 0.25 },
 };
 

@@ -51,6 +51,15 @@ export const GRID_WINNERS: Record<string, Partial<Record<ProtocolConfig, { lr: n
   rloo: { '8x4': { lr: 7e-4, optimizer: 'adam' } },
 };
 
+/**
+ * The horizon grid (PAPER.md E3: select at the horizon that is reported): lr ∈ HORIZON_GRID_LRS,
+ * Adam, 8×4, seed 0, selected by train −ELBO at epoch 30 (e3-grid.ts E3_HORIZON_GRID). Its winners,
+ * recorded in results/e3-grid-30.json when the grid has finished (tested equal), are used by the
+ * long profile's other seeds; empty until then.
+ */
+export const HORIZON_GRID_LRS = [1e-4, 2e-4, 3e-4, 5e-4, 7e-4];
+export const HORIZON_WINNERS: Record<string, Partial<Record<ProtocolConfig, { lr: number; optimizer: Optimizer }>>> = {};
+
 /** The protocol's default when no setting is known: lr 1e-3, Adam. */
 const FALLBACK = { lr: 1e-3, optimizer: 'adam' as Optimizer };
 

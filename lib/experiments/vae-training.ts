@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { batchTargets, loadMnist, MNIST_PIXELS, type Binarisation, type Mnist } from '../data/mnist';
 import type { Adam } from '../models/adam';
 import { estimatorLabel, resolveEstimator, type ResolvedEstimator } from '../estimators/spec';
+import { latentUsage, type LatentUsage } from '../models/latent-usage';
 import { negElboLoss, negElboPerImage, Vae } from '../models/vae';
 import type { Random } from '../random';
 import { repoRoot } from '../results/paths';
@@ -25,6 +26,8 @@ export interface VaeMetrics {
   trainNegElbo: number;
   /** single-sample −ELBO on the test images (nats per image) after the epoch */
   testNegElbo: number;
+  /** how the encoder uses its code on the test images (runs recorded before it was measured lack it) */
+  latentUsage?: LatentUsage;
 }
 
 export type EpochRecord = RunEpochRecord<VaeMetrics>;
@@ -74,7 +77,12 @@ export const VAE_TASK: TrainingTask<VaeTrainingInput, VaeTrainingConfig, VaeMetr
     // targets first, then the estimator's noise, both from the training stream
     return (vae, adam, data, indices, rng) => trainStep(vae, adam, batchTargets(data.train, indices, c.binarisation, rng), estimator, rng);
   },
-  evaluate: (vae, data, c, trainNegElbo, evalRng) => ({ trainNegElbo, testNegElbo: evaluateNegElbo(vae, data.test, c.binarisation, evalRng) }),
+  evaluate: (vae, data, c, trainNegElbo, evalRng) => ({
+    trainNegElbo,
+    testNegElbo: evaluateNegElbo(vae, data.test, c.binarisation, evalRng),
+    // q(z|x) of the grey test images: no noise drawn, so the −ELBOs above are as before
+    latentUsage: latentUsage(vae, batchTargets(data.test, Array.from({ length: data.test.count }, (_, i) => i), 'grey')),
+  }),
   trainLoss: (r) => r.trainNegElbo,
   lossName: '−ELBO',
   summary: (r) => `test −ELBO ${r.testNegElbo.toFixed(2)}`,

@@ -6,9 +6,9 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { e3Configs, E3_PROFILES } from '../../lib/experiments/e3-vae-training';
-import { E3_GRID, gridConfigs, gridWinners, loadGridSummary } from '../../lib/experiments/e3-grid';
-import { GRID_WINNERS, PROTOCOL_CONFIGS, protocolSettings, TUNED_SETTINGS, UNTUNED_GRID } from '../../lib/experiments/protocol';
+import { e3Configs, E3_PROFILES, runKey } from '../../lib/experiments/e3-vae-training';
+import { E3_HORIZON_GRID, E3_SCREEN, gridConfigs, gridWinners, loadGridSummary } from '../../lib/experiments/e3-grid';
+import { GRID_WINNERS, HORIZON_WINNERS, PROTOCOL_CONFIGS, protocolSettings, TUNED_SETTINGS, UNTUNED_GRID } from '../../lib/experiments/protocol';
 import { repoRoot } from '../../lib/results/paths';
 
 const ROWS = { ST: 'st', 'ST-GS': 'stGs', 'GR-MCK': 'grMck', 'GST-1.0': 'gst', ReinMax: 'reinmax' } as const;
@@ -70,11 +70,19 @@ describe('E3 protocol: the tuned settings table', () => {
 });
 
 describe('E3 protocol: the grid for the estimators the table lacks', () => {
-  it('is lr {3, 5, 7}e-4 × {Adam, RAdam} for ZGR, ST-ZGR(½) and RLOO(2): 18 runs of 2 epochs on the full split', () => {
-    const runs = gridConfigs();
+  it('the first screen is lr {3, 5, 7}e-4 × {Adam, RAdam} for ZGR, ST-ZGR(½) and RLOO(2): 18 runs of 2 epochs on the full split', () => {
+    const runs = gridConfigs(E3_SCREEN);
     assert.equal(runs.length, 3 * UNTUNED_GRID.lrs.length * UNTUNED_GRID.optimizers.length);
     assert.deepEqual([...new Set(runs.map((c) => c.lr))], [3e-4, 5e-4, 7e-4]);
     assert.ok(runs.every((c) => c.epochs === 2 && c.trainSize === 60_000 && c.C === 8 && c.numLatents === 4));
+  });
+
+  it('the horizon grid (PAPER.md E3) is lr {1, 2, 3, 5, 7}e-4 with Adam, selected at epoch 30, in the long profile\'s folder', () => {
+    const runs = gridConfigs(E3_HORIZON_GRID);
+    assert.equal(runs.length, 3 * 5);
+    assert.deepEqual([...new Set(runs.map((c) => c.lr))], [1e-4, 2e-4, 3e-4, 5e-4, 7e-4]);
+    assert.ok(runs.every((c) => c.epochs === 30 && c.optimizer === 'adam' && c.seed === 0 && c.trainSize === 60_000 && c.C === 8 && c.numLatents === 4));
+    assert.equal(E3_HORIZON_GRID.resultsDir, E3_PROFILES.long.resultsDir);
   });
 
   it('the winner is the cell with the lowest final train −ELBO, per estimator', () => {
@@ -87,12 +95,46 @@ describe('E3 protocol: the grid for the estimators the table lacks', () => {
 
   it('GRID_WINNERS (the defaults of runs) are the winners recorded in results/e3-grid.json, and defaults use them', () => {
     const summary = loadGridSummary();
-    assert.ok(summary, `${E3_GRID.file} is committed`);
-    assert.equal(summary!.cells.length, gridConfigs().length);
+    assert.ok(summary, `${E3_SCREEN.file} is committed`);
+    assert.equal(summary!.cells.length, gridConfigs(E3_SCREEN).length);
     for (const [name, won] of Object.entries(summary!.winners)) {
       assert.deepEqual(GRID_WINNERS[name][summary!.config], won, name);
       const p = protocolSettings(name, 8, 4);
       assert.deepEqual([p.lr, p.optimizer, p.tuned], [won.lr, won.optimizer, true], name);
     }
+  });
+});
+
+describe('E3 long profile: 30 epochs on 8×4, the horizon grid inside it', () => {
+  it('holds every run of the horizon grid (same keys: the selected lr\'s seed-0 run is reused) and the protocol\'s ReinMax, ST-GS, GR-MC100 at 3 seeds', () => {
+    const long = e3Configs(E3_PROFILES.long);
+    const keys = new Set(long.map(runKey));
+    for (const c of gridConfigs(E3_HORIZON_GRID)) assert.ok(keys.has(runKey(c)), `grid run ${runKey(c)} is in the long profile`);
+    const protocolRuns = long.filter((c) => ['reinmax', 'stGs', 'grMck'].includes(c.estimator.name));
+    assert.deepEqual(
+      protocolRuns.map((c) => [c.estimator.name, c.lr, c.optimizer, c.seed, c.estimator.options]),
+      [
+        ...[0, 1, 2].map((s) => ['reinmax', 5e-4, 'adam', s, { tau: 1.3 }]),
+        ...[0, 1, 2].map((s) => ['stGs', 3e-4, 'adam', s, { tau: 0.5 }]),
+        ...[0, 1, 2].map((s) => ['grMck', 5e-4, 'adam', s, { tau: 0.5, K: 100 }]),
+      ],
+    );
+    assert.ok(long.every((c) => c.epochs === 30 && c.trainSize === 60_000 && c.testSize === 10_000));
+    // until the grid's winners are recorded, ZGR, ST-ZGR and RLOO run at seed 0 only (the grid)
+    const untuned = long.filter((c) => !['reinmax', 'stGs', 'grMck'].includes(c.estimator.name));
+    const winnersKnown = Object.keys(HORIZON_WINNERS).length > 0;
+    assert.equal(untuned.length, winnersKnown ? 15 + 3 * 2 : 15);
+  });
+});
+
+describe('E3 horizon grid winners', () => {
+  it('HORIZON_WINNERS are the winners recorded in results/e3-grid-30.json (empty until the grid has finished)', () => {
+    const summary = loadGridSummary(path.join(repoRoot(), E3_HORIZON_GRID.file));
+    if (summary == null) {
+      assert.deepEqual(HORIZON_WINNERS, {}, `${E3_HORIZON_GRID.file} is not committed, so no winner can be recorded`);
+      return;
+    }
+    assert.equal(summary.cells.length, gridConfigs(E3_HORIZON_GRID).length);
+    for (const [name, won] of Object.entries(summary.winners)) assert.deepEqual(HORIZON_WINNERS[name]?.[summary.config], won, name);
   });
 });
