@@ -8,6 +8,8 @@ import { lineFigure, type LineSeries } from './line-figure';
 import { finalStats, welch } from '../checks/c7-training';
 import { studentQuantile } from '../exact/quality';
 import { groupRuns, seedBands, type SeedBand } from './run-groups';
+import type { LatentUsage } from '../models/latent-usage';
+import { mean } from '../math/vector';
 import { mergeReinmaxIntoZgr } from './style';
 import { markdownTable } from './table';
 import type { Figure } from './types';
@@ -112,4 +114,59 @@ export function e3GridTable(summary: GridSummary): string {
     return [c.estimator, String(c.lr), c.optimizer === 'adam' ? 'Adam' : 'RAdam', c.trainNegElbo.toFixed(2), c.testNegElbo.toFixed(2), isWinner ? '**winner**' : ''];
   });
   return markdownTable(['estimator', 'lr', 'optimiser', 'train −ELBO', 'test −ELBO', ''], rows, 3);
+}
+
+/**
+ * The horizon grid as a figure: train −ELBO at the grid's last epoch against the learning rate
+ * (log axis), one line per estimator, from the grid's finished runs (seed 0); cells not yet run
+ * are left out, and the subtitle says how many are drawn.
+ */
+export function e3GridFigure(results: readonly VaeRunResult[], expectedCells: number, title?: string): Figure {
+  const done = results.filter((r) => r.done);
+  if (done.length === 0) throw new Error('e3GridFigure: no finished grid runs');
+  const epochs = done[0].config.epochs;
+  const series = groupRuns(done, (r) => r.label).map((runs): LineSeries => {
+    const sorted = [...runs].sort((a, b) => a.config.lr - b.config.lr);
+    return {
+      estimator: runs[0].config.estimator.name, options: runs[0].config.estimator.options, label: runs[0].label,
+      x: sorted.map((r) => r.config.lr), y: sorted.map((r) => r.history[r.history.length - 1].trainNegElbo), mode: 'lines+markers',
+    };
+  });
+  return lineFigure({
+    title: title ?? `E3 · lr selected at epoch ${epochs}: train −ELBO after ${epochs} epochs, 8×4, seed 0<br><sup>${done.length} of ${expectedCells} cells run; Adam</sup>`,
+    x: { title: 'learning rate', log: true },
+    y: { title: `train −ELBO at epoch ${epochs}`, unit: 'nats per image' },
+    series,
+  });
+}
+
+/** The latent-usage diagnostics a figure can show, each read from an epoch record (lib/models/latent-usage.ts). */
+export const LATENT_USAGE_METRICS = {
+  klFraction: { title: 'KL(q ‖ uniform) / L log C', unit: 'fraction of the ceiling', of: (u: LatentUsage) => u.klPerImage / u.klCeiling },
+  meanMaxQ: { title: "mean of q's largest entry", unit: '1/C: uniform, 1: deterministic', of: (u: LatentUsage) => u.meanMaxQ },
+  codePerplexity: { title: 'codes in use per latent (perplexity of q̄)', unit: 'codes, 1..C', of: (u: LatentUsage) => mean(u.codePerplexity) },
+} as const;
+
+/**
+ * How each estimator's encoder uses its code, per epoch on the test images: one of the latent-usage
+ * metrics, one line per estimator setting (mean over seeds, band min–max). Runs recorded before
+ * the diagnostics existed are left out.
+ */
+export function e3UsageFigure(results: readonly VaeRunResult[], metric: keyof typeof LATENT_USAGE_METRICS, title?: string): Figure {
+  const m = LATENT_USAGE_METRICS[metric];
+  const measured = results.filter((r) => r.history.length > 0 && r.history.every((h) => h.latentUsage != null));
+  if (measured.length === 0) throw new Error('e3UsageFigure: no runs with latent-usage records');
+  const groups = groupRuns(measured, (r) => `${r.label}|${r.config.lr}|${r.config.optimizer}`);
+  const settings = new Set(groups.map((runs) => setting(runs[0].config)));
+  const { C, numLatents } = measured[0].config;
+  return lineFigure({
+    title: title ?? `E3 · ${m.title}, ${numLatents} latent variables with ${C} categories, test images<br><sup>mean over seeds, band: min–max</sup>`,
+    x: { title: 'epoch', integer: true },
+    y: { title: m.title, unit: m.unit },
+    series: groups.map((runs): LineSeries => {
+      const b = seedBands(runs, (h) => m.of(h.latentUsage!));
+      const label = settings.size > 1 ? `${runs[0].label}, ${setting(runs[0].config)}` : runs[0].label;
+      return { estimator: runs[0].config.estimator.name, options: runs[0].config.estimator.options, label, x: b.epochs, y: b.band.mean, band: { lower: b.band.min, upper: b.band.max }, mode: 'lines+markers' };
+    }),
+  });
 }

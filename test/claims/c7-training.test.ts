@@ -59,8 +59,34 @@ describe('C7 training verdict', () => {
   });
 
   it('says which estimator is missing, and refuses unfinished runs', () => {
-    assert.throws(() => checkC7Training(seeds('zgr', [1, 2]), '8x4'), /no grMck runs/);
+    assert.throws(() => checkC7Training(seeds('zgr', [1, 2]), '8x4'), /no grMck setting with at least 2 seeds/);
     const unfinished = { ...run('zgr', 0, 1), done: false };
     assert.throws(() => finalStats([unfinished]), /has not finished/);
+  });
+
+  it('at a horizon: the records of that epoch are compared, the report names it, and runs that have not reached it are refused', () => {
+    // two epochs: at epoch 1 ZGR is far behind GR-MCK, at epoch 2 it has caught up
+    const twoEpochs = (name: string, values: [number, number][], options?: Record<string, number>) =>
+      values.map(([e1, e2], s) => {
+        const r = run(name, s, e2, options);
+        return { ...r, history: [{ ...r.history[0], epoch: 1, trainNegElbo: e1 }, { ...r.history[0], epoch: 2, trainNegElbo: e2 }] };
+      });
+    const results = [
+      ...twoEpochs('zgr', [[110, 100], [111, 100.2], [110.5, 99.9]]),
+      ...twoEpochs('grMck', [[100, 100.1], [100.2, 100], [99.9, 100.2]], { tau: 0.5, K: 100 }),
+      ...twoEpochs('rloo', [[120, 110], [121, 110.5], [119, 109.5]], { M: 2 }),
+    ];
+    const early = checkC7Training(results, '8x4', undefined, undefined, 1);
+    const late = checkC7Training(results, '8x4', undefined, undefined, 2);
+    assert.equal(early.comparisons[0].holds, false, early.summary);
+    assert.equal(late.holds, true, late.summary);
+    assert.match(early.summary, /at epoch 1/);
+    assert.match(late.summary, /at epoch 2/);
+    assert.throws(() => checkC7Training(results, '8x4', undefined, undefined, 3), /has not reached epoch 3/);
+  });
+
+  it('one seed per setting has no spread to test against: refused, naming the settings', () => {
+    const results = [...seeds('zgr', [100]), ...seeds('grMck', [100, 101], { tau: 0.5, K: 100 }), ...seeds('rloo', [110, 111], { M: 2 })];
+    assert.throws(() => checkC7Training(results, '8x4'), /no zgr setting with at least 2 seeds among zgr\{\} \(1 seed\)/);
   });
 });
