@@ -6,6 +6,7 @@
  * configuration) — computed per configuration, not extrapolated from 8×4.
  * `npm run bench -- --all-configs` runs it and writes results/e3-cost.json with provenance.
  */
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -141,4 +142,25 @@ export function costMarkdown(table: CostTable): string {
     ...configs.map((c) => `| ${c} | ${names.map((n) => cell(c, n)).join(' | ')} | ${total(c)} |`),
     `| all | ${names.map((n) => Math.round(table.rows.filter((r) => r.estimator.name === n).reduce((s, r) => s + r.coreHours, 0))).join(' | ')} | ${Math.round(table.totalCoreHours)} |`,
   ].join('\n');
+}
+
+/**
+ * The training core-hours a profile's runs should take, estimated before running from the
+ * measured steps/s of each (configuration, estimator) in `table` (evaluation not included);
+ * a run whose cell the table lacks is counted in `unpriced`.
+ */
+export function profileCoreHours(configs: readonly { C: number; numLatents: number; estimator: EstimatorSpec; epochs: number; trainSize: number; batchSize: number }[], table: CostTable): { coreHours: number; unpriced: number } {
+  let seconds = 0;
+  let unpriced = 0;
+  for (const c of configs) {
+    const row = table.rows.find((r) => r.config === `${c.C}x${c.numLatents}` && r.estimator.name === c.estimator.name);
+    if (row == null) unpriced++;
+    else seconds += (c.epochs * Math.ceil(c.trainSize / c.batchSize)) / row.stepsPerSecond;
+  }
+  return { coreHours: seconds / 3600, unpriced };
+}
+
+/** The committed cost table (results/e3-cost.json), or null. */
+export function loadCostTable(file = path.join(repoRoot(), COST_TABLE_FILE)): CostTable | null {
+  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as CostTable) : null;
 }

@@ -35,6 +35,7 @@ describe('E5 figures and the training verdict', () => {
     assert.equal((lines[0].line as { color: string }).color, estimatorStyle({ name: 'zgr' }).colour);
     assert.deepEqual((lines[0].y as number[]).map((y) => Number(y.toFixed(6))), [40, 59]);
     assert.match(String((f.layout.yaxis as { title: { text: string } }).title.text), /test accuracy \(mean-field net\).*%/);
+    assert.match(String((f.layout.title as { text: string }).text), /noise scale s = 1\b/, 'the title states the noise scale');
     assert.deepEqual(integerAxisProblems(f, 'xaxis'), []);
     assert.deepEqual(styleProblems(f), []);
     assert.throws(() => e5CurvesFigure(results, 'bogus' as never), /unknown metric "bogus"/);
