@@ -8,16 +8,19 @@
  *
  * Runs resume from their last epoch checkpoint when started again; finished runs are not repeated.
  */
-import { runCommand, UsageError, type OptionValues } from './cli';
+import * as path from 'node:path';
+import { initBackend } from '../lib/backend';
 import { DATASETS } from '../lib/data/classification';
 import { ALL_ESTIMATORS } from '../lib/estimators/registry';
-import { E5_DEFAULTS, E5_MODELS, normaliseE5Config } from '../lib/experiments/e5-config';
+import { E5_DEFAULTS, E5_MODELS, e5RunKey, normaliseE5Config } from '../lib/experiments/e5-config';
 import { e5Profile, runE5 } from '../lib/experiments/e5-quantised-network';
-import { e5ResultsDir, trainQuantised } from '../lib/experiments/e5-training';
+import { E5_TASK, e5ResultsDir, loadE5RunResult, trainQuantised } from '../lib/experiments/e5-training';
+import { alreadyFinished, runSummary } from '../lib/experiments/progress';
 import { parseShard } from '../lib/experiments/process-pool';
 import { OPTIMIZERS } from '../lib/experiments/training-run';
 import { BINARY_ESTIMATORS, LEVEL_PRESETS, type LevelPreset } from '../lib/models/quantised-layer';
 import { PROFILES, profileName } from '../lib/results/profile';
+import { runCommand, UsageError, type OptionValues } from './cli';
 
 const USAGE = `usage: train-e5 [options]
 single run:
@@ -84,7 +87,7 @@ async function main({ values }: { values: OptionValues<typeof COMMAND.options> }
     });
     for (const r of results) {
       const last = r.history.at(-1)!;
-      console.log(`${r.key}\ttrain CE ${last.trainLoss.toFixed(4)}\ttest accuracy ${(100 * last.testAccuracy).toFixed(2)} %`);
+      console.log(`${r.key}\ttrain cross-entropy ${last.trainLoss.toFixed(4)}\ttest accuracy ${(100 * last.testAccuracy).toFixed(2)} %`);
     }
     return;
   }
@@ -110,11 +113,22 @@ async function main({ values }: { values: OptionValues<typeof COMMAND.options> }
     trainSize: values['train-size'],
     testSize: values['test-size'],
   });
-  const result = await trainQuantised(config, { resultsDir: values['results-dir'] ?? e5ResultsDir(), progress, onCheckpoint: (epoch) => console.log(`checkpoint epoch ${epoch}`) });
-  for (const h of result.history) {
-    console.log(`epoch ${h.epoch}\ttrain CE ${h.trainLoss.toFixed(4)}\ttest CE ${h.testLoss.toFixed(4)}\ttest accuracy ${(100 * h.testAccuracy).toFixed(2)} % (sampled ${(100 * h.testAccuracySampled).toFixed(2)} %)\t${h.wallTimeS.toFixed(1)} s`);
+  const resultsDir = values['results-dir'] ?? e5ResultsDir();
+  const folder = path.join(resultsDir, e5RunKey(config));
+  const before = loadE5RunResult(config, resultsDir);
+  if (before?.done) {
+    console.log(alreadyFinished(before));
+    console.log(runSummary(before, E5_TASK.summary(before.history.at(-1)!), folder));
+    return;
   }
-  console.log(`done ${result.done} weights ${result.weightsChecksum} resumes ${result.resumes}`);
+  await initBackend(); // says which backend runs
+  console.log(`results: ${folder}`);
+  if (before != null) console.log(`resuming: ${before.history.length} of ${config.epochs} epochs done`);
+  const result = await trainQuantised(config, { resultsDir, progress, onCheckpoint: (epoch) => console.log(`checkpoint epoch ${epoch}`) });
+  for (const h of result.history) {
+    console.log(`epoch ${h.epoch}\ttrain cross-entropy ${h.trainLoss.toFixed(4)}\ttest cross-entropy ${h.testLoss.toFixed(4)}\ttest accuracy ${(100 * h.testAccuracy).toFixed(2)} % (sampled ${(100 * h.testAccuracySampled).toFixed(2)} %)\t${h.wallTimeS.toFixed(1)} s`);
+  }
+  console.log(runSummary(result, E5_TASK.summary(result.history.at(-1)!), folder));
 }
 
 runCommand(COMMAND, main);

@@ -17,7 +17,9 @@ import { initBackend } from '../lib/backend';
 import { BINARISATIONS } from '../lib/data/mnist';
 import { E3_GRID, runE3Grid } from '../lib/experiments/e3-grid';
 import { protocolSettings } from '../lib/experiments/protocol';
-import { E3_DEFAULTS, e3Profile, e3ResultsDir, normaliseConfig, OPTIMIZERS, runDir, runE3, runSweep, trainVae, type VaeTrainingConfig } from '../lib/experiments/e3-vae-training';
+import { E3_DEFAULTS, e3Profile, e3ResultsDir, loadRunResult, normaliseConfig, OPTIMIZERS, runDir, runE3, runSweep, trainVae, type VaeTrainingConfig } from '../lib/experiments/e3-vae-training';
+import { alreadyFinished, runSummary } from '../lib/experiments/progress';
+import { VAE_TASK } from '../lib/experiments/vae-training';
 import { parseShard, shard as shardOf } from '../lib/experiments/process-pool';
 import { readSweepFile } from '../lib/experiments/sweep-file';
 import { ALL_ESTIMATORS } from '../lib/estimators/registry';
@@ -137,11 +139,19 @@ async function main({ values }: { values: OptionValues<typeof COMMAND.options> }
     testSize: values['test-size'] ?? E3_DEFAULTS.testSize,
     binarisation: values.binarisation ?? E3_DEFAULTS.binarisation,
   });
-  await initBackend();
+  const resultsDir = values['results-dir'] ?? e3ResultsDir();
+  const folder = runDir(config, resultsDir);
+  const before = loadRunResult(config, resultsDir);
+  if (before?.done) {
+    console.log(alreadyFinished(before));
+    console.log(runSummary(before, VAE_TASK.summary(before.history.at(-1)!), folder));
+    return;
+  }
+  await initBackend(); // says which backend runs
   console.log(`settings: ${JSON.stringify(chosen.estimator.options)}, lr ${chosen.lr}, ${chosen.optimizer}` +
     (chosen.tuned ? ` (the protocol's tuned ${C}x${numLatents} cell, PAPER.md E3, where no flag overrides it)` : ` (not in the protocol's table: the defaults, where no flag overrides them)`));
-  const resultsDir = values['results-dir'] ?? e3ResultsDir();
-  console.log(`run ${runDir(config, resultsDir)}`);
+  console.log(`results: ${folder}`);
+  if (before != null) console.log(`resuming: ${before.history.length} of ${config.epochs} epochs done`);
   const result = await trainVae(config, {
     resultsDir,
     progress,
@@ -151,7 +161,7 @@ async function main({ values }: { values: OptionValues<typeof COMMAND.options> }
   for (const h of result.history) {
     console.log(`epoch ${h.epoch}\ttrain −ELBO ${h.trainNegElbo.toFixed(3)}\ttest −ELBO ${h.testNegElbo.toFixed(3)}\t${h.wallTimeS.toFixed(1)} s`);
   }
-  console.log(`done ${result.done} weights ${result.weightsChecksum} resumes ${result.resumes}`);
+  console.log(runSummary(result, VAE_TASK.summary(result.history.at(-1)!), folder));
 }
 
 runCommand(COMMAND, main);

@@ -2,11 +2,13 @@
  * The one argument parser of the command-line scripts (scripts/cli.ts), and every command of
  * scripts/ run as a person would: `--help` prints the usage and exits 0; a bad flag is one line on
  * stderr naming the flag and the value, exit 2, with nothing on stdout (no settings line, no
- * banner, no stack trace) and nothing trained.
+ * banner, no stack trace) and nothing trained. And the two trainers say what they did: backend,
+ * results folder, the run's loss by its name, a closing summary, and "skipped" for a finished run.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { repoRoot } from '../../lib/results/paths';
@@ -107,8 +109,8 @@ interface Run {
 }
 
 /** node dist/scripts/NAME.js ARGV, with a private results folder (nothing is trained, but nothing may land in the checkout either). */
-function run(name: string, argv: string[]): Promise<Run> {
-  const env = { ...process.env, ZGR_E3_RESULTS_DIR: '/nonexistent/zgr-cli-test', ZGR_E5_RESULTS_DIR: '/nonexistent/zgr-cli-test' };
+function run(name: string, argv: string[], extraEnv: Record<string, string> = {}): Promise<Run> {
+  const env = { ...process.env, ZGR_E3_RESULTS_DIR: '/nonexistent/zgr-cli-test', ZGR_E5_RESULTS_DIR: '/nonexistent/zgr-cli-test', ...extraEnv };
   return new Promise((resolve) => {
     execFile(process.execPath, [path.join(ROOT, 'dist', 'scripts', `${name}.js`), ...argv], { env, encoding: 'utf8', timeout: 120_000 }, (err, stdout, stderr) => {
       resolve({ status: err == null ? 0 : typeof err.code === 'number' ? err.code : null, stdout, stderr });
@@ -148,6 +150,37 @@ describe('every command in scripts/: --help and a bad flag', { concurrency: 4 },
       assert.equal(r.status, 1, `exit status ${r.status}\n${r.stderr}`);
       assert.equal(r.stdout, '', 'no settings line before the error');
       assert.match(r.stderr, new RegExp(`^${name}: (VAE|E5) config: lr must be a finite number > 0, got -1\\n$`));
+    });
+  }
+});
+
+describe('the trainers say what they did (tiny runs, wasm)', () => {
+  const TINY: Record<string, { argv: string[]; loss: RegExp; metric: RegExp }> = {
+    'train-vae': { argv: ['--C', '4', '--latents', '2', '--epochs', '1', '--train-size', '100', '--test-size', '50'], loss: /−ELBO/, metric: /test −ELBO \d+\.\d\d/ },
+    'train-e5': { argv: ['--hidden', '8', '--epochs', '1', '--train-size', '100', '--test-size', '50'], loss: /cross-entropy/, metric: /test accuracy \d+\.\d\d % \(sampled \d+\.\d\d %\)/ },
+  };
+  for (const [name, tiny] of Object.entries(TINY)) {
+    it(`${name}: backend, results folder, its loss by name, one summary line; run again: "skipped: already finished (1 epoch)"`, async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), `zgr-${name}-`));
+      try {
+        const first = await run(name, [...tiny.argv, '--results-dir', dir], { ZGR_BACKEND: 'wasm' });
+        assert.equal(first.status, 0, first.stderr);
+        assert.match(first.stderr, /tfjs backend: wasm \(ZGR_BACKEND\)/, 'the backend is named');
+        const [key] = fs.readdirSync(dir);
+        const folder = path.join(dir, key);
+        assert.match(first.stdout, new RegExp(`^results: ${folder}$`, 'm'), 'the results folder is named');
+        assert.match(first.stderr, tiny.loss, 'the progress bar names the loss');
+        if (name === 'train-e5') assert.doesNotMatch(first.stdout + first.stderr, /ELBO/, "E5's loss is not called −ELBO");
+        const last = first.stdout.trimEnd().split('\n').at(-1)!;
+        assert.match(last, new RegExp(`^[^:]+: finished 1 epoch in 0:\\d\\d:\\d\\d of training; ${tiny.metric.source}; weights [0-9a-f]{16}; in ${folder}$`));
+        assert.doesNotMatch(first.stdout, /done true|resumes 0/);
+
+        const again = await run(name, [...tiny.argv, '--results-dir', dir], { ZGR_BACKEND: 'wasm' });
+        assert.equal(again.status, 0, again.stderr);
+        assert.deepEqual(again.stdout.trimEnd().split('\n'), ['skipped: already finished (1 epoch)', last]);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
     });
   }
 });
