@@ -22,6 +22,18 @@ export interface BackendInfo {
 
 let chosen: BackendInfo | undefined;
 
+/**
+ * tfjs's own console warnings off: its PROD flag, which in tfjs 4.22 gates only those warnings
+ * (tfjs-core log.ts; the tfjs maintainers' answer to silencing them). The cpu backend greets
+ * every Node process with a banner recommending tfjs-node, which initBackend prefers anyway when
+ * it is installed. Backends start with the warnings on (tryBackend), so one that fails says why.
+ * Done once when this module loads: scripts, tests and the notebook kernel (kernel-preload.ts).
+ */
+export function quietTfjs(): void {
+  tf.env().set('PROD', true);
+}
+quietTfjs();
+
 /** Register a backend's package with tfjs; false when the package is not installed. */
 function loadBackendPackage(name: BackendName): boolean {
   try {
@@ -51,10 +63,14 @@ function loadBackendPackage(name: BackendName): boolean {
 /** Try to make `name` the active backend; true when it initialised. */
 async function tryBackend(name: BackendName): Promise<boolean> {
   if (!loadBackendPackage(name)) return false;
+  const prod = tf.env().getBool('PROD');
+  tf.env().set('PROD', false); // tfjs says why a backend does not start
   try {
     return await tf.setBackend(name);
   } catch {
     return false;
+  } finally {
+    tf.env().set('PROD', prod);
   }
 }
 

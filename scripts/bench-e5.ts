@@ -8,7 +8,6 @@
  *   npm run bench-e5 -- --profile medium --rounds 3 --steps 5
  */
 import * as os from 'node:os';
-import { parseArgs } from 'node:util';
 import { initBackend } from '../lib/backend';
 import { classificationBatch, loadDataset } from '../lib/data/classification';
 import { layerEstimatorStyle } from '../lib/experiments/e5-config';
@@ -18,18 +17,27 @@ import { Adam } from '../lib/models/adam';
 import { resolveLayerEstimator } from '../lib/models/quantised-layer';
 import { QuantisedMlp } from '../lib/models/quantised-mlp';
 import { Random } from '../lib/random';
-import { PROFILES, type ProfileName } from '../lib/results/profile';
-import { numberOption } from './cli';
+import { PROFILES } from '../lib/results/profile';
+import { runCommand, type OptionValues } from './cli';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { profile: { type: 'string' }, rounds: { type: 'string' }, steps: { type: 'string' } } });
-  const name = (values.profile ?? 'medium') as ProfileName;
-  if (!PROFILES.includes(name)) throw new Error(`--profile must be one of ${PROFILES.join(', ')}, got ${JSON.stringify(name)}`);
+const USAGE = `usage: bench-e5 [options]     time one E5 training step of every estimator; core-hours of a profile
+  --profile P   ${PROFILES.join(' | ')}: the model, batch and run count (default medium)
+  --rounds N    interleaved rounds; the median is reported (default 3)
+  --steps N     training steps per estimator and round (default 5)`;
+
+const COMMAND = {
+  name: 'bench-e5',
+  usage: USAGE,
+  options: { profile: { type: 'string', choices: PROFILES }, rounds: { type: 'integer', min: 1 }, steps: { type: 'integer', min: 1 } },
+} as const;
+
+async function main({ values }: { values: OptionValues<typeof COMMAND.options> }): Promise<void> {
+  const name = values.profile ?? 'medium';
   const profile = E5_PROFILES[name];
-  const rounds = numberOption(values, 'rounds') ?? 3;
-  const steps = numberOption(values, 'steps') ?? 5;
+  const rounds = values.rounds ?? 3;
+  const steps = values.steps ?? 5;
   const info = await initBackend();
   console.log(`E5 ${name}: MLP 784–${profile.hidden.join('–')}–10, ${profile.levels}, batch ${profile.batchSize}; backend ${info.name}; ${rounds} rounds × ${steps} steps; load ${os.loadavg()[0].toFixed(2)}`);
   const data = loadDataset(profile.dataset, 'train', { limit: profile.batchSize });
@@ -60,7 +68,4 @@ async function main(): Promise<void> {
   console.log(`all estimators: ${total.toFixed(1)} core-hours of training steps; load ${os.loadavg()[0].toFixed(2)}`);
 }
 
-main().catch((err) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+runCommand(COMMAND, main);

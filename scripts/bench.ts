@@ -13,7 +13,6 @@
  *                                           # steps/s and core-hours → results/e3-cost.json, README table
  */
 import * as os from 'node:os';
-import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend';
 import { costMarkdown, measureCostTable, writeCostTable } from '../lib/experiments/e3-cost';
@@ -23,6 +22,7 @@ import { Adam } from '../lib/models/adam';
 import { estimatorLabel, resolveEstimator, type EstimatorSpec } from '../lib/estimators/spec';
 import { Vae } from '../lib/models/vae';
 import { Random } from '../lib/random';
+import { runCommand, type OptionValues } from './cli';
 
 const ESTIMATORS: EstimatorSpec[] = [
   { name: 'st' },
@@ -40,19 +40,32 @@ const median = (xs: number[]) => {
 };
 const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { rounds: { type: 'string' }, steps: { type: 'string' }, warmup: { type: 'string' }, 'all-configs': { type: 'boolean' } } });
+const USAGE = `usage: bench [options]     training steps per second of the E3 VAE (8x4, batch 100) for ST, ZGR, GR-MC100, ST-GS
+  --rounds N      interleaved rounds; medians are reported (default 7)
+  --steps N       training steps per estimator and round (default 30)
+  --warmup N      untimed steps per estimator first (default 5)
+  --all-configs   every estimator on the protocol's six configurations: steps/s and core-hours,
+                  written to results/e3-cost.json (the README's table)
+env ZGR_BACKEND chooses the backend.`;
+
+const COMMAND = {
+  name: 'bench',
+  usage: USAGE,
+  options: { rounds: { type: 'integer', min: 1 }, steps: { type: 'integer', min: 1 }, warmup: { type: 'integer', min: 0 }, 'all-configs': { type: 'boolean' } },
+} as const;
+
+async function main({ values }: { values: OptionValues<typeof COMMAND.options> }): Promise<void> {
   if (values['all-configs']) {
     const backend = await initBackend();
-    const table = measureCostTable({ steps: values.steps != null ? Number(values.steps) : undefined, rounds: values.rounds != null ? Number(values.rounds) : undefined, warmup: values.warmup != null ? Number(values.warmup) : undefined, backend: backend.name, log: (line) => console.log(line) });
+    const table = measureCostTable({ steps: values.steps, rounds: values.rounds, warmup: values.warmup, backend: backend.name, log: (line) => console.log(line) });
     console.log(`\nwrote ${writeCostTable(table)}; steps/s / core-hours of the protocol (160 epochs, 10 seeds), one ${backend.name} core:\n`);
     console.log(costMarkdown(table));
     console.log(`\ntotal: ${Math.round(table.totalCoreHours)} core-hours`);
     return;
   }
-  const rounds = Number(values.rounds ?? 7);
-  const steps = Number(values.steps ?? 30);
-  const warmup = Number(values.warmup ?? 5);
+  const rounds = values.rounds ?? 7;
+  const steps = values.steps ?? 30;
+  const warmup = values.warmup ?? 5;
   const backend = await initBackend();
   const batch = 100;
   const data = loadMnist('train', { limit: 6000 });
@@ -100,7 +113,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => {
-  console.error(err instanceof Error ? err.stack : err);
-  process.exit(1);
-});
+runCommand(COMMAND, main);

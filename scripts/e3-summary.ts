@@ -14,15 +14,15 @@
  * Exit status: 0; 1 when a run is missing or unfinished, or --compare finds a difference.
  */
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { e3Configs, e3Profile } from '../lib/experiments/e3-vae-training';
 import { compareSweepResults, loadSweepResults, summariseRun } from '../lib/experiments/sweep-results';
 import { readSweepFile } from '../lib/experiments/sweep-file';
 import { closeExporter, exportFigure } from '../lib/plots/export';
 import { e3CurvesFigure, e3FinalTable, e3Groups } from '../lib/plots/e3-figures';
-import { PROFILES, type ProfileName } from '../lib/results/profile';
+import { PROFILES } from '../lib/results/profile';
 import { provenance } from '../lib/results/provenance';
 import { writeFileAtomic, writeJsonAtomic } from '../lib/results/write';
+import { runCommand, UsageError, type OptionValues } from './cli';
 
 const USAGE = `usage: e3-summary --results-dir DIR (--sweep-file FILE | --profile ${PROFILES.join('|')}) [--figures DIR] [--compare DIR]
   --results-dir DIR   the folder the sweep's runs are in (every shard's)
@@ -31,22 +31,20 @@ const USAGE = `usage: e3-summary --results-dir DIR (--sweep-file FILE | --profil
   --figures DIR       also export the training curves of each configuration into DIR (needs Chromium)
   --compare DIR       fail unless the same runs in DIR have the same numbers`;
 
-async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: {
-      'results-dir': { type: 'string' }, 'sweep-file': { type: 'string' }, profile: { type: 'string' },
-      figures: { type: 'string' }, compare: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
+const COMMAND = {
+  name: 'e3-summary',
+  usage: USAGE,
+  options: {
+    'results-dir': { type: 'string' }, 'sweep-file': { type: 'string' }, profile: { type: 'string', choices: PROFILES },
+    figures: { type: 'string' }, compare: { type: 'string' },
+  },
+} as const;
+
+async function main({ values }: { values: OptionValues<typeof COMMAND.options> }): Promise<number> {
   const resultsDir = values['results-dir'];
-  if (resultsDir == null) throw new Error(`--results-dir is required\n${USAGE}`);
-  if ((values['sweep-file'] == null) === (values.profile == null)) throw new Error(`give one of --sweep-file and --profile\n${USAGE}`);
-  if (values.profile != null && !PROFILES.includes(values.profile as ProfileName)) throw new Error(`--profile must be one of ${PROFILES.join(', ')}, got ${JSON.stringify(values.profile)}`);
-  const configs = values['sweep-file'] != null ? readSweepFile(values['sweep-file']) : e3Configs(e3Profile(values.profile as ProfileName));
+  if (resultsDir == null) throw new UsageError('--results-dir is required');
+  if ((values['sweep-file'] == null) === (values.profile == null)) throw new UsageError('give one of --sweep-file and --profile');
+  const configs = values['sweep-file'] != null ? readSweepFile(values['sweep-file']) : e3Configs(e3Profile(values.profile!));
 
   const { finished, missing, unfinished } = loadSweepResults(configs, resultsDir);
   if (missing.length + unfinished.length > 0) {
@@ -92,10 +90,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error(err instanceof Error ? err.message : err);
-    process.exit(1);
-  },
-);
+runCommand(COMMAND, main);

@@ -6,10 +6,19 @@
  *   ZGR_PROFILE=paper npm run e4        # 8×4 and 4×6, 160 epochs, batches of 100 images
  */
 import { initBackend } from '../lib/backend';
+import { profileName } from '../lib/results/profile';
 import { c7BiasVariance } from '../lib/checks/c7-bias-variance';
 import { runE4 } from '../lib/experiments/e4-gradient-quality';
+import { runCommand } from './cli';
+
+const USAGE = `usage: e4-gradient-quality     (npm run e4)
+E4: train (or reuse) the runs of the profile, then every estimator's exact gradient moments at
+each checkpoint and batch, the quality table and the C7 verdict. No options; the environment:
+  ZGR_PROFILE    quick (default) | medium | paper
+  ZGR_BACKEND    the tfjs backend (default: the best that starts)`;
 
 async function main(): Promise<void> {
+  profileName(); // a bad ZGR_PROFILE is an error before anything starts
   await initBackend();
   const t0 = Date.now();
   const result = await runE4();
@@ -27,7 +36,4 @@ async function main(): Promise<void> {
   console.log(`\nE4 ${result.key}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }
 
-main().catch((err) => {
-  console.error(err instanceof Error ? err.stack : err);
-  process.exit(1);
-});
+runCommand({ name: 'e4-gradient-quality', usage: USAGE, options: {} }, main);

@@ -7,10 +7,20 @@
  *   ZGR_PROFILE=paper npm run e5-quality    # 10 ternary units, 50 epochs, batches of 100 images
  */
 import { initBackend } from '../lib/backend';
+import { profileName } from '../lib/results/profile';
 import { c7BiasVariance } from '../lib/checks/c7-bias-variance';
 import { runE5Quality } from '../lib/experiments/e5-gradient-quality';
+import { runCommand } from './cli';
+
+const USAGE = `usage: e5-gradient-quality     (npm run e5-quality)
+E5's exact gradient quality: train (or reuse) the small net's run, then every estimator's exact
+moments at each checkpoint, batch and coordinate system, and the C7 verdict. No options; the
+environment:
+  ZGR_PROFILE    quick (default) | medium | paper
+  ZGR_BACKEND    the tfjs backend (default: the best that starts)`;
 
 async function main(): Promise<void> {
+  profileName(); // a bad ZGR_PROFILE is an error before anything starts
   await initBackend();
   const t0 = Date.now();
   const result = await runE5Quality();
@@ -24,7 +34,4 @@ async function main(): Promise<void> {
   console.log(`\nE5 gradient quality: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }
 
-main().catch((err) => {
-  console.error(err instanceof Error ? err.stack : err);
-  process.exit(1);
-});
+runCommand({ name: 'e5-gradient-quality', usage: USAGE, options: {} }, main);

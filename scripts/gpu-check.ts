@@ -15,6 +15,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import { runCommand, type OptionValues } from './cli';
 
 export interface ProbeResult {
   backend: string;
@@ -100,23 +101,21 @@ export function judge(probe: ProbeResult, tfLog: string, expected: boolean): Ver
   return { expectGpu: expected, onGpu, device, notes };
 }
 
-function parseArgs(argv: string[]): { size?: number; repeat?: number; json: boolean; probe: boolean } {
-  const out: { size?: number; repeat?: number; json: boolean; probe: boolean } = { json: false, probe: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const intArg = () => {
-      const n = Number(argv[++i]);
-      if (!Number.isInteger(n) || n <= 0) throw new Error(`${a} needs a positive integer, got ${JSON.stringify(argv[i])}`);
-      return n;
-    };
-    if (a === '--size') out.size = intArg();
-    else if (a === '--repeat') out.repeat = intArg();
-    else if (a === '--json') out.json = true;
-    else if (a === '--probe') out.probe = true;
-    else throw new Error(`unknown argument ${JSON.stringify(a)}; usage: gpu-check [--size N] [--repeat R] [--json]`);
-  }
-  return out;
-}
+const USAGE = `usage: gpu-check [--size N] [--repeat R] [--json]     (in the image: gpu-check)
+Which tfjs backend runs here, on which device, and how fast an N×N float32 matmul is.
+  --size N     matrix size (default: by backend, ${Object.entries(DEFAULT_SIZE).map(([b, n]) => `${b} ${n}`).join(', ')})
+  --repeat R   timed matmuls; the median is reported (default: by backend)
+  --json       one JSON object instead of lines
+env ZGR_BACKEND picks the backend; ZGR_EXPECT_GPU=1 (or ZGR_VARIANT gpu/webgpu) expects a GPU.
+Exit status: 0 ok; 1 a GPU was expected but the work runs on the CPU; 2 an error.`;
+
+const COMMAND = {
+  name: 'gpu-check',
+  usage: USAGE,
+  // --probe: the child process's mode (runChild), not for people
+  options: { size: { type: 'integer', min: 1 }, repeat: { type: 'integer', min: 1 }, json: { type: 'boolean' }, probe: { type: 'boolean' } },
+  failureStatus: 2,
+} as const;
 
 function packageVersion(name: string): string | undefined {
   try {
@@ -205,15 +204,14 @@ function nvidiaSmi(): string | undefined {
   }
 }
 
-async function main(argv: string[]): Promise<number> {
-  const args = parseArgs(argv);
+async function main({ values: args }: { values: OptionValues<typeof COMMAND.options> }): Promise<number> {
   if (args.probe) {
     const r = await probe(args.size, args.repeat);
     process.stdout.write(MARK + JSON.stringify(r) + '\n');
     return 0;
   }
   const expected = expectGpu();
-  const child = await runChild(argv);
+  const child = await runChild(process.argv.slice(2));
   const line = child.stdout.split('\n').find((l) => l.startsWith(MARK));
   if (child.code !== 0 || line == null) {
     console.error(`gpu-check: the probe failed (exit ${child.code}):\n${child.stderr.trim()}`);
@@ -246,12 +244,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => (process.exitCode = code),
-    (err: unknown) => {
-      console.error(`gpu-check: ${err instanceof Error ? err.message : String(err)}`);
-      process.exitCode = 2;
-    },
-  );
-}
+if (require.main === module) runCommand(COMMAND, main);

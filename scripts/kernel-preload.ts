@@ -4,9 +4,15 @@
  * per notebook), every unhandled promise rejection and uncaught exception is appended to that
  * file as one JSON line. tslab only logs these to the running cell's stderr, and a rejection that
  * fires after its cell has finished is logged to no cell at all; the runner reads the file and
- * fails the notebook either way. Without the variable this module does nothing.
+ * fails the notebook either way. Without the variable it only quiets tfjs (below).
+ *
+ * It also turns tfjs's own console warnings off (lib/backend.ts quietTfjs), so that a new
+ * notebook's first tensor does not print tfjs's "running TensorFlow.js in Node.js" banner in red.
  */
 import * as fs from 'node:fs';
+import { quietTfjs } from '../lib/backend';
+
+quietTfjs();
 
 const file = process.env.ZGR_ASYNC_FAILURES_FILE;
 if (file) {

@@ -15,6 +15,7 @@ import * as path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../lib/plots/browser';
 import { repoRoot } from '../lib/results/paths';
+import { runCommand } from './cli';
 import { checkPrerequisites, jupyterEnv, listNotebooks, selectNotebooks, writeKernelspec } from './jupyter';
 
 const TIMEOUT_S = Number(process.env.ZGR_CLIENT_CHECK_TIMEOUT_S || 180);
@@ -66,7 +67,13 @@ async function stopServer(server: ChildProcess, base: string, token: string): Pr
   await Promise.race([exited, sleep(5000)]);
 }
 
-async function main(argv: string[]): Promise<number> {
+const USAGE = `usage: notebook-client-check [SELECTOR]     (npm run notebook-client-check -- 03)
+Opens an executed notebook (default: the first; SELECTOR as for reproduce: 03, 3, c1, a file name)
+in the classic Jupyter Notebook server and headless Chromium, checks that its figure renders and
+prints a screenshot's path. Needs Python with notebook<7 and jupyter_client, and a Chromium.
+env ZGR_CLIENT_CHECK_TIMEOUT_S bounds the whole check (default 180).`;
+
+async function main({ positionals: argv }: { positionals: string[] }): Promise<number> {
   const root = repoRoot();
   const pre = checkPrerequisites(root, ['notebook', 'jupyter_client']);
   if ('missing' in pre) {
@@ -132,10 +139,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => (process.exitCode = code),
-  (err: unknown) => {
-    console.error(`notebook-client-check: FAILED: ${err instanceof Error ? err.message : String(err)}`);
-    process.exitCode = 1;
-  },
-);
+runCommand({ name: 'notebook-client-check', usage: USAGE, options: {}, positionals: true }, main);

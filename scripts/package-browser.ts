@@ -10,10 +10,15 @@
  */
 import { pathToFileURL } from 'node:url';
 import { launchChromium } from '../lib/plots/browser';
+import { runCommand, UsageError } from './cli';
 
-async function main(): Promise<number> {
-  const [page, donePrefix] = process.argv.slice(2);
-  if (!page || !donePrefix) throw new Error('usage: package-browser PAGE.html DONE_PREFIX');
+const USAGE = `usage: package-browser PAGE.html DONE_PREFIX
+Opens PAGE.html in headless Chromium, prints its console messages, and waits for one that starts
+with DONE_PREFIX; exit 1 on a console error, an exception, a failed load, or 60 s without it.`;
+
+async function main({ positionals }: { positionals: string[] }): Promise<number> {
+  const [page, donePrefix] = positionals;
+  if (positionals.length !== 2) throw new UsageError(`needs PAGE.html and DONE_PREFIX, got ${JSON.stringify(positionals)}`);
   const problems: string[] = [];
   const browser = await launchChromium();
   try {
@@ -44,10 +49,4 @@ async function main(): Promise<number> {
   return problems.length === 0 ? 0 : 1;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  },
-);
+runCommand({ name: 'package-browser', usage: USAGE, options: {}, positionals: true }, main);

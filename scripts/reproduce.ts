@@ -33,6 +33,7 @@ import { writeFileAtomic } from '../lib/results/write';
 import { serializeNotebook } from './ipynb';
 import { JUPYTER_HINT, KERNEL_NAME, findPython, jupyterEnv, listNotebooks, nodePrerequisites, pythonCandidates, selectNotebooks, writeKernelspec } from './jupyter';
 import { executeNotebook, type CellFailure } from './tslab-executor';
+import { runCommand, type OptionValues } from './cli';
 
 /** Per-cell time limit (s): a quick-profile cell that runs 10 minutes is a bug; paper cells train. */
 const CELL_TIMEOUT_S: Record<ProfileName, number> = { quick: 600, medium: 3 * 3600, long: 12 * 3600, paper: 48 * 3600 };
@@ -80,28 +81,23 @@ function cellTimeout(profile: ProfileName): number {
 
 // ---------------------------------------------------------------- arguments and choices
 
-interface Args {
-  flags: string[];
-  selectors: string[];
-  executor: ExecutorName | null;
-  errors: string[];
-}
+const USAGE = `usage: npm run reproduce [-- [--list | --check] [--executor tslab|jupyter] [SELECTOR ...]]
+Executes the notebooks in the project's tslab kernel and saves them, with their outputs and
+figures, in place.
+  SELECTOR     03 | 3 | 03-c1-zero-temperature-limit | c1      (default: every notebook)
+  --list       list the notebooks and exit
+  --check      check the prerequisites and exit
+  --executor   tslab (Node only) or jupyter (nbconvert; the default when a Python has it)
+env ZGR_PROFILE quick (default) | medium | paper; ZGR_CELL_TIMEOUT seconds per cell;
+    ZGR_PYTHON a Python with nbconvert, nbclient, jupyter_client; ZGR_CHROMIUM a browser (none: off).`;
 
-function parseArgs(argv: string[]): Args {
-  const args: Args = { flags: [], selectors: [], executor: null, errors: [] };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--executor' || a.startsWith('--executor=')) {
-      const value = a === '--executor' ? argv[++i] : a.slice('--executor='.length);
-      if ((EXECUTORS as readonly string[]).includes(value)) args.executor = value as ExecutorName;
-      else args.errors.push(`--executor must be ${EXECUTORS.join(' or ')}, got ${JSON.stringify(value ?? '')}`);
-    } else if (a.startsWith('--')) {
-      if (['--list', '--check', '--help'].includes(a)) args.flags.push(a);
-      else args.errors.push(`unknown option ${a}`);
-    } else args.selectors.push(a);
-  }
-  return args;
-}
+const COMMAND = {
+  name: 'reproduce',
+  usage: USAGE,
+  options: { list: { type: 'boolean' }, check: { type: 'boolean' }, executor: { type: 'string', choices: EXECUTORS } },
+  positionals: true,
+  failureStatus: 2,
+} as const;
 
 /** jupyter when its Python is found (or forced), else tslab; an error message when forced jupyter is missing. */
 function chooseExecutor(forced: ExecutorName | null): Executor | { missing: string } {
@@ -257,23 +253,17 @@ async function reproduceOne(job: Job, executor: Executor): Promise<boolean> {
 
 // ---------------------------------------------------------------- main
 
-async function main(argv: string[]): Promise<number> {
-  const args = parseArgs(argv);
-  if (args.errors.length > 0 || args.flags.includes('--help')) {
-    args.errors.forEach((e) => console.error(e));
-    console.error('usage: npm run reproduce [-- [--list|--check] [--executor tslab|jupyter] [SELECTOR ...]]   (SELECTOR: 03, 3, c1, 03-c1-zero-temperature-limit)');
-    return args.errors.length > 0 ? 2 : 0;
-  }
+async function main({ values: args, positionals: selectors }: { values: OptionValues<typeof COMMAND.options>; positionals: string[] }): Promise<number> {
   const root = repoRoot();
   const profile = profileName(); // a bad ZGR_PROFILE is an error here, before anything runs
   const timeoutS = cellTimeout(profile);
   const all = listNotebooks(root);
-  const chosen = selectNotebooks(all, args.selectors);
-  if (args.flags.includes('--list')) {
+  const chosen = selectNotebooks(all, selectors);
+  if (args.list) {
     all.forEach((n) => console.log(n));
     return 0;
   }
-  const executor = chooseExecutor(args.executor);
+  const executor = chooseExecutor(args.executor ?? null);
   let chromium: ReturnType<typeof chromiumStatus>;
   try {
     chromium = chromiumStatus();
@@ -290,7 +280,7 @@ async function main(argv: string[]): Promise<number> {
   const ex = executor as Executor;
   console.log(`reproduce: executor ${ex.name} — ${ex.why}`);
   console.log(`reproduce: ${chromium.line}`);
-  if (args.flags.includes('--check')) {
+  if (args.check) {
     console.log(`ok: node ${process.version}${ex.name === 'tslab' ? '; optional, for Jupyter\'s executor (the path CI checks):\n' + indent(JUPYTER_HINT, '  ') : ''}`);
     return 0;
   }
@@ -326,10 +316,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => (process.exitCode = code),
-  (err: unknown) => {
-    console.error(`reproduce: ${err instanceof Error ? err.message : String(err)}`);
-    process.exitCode = 2;
-  },
-);
+runCommand(COMMAND, main);

@@ -8,17 +8,19 @@
  *
  * Runs resume from their last epoch checkpoint when started again; finished runs are not repeated.
  */
-import { parseArgs } from 'node:util';
-import { numberOption } from './cli';
-import { DATASETS, type DatasetName } from '../lib/data/classification';
+import * as path from 'node:path';
+import { initBackend } from '../lib/backend';
+import { DATASETS } from '../lib/data/classification';
 import { ALL_ESTIMATORS } from '../lib/estimators/registry';
-import { E5_DEFAULTS, E5_MODELS, type E5Model } from '../lib/experiments/e5-config';
+import { E5_DEFAULTS, E5_MODELS, e5RunKey, normaliseE5Config } from '../lib/experiments/e5-config';
 import { e5Profile, runE5 } from '../lib/experiments/e5-quantised-network';
-import { e5ResultsDir, trainQuantised } from '../lib/experiments/e5-training';
+import { E5_TASK, e5ResultsDir, loadE5RunResult, trainQuantised } from '../lib/experiments/e5-training';
+import { alreadyFinished, runSummary } from '../lib/experiments/progress';
 import { parseShard } from '../lib/experiments/process-pool';
-import { OPTIMIZERS, type Optimizer } from '../lib/experiments/training-run';
+import { OPTIMIZERS } from '../lib/experiments/training-run';
 import { BINARY_ESTIMATORS, LEVEL_PRESETS, type LevelPreset } from '../lib/models/quantised-layer';
-import { PROFILES, type ProfileName } from '../lib/results/profile';
+import { PROFILES, profileName } from '../lib/results/profile';
+import { runCommand, UsageError, type OptionValues } from './cli';
 
 const USAGE = `usage: train-e5 [options]
 single run:
@@ -46,29 +48,38 @@ both:
                      medium; else ${e5ResultsDir()})
   --no-progress      no progress bar`;
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      estimator: { type: 'string' }, tau: { type: 'string' }, t: { type: 'string' }, K: { type: 'string' }, a: { type: 'string' }, M: { type: 'string' }, eta: { type: 'string' },
-      model: { type: 'string' }, dataset: { type: 'string' }, hidden: { type: 'string' }, levels: { type: 'string' },
-      lr: { type: 'string' }, optimizer: { type: 'string' }, epochs: { type: 'string' }, batch: { type: 'string' },
-      'train-size': { type: 'string' }, 'test-size': { type: 'string' }, seed: { type: 'string' },
-      sweep: { type: 'boolean' }, profile: { type: 'string' }, workers: { type: 'string' }, shard: { type: 'string' },
-      'only-estimator': { type: 'string', multiple: true }, 'results-dir': { type: 'string' }, 'no-progress': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) {
-    console.log(USAGE);
-    return;
-  }
+const ESTIMATOR_NAMES = [...ALL_ESTIMATORS.map((e) => e.name), ...Object.keys(BINARY_ESTIMATORS)];
+
+const COMMAND = {
+  name: 'train-e5',
+  usage: USAGE,
+  options: {
+    estimator: { type: 'string', choices: ESTIMATOR_NAMES },
+    tau: { type: 'number' }, t: { type: 'number' }, K: { type: 'number' }, a: { type: 'number' }, M: { type: 'number' }, eta: { type: 'number' },
+    model: { type: 'string', choices: E5_MODELS }, dataset: { type: 'string', choices: DATASETS }, hidden: { type: 'string' },
+    levels: { type: 'string', choices: Object.keys(LEVEL_PRESETS) as LevelPreset[] },
+    lr: { type: 'number' }, optimizer: { type: 'string', choices: OPTIMIZERS }, epochs: { type: 'integer' }, batch: { type: 'integer' },
+    'train-size': { type: 'integer' }, 'test-size': { type: 'integer' }, seed: { type: 'integer' },
+    sweep: { type: 'boolean' }, profile: { type: 'string', choices: PROFILES }, workers: { type: 'integer', min: 1 }, shard: { type: 'string' },
+    'only-estimator': { type: 'string', multiple: true, choices: ESTIMATOR_NAMES }, 'results-dir': { type: 'string' }, 'no-progress': { type: 'boolean' },
+  },
+} as const;
+
+/** --hidden 256,256: the widths, or a UsageError naming the flag. */
+function hiddenWidths(text: string): number[] {
+  const widths = text.split(',').map((w) => (/^\s*\d+\s*$/.test(w) ? Number(w) : NaN));
+  if (!widths.every((w) => Number.isSafeInteger(w) && w >= 1)) throw new UsageError(`--hidden must be positive integer widths separated by commas, e.g. 256,256, got ${JSON.stringify(text)}`);
+  return widths;
+}
+
+async function main({ values }: { values: OptionValues<typeof COMMAND.options> }): Promise<void> {
   const progress = !values['no-progress'];
   if (values.sweep) {
-    const name = (values.profile ?? process.env.ZGR_PROFILE ?? 'quick') as ProfileName;
-    if (!PROFILES.includes(name)) throw new Error(`--profile must be one of ${PROFILES.join(', ')}, got ${JSON.stringify(name)}`);
+    const name = values.profile ?? profileName();
     const names = values['only-estimator'];
     const results = await runE5({
       profile: e5Profile(name),
-      workers: numberOption(values, 'workers'),
+      workers: values.workers,
       resultsDir: values['results-dir'],
       progress,
       shard: values.shard != null ? parseShard(values.shard) : undefined,
@@ -76,40 +87,48 @@ async function main(): Promise<void> {
     });
     for (const r of results) {
       const last = r.history.at(-1)!;
-      console.log(`${r.key}\ttrain CE ${last.trainLoss.toFixed(4)}\ttest accuracy ${(100 * last.testAccuracy).toFixed(2)} %`);
+      console.log(`${r.key}\ttrain cross-entropy ${last.trainLoss.toFixed(4)}\ttest accuracy ${(100 * last.testAccuracy).toFixed(2)} %`);
     }
     return;
   }
   const options: Record<string, number> = {};
-  for (const k of ['tau', 't', 'K', 'a', 'M', 'eta']) {
-    const v = numberOption(values, k);
+  for (const k of ['tau', 't', 'K', 'a', 'M', 'eta'] as const) {
+    const v = values[k];
     if (v != null) options[k] = v;
   }
-  const hidden = values.hidden?.split(',').map((w) => Number(w));
-  const result = await trainQuantised(
-    {
-      estimator: { name: values.estimator ?? 'zgr', options },
-      seed: numberOption(values, 'seed') ?? 0,
-      ...(values.model != null ? { model: values.model as E5Model } : {}),
-      ...(values.dataset != null ? { dataset: values.dataset as DatasetName } : {}),
-      ...(hidden != null ? { hidden } : {}),
-      ...(values.levels != null ? { levels: values.levels as LevelPreset } : {}),
-      ...(values.optimizer != null ? { optimizer: values.optimizer as Optimizer } : {}),
-      lr: numberOption(values, 'lr'),
-      epochs: numberOption(values, 'epochs'),
-      batchSize: numberOption(values, 'batch'),
-      trainSize: numberOption(values, 'train-size'),
-      testSize: numberOption(values, 'test-size'),
-    },
-    { resultsDir: values['results-dir'] ?? e5ResultsDir(), progress, onCheckpoint: (epoch) => console.log(`checkpoint epoch ${epoch}`) },
-  );
-  for (const h of result.history) {
-    console.log(`epoch ${h.epoch}\ttrain CE ${h.trainLoss.toFixed(4)}\ttest CE ${h.testLoss.toFixed(4)}\ttest accuracy ${(100 * h.testAccuracy).toFixed(2)} % (sampled ${(100 * h.testAccuracySampled).toFixed(2)} %)\t${h.wallTimeS.toFixed(1)} s`);
+  const hidden = values.hidden != null ? hiddenWidths(values.hidden) : undefined;
+  // every field checked (a bad --lr, --epochs … named) before anything is printed or started
+  const config = normaliseE5Config({
+    estimator: { name: values.estimator ?? 'zgr', options },
+    seed: values.seed ?? 0,
+    // a field left undefined takes its default
+    model: values.model,
+    dataset: values.dataset,
+    hidden,
+    levels: values.levels,
+    optimizer: values.optimizer,
+    lr: values.lr,
+    epochs: values.epochs,
+    batchSize: values.batch,
+    trainSize: values['train-size'],
+    testSize: values['test-size'],
+  });
+  const resultsDir = values['results-dir'] ?? e5ResultsDir();
+  const folder = path.join(resultsDir, e5RunKey(config));
+  const before = loadE5RunResult(config, resultsDir);
+  if (before?.done) {
+    console.log(alreadyFinished(before));
+    console.log(runSummary(before, E5_TASK.summary(before.history.at(-1)!), folder));
+    return;
   }
-  console.log(`done ${result.done} weights ${result.weightsChecksum} resumes ${result.resumes}`);
+  await initBackend(); // says which backend runs
+  console.log(`results: ${folder}`);
+  if (before != null) console.log(`resuming: ${before.history.length} of ${config.epochs} epochs done`);
+  const result = await trainQuantised(config, { resultsDir, progress, onCheckpoint: (epoch) => console.log(`checkpoint epoch ${epoch}`) });
+  for (const h of result.history) {
+    console.log(`epoch ${h.epoch}\ttrain cross-entropy ${h.trainLoss.toFixed(4)}\ttest cross-entropy ${h.testLoss.toFixed(4)}\ttest accuracy ${(100 * h.testAccuracy).toFixed(2)} % (sampled ${(100 * h.testAccuracySampled).toFixed(2)} %)\t${h.wallTimeS.toFixed(1)} s`);
+  }
+  console.log(runSummary(result, E5_TASK.summary(result.history.at(-1)!), folder));
 }
 
-main().catch((err) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+runCommand(COMMAND, main);

@@ -12,17 +12,18 @@
  * A run that was interrupted (Ctrl-C, kill -9, a reboot) resumes from its last epoch checkpoint
  * when started again with the same options; a finished run is not repeated.
  */
-import { parseArgs } from 'node:util';
-import { numberOption } from './cli';
+import { runCommand, type OptionValues } from './cli';
 import { initBackend } from '../lib/backend';
-import { BINARISATIONS, type Binarisation } from '../lib/data/mnist';
+import { BINARISATIONS } from '../lib/data/mnist';
 import { E3_GRID, runE3Grid } from '../lib/experiments/e3-grid';
 import { protocolSettings } from '../lib/experiments/protocol';
-import { E3_DEFAULTS, e3Profile, e3ResultsDir, OPTIMIZERS, runDir, runE3, runSweep, trainVae, type Optimizer, type VaeTrainingConfig } from '../lib/experiments/e3-vae-training';
+import { E3_DEFAULTS, e3Profile, e3ResultsDir, loadRunResult, normaliseConfig, OPTIMIZERS, runDir, runE3, runSweep, trainVae, type VaeTrainingConfig } from '../lib/experiments/e3-vae-training';
+import { alreadyFinished, runSummary } from '../lib/experiments/progress';
+import { VAE_TASK } from '../lib/experiments/vae-training';
 import { parseShard, shard as shardOf } from '../lib/experiments/process-pool';
 import { readSweepFile } from '../lib/experiments/sweep-file';
 import { ALL_ESTIMATORS } from '../lib/estimators/registry';
-import { PROFILES, type ProfileName } from '../lib/results/profile';
+import { PROFILES, profileName } from '../lib/results/profile';
 
 const USAGE = `usage: train-vae [options]
 single run:
@@ -56,25 +57,24 @@ both:
                      medium; else ${e3ResultsDir()})
   --no-progress      no progress bar`;
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      C: { type: 'string' }, latents: { type: 'string' }, estimator: { type: 'string' },
-      tau: { type: 'string' }, t: { type: 'string' }, K: { type: 'string' }, a: { type: 'string' }, M: { type: 'string' },
-      lr: { type: 'string' }, optimizer: { type: 'string' }, epochs: { type: 'string' }, batch: { type: 'string' },
-      'train-size': { type: 'string' }, 'test-size': { type: 'string' }, binarisation: { type: 'string' }, seed: { type: 'string' },
-      sweep: { type: 'boolean' }, grid: { type: 'boolean' }, profile: { type: 'string' }, workers: { type: 'string' }, shard: { type: 'string' },
-      config: { type: 'string', multiple: true }, 'only-estimator': { type: 'string', multiple: true },
-      'results-dir': { type: 'string' }, 'sweep-file': { type: 'string' }, 'no-progress': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) {
-    console.log(USAGE);
-    return;
-  }
+const COMMAND = {
+  name: 'train-vae',
+  usage: USAGE,
+  options: {
+    C: { type: 'integer' }, latents: { type: 'integer' }, estimator: { type: 'string', choices: ALL_ESTIMATORS.map((e) => e.name) },
+    tau: { type: 'number' }, t: { type: 'number' }, K: { type: 'number' }, a: { type: 'number' }, M: { type: 'number' },
+    lr: { type: 'number' }, optimizer: { type: 'string', choices: OPTIMIZERS }, epochs: { type: 'integer' }, batch: { type: 'integer' },
+    'train-size': { type: 'integer' }, 'test-size': { type: 'integer' }, binarisation: { type: 'string', choices: BINARISATIONS }, seed: { type: 'integer' },
+    sweep: { type: 'boolean' }, grid: { type: 'boolean' }, profile: { type: 'string', choices: PROFILES }, workers: { type: 'integer', min: 1 }, shard: { type: 'string' },
+    config: { type: 'string', multiple: true }, 'only-estimator': { type: 'string', multiple: true, choices: ALL_ESTIMATORS.map((e) => e.name) },
+    'results-dir': { type: 'string' }, 'sweep-file': { type: 'string' }, 'no-progress': { type: 'boolean' },
+  },
+} as const;
+
+async function main({ values }: { values: OptionValues<typeof COMMAND.options> }): Promise<void> {
   const progress = !values['no-progress'];
   if (values.grid) {
-    const summary = await runE3Grid({ workers: numberOption(values, 'workers'), resultsDir: values['results-dir'], progress });
+    const summary = await runE3Grid({ workers: values.workers, resultsDir: values['results-dir'], progress });
     for (const c of summary.cells) console.log(`${c.estimator}\tlr ${c.lr}\t${c.optimizer}\ttrain −ELBO ${c.trainNegElbo.toFixed(3)}\ttest −ELBO ${c.testNegElbo.toFixed(3)}`);
     console.log(`winners: ${JSON.stringify(summary.winners)} (written to ${E3_GRID.file})`);
     return;
@@ -85,7 +85,7 @@ async function main(): Promise<void> {
     if (values.config != null || values['only-estimator'] != null) throw new Error('--config and --only-estimator choose from a profile; with --sweep-file, list the runs in the file');
     const configs = readSweepFile(values['sweep-file']);
     const results = await runSweep(values.shard != null ? shardOf(configs, parseShard(values.shard)) : configs, {
-      workers: numberOption(values, 'workers'),
+      workers: values.workers,
       resultsDir: values['results-dir'],
       progress,
     });
@@ -94,14 +94,13 @@ async function main(): Promise<void> {
   }
 
   if (values.sweep) {
-    const profileName = (values.profile ?? process.env.ZGR_PROFILE ?? 'quick') as ProfileName;
-    if (!PROFILES.includes(profileName)) throw new Error(`--profile must be one of ${PROFILES.join(', ')}, got ${JSON.stringify(profileName)}`);
+    const profile = values.profile ?? profileName();
     const shard = values.shard != null ? parseShard(values.shard) : undefined;
     const configs = values.config?.map((s) => s.toLowerCase());
     const names = values['only-estimator'];
     const results = await runE3({
-      profile: e3Profile(profileName),
-      workers: numberOption(values, 'workers'),
+      profile: e3Profile(profile),
+      workers: values.workers,
       resultsDir: values['results-dir'], // default: the profile's own folder
       progress,
       shard,
@@ -114,38 +113,45 @@ async function main(): Promise<void> {
     return;
   }
 
-  await initBackend();
   const options: Record<string, number> = {};
-  for (const k of ['tau', 't', 'K', 'a', 'M']) {
-    const v = numberOption(values, k);
+  for (const k of ['tau', 't', 'K', 'a', 'M'] as const) {
+    const v = values[k];
     if (v != null) options[k] = v;
   }
-  const binarisation = (values.binarisation ?? E3_DEFAULTS.binarisation) as Binarisation;
   // one run: --config CxL (or --C and --latents); lr, optimiser and τ from the protocol's table unless given
   if ((values.config?.length ?? 0) > 1) throw new Error(`--config: one configuration for a single run, got ${values.config!.join(', ')} (use --sweep for several)`);
   const cxl = values.config?.[0] != null ? /^(\d+)x(\d+)$/i.exec(values.config[0]) : null;
   if (values.config?.[0] != null && cxl == null) throw new Error(`--config must look like CxL, e.g. 8x4, got ${JSON.stringify(values.config[0])}`);
-  const C = cxl ? Number(cxl[1]) : numberOption(values, 'C') ?? 8;
-  const numLatents = cxl ? Number(cxl[2]) : numberOption(values, 'latents') ?? 4;
-  if (values.optimizer != null && !OPTIMIZERS.includes(values.optimizer as Optimizer)) throw new Error(`--optimizer must be one of ${OPTIMIZERS.join(', ')}, got ${JSON.stringify(values.optimizer)}`);
-  const chosen = protocolSettings(values.estimator ?? 'zgr', C, numLatents, { options, lr: numberOption(values, 'lr'), optimizer: values.optimizer as Optimizer | undefined });
-  console.log(`settings: ${JSON.stringify(chosen.estimator.options)}, lr ${chosen.lr}, ${chosen.optimizer}` +
-    (chosen.tuned ? ` (the protocol's tuned ${C}x${numLatents} cell, PAPER.md E3, where no flag overrides it)` : ` (not in the protocol's table: the defaults, where no flag overrides them)`));
-  const config = {
+  const C = cxl ? Number(cxl[1]) : values.C ?? 8;
+  const numLatents = cxl ? Number(cxl[2]) : values.latents ?? 4;
+  const chosen = protocolSettings(values.estimator ?? 'zgr', C, numLatents, { options, lr: values.lr, optimizer: values.optimizer });
+  // every field checked (a bad --lr, --epochs … named) before anything is printed or started
+  const config = normaliseConfig({
     C,
     numLatents,
     estimator: chosen.estimator,
-    seed: numberOption(values, 'seed') ?? 0,
+    seed: values.seed ?? 0,
     lr: chosen.lr,
     optimizer: chosen.optimizer,
-    epochs: numberOption(values, 'epochs') ?? E3_DEFAULTS.epochs,
-    batchSize: numberOption(values, 'batch') ?? E3_DEFAULTS.batchSize,
-    trainSize: numberOption(values, 'train-size') ?? E3_DEFAULTS.trainSize,
-    testSize: numberOption(values, 'test-size') ?? E3_DEFAULTS.testSize,
-    binarisation,
-  };
+    epochs: values.epochs ?? E3_DEFAULTS.epochs,
+    batchSize: values.batch ?? E3_DEFAULTS.batchSize,
+    trainSize: values['train-size'] ?? E3_DEFAULTS.trainSize,
+    testSize: values['test-size'] ?? E3_DEFAULTS.testSize,
+    binarisation: values.binarisation ?? E3_DEFAULTS.binarisation,
+  });
   const resultsDir = values['results-dir'] ?? e3ResultsDir();
-  console.log(`run ${runDir(config, resultsDir)}`);
+  const folder = runDir(config, resultsDir);
+  const before = loadRunResult(config, resultsDir);
+  if (before?.done) {
+    console.log(alreadyFinished(before));
+    console.log(runSummary(before, VAE_TASK.summary(before.history.at(-1)!), folder));
+    return;
+  }
+  await initBackend(); // says which backend runs
+  console.log(`settings: ${JSON.stringify(chosen.estimator.options)}, lr ${chosen.lr}, ${chosen.optimizer}` +
+    (chosen.tuned ? ` (the protocol's tuned ${C}x${numLatents} cell, PAPER.md E3, where no flag overrides it)` : ` (not in the protocol's table: the defaults, where no flag overrides them)`));
+  console.log(`results: ${folder}`);
+  if (before != null) console.log(`resuming: ${before.history.length} of ${config.epochs} epochs done`);
   const result = await trainVae(config, {
     resultsDir,
     progress,
@@ -155,10 +161,7 @@ async function main(): Promise<void> {
   for (const h of result.history) {
     console.log(`epoch ${h.epoch}\ttrain −ELBO ${h.trainNegElbo.toFixed(3)}\ttest −ELBO ${h.testNegElbo.toFixed(3)}\t${h.wallTimeS.toFixed(1)} s`);
   }
-  console.log(`done ${result.done} weights ${result.weightsChecksum} resumes ${result.resumes}`);
+  console.log(runSummary(result, VAE_TASK.summary(result.history.at(-1)!), folder));
 }
 
-main().catch((err) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+runCommand(COMMAND, main);

@@ -4,6 +4,8 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, Random } from '../lib';
 import { useExplicitTransposeMatMulGradient, useStockMatMulGradient } from '../lib/backend';
@@ -54,5 +56,30 @@ describe('backend', () => {
     assert.equal(info.name, 'wasm');
     assert.equal(tf.getBackend(), 'wasm');
     assert.equal(info.chosenBy, 'ZGR_BACKEND');
+  });
+});
+
+describe('tfjs is quiet in Node (quietTfjs)', () => {
+  const BANNER = /looks like you are running TensorFlow\.js in Node\.js/;
+  const ROOT = path.join(__dirname, '..', '..');
+  // a fresh process: a first tensor on tfjs's default backend (cpu), as in a new notebook
+  const firstTensor = (preamble: string, nodeArgs: string[] = []) => {
+    const r = spawnSync(process.execPath, [...nodeArgs, '-e', `${preamble}; require('@tensorflow/tfjs').tensor([1, 2]).sum().dataSync()`], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 0, r.stderr);
+    return r.stderr;
+  };
+
+  it('tfjs alone prints its "running TensorFlow.js in Node.js" banner (so the checks below can fail)', () => {
+    assert.match(firstTensor(''), BANNER);
+  });
+
+  it('with the library loaded (scripts, tests, notebooks) the banner is not printed', () => {
+    const stderr = firstTensor("require('./dist/lib')");
+    assert.doesNotMatch(stderr, BANNER, stderr);
+  });
+
+  it('in the notebook kernel (node --require kernel-preload.js, as the kernelspec starts it) the banner is not printed', () => {
+    const stderr = firstTensor('', ['--require', './dist/scripts/kernel-preload.js']);
+    assert.doesNotMatch(stderr, BANNER, stderr);
   });
 });

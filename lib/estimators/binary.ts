@@ -48,7 +48,7 @@ export function zgrBinaryGradient(a: number, b: number, d: number): number {
 
 /** The Bernoulli sample of a binary op: the given b, or 1{a + Logistic > 0} from the stream. */
 function drawBinary(where: string, logits: tf.Tensor, options: BinaryOptions): tf.Tensor {
-  checkOptionNames(where, options, ['rng', 'b']);
+  options = checkOptionNames(where, options, ['rng', 'b']);
   if (logits == null || typeof logits.dataSync !== 'function' || logits.dtype !== 'float32') {
     throw new Error(`${where}: logits must be a float32 tf.Tensor, got ${logits?.dtype ?? logits}`);
   }

@@ -27,7 +27,7 @@ export function darnGradient(logits: readonly number[], x: number, v: readonly n
 
 /** DARN categorical sampler: one-hot sample [..., C]; its gradient is DARN's. */
 export function darn(logits: tf.Tensor, options: SampleOptions): tf.Tensor {
-  checkOptionNames('darn', options, ['rng', 'x']);
+  options = checkOptionNames('darn', options, ['rng', 'x']);
   const C = checkLogitsTensor('darn', logits);
   return tf.tidy(() => {
     const onehot = drawOneHot('darn', logits, C, options); // [..., C]

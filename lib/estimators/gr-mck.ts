@@ -75,7 +75,7 @@ export function grMckGradient(
 
 /** GR-MCK categorical sampler: one-hot sample [..., C]; its gradient is GR-MCK's. */
 export function grMck(logits: tf.Tensor, options: GrMckOptions): tf.Tensor {
-  checkOptionNames('grMck', options, ['rng', 'x', 'tau', 'K', 'exponentials']);
+  options = checkOptionNames('grMck', options, ['rng', 'x', 'tau', 'K', 'exponentials']);
   const C = checkLogitsTensor('grMck', logits);
   const tau = checkTemperature('grMck', 'tau', options.tau);
   const K = checkK('grMck', options.K);

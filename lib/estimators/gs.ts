@@ -47,7 +47,7 @@ export function temperedJacobianProductTensor(s: tf.Tensor, v: tf.Tensor, tau: n
 
 /** GS relaxed sampler: y = softmax((logits + G) / tau) [..., C], differentiated as it is. */
 export function gs(logits: tf.Tensor, options: GsOptions): tf.Tensor {
-  checkOptionNames('gs', options, ['rng', 'tau', 'gumbel']);
+  options = checkOptionNames('gs', options, ['rng', 'tau', 'gumbel']);
   checkLogitsTensor('gs', logits);
   const tau = checkTemperature('gs', 'tau', options.tau);
   return tf.tidy(() => {

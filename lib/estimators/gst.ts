@@ -47,7 +47,7 @@ export function gstGradient(logits: readonly number[], x: number, v: readonly nu
 
 /** GST-1.0 categorical sampler: one-hot sample [..., C]; its gradient is GST-1.0's. */
 export function gst(logits: tf.Tensor, options: GstOptions): tf.Tensor {
-  checkOptionNames('gst', options, ['rng', 'x', 'tau']);
+  options = checkOptionNames('gst', options, ['rng', 'x', 'tau']);
   const C = checkLogitsTensor('gst', logits);
   const tau = checkTemperature('gst', 'tau', options.tau);
   return tf.tidy(() => {

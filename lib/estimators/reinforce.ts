@@ -142,7 +142,7 @@ function checkLossFinite(where: string, f: tf.Tensor): void {
 
 /** REINFORCE surrogate loss (averaged over M samples, no baseline); see `SampleLoss`. */
 export function reinforce(logits: tf.Tensor, options: ScoreOptions, loss: SampleLoss): tf.Tensor {
-  checkOptionNames('reinforce', options, ['rng', 'M']);
+  options = checkOptionNames('reinforce', options, ['rng', 'M']);
   const M = options.M ?? 1;
   if (!Number.isInteger(M) || M < 1) throw new Error(`reinforce: option M must be an integer ≥ 1, got ${M}`);
   return scoreSurrogate('reinforce', logits, options.rng, M, loss, reinforceCoefficients);
@@ -150,7 +150,7 @@ export function reinforce(logits: tf.Tensor, options: ScoreOptions, loss: Sample
 
 /** RLOO(M) surrogate loss: mean loss over M samples, gradient with the leave-one-out baseline. */
 export function rloo(logits: tf.Tensor, options: ScoreOptions, loss: SampleLoss): tf.Tensor {
-  checkOptionNames('rloo', options, ['rng', 'M']);
+  options = checkOptionNames('rloo', options, ['rng', 'M']);
   const M = checkM('rloo', options.M);
   return scoreSurrogate('rloo', logits, options.rng, M, loss, rlooCoefficients);
 }

@@ -72,7 +72,7 @@ export function reinmaxCvGradient(
 
 /** ReinMax-CV categorical sampler: one-hot sample [..., C]; its gradient is ReinMax-CV's. */
 export function reinmaxCv(logits: tf.Tensor, options: ReinmaxCvOptions): tf.Tensor {
-  checkOptionNames('reinmaxCv', options, ['rng', 'x', 'gumbel', 'tau', 'K', 'eta', 'exponentials']);
+  options = checkOptionNames('reinmaxCv', options, ['rng', 'x', 'gumbel', 'tau', 'K', 'eta', 'exponentials']);
   const C = checkLogitsTensor('reinmaxCv', logits);
   const tau = checkTemperature('reinmaxCv', 'tau', options.tau);
   const K = checkK('reinmaxCv', options.K);

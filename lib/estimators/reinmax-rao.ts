@@ -67,7 +67,7 @@ export function reinmaxRaoGradient(
 
 /** ReinMax-Rao categorical sampler: one-hot sample [..., C]; its gradient is ReinMax-Rao's. */
 export function reinmaxRao(logits: tf.Tensor, options: ReinmaxRaoOptions): tf.Tensor {
-  checkOptionNames('reinmaxRao', options, ['rng', 'x', 'tau', 'K', 'exponentials']);
+  options = checkOptionNames('reinmaxRao', options, ['rng', 'x', 'tau', 'K', 'exponentials']);
   const C = checkLogitsTensor('reinmaxRao', logits);
   const tau = checkTemperature('reinmaxRao', 'tau', options.tau);
   const K = checkK('reinmaxRao', options.K);

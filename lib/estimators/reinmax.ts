@@ -37,7 +37,7 @@ export function reinmaxBackward(logits: tf.Tensor, onehot: tf.Tensor, v: tf.Tens
 
 /** ReinMax categorical sampler: one-hot sample [..., C]; its gradient is ReinMax's. */
 export function reinmax(logits: tf.Tensor, options: ReinmaxOptions): tf.Tensor {
-  checkOptionNames('reinmax', options, ['rng', 'x', 'tau']);
+  options = checkOptionNames('reinmax', options, ['rng', 'x', 'tau']);
   const C = checkLogitsTensor('reinmax', logits);
   const tau = checkTemperature('reinmax', 'tau', options.tau);
   return tf.tidy(() => {

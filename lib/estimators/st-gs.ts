@@ -24,7 +24,7 @@ export function stGsGradient(logits: readonly number[], v: readonly number[], op
 
 /** ST-GS categorical sampler: one-hot sample [..., C]; its gradient is ST-GS's. */
 export function stGs(logits: tf.Tensor, options: StGsOptions): tf.Tensor {
-  checkOptionNames('stGs', options, ['rng', 'tau', 'gumbel']);
+  options = checkOptionNames('stGs', options, ['rng', 'tau', 'gumbel']);
   const C = checkLogitsTensor('stGs', logits);
   const tau = checkTemperature('stGs', 'tau', options.tau);
   return tf.tidy(() => {

@@ -35,7 +35,7 @@ export function stZgrGradient(logits: readonly number[], x: number, v: readonly 
 
 /** ST-ZGR(a) categorical sampler: one-hot sample [..., C]. */
 export function stZgr(logits: tf.Tensor, options: StZgrOptions): tf.Tensor {
-  checkOptionNames('stZgr', options, ['rng', 'x', 'a']);
+  options = checkOptionNames('stZgr', options, ['rng', 'x', 'a']);
   const C = checkLogitsTensor('stZgr', logits);
   const a = checkA('stZgr', options.a);
   return tf.tidy(() => {

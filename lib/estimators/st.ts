@@ -44,7 +44,7 @@ export function stGradient(logits: readonly number[], x: number, v: readonly num
 
 /** ST / ST(t) categorical sampler: one-hot sample [..., C]; its gradient is ST's. */
 export function st(logits: tf.Tensor, options: StOptions): tf.Tensor {
-  checkOptionNames('st', options, ['rng', 'x', 't']);
+  options = checkOptionNames('st', options, ['rng', 'x', 't']);
   const C = checkLogitsTensor('st', logits);
   const t = checkTemperature('st', 't', options.t ?? 1);
   return tf.tidy(() => {
@@ -65,7 +65,7 @@ export function stTauGradient(logits: readonly number[], x: number, v: readonly 
 
 /** ST(τ)·1/τ categorical sampler: one-hot sample [..., C]; its gradient is J(softmax(logits/τ))ᵀ v / τ. */
 export function stTau(logits: tf.Tensor, options: StTauOptions): tf.Tensor {
-  checkOptionNames('stTau', options, ['rng', 'x', 'tau']);
+  options = checkOptionNames('stTau', options, ['rng', 'x', 'tau']);
   const C = checkLogitsTensor('stTau', logits);
   const tau = checkTemperature('stTau', 'tau', options.tau);
   return tf.tidy(() => {

@@ -109,11 +109,18 @@ export function checkSampleTensor(where: string, x: tf.Tensor, batchShape: numbe
   }
 }
 
-/** Reject option names an estimator does not know (a typo would otherwise be silently ignored). */
-export function checkOptionNames(where: string, options: object, known: readonly string[]): void {
+/**
+ * An op's options object, checked: none given (`zgr(logits)`) is read as no options, so that the
+ * op's first required option is reported missing by name, as for `zgr(logits, {})`; a name the
+ * op does not know is an error (a typo would otherwise be silently ignored).
+ */
+export function checkOptionNames<T extends object>(where: string, options: T | undefined, known: readonly string[]): T {
+  if (options == null) return {} as T;
+  if (typeof options !== 'object' || Array.isArray(options)) fail(where, `options must be an object with ${known.join(', ')}`, options);
   for (const key of Object.keys(options)) {
-    if (!known.includes(key)) fail(where, `unknown option "${key}" (known: ${known.join(', ')})`, key);
+    if (!known.includes(key)) throw new Error(`${where}: unknown option ${JSON.stringify(key)} (known: ${known.join(', ')})`);
   }
+  return options;
 }
 
 /** K rows of Exp(1) noise of length C, as the float64 forms of GR-MCK, ReinMax-Rao and ReinMax-CV take them. */

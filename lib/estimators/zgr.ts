@@ -40,7 +40,7 @@ export function zgrBackward(p: tf.Tensor, onehot: tf.Tensor, v: tf.Tensor): tf.T
 
 /** ZGR categorical sampler: one-hot sample [..., C]; its gradient is ZGR's. */
 export function zgr(logits: tf.Tensor, options: SampleOptions): tf.Tensor {
-  checkOptionNames('zgr', options, ['rng', 'x']);
+  options = checkOptionNames('zgr', options, ['rng', 'x']);
   const C = checkLogitsTensor('zgr', logits);
   return tf.tidy(() => {
     const onehot = drawOneHot('zgr', logits, C, options); // [..., C]

@@ -1,7 +1,8 @@
 /**
- * A progress bar for long runs: steps done, rate, ETA and the running −ELBO, on stderr. On a
- * terminal it redraws one line; elsewhere (CI logs, notebooks) it prints a line at most every
- * `everyS` seconds and at each epoch end, so logs stay short.
+ * A progress bar for long runs: steps done, rate, ETA and the running training loss (−ELBO, or
+ * the task's loss), on stderr. On a terminal it redraws one line; elsewhere (CI logs, notebooks)
+ * it prints a line at most every `everyS` seconds and at each epoch end, so logs stay short. And
+ * the line a command ends a run with (runSummary).
  */
 
 export interface ProgressUpdate {
@@ -28,9 +29,13 @@ export function formatDuration(seconds: number): string {
   return `${h}:${String(m).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
 }
 
-/** A bar for one run; `label` prefixes every line. ETA counts only the steps done in this process. */
-export function progressBar(label: string, options: { stream?: NodeJS.WriteStream; everyS?: number; width?: number } = {}): ProgressSink {
+/**
+ * A bar for one run; `label` prefixes every line, `lossName` names the training loss (default
+ * −ELBO). ETA counts only the steps done in this process.
+ */
+export function progressBar(label: string, options: { stream?: NodeJS.WriteStream; everyS?: number; width?: number; lossName?: string } = {}): ProgressSink {
   const stream = options.stream ?? process.stderr;
+  const lossName = options.lossName ?? '−ELBO';
   const tty = stream.isTTY === true;
   const everyS = options.everyS ?? 10;
   const width = options.width ?? 24;
@@ -45,7 +50,7 @@ export function progressBar(label: string, options: { stream?: NodeJS.WriteStrea
     const filled = Math.round((width * u.step) / Math.max(1, u.total));
     const line =
       `${u.label ?? label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${u.step}/${u.total} steps` +
-      ` | epoch ${u.epoch}/${u.epochs} | −ELBO ${Number.isFinite(u.loss) ? u.loss.toFixed(2) : '–'}` +
+      ` | epoch ${u.epoch}/${u.epochs} | ${lossName} ${Number.isFinite(u.loss) ? u.loss.toFixed(lossName === '−ELBO' ? 2 : 4) : '–'}` +
       ` | ${rate.toFixed(1)} steps/s | ETA ${formatDuration(eta)}`;
     if (tty) {
       stream.write(`\r${line}\x1b[K${u.final ? '\n' : ''}`);
@@ -105,3 +110,33 @@ export function sweepBoard(show: (text: string) => void, options: { everyS?: num
     draw();
   };
 }
+
+/** What runSummary reads of a run's result (training-run.ts RunResult). */
+export interface RunSummaryInput {
+  label: string;
+  done: boolean;
+  resumes: number;
+  weightsChecksum: string;
+  config: { epochs: number };
+  history: { epoch: number; wallTimeS: number }[];
+}
+
+/**
+ * The line a command ends a run with, for people: how far it got, its training time, the test
+ * metric of its last epoch (`metric`, the task's summary phrase), and where it is, e.g.
+ *   "ZGR: finished 10 epochs in 0:12:03 of training (resumed once); test −ELBO 98.12; weights 070bbc57099ea189; in results/e3/8x4-zgr-…"
+ */
+export function runSummary(r: RunSummaryInput, metric: string, folder: string): string {
+  const epochs = r.history.at(-1)?.epoch ?? 0;
+  const time = formatDuration(r.history.at(-1)?.wallTimeS ?? 0);
+  const resumed = r.resumes === 0 ? '' : r.resumes === 1 ? ' (resumed once)' : ` (resumed ${r.resumes} times)`;
+  const what = r.done ? `finished ${plural(epochs, 'epoch')}` : `stopped after ${epochs} of ${plural(r.config.epochs, 'epoch')}`;
+  return `${r.label}: ${what} in ${time} of training${resumed}; ${metric}; weights ${r.weightsChecksum}; in ${folder}`;
+}
+
+/** What a command says when the run it was asked for has finished before: "skipped: already finished (10 epochs)". */
+export function alreadyFinished(r: RunSummaryInput): string {
+  return `skipped: already finished (${plural(r.history.at(-1)?.epoch ?? 0, 'epoch')})`;
+}
+
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;

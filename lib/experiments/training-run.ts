@@ -282,7 +282,7 @@ export async function trainRun<Input, C extends RunConfig, M, Model extends Trai
   await initBackend(undefined, true);
   const label = task.label(config);
   const sink: ProgressSink | null =
-    options.progress === false ? null : typeof options.progress === 'function' ? options.progress : progressBar(shortKey(folder.key));
+    options.progress === false ? null : typeof options.progress === 'function' ? options.progress : progressBar(shortKey(folder.key), { lossName: task.lossName });
   const report = (u: ProgressUpdate & { final?: boolean }) => sink?.({ ...u, label });
   const data = task.loadData(config);
   const step = task.stepper(config);

@@ -14,7 +14,6 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { applyPatch, type Operation } from 'rfc6902';
 import { parseAllDocuments } from 'yaml';
 import { repoRoot } from '../../lib/results/paths';
@@ -35,19 +34,16 @@ function readYaml(file: string): unknown[] {
   });
 }
 
-/**
- * kubernetes-models is ESM only (its exports have an `import` condition alone): this CommonJS
- * build loads it by file URL with a real dynamic import, which TypeScript would otherwise turn
- * into require().
- */
-const importEsm = new Function('url', 'return import(url)') as (url: string) => Promise<Record<string, unknown>>;
-
 /** Validate one object against the API schema of its apiVersion and kind; throws the validator's message. */
-async function validate(object: Manifest, where: string): Promise<void> {
-  // "batch/v1" → kubernetes-models/batch/v1/Job.js; core "v1" → kubernetes-models/v1/PersistentVolumeClaim.js
-  const file = path.join(repoRoot(), 'node_modules', 'kubernetes-models', ...object.apiVersion.split('/'), `${object.kind}.js`);
-  assert.ok(fs.existsSync(file), `${where}: no schema for ${object.apiVersion} ${object.kind} (looked for ${file})`);
-  const Model = (await importEsm(pathToFileURL(file).href))[object.kind] as new (data: unknown) => { validate(): void };
+function validate(object: Manifest, where: string): void {
+  // "batch/v1" → kubernetes-models/batch/v1/Job; core "v1" → kubernetes-models/v1/PersistentVolumeClaim
+  const module = ['kubernetes-models', ...object.apiVersion.split('/'), object.kind].join('/');
+  let Model: new (data: unknown) => { validate(): void };
+  try {
+    Model = (require(module) as Record<string, typeof Model>)[object.kind];
+  } catch (err) {
+    assert.fail(`${where}: no schema for ${object.apiVersion} ${object.kind} (${module}: ${(err as Error).message})`);
+  }
   try {
     new Model(object).validate();
   } catch (err) {
@@ -91,14 +87,14 @@ describe('Kubernetes manifests (cluster/k8s): schemas, overlay, the sweep\'s con
     figures = readYaml(path.join(K8S, 'figures-job.yaml'))[0] as JobManifest;
   });
 
-  it('every object of the base, the GPU overlay and the figures Job validates against the Kubernetes API schemas', async () => {
+  it('every object of the base, the GPU overlay and the figures Job validates against the Kubernetes API schemas', () => {
     assert.deepEqual(base.map((o) => `${o.kind}/${o.metadata.name}`).sort(), ['Job/zgr-sweep', 'PersistentVolumeClaim/zgr-results']);
     for (const [where, objects] of [['base', base], ['gpu', gpu], ['figures-job.yaml', [figures]]] as const) {
-      for (const o of objects) await validate(o, where);
+      for (const o of objects) validate(o, where);
     }
   });
 
-  it('the validator rejects a wrong enum, a wrong type and a missing required field (so the check above can fail)', async () => {
+  it('the validator rejects a wrong enum, a wrong type and a missing required field (so the check above can fail)', () => {
     const broken: [string, (j: JobManifest) => void, RegExp][] = [
       ['completionMode "Indexd"', (j) => (j.spec.completionMode = 'Indexd'), /completionMode must be equal to one of the allowed values/],
       ['completions "16" as a string', (j) => ((j.spec as Record<string, unknown>).completions = '16'), /completions must be integer/],
@@ -107,7 +103,7 @@ describe('Kubernetes manifests (cluster/k8s): schemas, overlay, the sweep\'s con
     for (const [what, breakIt, message] of broken) {
       const j = structuredClone(job(base, 'zgr-sweep'));
       breakIt(j);
-      await assert.rejects(validate(j, what), message, what);
+      assert.throws(() => validate(j, what), message, what);
     }
   });
 

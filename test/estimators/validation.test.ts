@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import {
-  darnGradient, grMckGradient, Random, reinmaxGradient, rlooGradient, stGradient, stGsGradient, stZgrGradient, zgr, zgrGradient,
+  darn, darnGradient, grMck, grMckGradient, gs, gst, Random, reinforce, reinmax, reinmaxCv, reinmaxGradient, reinmaxRao, rloo, rlooGradient,
+  st, stBinary, stGradient, stGs, stGsGradient, stTau, stZgr, stZgrGradient, zgr, zgrBinary, zgrGradient,
 } from '../../lib';
 
 describe('float64 forms reject bad input by name and value', () => {
@@ -40,5 +41,40 @@ describe('ops reject bad input by name and value', () => {
     assert.throws(() => zgr(tf.tensor([[0, 1]]), { x: tf.tensor([0, 1], [2], 'int32') }), /sample x must have shape \[1\].*got shape \[2\]/);
     assert.throws(() => zgr(tf.tensor([[0, 1]]), {}), /zgr: option rng \(a Random\) is required unless a sample x is given/);
     assert.throws(() => zgr(tf.tensor([[0, 1]]), { rng: Random.fromSeed(1), tau: 1 } as never), /zgr: unknown option "tau"/);
+  });
+
+  it('an unknown option is named once, with the known ones, and "got" is not repeated', () => {
+    assert.throws(() => zgr(tf.tensor([[0, 1]]), { rng: Random.fromSeed(1), tau: 1 } as never), { message: 'zgr: unknown option "tau" (known: rng, x)' });
+    assert.throws(() => grMck(tf.tensor([[0, 1]]), { tau: 1, K: 2, temperature: 1 } as never), { message: 'grMck: unknown option "temperature" (known: rng, x, tau, K, exponentials)' });
+    assert.throws(() => zgr(tf.tensor([[0, 1]]), 5 as never), { message: 'zgr: options must be an object with rng, x, got 5' });
+  });
+
+  it('no options object (zgr(logits)) is the same clear error as a missing option (zgr(logits, {})), for every op', async () => {
+    await tf.setBackend('cpu');
+    const logits = tf.tensor([[0, 1, 2]]);
+    const loss = (onehot: tf.Tensor) => onehot.sum(-1);
+    const ops: Record<string, (options?: never) => unknown> = {
+      st: (o) => st(logits, o!), stTau: (o) => stTau(logits, o!), darn: (o) => darn(logits, o!), zgr: (o) => zgr(logits, o!),
+      stZgr: (o) => stZgr(logits, o!), gs: (o) => gs(logits, o!), stGs: (o) => stGs(logits, o!), grMck: (o) => grMck(logits, o!),
+      reinmax: (o) => reinmax(logits, o!), gst: (o) => gst(logits, o!), reinmaxRao: (o) => reinmaxRao(logits, o!), reinmaxCv: (o) => reinmaxCv(logits, o!),
+      reinforce: (o) => reinforce(logits, o!, loss), rloo: (o) => rloo(logits, o!, loss),
+      stBinary: (o) => stBinary(tf.tensor([0.5]), o!), zgrBinary: (o) => zgrBinary(tf.tensor([0.5]), o!),
+    };
+    const thrown = (f: () => unknown): Error => {
+      try {
+        f();
+      } catch (err) {
+        return err as Error;
+      }
+      assert.fail('no error thrown');
+    };
+    for (const [name, op] of Object.entries(ops)) {
+      const empty = thrown(() => op({} as never));
+      const none = thrown(() => op());
+      assert.match(empty.message, new RegExp(`^${name}: option \\w+ .*, got undefined$`), `${name}(logits, {}) names the missing option`);
+      assert.equal(none.constructor, Error, `${name}(logits): an Error, not a ${none.constructor.name}: ${none.message}`);
+      assert.equal(none.message, empty.message, `${name}(logits) and ${name}(logits, {}) say the same`);
+    }
+    logits.dispose();
   });
 });

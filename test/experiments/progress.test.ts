@@ -1,10 +1,11 @@
 /**
- * Progress of long runs (lib/experiments/progress.ts): the duration format and the live board of a
- * sweep that a notebook redraws in place while runs train.
+ * Progress of long runs (lib/experiments/progress.ts): the duration format, the bar with the
+ * task's loss, the live board of a sweep that a notebook redraws in place while runs train, and
+ * the lines a command ends a run with.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatDuration, sweepBoard } from '../../lib/experiments/progress';
+import { alreadyFinished, formatDuration, progressBar, runSummary, sweepBoard } from '../../lib/experiments/progress';
 
 describe('progress', () => {
   it('formats durations as h:mm:ss, and unknown ones as ?', () => {
@@ -26,5 +27,26 @@ describe('progress', () => {
     onEvent({ type: 'done', key: '8x4-zgr-lr0.001-s0-0123456789', finished: 2, runs: 3, result: null });
     assert.match(shown.at(-1)!, /2 of 3 runs finished/);
     assert.doesNotMatch(shown.at(-1)!, /running:/);
+  });
+
+  it('the bar names the task\'s loss: −ELBO by default, cross-entropy for E5', () => {
+    const lines: string[] = [];
+    const stream = { isTTY: false, write: (t: string) => lines.push(t) } as unknown as NodeJS.WriteStream;
+    const update = { step: 4, total: 8, epoch: 1, epochs: 2, loss: 2.28951, epochEnd: true };
+    progressBar('run', { stream })(update);
+    progressBar('run', { stream, lossName: 'cross-entropy' })(update);
+    assert.match(lines[0], /\| epoch 1\/2 \| −ELBO 2\.29 \|/);
+    assert.match(lines[1], /\| epoch 1\/2 \| cross-entropy 2\.2895 \|/);
+    assert.doesNotMatch(lines[1], /ELBO/);
+  });
+
+  it('a finished run ends with one readable line: epochs, training time, resumes, the test metric, weights and folder', () => {
+    const run = { label: 'ZGR', done: true, resumes: 0, weightsChecksum: '070bbc57099ea189', config: { epochs: 10 }, history: [{ epoch: 9, wallTimeS: 600 }, { epoch: 10, wallTimeS: 723.4 }] };
+    assert.equal(runSummary(run, 'test −ELBO 98.12', '/r/8x4-zgr'), 'ZGR: finished 10 epochs in 0:12:03 of training; test −ELBO 98.12; weights 070bbc57099ea189; in /r/8x4-zgr');
+    assert.match(runSummary({ ...run, resumes: 1 }, 'm', 'f'), /of training \(resumed once\); m;/);
+    assert.match(runSummary({ ...run, resumes: 3 }, 'm', 'f'), /\(resumed 3 times\)/);
+    assert.match(runSummary({ ...run, done: false, history: [{ epoch: 1, wallTimeS: 5 }] }, 'm', 'f'), /^ZGR: stopped after 1 of 10 epochs in 0:00:05/);
+    assert.equal(alreadyFinished(run), 'skipped: already finished (10 epochs)');
+    assert.equal(alreadyFinished({ ...run, history: [{ epoch: 1, wallTimeS: 1 }] }), 'skipped: already finished (1 epoch)');
   });
 });
