@@ -251,6 +251,7 @@ async function trainEpoch<Model extends Trainable, D>(s: Session<RunConfig, unkn
     }
   } catch (err) {
     tf.dispose(losses);
+    await settleDeferredChecks(); // a bad input found on the device earlier is the first cause: its error wins
     throw err;
   }
   await settleDeferredChecks();
