@@ -2,8 +2,10 @@
  * Choosing the tfjs backend, once, and recording it.
  *
  * Order: `tensorflow` (tfjs-node or tfjs-node-gpu, when installed) > `webgpu` (npm `webgpu` +
- * `@tensorflow/tfjs-backend-webgpu`, when installed) > `wasm` > `cpu`. `ZGR_BACKEND=name`
- * overrides, and then a backend that does not start is an error (tfjs would silently fall back).
+ * `@tensorflow/tfjs-backend-webgpu`, when installed, on a hardware adapter: a software Vulkan
+ * driver such as Mesa's lavapipe runs at ~0.08× wasm, PLATFORM.md) > `wasm` > `cpu`.
+ * `ZGR_BACKEND=name` overrides (webgpu on a software adapter too), and then a backend that does
+ * not start is an error (tfjs would silently fall back).
  * On wasm the BatchMatMul gradient is replaced by one with explicit transposes (PLATFORM.md:
  * tfjs-wasm's transposed matMul is 10–25x slower; gradients stay bit-identical).
  */
@@ -33,6 +35,19 @@ export function quietTfjs(): void {
   tf.env().set('PROD', true);
 }
 quietTfjs();
+/** WebGPU adapters that are the CPU: Mesa's lavapipe (llvmpipe), SwiftShader, fallback adapters. */
+export const SOFTWARE_ADAPTER = /llvmpipe|lavapipe|swiftshader|software|cpu/i;
+
+/** The WebGPU adapter's description when it is a software one, else null (call after loading the webgpu package). */
+async function softwareWebGpuAdapter(): Promise<string | null> {
+  type Adapter = { info?: Record<string, unknown>; isFallbackAdapter?: boolean };
+  const gpu = (globalThis as { navigator?: { gpu?: { requestAdapter: (o?: object) => Promise<Adapter | null> } } }).navigator?.gpu;
+  const adapter = await gpu?.requestAdapter({ powerPreference: 'high-performance' });
+  if (adapter == null) return null; // no adapter: the backend will not start anyway
+  const info = adapter.info ?? {};
+  const text = ['vendor', 'architecture', 'device', 'description'].map((k) => info[k]).filter((v) => typeof v === 'string' && v !== '').join(' ');
+  return adapter.isFallbackAdapter || info.isFallbackAdapter || SOFTWARE_ADAPTER.test(text) ? text || 'fallback adapter' : null;
+}
 
 /** Register a backend's package with tfjs; false when the package is not installed. */
 function loadBackendPackage(name: BackendName): boolean {
@@ -91,6 +106,11 @@ export async function initBackend(preferred: string | undefined = process.env.ZG
   } else {
     const skipped: string[] = [];
     for (const name of BACKENDS) {
+      const software = name === 'webgpu' && loadBackendPackage(name) ? await softwareWebGpuAdapter() : null;
+      if (software != null) {
+        skipped.push(`webgpu (software adapter: ${software})`);
+        continue;
+      }
       if (await tryBackend(name)) {
         chosen = { name, chosenBy: 'best available', skipped };
         break;

@@ -23,7 +23,7 @@ export { runColdGr, COLD_GR_PROFILES, type ColdGrConfig, type ColdGrResult } fro
 export { runE6, E6_PROFILES, type E6Config, type E6Result } from './experiments/e6-cost';
 export {
   trainRun, loadResult, loadRunSnapshot, stepsPerEpoch, OPTIMIZERS,
-  type TrainingTask, type RunConfig, type RunResult, type EpochRecord, type Trainable, type TrainOptions, type Optimizer,
+  type TrainingTask, type Step, type RunConfig, type RunResult, type EpochRecord, type Trainable, type TrainOptions, type Optimizer,
 } from './experiments/training-run';
 export { runTaskSweep, type SweepOptions, type SweepEvent, type SweepJob } from './experiments/sweep';
 export { TASKS, taskByName, type TaskName, type TaskInput, type TaskResult } from './experiments/tasks';

@@ -57,7 +57,7 @@ const COMMAND = {
 async function main({ values }: { values: OptionValues<typeof COMMAND.options> }): Promise<void> {
   if (values['all-configs']) {
     const backend = await initBackend();
-    const table = measureCostTable({ steps: values.steps, rounds: values.rounds, warmup: values.warmup, backend: backend.name, log: (line) => console.log(line) });
+    const table = await measureCostTable({ steps: values.steps, rounds: values.rounds, warmup: values.warmup, backend: backend.name, log: (line) => console.log(line) });
     console.log(`\nwrote ${writeCostTable(table)}; steps/s / core-hours of the protocol (160 epochs, 10 seeds), one ${backend.name} core:\n`);
     console.log(costMarkdown(table));
     console.log(`\ntotal: ${Math.round(table.totalCoreHours)} core-hours`);
@@ -79,13 +79,19 @@ async function main({ values }: { values: OptionValues<typeof COMMAND.options> }
     const vae = Vae.create({ C: 8, numLatents: 4 }, rng.split());
     return { spec, label: estimatorLabel(spec), estimator: resolveEstimator(spec), vae, adam: new Adam(vae.variables(), { lr: 1e-3 }), rng, next: 0, rates: [] as number[], times: [] as number[] };
   });
+  // a block of steps is done when its last loss is read (on a GPU backend the work is queued until then)
   const step = (r: (typeof runs)[number]) => trainStep(r.vae, r.adam, batches[r.next++ % batches.length], r.estimator, r.rng);
-  for (const r of runs) for (let s = 0; s < warmup; s++) step(r);
+  const block = async (r: (typeof runs)[number], n: number) => {
+    const losses = Array.from({ length: n }, () => step(r));
+    await losses[n - 1].data();
+    tf.dispose(losses);
+  };
+  for (const r of runs) await block(r, warmup);
   const tensorsBefore = tf.memory().numTensors;
   for (let round = 0; round < rounds; round++) {
     for (const r of runs) {
       const t0 = performance.now();
-      for (let s = 0; s < steps; s++) step(r);
+      await block(r, steps);
       const seconds = (performance.now() - t0) / 1000;
       r.rates.push(steps / seconds);
       r.times.push(seconds / steps);

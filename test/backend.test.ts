@@ -5,10 +5,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, Random } from '../lib';
-import { useExplicitTransposeMatMulGradient, useStockMatMulGradient } from '../lib/backend';
+import { SOFTWARE_ADAPTER, useExplicitTransposeMatMulGradient, useStockMatMulGradient, type BackendInfo } from '../lib/backend';
 import { useBackend } from './helpers';
 
 function matMulGrads(shapeA: number[], shapeB: number[], tA: boolean, tB: boolean): number[][] {
@@ -56,6 +57,35 @@ describe('backend', () => {
     assert.equal(info.name, 'wasm');
     assert.equal(tf.getBackend(), 'wasm');
     assert.equal(info.chosenBy, 'ZGR_BACKEND');
+  });
+
+  it('initBackend: the best available backend is never webgpu on a software adapter (lavapipe runs at ~0.1× wasm); it is named among the skipped', () => {
+    // a fresh process: the choice is made once per process
+    const backend = path.join(__dirname, '..', 'lib', 'backend.js');
+    const script = `
+      const { initBackend } = require(${JSON.stringify(backend)});
+      let adapter = null;
+      try {
+        const dawn = require('webgpu');
+        Object.assign(globalThis, dawn.globals ?? {});
+        globalThis.navigator ??= {};
+        globalThis.navigator.gpu ??= dawn.create([]);
+      } catch {}
+      (async () => {
+        const a = await globalThis.navigator?.gpu?.requestAdapter({ powerPreference: 'high-performance' });
+        if (a) adapter = ['vendor', 'architecture', 'device', 'description'].map((k) => a.info?.[k] ?? '').join(' ');
+        console.log(JSON.stringify({ info: await initBackend(undefined, true), adapter }));
+      })();`;
+    const env = { ...process.env, ZGR_BACKEND: '', XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? os.tmpdir() };
+    const run = spawnSync(process.execPath, ['-e', script], { env, encoding: 'utf8', timeout: 120_000 });
+    assert.equal(run.status, 0, run.stderr);
+    const { info, adapter } = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as { info: BackendInfo; adapter: string | null };
+    if (adapter != null && SOFTWARE_ADAPTER.test(adapter)) {
+      assert.notEqual(info.name, 'webgpu', `chose webgpu on ${adapter}`);
+      assert.ok(info.skipped.some((s) => s.startsWith('webgpu (software adapter')), info.skipped.join('; '));
+    } else {
+      assert.ok(['tensorflow', 'webgpu', 'wasm'].includes(info.name), `best available: ${info.name} (adapter: ${adapter ?? 'none'})`);
+    }
   });
 });
 

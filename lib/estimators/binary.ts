@@ -8,8 +8,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Random } from '../random';
-import { requireRng, straightThrough } from './sample';
-import { checkFinite, checkOptionNames } from './validate';
+import { heldConstant, requireRng, straightThrough } from './sample';
+import { checkBinarySample, checkFinite, checkOptionNames } from './validate';
 
 export interface BinaryOptions {
   rng?: Random;
@@ -56,17 +56,12 @@ function drawBinary(where: string, logits: tf.Tensor, options: BinaryOptions): t
   if (options.b != null) {
     const b = options.b;
     if (b.shape.join() !== logits.shape.join()) throw new Error(`${where}: sample b must have shape [${logits.shape}], got [${b.shape}]`);
-    const data = b.dataSync();
-    for (let i = 0; i < data.length; i++) {
-      if (data[i] !== 0 && data[i] !== 1) throw new Error(`${where}: sample b must hold 0 or 1; entry ${i}, got ${data[i]}`);
-    }
+    checkBinarySample(where, b);
     return b.toFloat();
   }
   const noise = requireRng(where, options.rng, 'a sample b').logistic(logits.size);
-  const a = logits.dataSync();
-  // drawn off the tape (a comparison has no gradient), in float32 as a device would compute it
-  const b = Float32Array.from(a, (aj, i) => (Math.fround(aj + Math.fround(noise[i])) > 0 ? 1 : 0));
-  return tf.tensor(b, logits.shape, 'float32');
+  // on the device (no synchronous read), off the tape: a comparison has no gradient; float32 a + noise
+  return heldConstant(() => tf.greater(logits.add(tf.tensor(Float32Array.from(noise), logits.shape, 'float32')), 0).toFloat());
 }
 
 /** Binary ST sampler: b ∈ {0, 1} with P(b = 1) = sigmoid(logits), gradient d p (1 − p). */

@@ -13,7 +13,7 @@ import { float64, type Field } from '../math/field';
 import { softmax } from '../math/softmax';
 import type { Random } from '../random';
 import { gumbelMaxIndex, gumbelTensor, requireRng } from './sample';
-import { checkIndex, checkLogitsArray, checkLogitsTensor, checkM, checkOptionNames } from './validate';
+import { checkIndex, checkLogitsArray, checkLogitsTensor, checkLossFinite, checkM, checkOptionNames } from './validate';
 
 /** Σ_s c_s (e_{x_s} − p) in a field: the shared body of REINFORCE and RLOO. */
 function scoreSum<T>(F: Field<T>, p: readonly T[], xs: readonly number[], c: readonly T[]): T[] {
@@ -131,13 +131,6 @@ function scoreSurrogate(
     // its gradient w.r.t. the logits: Σ_s c_s ∇ log p(x_s) = Σ_s c_s (e_{x_s} − p)
     return f.mean(0).sum().add(scoreTerm(logpx, f, coefficients, where));
   });
-}
-
-function checkLossFinite(where: string, f: tf.Tensor): void {
-  const data = f.dataSync();
-  for (let i = 0; i < data.length; i++) {
-    if (!Number.isFinite(data[i])) throw new Error(`${where}: loss values must be finite; entry ${i}, got ${data[i]}`);
-  }
 }
 
 /** REINFORCE surrogate loss (averaged over M samples, no baseline); see `SampleLoss`. */

@@ -1,8 +1,15 @@
 /**
  * Argument checks shared by every estimator: each failure is an Error naming the function, the
  * argument and the offending value, so that nothing silently becomes NaN further down.
+ *
+ * Checks of a tensor's entries read them back. On backends whose tensors live in host memory
+ * (cpu, wasm, tfjs-node) they read at once and throw where the bad input is. Elsewhere (webgpu,
+ * webgl) a synchronous read is slow or impossible (webgpu in Node throws on every `dataSync`), so
+ * the check is computed on the device and deferred: `settleDeferredChecks()` reads every pending
+ * check at once and throws the first failure's Error, the same message as on the host. The
+ * training runner settles after every epoch's steps and after every evaluation.
  */
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 
 function fail(where: string, what: string, got: unknown): never {
   throw new Error(`${where}: ${what}, got ${formatValue(got)}`);
@@ -91,10 +98,8 @@ export function checkLogitsTensor(where: string, logits: tf.Tensor, minC = 2): n
 
 /** Every entry of a tensor is finite. */
 export function checkFinite(where: string, name: string, t: tf.Tensor): void {
-  const data = t.dataSync();
-  for (let i = 0; i < data.length; i++) {
-    if (!Number.isFinite(data[i])) fail(where, `${name} must be finite; entry ${i} of shape [${t.shape}]`, data[i]);
-  }
+  const message = (i: number, value: number) => `${where}: ${name} must be finite; entry ${i} of shape [${t.shape}], got ${formatValue(value)}`;
+  checkEntries(t, (data) => firstIndex(data, (d) => !Number.isFinite(d)), () => tf.logicalNot(tf.isFinite(t)), message);
 }
 
 /** A given sample: int32 indices of shape `batchShape`, each in [0, C). */
@@ -103,9 +108,83 @@ export function checkSampleTensor(where: string, x: tf.Tensor, batchShape: numbe
   if (x.shape.length !== batchShape.length || x.shape.some((d, i) => d !== batchShape[i])) {
     fail(where, `sample x must have shape [${batchShape}] (the logits' shape without the last axis)`, described(`shape [${x.shape}]`));
   }
-  const data = x.dataSync();
-  for (let i = 0; i < data.length; i++) {
-    if (data[i] < 0 || data[i] >= C) fail(where, `sample x must hold indices in [0, ${C - 1}]; entry ${i}`, data[i]);
+  const message = (i: number, value: number) => `${where}: sample x must hold indices in [0, ${C - 1}]; entry ${i}, got ${formatValue(value)}`;
+  checkEntries(x, (data) => firstIndex(data, (d) => d < 0 || d >= C), () => tf.logicalOr(tf.less(x, 0), tf.greaterEqual(x, C)), message);
+}
+
+/** A given binary sample: every entry 0 or 1. */
+export function checkBinarySample(where: string, b: tf.Tensor): void {
+  const message = (i: number, value: number) => `${where}: sample b must hold 0 or 1; entry ${i}, got ${formatValue(value)}`;
+  checkEntries(b, (data) => firstIndex(data, (d) => d !== 0 && d !== 1), () => tf.logicalAnd(tf.notEqual(b, 0), tf.notEqual(b, 1)), message);
+}
+
+/** The per-sample losses of a score-function estimator: every entry finite. */
+export function checkLossFinite(where: string, f: tf.Tensor): void {
+  const message = (i: number, value: number) => `${where}: loss values must be finite; entry ${i}, got ${formatValue(value)}`;
+  checkEntries(f, (data) => firstIndex(data, (d) => !Number.isFinite(d)), () => tf.logicalNot(tf.isFinite(f)), message);
+}
+
+// ------------------------------------------------------------------------------ checks of entries
+
+/** Backends whose tensors live in host memory: reading them synchronously is cheap and allowed. */
+const HOST_BACKENDS: readonly string[] = ['cpu', 'wasm', 'tensorflow'];
+
+/** A check computed on the device: the first failing entry (flags: [any failed, its index]) and its value. */
+interface DeferredCheck {
+  flags: tf.Tensor1D;
+  value: tf.Tensor;
+  message: (i: number, value: number) => string;
+}
+
+const pending: DeferredCheck[] = [];
+
+function firstIndex(data: ArrayLike<number>, bad: (d: number) => boolean): number {
+  for (let i = 0; i < data.length; i++) if (bad(data[i])) return i;
+  return -1;
+}
+
+/**
+ * Fail on the first entry of `t` that is bad: on the host at once (`firstBad` over its data), on
+ * other backends through a deferred device-side check (`badMask`: a bool tensor of t's shape).
+ */
+function checkEntries(t: tf.Tensor, firstBad: (data: ArrayLike<number>) => number, badMask: () => tf.Tensor, message: (i: number, value: number) => string): void {
+  if (HOST_BACKENDS.includes(tf.getBackend())) {
+    const data = t.dataSync();
+    const i = firstBad(data);
+    if (i >= 0) throw new Error(message(i, data[i]));
+    return;
+  }
+  if (t.size === 0) return;
+  // kept: the check outlives the tidy scope of the op that made it, until it is settled
+  const check = tf.tidy(() => {
+    const bad = badMask().reshape([-1]).toInt();
+    // the first maximum: the first bad entry when there is one (reshaped: webgpu's argMax of a vector has shape [1], not [])
+    const i = tf.argMax(bad).reshape([]);
+    return { flags: tf.keep(tf.stack([tf.max(bad), i]) as tf.Tensor1D), value: tf.keep(tf.gather(t.reshape([-1]), i)) };
+  });
+  pending.push({ ...check, message });
+}
+
+/** Number of deferred checks not yet settled (0 on host backends). */
+export function pendingChecks(): number {
+  return pending.length;
+}
+
+/**
+ * Read every deferred check (one read of their flags; a value only for a failure), free them, and
+ * throw the Error of the first that failed, as the check would have on a host backend.
+ */
+export async function settleDeferredChecks(): Promise<void> {
+  if (pending.length === 0) return;
+  const checks = pending.splice(0, pending.length);
+  try {
+    const all = tf.stack(checks.map((c) => c.flags));
+    const flags = await all.data();
+    all.dispose();
+    const k = checks.findIndex((_, j) => flags[2 * j] !== 0);
+    if (k >= 0) throw new Error(checks[k].message(flags[2 * k + 1], (await checks[k].value.data())[0]));
+  } finally {
+    for (const c of checks) tf.dispose([c.flags, c.value]);
   }
 }
 

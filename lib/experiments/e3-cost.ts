@@ -61,7 +61,7 @@ const median = (xs: number[]) => {
 };
 
 /** Time `rounds` × `steps` training steps (after `warmup`) of every estimator on every configuration, interleaved. */
-export function measureCostTable(options: { steps?: number; rounds?: number; warmup?: number; backend: string; log?: (line: string) => void }): CostTable {
+export async function measureCostTable(options: { steps?: number; rounds?: number; warmup?: number; backend: string; log?: (line: string) => void }): Promise<CostTable> {
   const started = Date.now();
   const loadBefore = os.loadavg()[0];
   const steps = options.steps ?? 3;
@@ -79,14 +79,19 @@ export function measureCostTable(options: { steps?: number; rounds?: number; war
       const opt = optimizer === 'radam' ? new RAdam(vae.variables(), { lr }) : new Adam(vae.variables(), { lr });
       return { spec, rng, vae, opt, estimator: resolveEstimator(spec), next: 0, times: [] as number[] };
     });
-    const step = (r: (typeof runs)[number]) => trainStep(r.vae, r.opt, batches[r.next++ % batches.length], r.estimator, r.rng);
-    for (const r of runs) for (let s = 0; s < warmup; s++) step(r);
+    // a step is done when its loss is read (on a GPU backend the work is queued until then)
+    const step = async (r: (typeof runs)[number]) => {
+      const loss = trainStep(r.vae, r.opt, batches[r.next++ % batches.length], r.estimator, r.rng);
+      await loss.data();
+      loss.dispose();
+    };
+    for (const r of runs) for (let s = 0; s < warmup; s++) await step(r);
     // interleaved rounds: a change in the machine's load hits every estimator alike
     for (let round = 0; round < rounds; round++) {
       for (const r of runs) {
         for (let s = 0; s < steps; s++) {
           const t0 = performance.now();
-          step(r);
+          await step(r);
           r.times.push((performance.now() - t0) / 1000);
         }
       }

@@ -23,8 +23,11 @@ import { repoRoot } from '../results/paths';
 import { e5RunKey, layerEstimatorStyle, normaliseE5Config, type E5TrainingConfig, type E5TrainingInput } from './e5-config';
 import { loadResult, loadRunSnapshot, trainRun, type EpochRecord, type RunResult, type TrainingTask, type TrainOptions } from './training-run';
 
-/** One optimiser step on a batch: the estimator's gradient of the mean cross-entropy of a sampled net. Returns the batch loss. */
-export function trainStep(model: QuantisedClassifier, optimizer: Adam, batch: ClassificationBatch, estimator: LayerEstimator, rng: Random): number {
+/**
+ * One optimiser step on a batch: the estimator's gradient of the mean cross-entropy of a sampled
+ * net. Returns the batch loss as a scalar tensor, not read (the caller reads and disposes it).
+ */
+export function trainStep(model: QuantisedClassifier, optimizer: Adam, batch: ClassificationBatch, estimator: LayerEstimator, rng: Random): tf.Scalar {
   const variables = optimizer.variables;
   return tf.tidy(() => {
     const B = batch.labels.length;
@@ -32,28 +35,38 @@ export function trainStep(model: QuantisedClassifier, optimizer: Adam, batch: Cl
     const y = tf.tensor1d(batch.labels, 'int32');
     const { value, grads } = tf.variableGrads(() => classifierLoss(model, x, y, estimator, rng), variables as tf.Variable[]);
     optimizer.apply(variables.map((v) => grads[v.name]));
-    return value.dataSync()[0];
+    return value;
   });
 }
 
 /**
  * Cross-entropy (nats per image) and accuracy on `data` of the deterministic mean-field net, or,
- * with `rng`, of a sampled net (a fresh sample of every unit for every image).
+ * with `rng`, of a sampled net (a fresh sample of every unit for every image). Each chunk's
+ * [summed cross-entropy, accuracy] stays on the device; all are read once and combined in float64
+ * in chunk order.
  */
-export function evaluateClassifier(model: QuantisedClassifier, data: Mnist, rng?: Random, chunk = 500): { loss: number; accuracy: number } {
+export async function evaluateClassifier(model: QuantisedClassifier, data: Mnist, rng?: Random, chunk = 500): Promise<{ loss: number; accuracy: number }> {
   const forward = rng == null ? (x: tf.Tensor) => meanFieldLogits(model, x) : (x: tf.Tensor) => sampledLogits(model, x, SAMPLER, rng);
-  let loss = 0;
-  let correct = 0;
+  const chunks: { count: number; stats: tf.Tensor }[] = [];
   for (let from = 0; from < data.count; from += chunk) {
     const idx = Array.from({ length: Math.min(chunk, data.count - from) }, (_, i) => from + i);
     const batch = classificationBatch(data, idx);
-    tf.tidy(() => {
+    const stats = tf.tidy(() => {
       const logits = forward(tf.tensor2d(batch.images, [idx.length, batch.images.length / idx.length]));
       const y = tf.tensor1d(batch.labels, 'int32');
-      loss += crossEntropy(logits, y).sum().dataSync()[0];
-      correct += accuracy(logits, y) * idx.length;
+      return tf.stack([crossEntropy(logits, y).sum(), accuracy(logits, y)]);
     });
+    chunks.push({ count: idx.length, stats });
   }
+  const all = tf.stack(chunks.map((c) => c.stats));
+  const values = await all.data();
+  tf.dispose([all, ...chunks.map((c) => c.stats)]);
+  let loss = 0;
+  let correct = 0;
+  chunks.forEach((c, i) => {
+    loss += values[2 * i];
+    correct += values[2 * i + 1] * c.count;
+  });
   return { loss: loss / data.count, accuracy: correct / data.count };
 }
 
@@ -99,9 +112,9 @@ export const E5_TASK: TrainingTask<E5TrainingInput, E5TrainingConfig, E5Metrics,
     const estimator = resolveLayerEstimator(c.estimator);
     return (model, optimizer, data, indices, rng) => trainStep(model, optimizer, classificationBatch(data.train, indices), estimator, rng);
   },
-  evaluate: (model, data, _c, trainLoss, evalRng) => {
-    const meanField = evaluateClassifier(model, data.test);
-    return { trainLoss, testLoss: meanField.loss, testAccuracy: meanField.accuracy, testAccuracySampled: evaluateClassifier(model, data.test, evalRng).accuracy };
+  evaluate: async (model, data, _c, trainLoss, evalRng) => {
+    const meanField = await evaluateClassifier(model, data.test);
+    return { trainLoss, testLoss: meanField.loss, testAccuracy: meanField.accuracy, testAccuracySampled: (await evaluateClassifier(model, data.test, evalRng)).accuracy };
   },
   trainLoss: (r) => r.trainLoss,
   lossName: 'cross-entropy',

@@ -1,6 +1,6 @@
 /**
- * A progress bar for long runs: steps done, rate, ETA and the running training loss (−ELBO, or
- * the task's loss), on stderr. On a terminal it redraws one line; elsewhere (CI logs, notebooks)
+ * A progress bar for long runs: steps done, rate, ETA and the training loss of the last epoch
+ * (−ELBO, or the task's loss; losses are read once an epoch), on stderr. On a terminal it redraws one line; elsewhere (CI logs, notebooks)
  * it prints a line at most every `everyS` seconds and at each epoch end, so logs stay short. And
  * the line a command ends a run with (runSummary).
  */
@@ -12,7 +12,10 @@ export interface ProgressUpdate {
   total: number;
   epoch: number;
   epochs: number;
-  /** running mean of the training loss in the current epoch */
+  /**
+   * mean training loss: of this epoch at its end (epochEnd), before that of the last finished
+   * epoch (NaN in the first): losses are read once per epoch (training-run.ts)
+   */
   loss: number;
   /** this update ends an epoch */
   epochEnd?: boolean;
@@ -73,7 +76,7 @@ export const shortKey = (key: string): string => key.replace(/-[0-9a-f]{10}$/, '
 /**
  * A live board of a sweep for a display that can be redrawn in place (a notebook's
  * `tslab.newDisplay()`): runs finished, elapsed time, and one line per running run with its
- * epoch, steps and running training loss (−ELBO unless `lossName` says otherwise). Redrawn at most every `everyS` seconds, and at every epoch end,
+ * epoch, steps and training loss of the last epoch (−ELBO unless `lossName` says otherwise). Redrawn at most every `everyS` seconds, and at every epoch end,
  * finished run and the start.
  */
 export function sweepBoard(show: (text: string) => void, options: { everyS?: number; width?: number; lossName?: string } = {}): (event: SweepEvent) => void {
@@ -89,7 +92,7 @@ export function sweepBoard(show: (text: string) => void, options: { everyS?: num
   const draw = () => {
     const lines = [...running.entries()].map(([key, u]) => {
       const filled = Math.round((width * u.step) / Math.max(1, u.total));
-      return `  ${shortKey(key).padEnd(34)} epoch ${u.epoch}/${u.epochs} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${u.step}/${u.total} steps, ${lossName} ${u.loss.toFixed(lossName === '−ELBO' ? 2 : 4)}`;
+      return `  ${shortKey(key).padEnd(34)} epoch ${u.epoch}/${u.epochs} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${u.step}/${u.total} steps, ${lossName} ${Number.isFinite(u.loss) ? u.loss.toFixed(lossName === '−ELBO' ? 2 : 4) : '–'}`;
     });
     const status = `${finished} of ${runs} runs finished · ${formatDuration((Date.now() - started) / 1000)} elapsed`;
     show([header, status, ...(lines.length > 0 ? ['running:', ...lines] : [])].join('\n'));

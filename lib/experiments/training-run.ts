@@ -13,10 +13,17 @@
  * example indices, and the metrics of an epoch. `trainRun` is the loop; each step of it
  * (resume, one epoch, evaluate, checkpoint) is a function over the `Session` of the run; the files
  * are the checkpoint store's.
+ *
+ * Nothing on the training path reads a tensor synchronously (webgpu in Node cannot; PLATFORM.md):
+ * a step returns its loss as a tensor, the losses stay on the device and are read once per epoch
+ * with `await data()`, together with the estimators' deferred input checks (validate.ts); weights
+ * are read for checkpoints, snapshots and the checksum with `await data()`. Every number is the
+ * same as with per-step synchronous reads: the float32 losses are summed in float64 in step order.
  */
 import { createHash } from 'node:crypto';
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend';
+import { settleDeferredChecks } from '../estimators/validate';
 import { Adam } from '../models/adam';
 import { RAdam } from '../models/radam';
 import { packVariables, unpackVariables } from '../models/vae';
@@ -93,11 +100,12 @@ export interface TrainingTask<Input, C extends RunConfig, M, Model extends Train
   createModel(config: C, initRng: Random): Model;
   /**
    * The optimiser step of the task, made once per session (it resolves the estimator): the
-   * training loss of one step on the examples `indices`, all noise (targets, estimator) from `rng`.
+   * training loss of one step on the examples `indices` (a scalar tensor the caller disposes; it is
+   * not read at once), all noise (targets, estimator) from `rng`.
    */
-  stepper(config: C): (model: Model, optimizer: Adam, data: D, indices: Int32Array, rng: Random) => number;
+  stepper(config: C): Step<Model, D>;
   /** the metrics of an epoch, given its mean training loss; evaluation noise from `evalRng` (the same stream every epoch) */
-  evaluate(model: Model, data: D, config: C, trainLoss: number, evalRng: Random): M;
+  evaluate(model: Model, data: D, config: C, trainLoss: number, evalRng: Random): Promise<M>;
   /** the training loss in a record (for the progress bar's last line) */
   trainLoss(record: M): number;
   /** the name of the training loss in progress lines, e.g. '−ELBO' */
@@ -136,8 +144,8 @@ export function loadRunSnapshot<Input, C extends RunConfig, M, Model extends Tra
   return model;
 }
 
-function checksum(model: Trainable): string {
-  return createHash('sha256').update(floatsToBytes(packVariables(model.variables()))).digest('hex').slice(0, 16);
+async function checksum(model: Trainable): Promise<string> {
+  return createHash('sha256').update(floatsToBytes(await packVariables(model.variables()))).digest('hex').slice(0, 16);
 }
 
 // ------------------------------------------------------------------------------ the steps
@@ -202,51 +210,82 @@ function resumeFromCheckpoint<M>(s: Session<RunConfig, M, Trainable>): boolean {
 }
 
 /** A run that starts from nothing: its folder, and the snapshot at initialisation when asked for. */
-function startAfresh(s: Session<RunConfig, unknown, Trainable>): void {
+async function startAfresh(s: Session<RunConfig, unknown, Trainable>): Promise<void> {
   s.folder.create();
-  if (s.config.snapshotEpochs.includes(0)) s.folder.writeSnapshot(0, packVariables(s.model.variables()));
+  if (s.config.snapshotEpochs.includes(0)) s.folder.writeSnapshot(0, await packVariables(s.model.variables()));
 }
 
 export const stepsPerEpoch = (c: RunConfig) => Math.floor(c.trainSize / c.batchSize); // the last partial batch is dropped
 
-type Step<Model, D> = (model: Model, optimizer: Adam, data: D, indices: Int32Array, rng: Random) => number;
+/** One optimiser step of a task: the batch's training loss as a scalar tensor (read later, by the caller). */
+export type Step<Model, D> = (model: Model, optimizer: Adam, data: D, indices: Int32Array, rng: Random) => tf.Scalar;
 
-/** One epoch of optimiser steps over a fresh shuffle of the training examples; returns the mean training loss. */
-function trainEpoch<Model extends Trainable, D>(s: Session<RunConfig, unknown, Model>, where: string, data: D, step: Step<Model, D>, report: (u: ProgressUpdate) => void): number {
+/** The values of scalar tensors, read with one `await data()`; the tensors are disposed. */
+async function readScalars(scalars: tf.Scalar[]): Promise<Float32Array> {
+  try {
+    const all = tf.stack(scalars);
+    const values = (await all.data()) as Float32Array;
+    all.dispose();
+    return values;
+  } finally {
+    tf.dispose(scalars);
+  }
+}
+
+/**
+ * One epoch of optimiser steps over a fresh shuffle of the training examples; returns the mean
+ * training loss. The losses are read once, at the end (progress lines in between show the last
+ * epoch's mean); then the estimators' deferred checks are settled, so a bad input fails the run
+ * with the estimator's own message before a non-finite loss does.
+ */
+async function trainEpoch<Model extends Trainable, D>(s: Session<RunConfig, unknown, Model>, where: string, data: D, step: Step<Model, D>, report: (u: ProgressUpdate) => void, lastLoss: number): Promise<number> {
   const { config } = s;
   const steps = stepsPerEpoch(config);
   s.epoch += 1;
   const perm = s.trainRng.permutation(config.trainSize);
+  const losses: tf.Scalar[] = [];
+  try {
+    for (let i = 0; i < steps; i++) {
+      losses.push(step(s.model, s.optimizer, data, perm.subarray(i * config.batchSize, (i + 1) * config.batchSize), s.trainRng));
+      if (i < steps - 1) report({ step: s.step + i + 1, total: steps * config.epochs, epoch: s.epoch, epochs: config.epochs, loss: lastLoss });
+    }
+  } catch (err) {
+    tf.dispose(losses);
+    await settleDeferredChecks(); // a bad input found on the device earlier is the first cause: its error wins
+    throw err;
+  }
+  await settleDeferredChecks();
+  const values = await readScalars(losses);
   let lossSum = 0;
   for (let i = 0; i < steps; i++) {
-    const loss = step(s.model, s.optimizer, data, perm.subarray(i * config.batchSize, (i + 1) * config.batchSize), s.trainRng);
-    if (!Number.isFinite(loss)) throw new Error(`${where} ${s.folder.key}: the loss is ${loss} at epoch ${s.epoch}, step ${i + 1}`);
-    lossSum += loss;
-    s.step += 1;
-    report({ step: s.step, total: steps * config.epochs, epoch: s.epoch, epochs: config.epochs, loss: lossSum / (i + 1), epochEnd: i === steps - 1 });
+    if (!Number.isFinite(values[i])) throw new Error(`${where} ${s.folder.key}: the loss is ${values[i]} at epoch ${s.epoch}, step ${i + 1}`);
+    lossSum += values[i]; // float32 values summed in float64, in step order
   }
+  s.step += steps;
+  report({ step: s.step, total: steps * config.epochs, epoch: s.epoch, epochs: config.epochs, loss: lossSum / steps, epochEnd: true });
   return lossSum / steps;
 }
 
 /** The epoch's record: the task's metrics (the same evaluation noise every epoch), the time so far. */
-function evaluate<C extends RunConfig, M, Model extends Trainable, D>(task: TrainingTask<unknown, C, M, Model, D>, s: Session<C, M, Model>, trainLoss: number, data: D): void {
-  const metrics = task.evaluate(s.model, data, s.config, trainLoss, s.evalRng.clone());
+async function evaluate<C extends RunConfig, M, Model extends Trainable, D>(task: TrainingTask<unknown, C, M, Model, D>, s: Session<C, M, Model>, trainLoss: number, data: D): Promise<void> {
+  const metrics = await task.evaluate(s.model, data, s.config, trainLoss, s.evalRng.clone());
+  await settleDeferredChecks();
   const wallTimeS = s.earlierWallTimeS + (Date.now() - s.startedAt) / 1000;
   s.history = [...s.history, { epoch: s.epoch, step: s.step, ...metrics, wallTimeS } as EpochRecord<M>];
 }
 
 /** After an epoch: its snapshot when asked for, the checkpoint, then the result it lets a reader see. */
-function writeCheckpoint<C extends RunConfig, M>(s: Session<C, M, Trainable>, label: string): RunResult<C, M> {
+async function writeCheckpoint<C extends RunConfig, M>(s: Session<C, M, Trainable>, label: string): Promise<RunResult<C, M>> {
   const { config, folder, model, optimizer, epoch } = s;
   const variables = model.variables();
-  if (config.snapshotEpochs.includes(epoch)) folder.writeSnapshot(epoch, packVariables(variables));
+  if (config.snapshotEpochs.includes(epoch)) folder.writeSnapshot(epoch, await packVariables(variables));
   const checkpoint: Checkpoint<M> = { key: folder.key, epoch, step: s.step, adamStep: optimizer.step, rng: s.trainRng.getState(), wallTimeS: s.history.at(-1)!.wallTimeS, resumes: s.resumes, history: s.history };
-  folder.writeCheckpoint(checkpoint, packVariables([...variables, ...optimizer.stateTensors()]));
+  folder.writeCheckpoint(checkpoint, await packVariables([...variables, ...optimizer.stateTensors()]));
   return writeRunResult(s, label);
 }
 
 /** The run's result as of the session's last epoch. */
-function writeRunResult<C extends RunConfig, M>(s: Session<C, M, Trainable>, label: string): RunResult<C, M> {
+async function writeRunResult<C extends RunConfig, M>(s: Session<C, M, Trainable>, label: string): Promise<RunResult<C, M>> {
   const { config, folder, model, epoch } = s;
   const wallTimeS = s.history.at(-1)?.wallTimeS ?? 0;
   const result: RunResult<C, M> = {
@@ -255,7 +294,7 @@ function writeRunResult<C extends RunConfig, M>(s: Session<C, M, Trainable>, lab
     config,
     history: s.history,
     done: epoch === config.epochs,
-    weightsChecksum: checksum(model),
+    weightsChecksum: await checksum(model),
     resumes: s.resumes,
     provenance: provenance({ seed: config.seed, wallTimeS }),
   };
@@ -290,16 +329,17 @@ export async function trainRun<Input, C extends RunConfig, M, Model extends Trai
   const s = openSession<C, M, Model>(task.createModel, config, folder);
   let result: RunResult<C, M> | null = null;
   try {
-    if (!resumeFromCheckpoint(s)) startAfresh(s);
+    if (!resumeFromCheckpoint(s)) await startAfresh(s);
     s.startedAt = Date.now(); // this session's clock starts once its state is loaded
     while (s.epoch < config.epochs) {
-      const trainLoss = trainEpoch(s, task.name, data, step, report);
-      evaluate(task, s, trainLoss, data);
-      result = writeCheckpoint(s, label);
+      const last = s.history.at(-1);
+      const trainLoss = await trainEpoch(s, task.name, data, step, report, last != null ? task.trainLoss(last) : NaN);
+      await evaluate(task, s, trainLoss, data);
+      result = await writeCheckpoint(s, label);
       options.onCheckpoint?.(s.epoch);
     }
     // killed after the last checkpoint but before its result: the resumed session writes it now
-    if (result == null) result = writeRunResult(s, label);
+    if (result == null) result = await writeRunResult(s, label);
     // finished: the result is final, so the checkpoint (weights + optimiser state, MBs per run) can go
     folder.clearCheckpoint();
     const last = s.history.at(-1);

@@ -38,28 +38,37 @@ export function e3ResultsDir(): string {
   return process.env.ZGR_E3_RESULTS_DIR || path.join(repoRoot(), '.cache', 'e3-vae-training');
 }
 
-/** Mean single-sample −ELBO of `data` (nats per image), noise from `rng`. */
-export function evaluateNegElbo(vae: Vae, data: Mnist, binarisation: Binarisation, rng: Random, chunk = 500): number {
-  let sum = 0;
+/**
+ * Mean single-sample −ELBO of `data` (nats per image), noise from `rng`. The chunks' sums stay on
+ * the device and are read once; summed in float64 in chunk order.
+ */
+export async function evaluateNegElbo(vae: Vae, data: Mnist, binarisation: Binarisation, rng: Random, chunk = 500): Promise<number> {
+  const sums: tf.Tensor[] = [];
   for (let from = 0; from < data.count; from += chunk) {
     const idx = Array.from({ length: Math.min(chunk, data.count - from) }, (_, i) => from + i);
     const t = batchTargets(data, idx, binarisation, rng);
-    sum += tf.tidy(() => negElboPerImage(vae, tf.tensor2d(t, [idx.length, MNIST_PIXELS]), rng).sum().dataSync()[0]);
+    sums.push(tf.tidy(() => negElboPerImage(vae, tf.tensor2d(t, [idx.length, MNIST_PIXELS]), rng).sum()));
   }
+  const all = tf.stack(sums);
+  const values = await all.data();
+  tf.dispose([all, ...sums]);
+  let sum = 0;
+  for (const v of values) sum += v;
   return sum / data.count;
 }
 
 /**
  * One optimiser step on a batch of targets [B × 784]: the estimator's gradient of the batch
- * −ELBO, then Adam. Returns the batch loss (what the bench times, too).
+ * −ELBO, then Adam. Returns the batch loss as a scalar tensor, not read (the caller reads and
+ * disposes it; the runner reads an epoch's losses at once).
  */
-export function trainStep(vae: Vae, adam: Adam, targets: Float32Array, estimator: ResolvedEstimator, rng: Random): number {
+export function trainStep(vae: Vae, adam: Adam, targets: Float32Array, estimator: ResolvedEstimator, rng: Random): tf.Scalar {
   const variables = adam.variables;
   return tf.tidy(() => {
     const x = tf.tensor2d(targets, [targets.length / vae.inputSize, vae.inputSize]);
     const { value, grads } = tf.variableGrads(() => negElboLoss(vae, x, estimator, rng), variables as tf.Variable[]);
     adam.apply(variables.map((v) => grads[v.name]));
-    return value.dataSync()[0];
+    return value;
   });
 }
 
@@ -77,11 +86,11 @@ export const VAE_TASK: TrainingTask<VaeTrainingInput, VaeTrainingConfig, VaeMetr
     // targets first, then the estimator's noise, both from the training stream
     return (vae, adam, data, indices, rng) => trainStep(vae, adam, batchTargets(data.train, indices, c.binarisation, rng), estimator, rng);
   },
-  evaluate: (vae, data, c, trainNegElbo, evalRng) => ({
+  evaluate: async (vae, data, c, trainNegElbo, evalRng) => ({
     trainNegElbo,
-    testNegElbo: evaluateNegElbo(vae, data.test, c.binarisation, evalRng),
+    testNegElbo: await evaluateNegElbo(vae, data.test, c.binarisation, evalRng),
     // q(z|x) of the grey test images: no noise drawn, so the −ELBOs above are as before
-    latentUsage: latentUsage(vae, batchTargets(data.test, Array.from({ length: data.test.count }, (_, i) => i), 'grey')),
+    latentUsage: await latentUsage(vae, batchTargets(data.test, Array.from({ length: data.test.count }, (_, i) => i), 'grey')),
   }),
   trainLoss: (r) => r.trainNegElbo,
   lossName: '−ELBO',

@@ -12,6 +12,7 @@
  * with δ^last = I and δ^k = (δ^{k+1} W^{k+1}ᵀ) ⊙ relu'(z^k) (backprop of the identity).
  */
 import * as tf from '@tensorflow/tfjs';
+import { readAfterTidy } from './read';
 import type { Vae } from './vae';
 
 /** The encoder's variables in the order of `weightVjp`'s output: per layer W ([in, out], row-major) then b. */
@@ -33,7 +34,7 @@ export function encoderGram(vae: Vae, x: tf.Tensor2D): Float64Array[] {
   const layers = vae.encoder;
   const B = x.shape[0];
   const n = vae.numLatents * vae.C;
-  const data = tf.tidy(() => {
+  const data = readAfterTidy(() => {
     // forward: the input a^{k−1} of every layer and the ReLU masks of the hidden layers
     const inputs: tf.Tensor2D[] = [x];
     const masks: tf.Tensor[] = [];
@@ -61,7 +62,7 @@ export function encoderGram(vae: Vae, x: tf.Tensor2D): Float64Array[] {
       const gram = tf.matMul(delta, tf.transpose(delta, [0, 2, 1])); //              [B, n, n]
       K = K.add(gram.mul(scale[k]));
     }
-    return K.dataSync();
+    return K;
   });
   return Array.from({ length: B }, (_, b) => Float64Array.from(data.subarray(b * n * n, (b + 1) * n * n)));
 }

@@ -30,9 +30,9 @@ export function perplexity(q: ArrayLike<number>): number {
 
 /**
  * The latent usage of `vae` on images [N, 784] (float32, row-major), in chunks of `chunk` images;
- * one read of the device at the end.
+ * one asynchronous read of the device at the end (nothing on the training path reads synchronously).
  */
-export function latentUsage(vae: Vae, images: Float32Array, chunk = 1000): LatentUsage {
+export async function latentUsage(vae: Vae, images: Float32Array, chunk = 1000): Promise<LatentUsage> {
   const { numLatents: L, C } = vae;
   const N = images.length / vae.inputSize;
   if (!(Number.isInteger(N) && N >= 1)) throw new Error(`latentUsage: images must hold a positive whole number of ${vae.inputSize}-pixel images, got ${images.length} values`);
@@ -55,7 +55,7 @@ export function latentUsage(vae: Vae, images: Float32Array, chunk = 1000): Laten
   const all = tf.tidy(() => tf.concat([sums, qSum.reshape([-1]).div(N)]));
   sums.dispose();
   qSum.dispose();
-  const values = all.dataSync();
+  const values = await all.data();
   all.dispose();
   const qBar = values.subarray(2);
   return {

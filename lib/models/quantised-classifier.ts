@@ -97,7 +97,7 @@ function scoreLoss(model: QuantisedClassifier, x: tf.Tensor, labels: tf.Tensor, 
   return f.mean(0).sum().add(score).div(B) as tf.Scalar;
 }
 
-/** The fraction of `labels` that argmax of `logits` [N, classes] gets right. */
-export function accuracy(logits: tf.Tensor, labels: tf.Tensor): number {
-  return tf.tidy(() => tf.argMax(logits, -1).equal(labels.toInt()).toFloat().mean().dataSync()[0]);
+/** The fraction of `labels` that argmax of `logits` [N, classes] gets right (a float32 scalar, not read). */
+export function accuracy(logits: tf.Tensor, labels: tf.Tensor): tf.Scalar {
+  return tf.tidy(() => tf.argMax(logits, -1).equal(labels.toInt()).toFloat().mean());
 }

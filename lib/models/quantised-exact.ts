@@ -24,6 +24,7 @@ import { logSumExp, softmax } from '../math/softmax';
 import { crossEntropy } from './quantised-classifier';
 import { levelLogitSlopes64, levelLogits, levelLogits64, levelValue, type Quantiser } from './quantised-layer';
 import type { QuantisedMlp } from './quantised-mlp';
+import { readAfterTidy } from './read';
 import { MAX_STATES, stateOneHots } from './vae-exact';
 
 export interface QuantisedStates {
@@ -93,7 +94,7 @@ function statesOfImage(levels: readonly number[], n: number, W2: Float32Array, b
 export function quantisedStates(net: QuantisedMlp, x: tf.Tensor2D, labels: ArrayLike<number>): QuantisedStates {
   const B = x.shape[0];
   const { q, L, n } = checkNet(net, labels, B);
-  const a = Float64Array.from(tf.tidy(() => net.stages[0](x).dataSync()));
+  const a = Float64Array.from(readAfterTidy(() => net.stages[0](x)));
   const W2 = net.layers[1].W.dataSync() as Float32Array;
   const b2 = net.layers[1].b.dataSync() as Float32Array;
   const slopes = new Float64Array(B * n * L);
@@ -157,7 +158,7 @@ export function preActivationSampleFunctionMoments(states: QuantisedStates, name
 export function quantisedAutodiffGradient(net: QuantisedMlp, x: tf.Tensor2D, labels: ArrayLike<number>): { objective: number; preActivationGradient: Float32Array; gradient: Float32Array } {
   const B = x.shape[0];
   const { q, L, n } = checkNet(net, labels, B);
-  return tf.tidy(() => {
+  const parts = tf.tidy(() => {
     const states = stateOneHots(L, n); //                                                    [S, n·L]
     const S = states.shape[0];
     const logitsAtStates = net.stages[1](levelValue(states.reshape([S, n, L]), q)); //      [S, classes]
@@ -165,10 +166,12 @@ export function quantisedAutodiffGradient(net: QuantisedMlp, x: tf.Tensor2D, lab
     const J = (eta: tf.Tensor) => tf.exp(tf.logSoftmax(eta).reshape([B, n * L]).matMul(states.transpose())).mul(f).sum(1).mean(); // log q_b(z)
     const a = net.stages[0](x); //                                                          [B, n]
     const eta = levelLogits(a, q);
-    return {
-      objective: J(eta).dataSync()[0],
-      preActivationGradient: tf.grad((t: tf.Tensor) => J(levelLogits(t, q)))(a).dataSync() as Float32Array,
-      gradient: tf.grad(J)(eta).dataSync() as Float32Array,
-    };
+    return { objective: J(eta), preActivationGradient: tf.grad((t: tf.Tensor) => J(levelLogits(t, q)))(a), gradient: tf.grad(J)(eta) };
   });
+  // read after the scope (readAfterTidy, read.ts)
+  try {
+    return { objective: parts.objective.dataSync()[0], preActivationGradient: parts.preActivationGradient.dataSync() as Float32Array, gradient: parts.gradient.dataSync() as Float32Array };
+  } finally {
+    tf.dispose(Object.values(parts));
+  }
 }

@@ -15,6 +15,7 @@ import { latentSums } from '../exact/latent-sums';
 import { latentPairSums, type WeightImage } from '../exact/weight-moments';
 import { softmax } from '../math/softmax';
 import { encoderGram } from './encoder-gram';
+import { readAfterTidy } from './read';
 import { klToUniform, reconstructionLoss, type Vae } from './vae';
 
 /** Most joint states enumerated (C^L). */
@@ -59,11 +60,11 @@ export function vaeStates(vae: Vae, x: tf.Tensor2D, options: { weights?: boolean
   const states = stateOneHots(C, L);
   const S = states.shape[0];
   try {
-    const logitsFlat = tf.tidy(() => vae.encode(x).dataSync()); // [B, L, C]
+    const logitsFlat = readAfterTidy(() => vae.encode(x)); // [B, L, C]
     // f_b(z) for every state and image, [S, B]
-    const f = tf.tidy(() => {
+    const f = readAfterTidy(() => {
       const y = vae.decode(states); // [S, D]
-      return tf.softplus(y).sum(-1, true).sub(y.matMul(x.transpose())).dataSync();
+      return tf.softplus(y).sum(-1, true).sub(y.matMul(x.transpose()));
     });
     const v = upstreamAtStates(vae, states, x); // [B][S·L·C]
     const gram = options.weights ? encoderGram(vae, x) : null;
@@ -108,7 +109,9 @@ export function upstreamAtStates(vae: Vae, states: tf.Tensor2D, x: tf.Tensor2D, 
   const B = x.shape[0];
   const S = states.shape[0];
   const layers = vae.decoder;
-  return tf.tidy(() => {
+  const out: Float32Array[] = [];
+  // the scope returns nothing: the arrays read in it are not walked by tidy
+  tf.tidy(() => {
     // ReLU masks of the hidden layers at every state, [S, H_i]
     const masks: tf.Tensor[] = [];
     let h: tf.Tensor = states;
@@ -119,10 +122,9 @@ export function upstreamAtStates(vae: Vae, states: tf.Tensor2D, x: tf.Tensor2D, 
     });
     const shared = tf.grad((z: tf.Tensor) => tf.softplus(vae.decode(z)).sum())(states); // [S, L·C]
     const Wt = layers.map((l) => tf.transpose(l.W)); // explicit transposes: fast on wasm (PLATFORM.md)
-    const out: Float32Array[] = [];
     for (let b0 = 0; b0 < B; b0 += imagesPerChunk) {
       const Bc = Math.min(imagesPerChunk, B - b0);
-      const part = tf.tidy(() => {
+      const part = readAfterTidy(() => {
         let g = x.slice([b0, 0], [Bc, -1]).matMul(Wt[layers.length - 1]); // u_b = x_b W_lastᵀ    [Bc, H]
         g = masks[masks.length - 1].expandDims(1).mul(g.expandDims(0)); //                     [S, Bc, H]
         for (let i = layers.length - 2; i >= 1; i--) {
@@ -130,13 +132,13 @@ export function upstreamAtStates(vae: Vae, states: tf.Tensor2D, x: tf.Tensor2D, 
           g = g.reshape([S * Bc, -1]).matMul(Wt[i]).reshape([S, Bc, H]).mul(masks[i - 1].expandDims(1)); // [S, Bc, H_{i−1}]
         }
         const jx = g.reshape([S * Bc, -1]).matMul(Wt[0]).reshape([S, Bc, -1]); //             Jᵀ x_b  [S, Bc, L·C]
-        return shared.expandDims(1).sub(jx).transpose([1, 0, 2]).dataSync() as Float32Array; //  [Bc, S, L·C]
+        return shared.expandDims(1).sub(jx).transpose([1, 0, 2]); //  [Bc, S, L·C]
       });
       const n = S * shared.shape[1]!;
       for (let k = 0; k < Bc; k++) out.push(part.slice(k * n, (k + 1) * n));
     }
-    return out;
   });
+  return out;
 }
 
 /**
@@ -147,7 +149,7 @@ export function upstreamAtStates(vae: Vae, states: tf.Tensor2D, x: tf.Tensor2D, 
 export function autodiffGradient(vae: Vae, x: tf.Tensor2D): { objective: number; gradient: Float32Array } {
   const { C, numLatents: L } = vae;
   const B = x.shape[0];
-  return tf.tidy(() => {
+  const { objective, gradient } = tf.tidy(() => {
     const states = stateOneHots(C, L);
     const y = vae.decode(states); // [S, D]
     const f = tf.softplus(y).sum(-1).expandDims(0).sub(x.matMul(y.transpose())); // [B, S]
@@ -159,6 +161,11 @@ export function autodiffGradient(vae: Vae, x: tf.Tensor2D): { objective: number;
       return tf.exp(logq).mul(f.sub(centre)).sum(1).add(centre.reshape([B])).add(klToUniform(eta)).mean();
     };
     const eta = vae.encode(x);
-    return { objective: J(eta).dataSync()[0], gradient: tf.grad(J)(eta).dataSync() as Float32Array };
+    return { objective: J(eta), gradient: tf.grad(J)(eta) };
   });
+  try {
+    return { objective: objective.dataSync()[0], gradient: gradient.dataSync() as Float32Array };
+  } finally {
+    tf.dispose([objective, gradient]);
+  }
 }

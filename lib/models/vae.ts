@@ -152,13 +152,14 @@ export function negElboPerImage(vae: Vae, x: tf.Tensor, rng: Random): tf.Tensor 
   });
 }
 
-/** All variables' values concatenated, float32 (for checkpoints and snapshots). */
-export function packVariables(variables: readonly tf.Variable[]): Float32Array {
-  const out = new Float32Array(variables.reduce((n, v) => n + v.size, 0));
+/** All variables' values concatenated, float32 (for checkpoints and snapshots); read with `await data()`, never synchronously. */
+export async function packVariables(variables: readonly tf.Variable[]): Promise<Float32Array> {
+  const values = await Promise.all(variables.map((v) => v.data() as Promise<Float32Array>));
+  const out = new Float32Array(values.reduce((n, d) => n + d.length, 0));
   let at = 0;
-  for (const v of variables) {
-    out.set(v.dataSync() as Float32Array, at);
-    at += v.size;
+  for (const d of values) {
+    out.set(d, at);
+    at += d.length;
   }
   return out;
 }

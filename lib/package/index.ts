@@ -34,6 +34,8 @@ export {
   stBinary, zgrBinary, stBinaryGradient, zgrBinaryGradient, darnBinaryGradient, type BinaryOptions,
 } from '../estimators/binary';
 export type { SampleOptions } from '../estimators/sample';
+// input checks deferred on backends whose data is not on the host (webgpu, webgl): read and throw
+export { settleDeferredChecks, pendingChecks } from '../estimators/validate';
 export {
   ESTIMATORS, ALL_ESTIMATORS, estimator, withDefaults, sampleOp,
   type EstimatorRow, type PathwiseEstimator, type ScoreEstimator, type EstimatorOptions, type OptionKind, type OptionSpec, type OpNoise, type Noise64,

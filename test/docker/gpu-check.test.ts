@@ -1,11 +1,15 @@
 /**
  * scripts/gpu-check.ts decides "on the GPU or not" from the backend and libtensorflow's own log,
  * because TF falls back to the CPU silently when a CUDA library is missing (PLATFORM.md). The
- * log lines below are TF 2.9's formats; the GPU itself is checked on a GPU machine only.
+ * log lines below are TF 2.9's formats; the GPU itself is checked on a GPU machine only. Its
+ * training comparison fails on a wrong run and passes a sample flip's difference; end to end on
+ * wasm (reference cpu) every estimator and the training agree.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { expectGpu, judge, type ProbeResult } from '../../scripts/gpu-check';
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { expectGpu, judge, mismatches, TOLERANCE, trainingAgreement, type CheckResult, type ProbeResult, type RunTrace } from '../../scripts/gpu-check';
 
 const probe = (over: Partial<ProbeResult>): ProbeResult => ({
   backend: 'tensorflow',
@@ -65,5 +69,48 @@ describe('gpu-check: is the work on the GPU?', () => {
     assert.equal(expectGpu({ ZGR_VARIANT: 'gpu', ZGR_EXPECT_GPU: '0' }), false);
     assert.equal(expectGpu({ ZGR_VARIANT: 'cpu', ZGR_EXPECT_GPU: 'yes' }), true);
     assert.throws(() => expectGpu({ ZGR_EXPECT_GPU: 'maybe' }), /ZGR_EXPECT_GPU/);
+  });
+});
+
+describe('gpu-check: does the backend compute what its reference does?', () => {
+  const initial = Float32Array.from({ length: 100 }, (_, i) => Math.sin(i));
+  const weights = Float32Array.from(initial, (w, i) => w + 0.01 * Math.cos(3 * i)); // trained: moved by ‖Δ‖ ≈ 0.07
+  const ref: RunTrace = { losses: [540, 530, 520], initial, weights };
+
+  it('the same run agrees exactly; a sample flip\'s difference (losses 1e-4, weights 2 % of the update) passes', () => {
+    assert.deepEqual(trainingAgreement(ref, ref), { maxLossRelError: 0, weightRelError: 0, ok: true });
+    const flipped = { ...ref, losses: [540, 530, 520 * (1 + 1e-4)], weights: Float32Array.from(weights, (w, i) => w + 0.02 * (weights[i] - initial[i])) };
+    const a = trainingAgreement(flipped, ref);
+    assert.ok(a.ok && Math.abs(a.maxLossRelError - 1e-4) < 1e-9 && Math.abs(a.weightRelError - 0.02) < 1e-6, JSON.stringify(a));
+  });
+
+  it('a loss off by 10× the tolerance, a NaN loss, weights off by half their update, other initial weights or a missing step fail', () => {
+    const cases: Record<string, RunTrace> = {
+      loss: { ...ref, losses: [540, 530 * (1 + 10 * TOLERANCE.lossRel), 520] },
+      nan: { ...ref, losses: [540, NaN, 520] },
+      weights: { ...ref, weights: Float32Array.from(weights, (w, i) => w + 0.5 * (weights[i] - initial[i])) },
+      initial: { ...ref, initial: Float32Array.from(initial, (w) => w + 1e-7) },
+      steps: { ...ref, losses: [540, 530] },
+    };
+    for (const [name, run] of Object.entries(cases)) assert.equal(trainingAgreement(run, ref).ok, false, `${name}: ${JSON.stringify(trainingAgreement(run, ref))}`);
+  });
+
+  it('mismatches names each estimator and the training run that disagree', () => {
+    const training = { backend: 'webgpu', reference: 'wasm', steps: 20, maxLossRelError: 1, weightRelError: 1, ok: false, stepsPerSecond: {}, firstStepMs: {} };
+    const result: Pick<CheckResult, 'estimators' | 'training'> = { estimators: [{ label: 'ZGR', maxError: 0, ok: true }, { label: 'ST', maxError: 1, ok: false }], training };
+    assert.deepEqual(mismatches(result), ['ST gradient', 'training on webgpu vs wasm']);
+    assert.deepEqual(mismatches({ estimators: [], training: { ...training, ok: true } }), []);
+  });
+
+  it('end to end on wasm (reference cpu): every registry estimator matches its float64 form, 2 training steps agree, steps/s on both; exit 0', () => {
+    const script = path.join(__dirname, '..', '..', 'scripts', 'gpu-check.js');
+    const run = spawnSync(process.execPath, [script, '--json', '--size', '64', '--repeat', '1', '--steps', '2'], { env: { ...process.env, ZGR_BACKEND: 'wasm', ZGR_EXPECT_GPU: '0' }, encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stderr);
+    const r = JSON.parse(run.stdout.slice(0, run.stdout.lastIndexOf('gpu-check: ok'))) as CheckResult; // the JSON, then the verdict line
+    assert.ok(r.estimators.length >= 14, `${r.estimators.length} estimators`);
+    for (const e of r.estimators) assert.ok(e.ok && e.maxError < 1e-5, `${e.label}: ${e.maxError}`);
+    assert.equal(r.training.reference, 'cpu');
+    assert.ok(r.training.ok && r.training.maxLossRelError < 1e-5, JSON.stringify(r.training));
+    for (const b of ['wasm', 'cpu']) assert.ok(r.training.stepsPerSecond[b] > 0, `steps/s on ${b}: ${r.training.stepsPerSecond[b]}`);
   });
 });

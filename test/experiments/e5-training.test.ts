@@ -47,7 +47,7 @@ describe('E5 runner (the E3 runner with the E5 task)', () => {
       // the kept snapshot is the final weights
       const net = loadE5Snapshot(TINY, 3, whole);
       const again = loadE5Snapshot(TINY, 3, cut);
-      assert.deepEqual(packVariables(net.variables()), packVariables(again.variables()));
+      assert.deepEqual(await packVariables(net.variables()), await packVariables(again.variables()));
       net.dispose();
       again.dispose();
       // a finished run is returned without training

@@ -20,11 +20,11 @@ describe('latent usage of the VAE: KL against its ceiling, max q, code perplexit
     assert.ok(Math.abs(perplexity([0.5, 0, 0.5]) - 2) < 1e-12);
   });
 
-  it('equals a float64 computation from the logits of each image (chunks of 3 over 7 images), to 1e-5 relative', () => {
+  it('equals a float64 computation from the logits of each image (chunks of 3 over 7 images), to 1e-5 relative', async () => {
     const vae = Vae.create({ C: 4, numLatents: 3, hidden: [6], inputSize: 5 }, Random.fromSeed(1));
     const N = 7;
     const images = Float32Array.from(Random.fromSeed(2).uniform(N * 5));
-    const got = latentUsage(vae, images, 3);
+    const got = await latentUsage(vae, images, 3);
     const logits = Array.from(vae.encode(tf.tensor2d(images, [N, 5])).dataSync());
     let kl = 0, maxQ = 0;
     const qBar = Array.from({ length: 3 }, () => new Array<number>(4).fill(0));
@@ -45,22 +45,22 @@ describe('latent usage of the VAE: KL against its ceiling, max q, code perplexit
     vae.dispose();
   });
 
-  it('a deterministic encoder that always picks code 0 has KL at its ceiling, max q 1 and perplexity 1', () => {
+  it('a deterministic encoder that always picks code 0 has KL at its ceiling, max q 1 and perplexity 1', async () => {
     const vae = Vae.create({ C: 3, numLatents: 2, hidden: [4], inputSize: 2 }, Random.fromSeed(3));
     // last layer: zero weights, bias +50 on code 0 of every latent
     const last = vae.encoder[vae.encoder.length - 1];
     last.W.assign(tf.zerosLike(last.W));
     last.b.assign(tf.tensor1d([50, 0, 0, 50, 0, 0]));
-    const u = latentUsage(vae, Float32Array.from([0.1, 0.2, 0.3, 0.4]));
+    const u = await latentUsage(vae, Float32Array.from([0.1, 0.2, 0.3, 0.4]));
     assert.ok(Math.abs(u.klPerImage - u.klCeiling) < 1e-4, `${u.klPerImage} vs ${u.klCeiling}`);
     assert.ok(Math.abs(u.meanMaxQ - 1) < 1e-6);
     u.codePerplexity.forEach((p) => assert.ok(Math.abs(p - 1) < 1e-4, `${p}`));
     vae.dispose();
   });
 
-  it('rejects images that are not whole rows of the input size', () => {
+  it('rejects images that are not whole rows of the input size', async () => {
     const vae = Vae.create({ C: 3, numLatents: 2, hidden: [4], inputSize: 2 }, Random.fromSeed(3));
-    assert.throws(() => latentUsage(vae, new Float32Array(3)), /latentUsage: images must hold a positive whole number of 2-pixel images, got 3 values/);
+    await assert.rejects(() => latentUsage(vae, new Float32Array(3)), /latentUsage: images must hold a positive whole number of 2-pixel images, got 3 values/);
     vae.dispose();
   });
 });

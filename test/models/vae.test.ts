@@ -110,7 +110,7 @@ describe('VAE: loss terms', () => {
     assertClose([kl], [expectedKl], { atol: 1e-6, context: 'KL' });
   });
 
-  it('weights and Adam state round-trip through packVariables / unpackVariables exactly', () => {
+  it('weights and Adam state round-trip through packVariables / unpackVariables exactly', async () => {
     const vae = Vae.create(SHAPE, Random.fromSeed(1));
     const adam = new Adam(vae.variables(), { lr: 0.01 });
     const x = tf.tensor2d(X, [4, 7]);
@@ -118,11 +118,11 @@ describe('VAE: loss terms', () => {
     const { grads } = tf.variableGrads(() => negElboLoss(vae, x, { name: 'zgr' }, rng), vae.variables());
     adam.apply(vae.variables().map((v) => grads[v.name]));
     const state = [...vae.variables(), ...adam.stateTensors()];
-    const saved = packVariables(state);
+    const saved = await packVariables(state);
     const other = Vae.create(SHAPE, Random.fromSeed(9));
     const adam2 = new Adam(other.variables(), { lr: 0.01 });
     unpackVariables([...other.variables(), ...adam2.stateTensors()], saved);
-    assert.deepEqual(packVariables([...other.variables(), ...adam2.stateTensors()]), saved);
+    assert.deepEqual(await packVariables([...other.variables(), ...adam2.stateTensors()]), saved);
     assert.throws(() => unpackVariables(other.variables(), saved.subarray(1)), /holds \d+ numbers, the model needs \d+/);
     tf.dispose([x, ...Object.values(grads)]);
     [vae, other].forEach((m) => m.dispose());
