@@ -13,6 +13,7 @@ import { averaged, concatenated, type Moments } from './estimator-moments';
 import { rlooLatentMoments, type LatentSums } from './latent-sums';
 import { conditionalFamilyMoments, sampleFunctionMoments } from './latent-moments';
 import { estimatorQuality, type Quality } from './quality';
+import { CURVE_MEMBERS } from './st-zgr-curve';
 
 /** One independent block: its sums and the logits of its variables ([L][C]). */
 export interface Block {
@@ -25,7 +26,7 @@ export interface FamilyGrid {
   taus: number[];
   /** K of GR-MCK (1 = ST-GS) */
   Ks: number[];
-  /** a of ST-ZGR (0 = ST, 1 = ZGR) */
+  /** a of the ST-ZGR members measured (0 = ST, 1 = ZGR); must hold 0, ½ and 1, from which the whole family follows in closed form (st-zgr-curve.ts) */
   as: number[];
   /** temperatures of ReinMax (its official API refuses τ < 1) */
   reinmaxTaus: number[];
@@ -92,7 +93,7 @@ export function logitMoments(blocks: readonly Block[], scale: number, mc: { repl
 
 /** Measure every estimator of the grid (GR family by conditional Monte Carlo). */
 export function familyQuality(source: MomentSource, grid: FamilyGrid): EstimatorPoint[] {
-  if (grid.as.length < 2) throw new Error(`familyQuality: the ST-ZGR grid needs at least 2 values of a, got ${grid.as.length}`);
+  if (CURVE_MEMBERS.some((a) => !grid.as.includes(a))) throw new Error(`familyQuality: the ST-ZGR grid must hold a = ${CURVE_MEMBERS.join(', ')} (the family's closed form is built from them), got [${grid.as}]`);
   const label = (name: string, options: Record<string, number>) => estimatorStyle({ name, options }).label;
   // a member of a curve is drawn in its registry family; an estimator without a curve parameter is a point
   const point = (name: string, options: Record<string, number>, param: number | null, m: Measured, extra: Partial<EstimatorPoint> = {}): EstimatorPoint => ({
