@@ -11,7 +11,7 @@ import { estimatorStyle } from '../estimators/spec';
 import type { Random } from '../random';
 import { averaged, concatenated, type Moments } from './estimator-moments';
 import { rlooLatentMoments, type LatentSums } from './latent-sums';
-import { conditionalFamilyMoments, sampleFunctionMoments } from './latent-moments';
+import { conditionalFamilyMoments, conditionalFamilyMomentsExact, sampleFunctionMoments } from './latent-moments';
 import { estimatorQuality, type Quality } from './quality';
 import { CURVE_MEMBERS } from './st-zgr-curve';
 
@@ -76,15 +76,19 @@ export interface MomentSource {
   rloo(M: number): Measured;
 }
 
-/** Moments w.r.t. the logits of independent blocks, concatenated and scaled (1/B for a batch mean). */
-export function logitMoments(blocks: readonly Block[], scale: number, mc: { replicates: number; drawsPerReplicate: number; rng: Random }): MomentSource {
+/**
+ * Moments w.r.t. the logits of independent blocks, concatenated and scaled (1/B for a batch mean).
+ * The GR family's: by Monte Carlo over its noise given the state (`mc`), or, where C ≤ 4, exact by
+ * quadrature of the conditional Gumbel density (`'quadrature'`).
+ */
+export function logitMoments(blocks: readonly Block[], scale: number, mc: { replicates: number; drawsPerReplicate: number; rng: Random } | 'quadrature'): MomentSource {
   if (blocks.length === 0) throw new Error('logitMoments: no blocks');
   const gradient = concatenated(blocks.map((b) => ({ mean: b.sums.gradient, secondMoment: 0, replicates: [] })), scale).mean;
   const joint = (perBlock: (b: Block) => Moments): Measured => ({ gradient, moments: concatenated(blocks.map(perBlock), scale) });
   return {
     sampleFunction: (name, options) => joint((b) => sampleFunctionMoments(b.sums, b.logits, name, options)),
     conditionalFamily: (tau, Ks) => {
-      const perK = blocks.map((b) => conditionalFamilyMoments(b.sums, b.logits, tau, Ks, mc));
+      const perK = blocks.map((b) => (mc === 'quadrature' ? conditionalFamilyMomentsExact(b.sums, b.logits, tau, Ks) : conditionalFamilyMoments(b.sums, b.logits, tau, Ks, mc)));
       return Ks.map((_, k) => ({ gradient, moments: concatenated(perK.map((ms) => ms[k]), scale) }));
     },
     rloo: (M) => joint((b) => rlooLatentMoments(b.sums, M)),

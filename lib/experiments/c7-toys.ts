@@ -1,8 +1,9 @@
 /**
  * C7 on exact toys (notebook 03; PAPER.md E1, claim C7 — the problems are ours): random polynomial
- * losses of a few categorical variables, every estimator of the C7 grid measured by enumeration
- * (the GR family by Monte Carlo over its noise given the state only), and the C7 verdict of
- * lib/checks/c7-bias-variance.ts — the same measurement and verdict as the VAE (notebook 07).
+ * losses of a few categorical variables, every estimator of the C7 grid measured exactly — by
+ * enumeration, and the GR family's noise given the state by quadrature (conditional-jacobian.ts) —
+ * and the C7 verdict of lib/checks/c7-bias-variance.ts, the same verdict as the VAE's (notebook 07),
+ * here with no measurement noise to decide it.
  */
 import { c7BiasVariance, type C7Report } from '../checks/c7-bias-variance';
 import { draws } from '../exact/moments';
@@ -39,20 +40,24 @@ export const C7_GRID: FamilyGrid = {
   Ms: [2, 4, 8],
 };
 
-/** Replicates and draws of the GR family's Monte Carlo (per variable, category and replicate). */
+/** Replicates and draws of the GR family's Monte Carlo (per variable, category and replicate): the cross-check only. */
 export const C7_TOY_MC = { replicates: 20, drawsPerReplicate: 200 };
 
-/** The moments of every estimator on one toy (the GR family's by Monte Carlo with the given seed). */
-export function c7ToySource(toy: C7Toy, seed = 0): MomentSource {
+/**
+ * The moments of every estimator on one toy: exact, the GR family's too (quadrature of the
+ * conditional Gumbel density); with `monteCarloSeed`, the GR family's by Monte Carlo instead
+ * (C7_TOY_MC draws), the cross-check of the quadrature.
+ */
+export function c7ToySource(toy: C7Toy, monteCarloSeed?: number): MomentSource {
   const problem = randomPolynomialProblem(float64, Random.fromSeed(toy.seed), new Array<number>(toy.numVariables).fill(toy.C), toy.degree);
   const all = draws(problem);
   const sums = latentSums(problem.p, (s) => ({ f: all[s].draw.f, v: all[s].draw.v.flat() }));
   const logits = problem.p.map((pi) => pi.map(Math.log));
-  return logitMoments([{ sums, logits }], 1, { ...C7_TOY_MC, rng: Random.fromSeed(seed) });
+  return logitMoments([{ sums, logits }], 1, monteCarloSeed == null ? 'quadrature' : { ...C7_TOY_MC, rng: Random.fromSeed(monteCarloSeed) });
 }
 
 /** Measure every estimator on one toy and judge C7 there. */
-export function runC7Toy(toy: C7Toy, options: { grid?: FamilyGrid; seed?: number } = {}): { toy: C7Toy; points: EstimatorPoint[]; report: C7Report } {
-  const points = familyQuality(c7ToySource(toy, options.seed), options.grid ?? C7_GRID);
+export function runC7Toy(toy: C7Toy, options: { grid?: FamilyGrid; monteCarloSeed?: number } = {}): { toy: C7Toy; points: EstimatorPoint[]; report: C7Report } {
+  const points = familyQuality(c7ToySource(toy, options.monteCarloSeed), options.grid ?? C7_GRID);
   return { toy, points, report: c7BiasVariance(points, toy.name) };
 }

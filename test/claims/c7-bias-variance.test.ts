@@ -105,8 +105,48 @@ describe('C7: the three-valued verdict with declared margins (lib/checks/c7-bias
   });
 });
 
-describe('C7 on exact toys (notebook 03): the equal-cost half, exact', () => {
-  const reports = C7_TOYS.map((toy) => c7BiasVariance(familyQuality(c7ToySource(toy), C7_GRID), toy.name));
+describe('C7 on exact toys (notebook 03): every moment exact, GR’s by quadrature', () => {
+  const measured = C7_TOYS.map((toy) => familyQuality(c7ToySource(toy), C7_GRID));
+  const reports = C7_TOYS.map((toy, k) => c7BiasVariance(measured[k], toy.name));
+  /** the members not strictly dominated, with the multiple of the declared margins each needs */
+  const strictlyOpen = (k: number) => reports[k].biasVariance.rows.filter((r) => r.strict !== 'dominated').map((r) => [r.gr.label, r.needed!] as const);
+  const assertOpen = (k: number, expected: [string, number][]) => {
+    const got = strictlyOpen(k);
+    assert.deepEqual(got.map(([l]) => l), expected.map(([l]) => l), reports[k].biasVariance.summary);
+    // λ to 1e-5: the quadrature is good to ~1e-10, the bisection to 1e-12; τ off by 1 % moves λ by more than 1e-3
+    got.forEach(([l, lambda], i) => assert.ok(Math.abs(lambda - expected[i][1]) < 1e-5, `${C7_TOYS[k].name}, ${l}: needs ${lambda} × the margins, expected ${expected[i][1]}`));
+  };
+
+  it('the Monte Carlo cross-check: every GR member’s exact β and σ lie within 4.5 standard errors of the Monte Carlo estimate (quadratic 2 × C=3, 20 × 200 draws)', () => {
+    const mc = familyQuality(c7ToySource(C7_TOYS[0], 0), C7_GRID).filter((p) => p.family === 'GR-MCK(τ)');
+    for (const m of mc) {
+      const exact = measured[0].find((p) => p.label === m.label)!;
+      assert.equal(exact.quality.method, 'exact');
+      for (const key of ['scaleFreeBias', 'scaleFreeStd'] as const) {
+        const e = exact.quality[key]!.estimate;
+        const i = m.quality[key]!;
+        assert.ok(Math.abs(e - i.estimate) <= 4.5 * i.se + 1e-12, `${m.label} ${key}: exact ${e}, Monte Carlo ${i.estimate} ± ${i.se}`);
+      }
+    }
+  });
+
+  it('quadratic 2 × C=3: practically holds (every member dominated with margins β + 0.02, σ × 1.05); strictly fails for 8 members, the worst GR-MC1000(τ=1) needing 0.70 × the margins', () => {
+    assert.equal(reports[0].biasVariance.verdict, 'holds', reports[0].biasVariance.summary);
+    assert.equal(reports[0].biasVariance.strictVerdict, 'fails');
+    assertOpen(0, [['GR-MC1000(τ=0.1)', 0.03764048], ['GR-MC100(τ=0.3)', 0.1623582], ['GR-MC1000(τ=0.3)', 0.3264103], ['GR-MC100(τ=0.5)', 0.5089364], ['GR-MC1000(τ=0.5)', 0.5955465], ['GR-MC10(τ=1)', 0.4059514], ['GR-MC100(τ=1)', 0.6742848], ['GR-MC1000(τ=1)', 0.7017042]]);
+    assert.equal(reports[0].biasVariance.worst?.gr.label, 'GR-MC1000(τ=1)');
+  });
+
+  it('cubic 2 × C=3: practically holds; strictly, cold GR (τ = 0.1, every K) is a near-tie with ZGR — its β 2.1e-4 below ZGR’s, 0.0105 × the margin', () => {
+    assert.equal(reports[1].biasVariance.verdict, 'holds', reports[1].biasVariance.summary);
+    assertOpen(1, ['ST-GS(τ=0.1)', 'GR-MC10(τ=0.1)', 'GR-MC100(τ=0.1)', 'GR-MC1000(τ=0.1)'].map((l) => [l, 0.01052353]));
+    for (const r of reports[1].biasVariance.rows.filter((x) => x.strict !== 'dominated')) assert.equal(r.a, 1, `${r.gr.label} is nearest ZGR (a = 1)`);
+  });
+
+  it('quadratic 3 × C=4: practically holds; strictly, GR-MC1000 at τ = 0.3 and 0.5 are not dominated, by 0.0094 and 0.022 × the margins', () => {
+    assert.equal(reports[2].biasVariance.verdict, 'holds', reports[2].biasVariance.summary);
+    assertOpen(2, [['GR-MC1000(τ=0.3)', 0.009410334], ['GR-MC1000(τ=0.5)', 0.02158675]]);
+  });
 
   it('quadratic 2 × C=3: the mean of M ST-ZGR beats RLOO(M) for M = 2, 4, 8, at an inner a (neither ST nor ZGR)', () => {
     const e = reports[0].equalCost;
