@@ -37,13 +37,14 @@ function planeSeries(points: readonly EstimatorPoint[]): LineSeries[] {
   };
   const finite = (p: EstimatorPoint) => p.quality.scaleFreeBias != null && p.quality.scaleFreeStd != null;
   const of = (family: Family, extra: (p: EstimatorPoint) => boolean = () => true) => points.filter((p) => p.family === family && finite(p) && extra(p));
-  // the ST-ZGR family from its closed form (exact, continuous in a), labelled at its ends and middle
-  const family = Array.from({ length: 101 }, (_, k) => curveAt(stZgrCurve(points), k / 100)).filter((m) => m.beta != null);
+  // the ST-ZGR family from its closed form (exact, continuous in a), labelled at its ends and middle;
+  // 15 points (a = k/14): at most MAX_MARKERS, so plotly thins neither markers nor labels
+  const family = Array.from({ length: 15 }, (_, k) => curveAt(stZgrCurve(points), k / 14)).filter((m) => m.beta != null);
   if (family.length > 0) {
     series.push({
       estimator: 'stZgr',
       label: 'ST-ZGR(a): ST (a=0) … ZGR (a=1), closed form',
-      mode: 'lines',
+      mode: 'lines+markers',
       x: family.map((m) => m.sigma!),
       y: family.map((m) => m.beta!),
       pointLabels: family.map((m) => (m.a === 0 || m.a === 0.5 || m.a === 1 ? `a=${fmt(m.a)}` : '')),

@@ -12,6 +12,7 @@ import { familyQuality } from '../../lib/exact/family-quality';
 import type { Interval, Quality } from '../../lib/exact/quality';
 import { curveAt, stZgrCurve } from '../../lib/exact/st-zgr-curve';
 import { C7_GRID, C7_TOYS, c7ToySource } from '../../lib/experiments/c7-toys';
+import { biasVarianceFigure, c7Table, equalCostTable } from '../../lib/plots/e4-figures';
 import { Random } from '../../lib/random';
 
 // an exact family: the ST-ZGR members of the quadratic 3 × C=4 toy (β falls from ST to ZGR's 0 while σ rises)
@@ -146,6 +147,15 @@ describe('C7 on exact toys (notebook 03): every moment exact, GR’s by quadratu
   it('quadratic 3 × C=4: practically holds; strictly, GR-MC1000 at τ = 0.3 and 0.5 are not dominated, by 0.0094 and 0.022 × the margins', () => {
     assert.equal(reports[2].biasVariance.verdict, 'holds', reports[2].biasVariance.summary);
     assertOpen(2, [['GR-MC1000(τ=0.3)', 0.009410334], ['GR-MC1000(τ=0.5)', 0.02158675]]);
+  });
+
+  it('the figure draws the family from its closed form, labelled at a = 0, 0.5, 1 only, and τ only at the ends of the last K; the tables carry the outcome and the winning a', () => {
+    const fig = biasVarianceFigure(measured[0], 'quadratic');
+    const labels = fig.data.flatMap((t) => ((t as { text?: string[] }).text ?? []).filter((x) => x !== ''));
+    assert.deepEqual(labels.filter((l) => l.startsWith('a=')), ['a=0', 'a=0.5', 'a=1']);
+    assert.deepEqual(labels.filter((l) => l.startsWith('τ=')).sort(), ['τ=0.1', 'τ=3', 'τ=3'], `τ labels: ${labels}`); // GR-MC1000's ends and ReinMax's hottest
+    assert.match(c7Table(reports[0]), /\| GR-MC1000\(τ=1\) \|.*\| dominated \| not dominated \| 0\.702 \|/);
+    assert.match(equalCostTable(reports[2]), /\| 2 \| [0-9.]+ \| 0 \|/);
   });
 
   it('quadratic 2 × C=3: the mean of M ST-ZGR beats RLOO(M) for M = 2, 4, 8, at an inner a (neither ST nor ZGR)', () => {
