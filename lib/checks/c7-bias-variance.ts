@@ -163,6 +163,7 @@ function row(c: StZgrCurve, gr: EstimatorPoint): C7Row {
     const m = curveAt(c, a);
     decides = `at a = ${formatShort(a)}: β ${fmt(m.beta!)} vs ${show(q.scaleFreeBias)}, σ ${fmt(m.sigma!)} vs ${show(q.scaleFreeStd)} (σ ratio ${fmt(m.sigma! / q.scaleFreeStd.estimate)})`;
   }
+  if (outcome === 'undecided' && gr.draws && !gr.draws.precise) decides += `; the draw budget (${gr.draws.rounds} of ${gr.draws.maxRounds} rounds) was spent before se(β), se(σ) fell below a third of the margins`;
   return { gr, outcome, strict, needed: Number.isFinite(lambda) ? lambda : null, a, decides };
 }
 

@@ -158,6 +158,26 @@ describe('C7 on exact toys (notebook 03): every moment exact, GR’s by quadratu
     assert.match(equalCostTable(reports[2]), /\| 2 \| [0-9.]+ \| 0 \|/);
   });
 
+  it('adaptive draws (Monte Carlo GR): rounds are pooled until se(β), se(σ) < a third of the margins or the budget is spent, and an undecided member says which', () => {
+    const adaptive = { maxRounds: 4, betaMargin: C7_MARGINS.beta, sigmaFactor: C7_MARGINS.sigmaFactor };
+    const grid = { ...C7_GRID, taus: [0.1, 3], Ks: [1, 10], reinmaxTaus: [], Ms: [2], adaptive };
+    const points = familyQuality(c7ToySource(C7_TOYS[1], 0), grid);
+    const grs = points.filter((p) => p.family === 'GR-MCK(τ)');
+    for (const g of grs) {
+      const d = g.draws!;
+      const q = g.quality;
+      const met = q.scaleFreeBias!.se < C7_MARGINS.beta / 3 && q.scaleFreeStd!.se < ((C7_MARGINS.sigmaFactor - 1) * q.scaleFreeStd!.estimate) / 3;
+      assert.ok(d.rounds >= 1 && d.rounds <= 4 && (d.precise || d.rounds === 4), `${g.label}: ${JSON.stringify(d)}`);
+      if (d.precise) assert.ok(met, `${g.label}: precise but se(β) ${q.scaleFreeBias!.se}, se(σ) ${q.scaleFreeStd!.se}`);
+    }
+    // cold GR on the cubic (β ≈ 0.07 on a near-tie) needs more than 4 rounds of 20 × 200 draws; hot GR (τ = 3) is precise at once
+    const cold = grs.find((g) => g.label === 'ST-GS(τ=0.1)')!;
+    assert.deepEqual(cold.draws, { rounds: 4, maxRounds: 4, precise: false });
+    assert.deepEqual(grs.find((g) => g.label === 'ST-GS(τ=3)')!.draws, { rounds: 1, maxRounds: 4, precise: true });
+    const row = c7BiasVariance(points, 'cubic, adaptive').biasVariance.rows.find((r) => r.gr.label === 'ST-GS(τ=0.1)')!;
+    if (row.outcome === 'undecided') assert.match(row.decides, /draw budget \(4 of 4 rounds\) was spent/);
+  });
+
   it('quadratic 2 × C=3: the mean of M ST-ZGR beats RLOO(M) for M = 2, 4, 8, at an inner a (neither ST nor ZGR)', () => {
     const e = reports[0].equalCost;
     assert.ok(e.holds, e.summary);
