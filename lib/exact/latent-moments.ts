@@ -19,6 +19,7 @@ import type { EstimatorOptions } from '../estimators/registry';
 import { resolvePathwise } from '../estimators/spec';
 import { checkTemperature } from '../estimators/validate';
 import type { Random } from '../random';
+import { conditionalJacobianMoments, type QuadratureRule } from './conditional-jacobian';
 import { fromReplicates, type MomentEstimate, type Moments } from './estimator-moments';
 import type { LatentSums } from './latent-sums';
 
@@ -165,4 +166,30 @@ export function conditionalFamilyMoments(
     Ks.forEach((_, j) => perK[j].push({ mean, secondMoment: second[j] }));
   }
   return perK.map(fromReplicates);
+}
+
+/**
+ * Exact moments of GR-MCK for every K of `Ks` at temperature `tau`: the same formulas as
+ * conditionalFamilyMoments with A = E[J_τ | x] and Q = E[J_τ J_τ | x] by quadrature
+ * (conditional-jacobian.ts) instead of draws, so E‖g_K‖² = Σ_lx tr(((1/K) Q + (1 − 1/K) AᵀA) W_lx).
+ * C ≤ 4 (the toys).
+ */
+export function conditionalFamilyMomentsExact(sums: LatentSums, logits: readonly (readonly number[])[], tau: number, Ks: readonly number[], rule?: QuadratureRule): Moments[] {
+  checkLogits(sums, logits);
+  checkTemperature('conditionalFamilyMomentsExact', 'tau', tau);
+  if (Ks.length === 0 || Ks.some((K) => !((Number.isInteger(K) && K >= 1) || K === Infinity))) throw new Error(`conditionalFamilyMomentsExact: Ks must be integers ≥ 1 or Infinity, got [${Ks}]`);
+  const { L, C, V, W } = sums;
+  const mean = new Float64Array(L * C);
+  const second = Ks.map(() => 0);
+  for (let l = 0; l < L; l++) {
+    for (let x = 0; x < C; x++) {
+      const { A, Q } = conditionalJacobianMoments(logits[l], x, tau, rule);
+      const at = (l * C + x) * C;
+      addMatVec(mean, l * C, A, V, at, C);
+      const tq = traceProduct(Q, W, at * C, C);
+      const ta = traceProduct(gram(A, C), W, at * C, C);
+      Ks.forEach((K, j) => (second[j] += tq / K + (1 - 1 / K) * ta));
+    }
+  }
+  return Ks.map((_, j) => ({ mean: Float64Array.from(mean), secondMoment: second[j], replicates: [] }));
 }

@@ -48,6 +48,11 @@ export interface Quality {
   /** null where the mean does not point along ∇ (E g·∇ ≤ 0): no positive rescaling makes it a descent direction */
   scaleFreeBias: Interval | null;
   scaleFreeStd: Interval | null;
+  /** E g·∇̂ / ‖∇‖: the mean's projection on ∇, relative (C7 calls a member opposed when its upper bound is < 0) */
+  projection: Interval;
+  /** ‖E g‖² / ‖∇‖² and E‖g‖² / ‖∇‖² (Monte Carlo: ‖E g‖² debiased): with `projection`, what the ST-ZGR family's closed form is built from (lib/exact/st-zgr-curve.ts) */
+  meanSquared: number;
+  secondMoment: number;
   /** c* = E g·∇ / E‖g‖², the scale that minimises E‖c g − ∇‖² */
   bestScale: number;
   /** ‖∇‖ */
@@ -173,6 +178,9 @@ export function estimatorQuality(gradient: ArrayLike<number>, m: Moments, confid
     rescaledMse: smoothMetric((e) => 1 - (projection(e) ** 2 - alongM) / e.secondMoment, m, spread, t),
     scaleFreeBias,
     scaleFreeStd: P > 0 ? sqrtOf(smoothMetric((e) => variance(e) / projection(e) ** 2, m, spread, t)) : null,
+    projection: smoothMetric((e) => projection(e) / gradientNorm, m, spread, t),
+    meanSquared: (dot(m.mean, m.mean) - traceM) / gradientNorm ** 2,
+    secondMoment: m.secondMoment / gradientNorm ** 2,
     bestScale: (P * gradientNorm) / m.secondMoment,
     gradientNorm,
     confidence,

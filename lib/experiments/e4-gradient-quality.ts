@@ -68,11 +68,11 @@ export interface E4Profile {
   seed: number;
 }
 
-/** The C7 grids of issue and PAPER.md: τ including 0.1, 0.3, 0.5, 1, 2, 3; K ∈ {1, 10, 100, 1000}; 11 values of a. */
+/** The C7 grids of issue and PAPER.md: τ including 0.1, 0.3, 0.5, 1, 2, 3; K ∈ {1, 10, 100, 1000}; the ST-ZGR family continuous in a. */
 const GRID: FamilyGrid = {
   taus: [0.1, 0.3, 0.5, 1, 2, 3],
   Ks: [1, 10, 100, 1000],
-  as: Array.from({ length: 11 }, (_, k) => k / 10),
+  as: [0, 0.5, 1], // ST, the midpoint, ZGR: the family between follows in closed form (lib/exact/st-zgr-curve.ts)
   reinmaxTaus: [1, 1.3, 1.5, 2, 3], // its official API refuses τ < 1
   Ms: [2, 4, 8],
 };

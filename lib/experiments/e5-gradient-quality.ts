@@ -69,7 +69,7 @@ export interface E5QualityProfile {
   checkpoints: E5Checkpoint[];
 }
 
-/** E4's C7 grid (PAPER.md: τ 0.1 … 3, K ∈ {1, 10, 100, 1000}, 11 values of a, ReinMax τ ≥ 1, M ∈ {2, 4, 8}); one copy, E4's. */
+/** E4's C7 grid (PAPER.md: τ 0.1 … 3, K ∈ {1, 10, 100, 1000}, ST-ZGR continuous in a, ReinMax τ ≥ 1, M ∈ {2, 4, 8}); one copy, E4's. */
 const GRID: FamilyGrid = E4_PROFILES.paper.grid;
 
 const QUICK: E5QualityProfile = {

@@ -86,7 +86,7 @@ export { c3Moments, c3Verdict, C3_THRESHOLDS, isZero, type C3Result } from '../c
 export { c4LinearRelaxedBias, c4Verdict, C4_THRESHOLDS, grConditionalVariance, type C4Result, type C4Row } from '../checks/c4-linear';
 export { c5BinaryValues, c5Verdict, C5_THRESHOLDS, type C5Values } from '../checks/c5-binary';
 export { c6Verdict, C6_THRESHOLDS, grCostSlope, type CostTimes } from '../checks/c6-cost';
-export { c7BiasVariance, dominatedBy, C7_THRESHOLDS, type C7Report } from '../checks/c7-bias-variance';
+export { c7BiasVariance, dominance, neededMargin, C7_MARGINS, C7_THRESHOLDS, type C7Report } from '../checks/c7-bias-variance';
 
 // figures: the style (one colour, label and marker per estimator, the shared font and sizes) and
 // the pure builders of plotly specs (plain JSON: no plotly, no I/O). Not lib/plots/index.ts, whose

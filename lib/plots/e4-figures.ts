@@ -6,6 +6,7 @@
  */
 import type { C7Report } from '../checks/c7-bias-variance';
 import type { EstimatorPoint, Family } from '../exact/family-quality';
+import { curveAt, stZgrCurve } from '../exact/st-zgr-curve';
 import type { Interval } from '../exact/quality';
 import { lineFigure, type LineSeries } from './line-figure';
 import { intervalBars } from './series';
@@ -36,17 +37,34 @@ function planeSeries(points: readonly EstimatorPoint[]): LineSeries[] {
   };
   const finite = (p: EstimatorPoint) => p.quality.scaleFreeBias != null && p.quality.scaleFreeStd != null;
   const of = (family: Family, extra: (p: EstimatorPoint) => boolean = () => true) => points.filter((p) => p.family === family && finite(p) && extra(p));
-  const stZgr = of('ST-ZGR(a)');
-  curve(stZgr, { estimator: 'stZgr', label: 'ST-ZGR(a): ST (a=0) … ZGR (a=1)', mode: 'lines+markers' }, (p) => (p.param === 0 || p.param === 0.5 || p.param === 1 ? `a=${fmt(p.param)}` : ''));
+  // the ST-ZGR family from its closed form (exact, continuous in a), labelled at its ends and middle;
+  // 15 points (a = k/14): at most MAX_MARKERS, so plotly thins neither markers nor labels
+  const family = Array.from({ length: 15 }, (_, k) => curveAt(stZgrCurve(points), k / 14)).filter((m) => m.beta != null);
+  if (family.length > 0) {
+    series.push({
+      estimator: 'stZgr',
+      label: 'ST-ZGR(a): ST (a=0) … ZGR (a=1), closed form',
+      mode: 'lines+markers',
+      x: family.map((m) => m.sigma!),
+      y: family.map((m) => m.beta!),
+      pointLabels: family.map((m) => (m.a === 0 || m.a === 0.5 || m.a === 1 ? `a=${fmt(m.a)}` : '')),
+    });
+  }
   const Ks = [...new Set(of('GR-MCK(τ)').map((p) => p.K!))].sort((a, b) => a - b);
-  Ks.forEach((K, k) =>
+  Ks.forEach((K, k) => {
+    const members = of('GR-MCK(τ)', (p) => p.K === K);
+    const taus = members.map((p) => p.param!);
+    // τ labelled at the coldest and the hottest point of the last K only: the legend names the rest
+    const labelled = (p: EstimatorPoint) => K === Ks[Ks.length - 1] && (p.param === Math.min(...taus) || p.param === Math.max(...taus));
     curve(
-      of('GR-MCK(τ)', (p) => p.K === K),
+      members,
       { estimator: K === 1 ? 'stGs' : 'grMck', options: K === 1 ? undefined : { K }, label: K === 1 ? 'ST-GS(τ) = GR-MC1' : `GR-MC${K}(τ)`, dash: DASHES[k % DASHES.length], mode: 'lines+markers' },
-      (p) => (K === Ks[Ks.length - 1] ? `τ=${fmt(p.param!)}` : ''),
-    ),
-  );
-  curve(of('ReinMax(τ)'), { estimator: 'reinmax', label: 'ReinMax(τ ≥ 1; τ=1 ≡ ZGR)', mode: 'lines+markers' }, (p) => `τ=${fmt(p.param!)}`);
+      (p) => (labelled(p) ? `τ=${fmt(p.param!)}` : ''),
+    );
+  });
+  const reinmax = of('ReinMax(τ)');
+  const hottest = Math.max(...reinmax.map((p) => p.param!));
+  curve(reinmax, { estimator: 'reinmax', label: 'ReinMax(τ ≥ 1; τ=1 ≡ ZGR)', mode: 'lines+markers' }, (p) => (p.param === hottest ? `τ=${fmt(p.param!)}` : ''));
   for (const p of points.filter((q) => q.family === 'point' && finite(q))) {
     curve([p], { estimator: p.name, options: p.options, label: p.label, mode: 'markers' }, () => '');
   }
@@ -83,20 +101,19 @@ export function qualityTable(points: readonly EstimatorPoint[]): string {
   );
 }
 
-/** The C7 verdict as a table: each GR member, its β and σ, and the ST-ZGR member that dominates it. */
+/** C7's bias–variance half as a table: each GR member, its β and σ, the three-valued outcome with the declared margins and strict, the margin it needs and what decides it. */
 export function c7Table(report: C7Report): string {
-  const by = (p: EstimatorPoint | null) => (p == null ? '**none**' : p.label);
   return markdownTable(
-    ['GR member', 'β', 'σ', 'dominated by (scale-free)', 'dominated by (raw relative bias, std)'],
-    report.rows.map((r) => [r.gr.label, show(r.gr.quality.scaleFreeBias), show(r.gr.quality.scaleFreeStd), by(r.by), by(r.byRaw)]),
+    ['GR member', 'β', 'σ', 'outcome (β + 0.02, σ × 1.05)', 'strict (margins 0)', 'needs × margins', 'what decides it'],
+    report.biasVariance.rows.map((r) => [r.gr.label, show(r.gr.quality.scaleFreeBias), show(r.gr.quality.scaleFreeStd), r.outcome === 'dominated' ? r.outcome : `**${r.outcome}**`, r.strict, r.needed == null ? '—' : fmt(r.needed), r.decides]),
   );
 }
 
-/** The equal-cost half of C7 as a table: RLOO(M) against the best mean of M ST-ZGR samples. */
+/** C7's equal-cost half as a table: RLOO(M) against the best mean of M ST-ZGR samples, and which a wins. */
 export function equalCostTable(report: C7Report): string {
   return markdownTable(
-    ['M', 'RLOO(M) rescaled MSE', 'best mean of M ST-ZGR', 'its rescaled MSE', 'mean of M ZGR', 'ratio best / RLOO'],
-    report.equalCost.map((e) => [String(e.M), e.rloo.quality.rescaledMse.estimate, e.best.label, e.best.quality.rescaledMse.estimate, e.zgr.quality.rescaledMse.estimate, e.ratio]),
+    ['M', 'RLOO(M) rescaled MSE', 'winning a (0 = ST, 1 = ZGR)', 'its rescaled MSE (mean of M)', 'ratio best / RLOO'],
+    report.equalCost.rows.map((e) => [String(e.M), e.rloo.quality.rescaledMse.estimate, fmt(e.a), e.rescaledMse, e.ratio]),
   );
 }
 
