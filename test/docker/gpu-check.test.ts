@@ -8,6 +8,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { expectGpu, judge, mismatches, TOLERANCE, trainingAgreement, type CheckResult, type ProbeResult, type RunTrace } from '../../scripts/gpu-check';
 
@@ -112,5 +113,26 @@ describe('gpu-check: does the backend compute what its reference does?', () => {
     assert.equal(r.training.reference, 'cpu');
     assert.ok(r.training.ok && r.training.maxLossRelError < 1e-5, JSON.stringify(r.training));
     for (const b of ['wasm', 'cpu']) assert.ok(r.training.stepsPerSecond[b] > 0, `steps/s on ${b}: ${r.training.stepsPerSecond[b]}`);
+  });
+
+  // webgpu on whatever adapter Dawn finds: CI installs Mesa ≥ 25 lavapipe (a software Vulkan
+  // driver, bookworm-backports) and sets ZGR_REQUIRE_WEBGPU=1, so there the test cannot skip.
+  it('end to end on webgpu (reference wasm): every estimator matches its float64 form, 10 VAE training steps agree with wasm; nothing reads synchronously', (t) => {
+    const script = path.join(__dirname, '..', '..', 'scripts', 'gpu-check.js');
+    const env = { ...process.env, ZGR_BACKEND: 'webgpu', ZGR_EXPECT_GPU: '0', XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? os.tmpdir() };
+    const run = spawnSync(process.execPath, [script, '--json', '--size', '64', '--repeat', '1', '--steps', '10'], { env, encoding: 'utf8', timeout: 600_000 });
+    const unavailable = /webgpu.*(not installed|did not start|no adapter)|Cannot find module 'webgpu'|requestAdapter/i.test(run.stderr) && run.status === 2;
+    if (unavailable && process.env.ZGR_REQUIRE_WEBGPU !== '1') {
+      t.skip(`no WebGPU adapter here (install Mesa ≥ 25's lavapipe: see README); ${run.stderr.trim().split('\n').pop()}`);
+      return;
+    }
+    assert.equal(run.status, 0, `gpu-check on webgpu: exit ${run.status}\n${run.stderr}`);
+    const r = JSON.parse(run.stdout.slice(0, run.stdout.lastIndexOf('gpu-check: ok'))) as CheckResult;
+    assert.equal(r.backend, 'webgpu');
+    assert.ok(r.estimators.length >= 14, `${r.estimators.length} estimators`);
+    for (const e of r.estimators) assert.ok(e.ok && e.error == null, `${e.label}: ${e.error ?? e.maxError}`);
+    assert.equal(r.training.steps, 10);
+    assert.equal(r.training.reference, 'wasm');
+    assert.ok(r.training.ok && r.training.maxLossRelError < TOLERANCE.lossRel, JSON.stringify(r.training));
   });
 });
