@@ -16,7 +16,9 @@
 #   4. `gpu-check`  reports the wasm/tensorflow CPU backend and exits 0; with ZGR_EXPECT_GPU=1 it
 #                   must exit 1 (the silent-fallback detection)
 #   5. `figures`    as an unprivileged --user with a host folder mounted on /app/figures: the
-#                   notebooks run and their figure files appear in the host folder
+#                   notebooks run and their figure files appear in the host folder; the exporter
+#                   has the figures' first font and every SVG legend is the committed one's
+#                   (entries, box width ±1 px: a narrower fallback font would clip the text)
 #   6. `lab`        the Jupyter server answers 200 on /api/status on loopback (with its token,
 #                   403 without), lists the tslab kernel and starts it; that kernelspec runs a
 #                   TypeScript cell (nbconvert in the container)
@@ -244,6 +246,28 @@ selected_notebooks() {
   done
 }
 
+# the legend of an SVG figure, one line each: its box width ("width 186") and entries ("text ST")
+legend_of() {
+  grep -o '<g class="legend"[^>]*><rect class="bg"[^>]*' "$1" | grep -o ' width="[0-9.]*"' | sed 's/^ width="\(.*\)"$/width \1/' || true
+  grep -o 'class="legendtext"[^>]*>[^<]*' "$1" | sed 's/^[^>]*>/text /' || true
+}
+
+# same_legend COMMITTED MADE: the same entries, and boxes within 1 px: plotly sizes a legend box
+# with its text as Chromium measured it, so another font gives another width (Liberation Sans
+# for DejaVu Sans: 17 px less for "ZGR ≡ ReinMax(τ=1)", which then clips where DejaVu renders it)
+same_legend() {
+  local a b
+  a=$(legend_of "$1")
+  b=$(legend_of "$2")
+  if [ "$(grep '^text ' <<<"$a")" != "$(grep '^text ' <<<"$b")" ]; then
+    echo "legend entries of $(basename "$2") differ from the committed figure's:"
+    diff <(grep '^text ' <<<"$a") <(grep '^text ' <<<"$b") || true
+    return 1
+  fi
+  paste -d ' ' <(grep '^width ' <<<"$a" | cut -d' ' -f2) <(grep '^width ' <<<"$b" | cut -d' ' -f2) |
+    awk -v f="$(basename "$2")" 'NF == 2 { d = $2 - $1; if (d < -1 || d > 1) { printf "legend of %s: %s px wide, the committed one %s px (another font?)\n", f, $2, $1; bad = 1 } } NF == 1 { printf "legend of %s: a box in one of the two only\n", f; bad = 1 } END { exit bad }'
+}
+
 figures() {
   local dir=$WORK/figures uid=4321 nb out=$WORK/figures.log rc=0 missing=() selectors=()
   local names
@@ -282,6 +306,20 @@ figures() {
   local foreign
   foreign=$(find "$dir" -mindepth 1 ! -uid "$uid" | head -5)
   [ -z "$foreign" ] || { echo "files not owned by the --user uid $uid: $foreign"; return 1; }
+  # the figures' fonts are in the image: the exporter found its first font (else it says so), and
+  # every regenerated SVG's legend is the committed one's (whole, not clipped)
+  if grep -F 'figures: this Chromium has no' "$out"; then echo "the image's Chromium lacks the figures' first font"; return 1; fi
+  local committed compared=0 entry
+  for nb in $names; do
+    while IFS= read -r committed; do
+      [ -n "$committed" ] || continue
+      same_legend "$ROOT/$committed" "$dir/$(basename "$committed")" || return 1
+      compared=$((compared + 1))
+    done < <(git -C "$ROOT" ls-files "figures/$nb-*.svg" 2>/dev/null)
+  done
+  entry=$(grep -l 'ZGR ≡ ReinMax(τ=1)' "$dir"/*.svg 2>/dev/null | head -1 || true)
+  echo "legends: $compared SVG(s) as committed (entries, box widths ±1 px)${entry:+; e.g. $(basename "$entry"): $(legend_of "$entry" | grep -m1 '^width ')}"
+  [ "$compared" -gt 0 ] || { echo "no committed SVG of notebooks $names to compare legends with"; return 1; }
 }
 
 lab() {

@@ -142,6 +142,16 @@ describe('Dockerfile: variants and base images', () => {
     assert.ok('@tensorflow/tfjs-node' in optional, 'tfjs-node is optional, so a failed download does not fail the build');
   });
 
+  it("every variant installs the figures' fonts (FONT_FAMILIES of lib/plots/style.ts) by their Debian and Ubuntu package names", () => {
+    const pkgs = /^\s*pkgs="([^"$]*)"$/m.exec(installSh.slice(installSh.indexOf('step_system() {')));
+    assert.ok(pkgs, 'step_system starts from one unconditional package list');
+    const style = read('lib/plots/style.ts');
+    for (const [font, deb] of [['DejaVu Sans', 'fonts-dejavu-core'], ['Liberation Sans', 'fonts-liberation']]) {
+      assert.match(style, new RegExp(`FONT_FAMILIES = \\[[^\\]]*'${font}'`), `style.ts names ${font}`);
+      assert.ok(pkgs[1].split(' ').includes(deb), `${deb} (${font}) in every variant's packages: ${pkgs[1]}`);
+    }
+  });
+
   it('every @tensorflow package is pinned to the version package.json uses', () => {
     assert.equal(argsOf(appStage).get('TFJS_VERSION'), pkg.dependencies['@tensorflow/tfjs']);
   });
