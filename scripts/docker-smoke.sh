@@ -19,9 +19,11 @@
 #                   notebooks run and their figure files appear in the host folder; the exporter
 #                   has the figures' first font and every SVG legend is the committed one's
 #                   (entries, box width ±1 px: a narrower fallback font would clip the text)
-#   6. `lab`        the Jupyter server answers 200 on /api/status on loopback (with its token,
-#                   403 without), lists the tslab kernel and starts it; that kernelspec runs a
-#                   TypeScript cell (nbconvert in the container)
+#   6. `lab`        as an unprivileged --user with the notebooks copied into a host folder mounted
+#                   on /app/notebooks: the Jupyter server answers 200 on /api/status on loopback
+#                   (with its token, 403 without), lists the tslab kernel and starts it; a new
+#                   notebook (POST /api/contents, as the launcher) lands in the host folder; that
+#                   kernelspec runs a TypeScript cell (nbconvert in the container)
 #
 # Environment:
 #   ZGR_SMOKE_NOTEBOOKS  notebooks for step 5: numbers ("01 03") or "all" (default: 01)
@@ -323,13 +325,18 @@ figures() {
 }
 
 lab() {
-  local port token code="" i
+  local port token code="" i nbdir=$WORK/notebooks uid=4321
   port=$((20000 + RANDOM % 20000))
   token=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
   LAB_CONTAINER=zgr-smoke-lab-$$
+  # as docs/docker.md runs it: the checkout's notebooks/ mounted, as the uid that owns it
+  rm -rf "$nbdir"
+  mkdir -p "$nbdir"
+  cp "$ROOT"/notebooks/*.ipynb "$nbdir"/
+  chown -R "$uid:$uid" "$nbdir"
   # no --rm here: when the server dies, its log is still there to show
-  podman run -d "${RUN_FLAGS[@]:1}" --name "$LAB_CONTAINER" -e JUPYTER_TOKEN="$token" -e ZGR_LAB_PORT="$port" \
-    "$IMAGE" lab --ip=127.0.0.1 >/dev/null
+  podman run -d "${RUN_FLAGS[@]:1}" --name "$LAB_CONTAINER" --user "$uid:$uid" -v "$nbdir:/app/notebooks" \
+    -e JUPYTER_TOKEN="$token" -e ZGR_LAB_PORT="$port" "$IMAGE" lab --ip=127.0.0.1 >/dev/null
   for i in $(seq 1 120); do
     code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/api/status?token=$token" || true)
     [ "$code" = 200 ] && break
@@ -363,6 +370,15 @@ lab() {
   case "$state" in starting | idle | busy) ;; *) echo "the tslab kernel is '$state' 5 s after its start"; return 1 ;; esac
   echo "tslab kernel started by the server: '$state' after 5 s"
   curl -s -o /dev/null "${auth[@]}" -X DELETE "http://127.0.0.1:$port/api/kernels/$kernel" || true
+  # a new notebook, made as the launcher makes one (POST /api/contents in the file browser's
+  # folder, the server's root when it opens), lands in the mounted folder on the host
+  local made
+  made=$(curl -s "${auth[@]}" -X POST -H 'Content-Type: application/json' -d '{"type":"notebook"}' "http://127.0.0.1:$port/api/contents" |
+    sed -n 's/.*"path": *"\([^"]*\)".*/\1/p')
+  [ -n "$made" ] || { echo "POST /api/contents {type: notebook} made no notebook"; return 1; }
+  [ -f "$nbdir/$made" ] || { echo "the new notebook '$made' is not in the mounted folder $nbdir: $(ls "$nbdir")"; return 1; }
+  [ "$(stat -c %u "$nbdir/$made")" = "$uid" ] || { echo "the new notebook $nbdir/$made is not owned by the --user uid $uid"; return 1; }
+  echo "new notebook from the launcher's request: $nbdir/$made on the host (uid $uid)"
   # and that kernelspec (the one the server lists, not reproduce's own) runs TypeScript in a new
   # notebook of the notebooks folder, where the package's name resolves as a user would write it
   local nb='{"nbformat":4,"nbformat_minor":5,"metadata":{"kernelspec":{"name":"tslab","display_name":"TypeScript","language":"typescript"}},"cells":[{"cell_type":"code","id":"smoke","metadata":{},"execution_count":null,"outputs":[],"source":"import { zgrGradient } from \"@zgr/estimators\";\nconst answer: number = 6 * 7;\nconsole.log(`answer ${answer}, zgr ${zgrGradient([0, 0], 1, [1, 0]).map((g) => g.toFixed(3))}`);"}]}'

@@ -264,6 +264,10 @@ describe('Dockerfile: user, init, entrypoint and commands', () => {
     assert.match(entrypointSh, /port=\$\{ZGR_LAB_PORT:-8888\}/);
     assert.match(entrypointSh, /^\s*ip=--ip=0\.0\.0\.0$/m);
     assert.match(entrypointSh, /exec jupyter lab \$\{ip:\+"\$ip"\} --port="\$port"/);
+    // the server's root, where the launcher saves a new notebook, is the folder the docs mount
+    assert.match(entrypointSh, /^NOTEBOOKS="\$APP\/notebooks"$/m);
+    assert.match(entrypointSh, /exec jupyter lab [^\n]*--ServerApp\.root_dir="\$NOTEBOOKS"/);
+    assert.match(entrypointSh, /exec jupyter notebook [^\n]*--notebook-dir="\$NOTEBOOKS"/);
     const kernel = JSON.parse(read('docker/kernels/tslab/kernel.json')) as { argv: string[]; language: string };
     assert.equal(kernel.argv[0], '/usr/local/bin/node', 'the kernel runs the image\'s Node');
     assert.equal(kernel.argv[1], `${workdir}/node_modules/tslab/bin/tslab`);
@@ -335,7 +339,8 @@ describe('the documented docker commands match the Dockerfile', () => {
     const cmds = all.find((d) => d.file === 'docs/docker.md')!.commands.map((w) => w.join(' '));
     assert.ok(cmds.some((c) => c === 'docker build -t zgr-companion .'), 'docker build -t zgr-companion .');
     assert.ok(cmds.some((c) => c.startsWith('docker run --gpus all') && c.endsWith('zgr-companion figures')), 'figures with --gpus all');
-    assert.ok(cmds.some((c) => /-p \S*:8888 zgr-companion lab$/.test(c)), 'lab with -p …:8888');
+    assert.ok(cmds.some((c) => /-p \S*:8888 .*zgr-companion lab$/.test(c)), 'lab with -p …:8888');
+    assert.ok(cmds.some((c) => c.includes('-v $PWD/notebooks:/app/notebooks') && c.endsWith(' lab')), 'lab with the notebooks folder mounted (where new notebooks are saved)');
     assert.ok(cmds.some((c) => c.includes('--build-arg VARIANT=cpu')), 'the cpu build');
     assert.ok(cmds.some((c) => c.endsWith('gpu-check')), 'gpu-check');
   });
@@ -376,7 +381,7 @@ describe('the documented docker commands match the Dockerfile', () => {
           if (name === '-v' || name === '--volume') {
             const target = String(value).split(':')[1];
             assert.ok(target === '/var/cache/zgr/cuda' || target.startsWith(`${workdir}/`), `${where}: mount target ${target}`);
-            if (target === `${workdir}/figures`) assert.ok(options.some(([n]) => n === '--user'), `${where}: --user with the figures mount`);
+            if (target === `${workdir}/figures` || target === `${workdir}/notebooks`) assert.ok(options.some(([n]) => n === '--user'), `${where}: --user with the ${target} mount`);
           }
           if (name === '-p' || name === '--publish') assert.equal(String(value).split(':').pop(), '8888', `${where}: container port 8888`);
           if (name === '-e' || name === '--env') assert.match(String(value), /^(ZGR_PROFILE=(quick|paper)|JUPYTER_TOKEN=.*|ZGR_LAB_PORT=\d+)$/, `${where}: -e ${value}`);
