@@ -180,6 +180,15 @@ step_finish() {
   for app in server notebook; do
     printf '{ "MultiKernelManager": { "default_kernel_name": "tslab" } }\n' >"/etc/jupyter/jupyter_${app}_config.json"
   done
+  # JupyterLab's defaults for every user, in the labconfig folder of the Jupyter config path (pip's
+  # and Debian's JupyterLab both read it): no "receive official Jupyter news?" prompt and no
+  # update check (a user can turn them on in Settings > Notifications); no build check, which
+  # ran yarn at every page load (an error with Debian's yarn) for a JupyterLab that is prebuilt
+  # and cannot be rebuilt as --user
+  install -d /etc/jupyter/labconfig
+  printf '%s\n' '{ "@jupyterlab/apputils-extension:notification": { "fetchNews": "false", "checkForUpdates": false } }' \
+    >/etc/jupyter/labconfig/default_setting_overrides.json
+  printf '%s\n' '{ "buildCheck": false, "buildAvailable": false }' >/etc/jupyter/labconfig/page_config.json
 }
 
 case "${1:-}" in

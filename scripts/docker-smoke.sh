@@ -350,6 +350,15 @@ lab() {
   echo "GET /api/status with the token: 200 after ${i}s"
   code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/lab?token=$token")
   echo "GET /lab: $code ($([ "$code" = 200 ] && echo JupyterLab || echo 'no JupyterLab: the classic notebook server'))"
+  if [ "$code" = 200 ]; then
+    # the image's JupyterLab defaults: no news prompt, no build check at page load
+    curl -s "http://127.0.0.1:$port/lab/api/settings/@jupyterlab/apputils-extension:notification?token=$token" |
+      grep -qE '"fetchNews": *\{[^}]*"default": *"false"' ||
+      { echo "JupyterLab's fetchNews default is not \"false\": the news prompt would show"; return 1; }
+    curl -s "http://127.0.0.1:$port/lab?token=$token" | grep -q '"buildCheck": *false' ||
+      { echo "JupyterLab's page config has no buildCheck: false"; return 1; }
+    echo "JupyterLab settings: fetchNews \"false\" (no news prompt), buildCheck false"
+  fi
   code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/api/status")
   [ "$code" = 403 ] || { echo "GET /api/status without the token: $code, expected 403"; return 1; }
   echo "GET /api/status without the token: 403"

@@ -274,6 +274,13 @@ describe('Dockerfile: user, init, entrypoint and commands', () => {
     assert.ok('tslab' in pkg.dependencies, 'tslab is a dependency');
     assert.ok(of(finalStage, 'COPY').some((i) => i.getArgumentsContent() === 'docker/kernels/tslab/kernel.json /usr/local/share/jupyter/kernels/tslab/kernel.json'));
     assert.match(installSh, /plotly==\$\{PLOTLY_VERSION\}/, 'the plotly renderer extension comes with JupyterLab');
+    // JupyterLab's defaults for every user: no news prompt, no build check (docs/docker.md)
+    const overrides = /printf '%s\\n' '(\{[^']*\})' \\\s*>\/etc\/jupyter\/labconfig\/default_setting_overrides\.json/.exec(installSh);
+    assert.ok(overrides, 'install.sh writes /etc/jupyter/labconfig/default_setting_overrides.json');
+    assert.deepEqual(JSON.parse(overrides[1]), { '@jupyterlab/apputils-extension:notification': { fetchNews: 'false', checkForUpdates: false } });
+    const pageConfig = /printf '%s\\n' '(\{[^']*\})' >\/etc\/jupyter\/labconfig\/page_config\.json/.exec(installSh);
+    assert.ok(pageConfig, 'install.sh writes /etc/jupyter/labconfig/page_config.json');
+    assert.deepEqual(JSON.parse(pageConfig[1]), { buildCheck: false, buildAvailable: false });
   });
 });
 
