@@ -392,8 +392,9 @@ lab() {
   # notebook of the notebooks folder, where the package's name resolves as a user would write it
   local nb='{"nbformat":4,"nbformat_minor":5,"metadata":{"kernelspec":{"name":"tslab","display_name":"TypeScript","language":"typescript"}},"cells":[{"cell_type":"code","id":"smoke","metadata":{},"execution_count":null,"outputs":[],"source":"import { zgrGradient } from \"@zgr/estimators\";\nconst answer: number = 6 * 7;\nconsole.log(`answer ${answer}, zgr ${zgrGradient([0, 0], 1, [1, 0]).map((g) => g.toFixed(3))}`);"}]}'
   local executed
-  executed=$(printf '%s' "$nb" | podman exec -i -w /app/notebooks "$LAB_CONTAINER" jupyter nbconvert --stdin --stdout --to notebook --execute 2>/dev/null) ||
-    { echo "jupyter nbconvert --execute with the tslab kernelspec failed"; return 1; }
+  # (exec gets the image's HOME, which the --user uid cannot write: the one the entrypoint made)
+  executed=$(printf '%s' "$nb" | podman exec -i -w /app/notebooks -e HOME="/tmp/zgr-home-$uid" "$LAB_CONTAINER" jupyter nbconvert --stdin --stdout --to notebook --execute 2>"$WORK/nbconvert.log") ||
+    { tail -20 "$WORK/nbconvert.log"; echo "jupyter nbconvert --execute with the tslab kernelspec failed"; return 1; }
   grep -q 'answer 42, zgr 0.250,-0.250' <<<"$executed" || { echo "the tslab kernel did not print 'answer 42, zgr 0.250,-0.250':"; echo "$executed" | head -40; return 1; }
   echo "tslab kernelspec: a TypeScript cell ran and imported @zgr/estimators (answer 42, zgr 0.250,-0.250)"
   podman rm -f "$LAB_CONTAINER" >/dev/null
