@@ -16,12 +16,13 @@ export { estimatorStyle, type EstimatorStyle } from '../estimators/spec';
  * has; a viewer that renders the text in a wider font overflows the box ("ZGR ≡ ReinMax(τ=" in a
  * box measured with a narrower font). DejaVu Sans comes first: the default sans-serif of most
  * Linux desktops and one of the widest common sans fonts, so where a viewer lacks it, the
- * fallbacks are narrower and the text still fits. The exporter must have it, then: it is this
- * machine's only sans font and the image installs it (fonts-dejavu-core, Debian and Ubuntu alike;
- * Debian's fontconfig does not guarantee it, fonts-liberation satisfies the same dependency).
- * Liberation Sans is the fallback every image also has (fonts-liberation, and Chromium's own
- * dependency); Arial and Helvetica, its metric twins, are what Windows and macOS viewers have.
- * exportFigure warns when its Chromium renders with another font than the first.
+ * fallbacks are narrower and the text still fits. The exporter must have it, then (in Chromium at
+ * 13 px, "ZGR ≡ ReinMax(τ=1)" measures 139.5 px in DejaVu Sans and 122.2 px in Liberation Sans):
+ * the image installs it (fonts-dejavu-core, Debian and Ubuntu alike; Debian's fontconfig does not
+ * guarantee it, as fonts-liberation satisfies the same dependency). Liberation Sans is the
+ * fallback every image also has (fonts-liberation, which Debian's chromium-common depends on);
+ * Arial and Helvetica, its metric twins, are what Windows and macOS viewers have. exportFigure
+ * warns when its Chromium lacks the first.
  */
 export const FONT_FAMILIES = ['DejaVu Sans', 'Liberation Sans', 'Arial', 'Helvetica'] as const;
 
