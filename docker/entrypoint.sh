@@ -3,8 +3,10 @@
 #   figures [SELECTOR...]  execute the notebooks (npm run reproduce) and write the figures into
 #                          /app/figures; mount it: -v "$PWD/figures:/app/figures". ZGR_PROFILE
 #                          (quick, the default, or paper) is passed on.
-#   lab [ARGS...]          JupyterLab on port 8888 (ZGR_LAB_PORT) serving /app, notebooks/ in it;
-#                          the login token is printed (or set one with -e JUPYTER_TOKEN=...)
+#   lab [ARGS...]          JupyterLab on port 8888 (ZGR_LAB_PORT) serving /app/notebooks, where
+#                          new notebooks are saved: mount it to keep them, with --user "$(id -u):$(id -g)"
+#                          -v "$PWD/notebooks:/app/notebooks"; the login token is printed (or set
+#                          one with -e JUPYTER_TOKEN=...)
 #   test                   the test suite (as `npm test`, on the build made in the image)
 #   gpu-check [ARGS...]    the backend and device in use and a timed matmul; exits non-zero when
 #                          a GPU variant runs on the CPU
@@ -14,9 +16,10 @@ set -eu
 
 APP=/app
 FIGURES="$APP/figures"
+NOTEBOOKS="$APP/notebooks"
 
 usage() {
-  sed -n '2,14s/^# \{0,1\}//p' "$0"
+  sed -n '2,16s/^# \{0,1\}//p' "$0"
 }
 
 # `--user "$(id -u):$(id -g)"` may give a uid with no home (HOME=/): use a private one in /tmp
@@ -59,12 +62,20 @@ case "$cmd" in
     # arguments say otherwise (Jupyter rejects an option given twice)
     ip=--ip=0.0.0.0
     for a in "$@"; do case "$a" in --ip | --ip=* | --*.ip=*) ip= ;; esac; done
+    # the server's root is notebooks/: the launcher saves a new notebook there, the one folder
+    # that is mounted from the host (anywhere else in /app it would go with the container); the
+    # notebooks still import ../dist/lib, and their figures go to /app/figures
+    if ! is_mount_point "$NOTEBOOKS"; then
+      echo "lab: note: $NOTEBOOKS is not mounted from the host; new notebooks and edits stay in the container (add --user \"\$(id -u):\$(id -g)\" -v \"\$PWD/notebooks:$NOTEBOOKS\")" >&2
+    elif [ ! -w "$NOTEBOOKS" ]; then
+      echo "lab: note: the mounted $NOTEBOOKS is not writable by uid $(id -u): nothing can be saved; run as yourself: --user \"\$(id -u):\$(id -g)\"" >&2
+    fi
     if command -v jupyter-lab >/dev/null 2>&1; then
-      exec jupyter lab ${ip:+"$ip"} --port="$port" --no-browser --ServerApp.root_dir="$APP" "$@"
+      exec jupyter lab ${ip:+"$ip"} --port="$port" --no-browser --ServerApp.root_dir="$NOTEBOOKS" "$@"
     fi
     # images built with JUPYTER=debian on Debian 12 have the classic notebook server only
     echo "lab: JupyterLab is not installed in this image; starting the classic notebook server" >&2
-    exec jupyter notebook ${ip:+"$ip"} --port="$port" --no-browser --notebook-dir="$APP" "$@"
+    exec jupyter notebook ${ip:+"$ip"} --port="$port" --no-browser --notebook-dir="$NOTEBOOKS" "$@"
     ;;
   test)
     # shellcheck disable=SC2046 # one argument per test file is intended

@@ -31,6 +31,9 @@ apt_install() {
   apt-get clean
 }
 
+# the figures' first font, where fonts-dejavu-core puts it (Debian and Ubuntu)
+dejavu_sans=/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+
 os_id() { (. /etc/os-release && echo "$ID"); }
 
 case "${VARIANT:-}" in
@@ -39,13 +42,18 @@ case "${VARIANT:-}" in
 esac
 
 step_system() {
-  pkgs="ca-certificates tini python3 fonts-liberation"
+  # the figures' fonts (lib/plots/style.ts: DejaVu Sans first, Liberation Sans next), both named:
+  # fontconfig needs only one of them, and with fonts-liberation it leaves DejaVu out, so SVG
+  # legends made here would be measured with the narrower Liberation Sans and clip in viewers
+  # that have DejaVu Sans. The same package names in Debian and Ubuntu.
+  pkgs="ca-certificates tini python3 fonts-dejavu-core fonts-liberation"
   [ "$VARIANT" = webgpu ] && pkgs="$pkgs libvulkan1"
   [ "${JUPYTER:-pip}" = pip ] && pkgs="$pkgs python3-venv"
   log "system ($(os_id), variant $VARIANT): $pkgs"
   # shellcheck disable=SC2086 # word splitting of the package list is intended
   apt_install $pkgs
   rm -rf /var/lib/apt/lists/*
+  [ -f "$dejavu_sans" ] || die "fonts-dejavu-core installed no $dejavu_sans"
   # the unprivileged user; uid 1000 is the usual first user of a Linux desktop
   if ! getent passwd zgr >/dev/null; then
     if getent passwd 1000 >/dev/null; then useradd --create-home --shell /bin/bash zgr; else
@@ -172,6 +180,15 @@ step_finish() {
   for app in server notebook; do
     printf '{ "MultiKernelManager": { "default_kernel_name": "tslab" } }\n' >"/etc/jupyter/jupyter_${app}_config.json"
   done
+  # JupyterLab's defaults for every user, in the labconfig folder of the Jupyter config path (pip's
+  # and Debian's JupyterLab both read it): no "receive official Jupyter news?" prompt and no
+  # update check (a user can turn them on in Settings > Notifications); no build check, which
+  # ran yarn at every page load (an error with Debian's yarn) for a JupyterLab that is prebuilt
+  # and cannot be rebuilt as --user
+  install -d /etc/jupyter/labconfig
+  printf '%s\n' '{ "@jupyterlab/apputils-extension:notification": { "fetchNews": "false", "checkForUpdates": false } }' \
+    >/etc/jupyter/labconfig/default_setting_overrides.json
+  printf '%s\n' '{ "buildCheck": false, "buildAvailable": false }' >/etc/jupyter/labconfig/page_config.json
 }
 
 case "${1:-}" in

@@ -16,10 +16,14 @@
 #   4. `gpu-check`  reports the wasm/tensorflow CPU backend and exits 0; with ZGR_EXPECT_GPU=1 it
 #                   must exit 1 (the silent-fallback detection)
 #   5. `figures`    as an unprivileged --user with a host folder mounted on /app/figures: the
-#                   notebooks run and their figure files appear in the host folder
-#   6. `lab`        the Jupyter server answers 200 on /api/status on loopback (with its token,
-#                   403 without), lists the tslab kernel and starts it; that kernelspec runs a
-#                   TypeScript cell (nbconvert in the container)
+#                   notebooks run and their figure files appear in the host folder; the exporter
+#                   has the figures' first font and every SVG legend is the committed one's
+#                   (entries, box width ±1 px: a narrower fallback font would clip the text)
+#   6. `lab`        as an unprivileged --user with the notebooks copied into a host folder mounted
+#                   on /app/notebooks: the Jupyter server answers 200 on /api/status on loopback
+#                   (with its token, 403 without), lists the tslab kernel and starts it; a new
+#                   notebook (POST /api/contents, as the launcher) lands in the host folder; that
+#                   kernelspec runs a TypeScript cell (nbconvert in the container)
 #
 # Environment:
 #   ZGR_SMOKE_NOTEBOOKS  notebooks for step 5: numbers ("01 03") or "all" (default: 01)
@@ -244,6 +248,28 @@ selected_notebooks() {
   done
 }
 
+# the legend of an SVG figure, one line each: its box width ("width 186") and entries ("text ST")
+legend_of() {
+  grep -o '<g class="legend"[^>]*><rect class="bg"[^>]*' "$1" | grep -o ' width="[0-9.]*"' | sed 's/^ width="\(.*\)"$/width \1/' || true
+  grep -o 'class="legendtext"[^>]*>[^<]*' "$1" | sed 's/^[^>]*>/text /' || true
+}
+
+# same_legend COMMITTED MADE: the same entries, and boxes within 1 px: plotly sizes a legend box
+# with its text as Chromium measured it, so another font gives another width (Liberation Sans
+# for DejaVu Sans: 17 px less for "ZGR ≡ ReinMax(τ=1)", which then clips where DejaVu renders it)
+same_legend() {
+  local a b
+  a=$(legend_of "$1")
+  b=$(legend_of "$2")
+  if [ "$(grep '^text ' <<<"$a")" != "$(grep '^text ' <<<"$b")" ]; then
+    echo "legend entries of $(basename "$2") differ from the committed figure's:"
+    diff <(grep '^text ' <<<"$a") <(grep '^text ' <<<"$b") || true
+    return 1
+  fi
+  paste -d ' ' <(grep '^width ' <<<"$a" | cut -d' ' -f2) <(grep '^width ' <<<"$b" | cut -d' ' -f2) |
+    awk -v f="$(basename "$2")" 'NF == 2 { d = $2 - $1; if (d < -1 || d > 1) { printf "legend of %s: %s px wide, the committed one %s px (another font?)\n", f, $2, $1; bad = 1 } } NF == 1 { printf "legend of %s: a box in one of the two only\n", f; bad = 1 } END { exit bad }'
+}
+
 figures() {
   local dir=$WORK/figures uid=4321 nb out=$WORK/figures.log rc=0 missing=() selectors=()
   local names
@@ -282,16 +308,35 @@ figures() {
   local foreign
   foreign=$(find "$dir" -mindepth 1 ! -uid "$uid" | head -5)
   [ -z "$foreign" ] || { echo "files not owned by the --user uid $uid: $foreign"; return 1; }
+  # the figures' fonts are in the image: the exporter found its first font (else it says so), and
+  # every regenerated SVG's legend is the committed one's (whole, not clipped)
+  if grep -F 'figures: this Chromium has no' "$out"; then echo "the image's Chromium lacks the figures' first font"; return 1; fi
+  local committed compared=0 entry
+  for nb in $names; do
+    while IFS= read -r committed; do
+      [ -n "$committed" ] || continue
+      same_legend "$ROOT/$committed" "$dir/$(basename "$committed")" || return 1
+      compared=$((compared + 1))
+    done < <(git -C "$ROOT" ls-files "figures/$nb-*.svg" 2>/dev/null)
+  done
+  entry=$(grep -l 'ZGR ≡ ReinMax(τ=1)' "$dir"/*.svg 2>/dev/null | head -1 || true)
+  echo "legends: $compared SVG(s) as committed (entries, box widths ±1 px)${entry:+; e.g. $(basename "$entry"): $(legend_of "$entry" | grep -m1 '^width ')}"
+  [ "$compared" -gt 0 ] || { echo "no committed SVG of notebooks $names to compare legends with"; return 1; }
 }
 
 lab() {
-  local port token code="" i
+  local port token code="" i nbdir=$WORK/notebooks uid=4321
   port=$((20000 + RANDOM % 20000))
   token=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
   LAB_CONTAINER=zgr-smoke-lab-$$
+  # as docs/docker.md runs it: the checkout's notebooks/ mounted, as the uid that owns it
+  rm -rf "$nbdir"
+  mkdir -p "$nbdir"
+  cp "$ROOT"/notebooks/*.ipynb "$nbdir"/
+  chown -R "$uid:$uid" "$nbdir"
   # no --rm here: when the server dies, its log is still there to show
-  podman run -d "${RUN_FLAGS[@]:1}" --name "$LAB_CONTAINER" -e JUPYTER_TOKEN="$token" -e ZGR_LAB_PORT="$port" \
-    "$IMAGE" lab --ip=127.0.0.1 >/dev/null
+  podman run -d "${RUN_FLAGS[@]:1}" --name "$LAB_CONTAINER" --user "$uid:$uid" -v "$nbdir:/app/notebooks" \
+    -e JUPYTER_TOKEN="$token" -e ZGR_LAB_PORT="$port" "$IMAGE" lab --ip=127.0.0.1 >/dev/null
   for i in $(seq 1 120); do
     code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/api/status?token=$token" || true)
     [ "$code" = 200 ] && break
@@ -305,6 +350,15 @@ lab() {
   echo "GET /api/status with the token: 200 after ${i}s"
   code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/lab?token=$token")
   echo "GET /lab: $code ($([ "$code" = 200 ] && echo JupyterLab || echo 'no JupyterLab: the classic notebook server'))"
+  if [ "$code" = 200 ]; then
+    # the image's JupyterLab defaults: no news prompt, no build check at page load
+    curl -s "http://127.0.0.1:$port/lab/api/settings/@jupyterlab/apputils-extension:notification?token=$token" |
+      grep -qE '"fetchNews": *\{[^}]*"default": *"false"' ||
+      { echo "JupyterLab's fetchNews default is not \"false\": the news prompt would show"; return 1; }
+    curl -s "http://127.0.0.1:$port/lab?token=$token" | grep -q '"buildCheck": *false' ||
+      { echo "JupyterLab's page config has no buildCheck: false"; return 1; }
+    echo "JupyterLab settings: fetchNews \"false\" (no news prompt), buildCheck false"
+  fi
   code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/api/status")
   [ "$code" = 403 ] || { echo "GET /api/status without the token: $code, expected 403"; return 1; }
   echo "GET /api/status without the token: 403"
@@ -325,12 +379,22 @@ lab() {
   case "$state" in starting | idle | busy) ;; *) echo "the tslab kernel is '$state' 5 s after its start"; return 1 ;; esac
   echo "tslab kernel started by the server: '$state' after 5 s"
   curl -s -o /dev/null "${auth[@]}" -X DELETE "http://127.0.0.1:$port/api/kernels/$kernel" || true
+  # a new notebook, made as the launcher makes one (POST /api/contents in the file browser's
+  # folder, the server's root when it opens), lands in the mounted folder on the host
+  local made
+  made=$(curl -s "${auth[@]}" -X POST -H 'Content-Type: application/json' -d '{"type":"notebook"}' "http://127.0.0.1:$port/api/contents" |
+    sed -n 's/.*"path": *"\([^"]*\)".*/\1/p')
+  [ -n "$made" ] || { echo "POST /api/contents {type: notebook} made no notebook"; return 1; }
+  [ -f "$nbdir/$made" ] || { echo "the new notebook '$made' is not in the mounted folder $nbdir: $(ls "$nbdir")"; return 1; }
+  [ "$(stat -c %u "$nbdir/$made")" = "$uid" ] || { echo "the new notebook $nbdir/$made is not owned by the --user uid $uid"; return 1; }
+  echo "new notebook from the launcher's request: $nbdir/$made on the host (uid $uid)"
   # and that kernelspec (the one the server lists, not reproduce's own) runs TypeScript in a new
   # notebook of the notebooks folder, where the package's name resolves as a user would write it
   local nb='{"nbformat":4,"nbformat_minor":5,"metadata":{"kernelspec":{"name":"tslab","display_name":"TypeScript","language":"typescript"}},"cells":[{"cell_type":"code","id":"smoke","metadata":{},"execution_count":null,"outputs":[],"source":"import { zgrGradient } from \"@zgr/estimators\";\nconst answer: number = 6 * 7;\nconsole.log(`answer ${answer}, zgr ${zgrGradient([0, 0], 1, [1, 0]).map((g) => g.toFixed(3))}`);"}]}'
   local executed
-  executed=$(printf '%s' "$nb" | podman exec -i -w /app/notebooks "$LAB_CONTAINER" jupyter nbconvert --stdin --stdout --to notebook --execute 2>/dev/null) ||
-    { echo "jupyter nbconvert --execute with the tslab kernelspec failed"; return 1; }
+  # (exec gets the image's HOME, which the --user uid cannot write: the one the entrypoint made)
+  executed=$(printf '%s' "$nb" | podman exec -i -w /app/notebooks -e HOME="/tmp/zgr-home-$uid" "$LAB_CONTAINER" jupyter nbconvert --stdin --stdout --to notebook --execute 2>"$WORK/nbconvert.log") ||
+    { tail -20 "$WORK/nbconvert.log"; echo "jupyter nbconvert --execute with the tslab kernelspec failed"; return 1; }
   grep -q 'answer 42, zgr 0.250,-0.250' <<<"$executed" || { echo "the tslab kernel did not print 'answer 42, zgr 0.250,-0.250':"; echo "$executed" | head -40; return 1; }
   echo "tslab kernelspec: a TypeScript cell ran and imported @zgr/estimators (answer 42, zgr 0.250,-0.250)"
   podman rm -f "$LAB_CONTAINER" >/dev/null

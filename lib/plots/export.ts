@@ -15,6 +15,8 @@
  * `staticImages: "skipped: …"`, SVG/PNG files of an earlier run are left as they were, and the
  * process says once, on stderr, how to get a Chromium (not when ZGR_CHROMIUM=none: whoever set
  * it, e.g. npm run reproduce, has said so already).
+ * A Chromium without the figures' first font (FONT_FAMILIES, lib/plots/style.ts) renders them, but
+ * says once, on stderr, that their SVG legends will clip where a viewer has that font.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -26,7 +28,7 @@ import { writeFileAtomic, writeJsonAtomic } from '../results/write';
 import { launchChromium } from './browser';
 import { CHROMIUM_HINT, CHROMIUM_OFF, findChromium } from './chromium';
 import { displayBundle } from './display';
-import { FIGURE_SIZE, FONT_FAMILY } from './style';
+import { FIGURE_SIZE, FONT_FAMILIES, FONT_FAMILY } from './style';
 import type { Figure } from './types';
 
 export interface ExportOptions extends FigureTarget {
@@ -117,11 +119,53 @@ async function openSession(): Promise<Session> {
     browser.on('disconnected', () => {
       session = null;
     });
+    if (!fontNoted) {
+      fontNoted = true;
+      const present = await fontsPresent(page, FONT_FAMILIES);
+      if (!present[FONT_FAMILIES[0]]) {
+        const used = FONT_FAMILIES.find((f) => present[f]) ?? 'its default sans-serif';
+        console.error(`[zgr-companion] figures: this Chromium has no ${FONT_FAMILIES[0]}, the figures' first font: their SVG legend boxes are measured with ${used}, narrower, and clip the text where a viewer has ${FONT_FAMILIES[0]}. Install it (Debian, Ubuntu: apt install fonts-dejavu-core).`);
+      }
+    }
     return { browser, page };
   } catch (err) {
     await browser.close().catch(() => undefined);
     throw err;
   }
+}
+
+let fontNoted = false;
+
+/**
+ * Which of `families` the page's Chromium has, measured: text set in a family it lacks falls back
+ * to the generic font named after it, and so has that font's width, with either generic.
+ */
+function fontsPresent(page: Page, families: readonly string[]): Promise<Record<string, boolean>> {
+  return page.evaluate((names) => {
+    const ctx = document.createElement('canvas').getContext('2d');
+    if (ctx == null) throw new Error('fontsPresent: no 2d canvas context');
+    const sample = 'ZGR ≡ ReinMax(τ=1) mmmmwwwwiiii 0123456789';
+    const width = (font: string) => {
+      ctx.font = `40px ${font}`;
+      return ctx.measureText(sample).width;
+    };
+    return Object.fromEntries(names.map((f) => [f, ['monospace', 'serif'].some((g) => width(`'${f}', ${g}`) !== width(g))]));
+  }, [...families]);
+}
+
+/**
+ * Which of `families` (default FONT_FAMILIES) the exporter's Chromium has; null without a
+ * Chromium. Starts the exporter's browser (closeExporter() closes it).
+ */
+export async function exporterFonts(families: readonly string[] = FONT_FAMILIES): Promise<Record<string, boolean> | null> {
+  if (!staticExportAvailable()) return null;
+  if (session == null) {
+    session = openSession();
+    session.catch(() => (session = null));
+  }
+  const { page } = await session;
+  touchIdleTimer();
+  return fontsPresent(page, families);
 }
 
 /** Close the exporter's browser (if any). Safe to call many times; the next export relaunches. */

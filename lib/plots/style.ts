@@ -11,15 +11,23 @@ import type { Layout } from './types';
 export { estimatorStyle, type EstimatorStyle } from '../estimators/spec';
 
 /**
- * The one font of every figure. Static exports (SVG) name the font and size their legend boxes
- * with the text as the exporting Chromium measured it; a viewer that lacks the named font
- * substitutes another, and a wider substitute overflows the box. So the first name is DejaVu
- * Sans, the font Debian's fontconfig (hence its chromium) always has (fontconfig-config depends
- * on fonts-dejavu-core) and the default sans-serif of most Linux desktops, and also one of the
- * widest common sans fonts: where a viewer lacks it, the fallbacks (Liberation Sans, Arial,
- * Helvetica) are narrower, so the text still fits the boxes measured with it.
+ * The fonts of every figure, in order of preference. Static exports (SVG) name the fonts and size
+ * their legend boxes with the text as the exporting Chromium measured it in the first one it
+ * has; a viewer that renders the text in a wider font overflows the box ("ZGR ≡ ReinMax(τ=" in a
+ * box measured with a narrower font). DejaVu Sans comes first: the default sans-serif of most
+ * Linux desktops and one of the widest common sans fonts, so where a viewer lacks it, the
+ * fallbacks are narrower and the text still fits. The exporter must have it, then (in Chromium at
+ * 13 px, "ZGR ≡ ReinMax(τ=1)" measures 139.5 px in DejaVu Sans and 122.2 px in Liberation Sans):
+ * the image installs it (fonts-dejavu-core, Debian and Ubuntu alike; Debian's fontconfig does not
+ * guarantee it, as fonts-liberation satisfies the same dependency). Liberation Sans is the
+ * fallback every image also has (fonts-liberation, which Debian's chromium-common depends on);
+ * Arial and Helvetica, its metric twins, are what Windows and macOS viewers have. exportFigure
+ * warns when its Chromium lacks the first.
  */
-export const FONT_FAMILY = "'DejaVu Sans', 'Liberation Sans', Arial, Helvetica, sans-serif";
+export const FONT_FAMILIES = ['DejaVu Sans', 'Liberation Sans', 'Arial', 'Helvetica'] as const;
+
+/** FONT_FAMILIES as CSS: names with spaces quoted, then the generic sans-serif. */
+export const FONT_FAMILY = [...FONT_FAMILIES.map((f) => (f.includes(' ') ? `'${f}'` : f)), 'sans-serif'].join(', ');
 
 export const FONT = { family: FONT_FAMILY, size: 13, color: '#222222' } as const;
 

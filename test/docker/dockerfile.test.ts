@@ -142,6 +142,16 @@ describe('Dockerfile: variants and base images', () => {
     assert.ok('@tensorflow/tfjs-node' in optional, 'tfjs-node is optional, so a failed download does not fail the build');
   });
 
+  it("every variant installs the figures' fonts (FONT_FAMILIES of lib/plots/style.ts) by their Debian and Ubuntu package names", () => {
+    const pkgs = /^\s*pkgs="([^"$]*)"$/m.exec(installSh.slice(installSh.indexOf('step_system() {')));
+    assert.ok(pkgs, 'step_system starts from one unconditional package list');
+    const style = read('lib/plots/style.ts');
+    for (const [font, deb] of [['DejaVu Sans', 'fonts-dejavu-core'], ['Liberation Sans', 'fonts-liberation']]) {
+      assert.match(style, new RegExp(`FONT_FAMILIES = \\[[^\\]]*'${font}'`), `style.ts names ${font}`);
+      assert.ok(pkgs[1].split(' ').includes(deb), `${deb} (${font}) in every variant's packages: ${pkgs[1]}`);
+    }
+  });
+
   it('every @tensorflow package is pinned to the version package.json uses', () => {
     assert.equal(argsOf(appStage).get('TFJS_VERSION'), pkg.dependencies['@tensorflow/tfjs']);
   });
@@ -254,12 +264,23 @@ describe('Dockerfile: user, init, entrypoint and commands', () => {
     assert.match(entrypointSh, /port=\$\{ZGR_LAB_PORT:-8888\}/);
     assert.match(entrypointSh, /^\s*ip=--ip=0\.0\.0\.0$/m);
     assert.match(entrypointSh, /exec jupyter lab \$\{ip:\+"\$ip"\} --port="\$port"/);
+    // the server's root, where the launcher saves a new notebook, is the folder the docs mount
+    assert.match(entrypointSh, /^NOTEBOOKS="\$APP\/notebooks"$/m);
+    assert.match(entrypointSh, /exec jupyter lab [^\n]*--ServerApp\.root_dir="\$NOTEBOOKS"/);
+    assert.match(entrypointSh, /exec jupyter notebook [^\n]*--notebook-dir="\$NOTEBOOKS"/);
     const kernel = JSON.parse(read('docker/kernels/tslab/kernel.json')) as { argv: string[]; language: string };
     assert.equal(kernel.argv[0], '/usr/local/bin/node', 'the kernel runs the image\'s Node');
     assert.equal(kernel.argv[1], `${workdir}/node_modules/tslab/bin/tslab`);
     assert.ok('tslab' in pkg.dependencies, 'tslab is a dependency');
     assert.ok(of(finalStage, 'COPY').some((i) => i.getArgumentsContent() === 'docker/kernels/tslab/kernel.json /usr/local/share/jupyter/kernels/tslab/kernel.json'));
     assert.match(installSh, /plotly==\$\{PLOTLY_VERSION\}/, 'the plotly renderer extension comes with JupyterLab');
+    // JupyterLab's defaults for every user: no news prompt, no build check (docs/docker.md)
+    const overrides = /printf '%s\\n' '(\{[^']*\})' \\\s*>\/etc\/jupyter\/labconfig\/default_setting_overrides\.json/.exec(installSh);
+    assert.ok(overrides, 'install.sh writes /etc/jupyter/labconfig/default_setting_overrides.json');
+    assert.deepEqual(JSON.parse(overrides[1]), { '@jupyterlab/apputils-extension:notification': { fetchNews: 'false', checkForUpdates: false } });
+    const pageConfig = /printf '%s\\n' '(\{[^']*\})' >\/etc\/jupyter\/labconfig\/page_config\.json/.exec(installSh);
+    assert.ok(pageConfig, 'install.sh writes /etc/jupyter/labconfig/page_config.json');
+    assert.deepEqual(JSON.parse(pageConfig[1]), { buildCheck: false, buildAvailable: false });
   });
 });
 
@@ -325,7 +346,8 @@ describe('the documented docker commands match the Dockerfile', () => {
     const cmds = all.find((d) => d.file === 'docs/docker.md')!.commands.map((w) => w.join(' '));
     assert.ok(cmds.some((c) => c === 'docker build -t zgr-companion .'), 'docker build -t zgr-companion .');
     assert.ok(cmds.some((c) => c.startsWith('docker run --gpus all') && c.endsWith('zgr-companion figures')), 'figures with --gpus all');
-    assert.ok(cmds.some((c) => /-p \S*:8888 zgr-companion lab$/.test(c)), 'lab with -p …:8888');
+    assert.ok(cmds.some((c) => /-p \S*:8888 .*zgr-companion lab$/.test(c)), 'lab with -p …:8888');
+    assert.ok(cmds.some((c) => c.includes('-v $PWD/notebooks:/app/notebooks') && c.endsWith(' lab')), 'lab with the notebooks folder mounted (where new notebooks are saved)');
     assert.ok(cmds.some((c) => c.includes('--build-arg VARIANT=cpu')), 'the cpu build');
     assert.ok(cmds.some((c) => c.endsWith('gpu-check')), 'gpu-check');
   });
@@ -366,7 +388,7 @@ describe('the documented docker commands match the Dockerfile', () => {
           if (name === '-v' || name === '--volume') {
             const target = String(value).split(':')[1];
             assert.ok(target === '/var/cache/zgr/cuda' || target.startsWith(`${workdir}/`), `${where}: mount target ${target}`);
-            if (target === `${workdir}/figures`) assert.ok(options.some(([n]) => n === '--user'), `${where}: --user with the figures mount`);
+            if (target === `${workdir}/figures` || target === `${workdir}/notebooks`) assert.ok(options.some(([n]) => n === '--user'), `${where}: --user with the ${target} mount`);
           }
           if (name === '-p' || name === '--publish') assert.equal(String(value).split(':').pop(), '8888', `${where}: container port 8888`);
           if (name === '-e' || name === '--env') assert.match(String(value), /^(ZGR_PROFILE=(quick|paper)|JUPYTER_TOKEN=.*|ZGR_LAB_PORT=\d+)$/, `${where}: -e ${value}`);

@@ -3,13 +3,15 @@
  * figures without one: the HTML and JSON are written, the SVG and PNG skipped, not failed.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { groupedBarFigure } from '../../lib/plots/bar-figure';
 import { findChromium, findPlaywrightChromium, playwrightBrowsersDir } from '../../lib/plots/chromium';
-import { closeExporter, exportFigure, type FigureRecord } from '../../lib/plots/export';
+import { closeExporter, exporterFonts, exportFigure, type FigureRecord } from '../../lib/plots/export';
+import { FONT_FAMILIES } from '../../lib/plots/style';
 import { provenance } from '../../lib/results/provenance';
 
 function executable(file: string): void {
@@ -65,6 +67,29 @@ describe('exporter without a Chromium', () => {
       else process.env.ZGR_CHROMIUM = saved;
       await closeExporter();
       fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** The families fontconfig has (fc-list), or null where fc-list is not installed. */
+function fontconfigFamilies(): Set<string> | null {
+  const out = spawnSync('fc-list', [':', 'family'], { encoding: 'utf8' });
+  if (out.error || out.status !== 0) return null;
+  return new Set(out.stdout.split('\n').flatMap((line) => line.split(',')).map((f) => f.trim()).filter((f) => f !== ''));
+}
+
+describe("the exporter's fonts", () => {
+  it('are measured in its Chromium: a family it lacks is reported absent, and the fonts fontconfig lists are present', { skip: findChromium() == null ? 'no Chromium here' : false }, async () => {
+    try {
+      const missing = 'No Such Font Zgr';
+      const present = await exporterFonts([...FONT_FAMILIES, missing]);
+      assert.ok(present != null);
+      assert.equal(present[missing], false, `a family no one has reads as present: ${JSON.stringify(present)}`);
+      const listed = fontconfigFamilies();
+      // Chromium also takes fontconfig's metric-compatible aliases (Arial → Liberation Sans): only the listed ones are checked
+      for (const f of FONT_FAMILIES) if (listed?.has(f)) assert.equal(present[f], true, `fc-list has ${f}, the exporter's Chromium does not: ${JSON.stringify(present)}`);
+    } finally {
+      await closeExporter();
     }
   });
 });
