@@ -47,8 +47,10 @@ ENV ZGR_EXPECT_GPU=1 \
     NVIDIA_DRIVER_CAPABILITIES=compute,utility
 
 FROM ${DEBIAN_BASE_IMAGE} AS base-webgpu
-# graphics: the NVIDIA container toolkit then mounts the driver's Vulkan ICD, which Dawn uses
+# graphics: the NVIDIA container toolkit then mounts the driver's Vulkan ICD, which Dawn uses;
+# webgpu is opt-in (lib/backend.ts): this image asks for it
 ENV ZGR_EXPECT_GPU=1 \
+    ZGR_BACKEND=webgpu \
     NVIDIA_VISIBLE_DEVICES=all \
     NVIDIA_DRIVER_CAPABILITIES=compute,utility,graphics
 

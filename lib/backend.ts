@@ -1,11 +1,14 @@
 /**
  * Choosing the tfjs backend, once, and recording it.
  *
- * Order: `tensorflow` (tfjs-node or tfjs-node-gpu, when installed) > `webgpu` (npm `webgpu` +
- * `@tensorflow/tfjs-backend-webgpu`, when installed, on a hardware adapter: a software Vulkan
- * driver such as Mesa's lavapipe runs at ~0.08× wasm, PLATFORM.md) > `wasm` > `cpu`.
- * `ZGR_BACKEND=name` overrides (webgpu on a software adapter too), and then a backend that does
- * not start is an error (tfjs would silently fall back).
+ * Order: `tensorflow` (tfjs-node or tfjs-node-gpu, when installed) > `wasm` > `cpu`.
+ * `webgpu` (npm `webgpu` + `@tensorflow/tfjs-backend-webgpu`, optional dependencies) is opt-in:
+ * `ZGR_BACKEND=webgpu`, which the webgpu Docker image sets. Probing it would load Dawn, whose
+ * native warnings land on every process's stderr, and where the only adapter is a software Vulkan
+ * driver (Mesa's lavapipe) it runs at ~0.1× wasm (PLATFORM.md); the software adapter is still
+ * refused for the automatic choice when ZGR_AUTO_WEBGPU=1 asks to probe it.
+ * `ZGR_BACKEND=name` overrides, and then a backend that does not start is an error (tfjs would
+ * silently fall back).
  * On wasm the BatchMatMul gradient is replaced by one with explicit transposes (PLATFORM.md:
  * tfjs-wasm's transposed matMul is 10–25x slower; gradients stay bit-identical).
  */
@@ -105,7 +108,8 @@ export async function initBackend(preferred: string | undefined = process.env.ZG
     chosen = { name: preferred as BackendName, chosenBy: 'ZGR_BACKEND', skipped: [] };
   } else {
     const skipped: string[] = [];
-    for (const name of BACKENDS) {
+    const probeWebGpu = process.env.ZGR_AUTO_WEBGPU === '1';
+    for (const name of BACKENDS.filter((b) => b !== 'webgpu' || probeWebGpu)) {
       const software = name === 'webgpu' && loadBackendPackage(name) ? await softwareWebGpuAdapter() : null;
       if (software != null) {
         skipped.push(`webgpu (software adapter: ${software})`);

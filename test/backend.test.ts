@@ -59,7 +59,7 @@ describe('backend', () => {
     assert.equal(info.chosenBy, 'ZGR_BACKEND');
   });
 
-  it('initBackend: the best available backend is never webgpu on a software adapter (lavapipe runs at ~0.1× wasm); it is named among the skipped', () => {
+  it('initBackend: webgpu is opt-in (no Dawn loaded otherwise); probed with ZGR_AUTO_WEBGPU=1 it is never chosen on a software adapter (lavapipe runs at ~0.1× wasm) and is named among the skipped', () => {
     // a fresh process: the choice is made once per process
     const backend = path.join(__dirname, '..', 'lib', 'backend.js');
     const script = `
@@ -76,7 +76,16 @@ describe('backend', () => {
         if (a) adapter = ['vendor', 'architecture', 'device', 'description'].map((k) => a.info?.[k] ?? '').join(' ');
         console.log(JSON.stringify({ info: await initBackend(undefined, true), adapter }));
       })();`;
-    const env = { ...process.env, ZGR_BACKEND: '', XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? os.tmpdir() };
+    // without ZGR_AUTO_WEBGPU: Dawn is never loaded, so the process prints none of its warnings
+    const plain = `const { initBackend } = require(${JSON.stringify(backend)});
+      initBackend(undefined, true).then((info) => console.log(JSON.stringify({ info, dawn: Object.keys(require.cache).some((m) => /node_modules[\\/]webgpu[\\/]/.test(m)) })));`;
+    const quiet = spawnSync(process.execPath, ['-e', plain], { env: { ...process.env, ZGR_BACKEND: '', ZGR_AUTO_WEBGPU: '' }, encoding: 'utf8', timeout: 120_000 });
+    assert.equal(quiet.status, 0, quiet.stderr);
+    const q = JSON.parse(quiet.stdout.trim().split('\n').at(-1)!) as { info: BackendInfo; dawn: boolean };
+    assert.notEqual(q.info.name, 'webgpu');
+    assert.equal(q.dawn, false, 'Dawn was loaded without ZGR_AUTO_WEBGPU');
+    assert.doesNotMatch(quiet.stderr, /maxDynamic|Warning:/, 'no native warnings');
+    const env = { ...process.env, ZGR_BACKEND: '', ZGR_AUTO_WEBGPU: '1', XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? os.tmpdir() };
     const run = spawnSync(process.execPath, ['-e', script], { env, encoding: 'utf8', timeout: 120_000 });
     assert.equal(run.status, 0, run.stderr);
     const { info, adapter } = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as { info: BackendInfo; adapter: string | null };

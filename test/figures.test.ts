@@ -295,11 +295,11 @@ describe('results: atomic writer, provenance and profile', () => {
       else process.env.ZGR_COMMIT = saved.ZGR_COMMIT;
     }
   });
-  it('ZGR_PROFILE is quick by default, medium or paper on request, anything else a clear error', () => {
+  it('ZGR_PROFILE is quick by default, medium, long or paper on request, anything else a clear error', () => {
     assert.equal(profileName({}), 'quick');
     assert.equal(profileName({ ZGR_PROFILE: 'paper' }), 'paper');
     assert.equal(profileName({ ZGR_PROFILE: 'medium' }), 'medium');
-    assert.throws(() => profileName({ ZGR_PROFILE: 'full' }), /ZGR_PROFILE must be one of quick, medium, paper .*"full"/);
+    assert.throws(() => profileName({ ZGR_PROFILE: 'full' }), /ZGR_PROFILE must be one of quick, medium, long, paper .*"full"/);
   });
   it('a run gives figures its notebook, name and provenance with the wall time so far', () => {
     const run = startRun({ notebook: '01-estimators-tour', seed: 3 });

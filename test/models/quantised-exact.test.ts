@@ -94,7 +94,7 @@ describe('E5 exact analysis on a tiny quantised net (one ternary layer, B = 3)',
     const x = tf.tensor2d(X, [B, D]);
     const states = quantisedStates(net, x, LABELS);
     const source = preActivationMoments(states, { replicates: 4, drawsPerReplicate: 8, rng: Random.fromSeed(3) });
-    const points = familyQuality(source, { taus: [0.5], Ks: [1, 10], as: [0, 1], reinmaxTaus: [1.3], Ms: [2] });
+    const points = familyQuality(source, { taus: [0.5], Ks: [1, 10], as: [0, 0.5, 1], reinmaxTaus: [1.3], Ms: [2] });
     for (const p of points) assertFinite([p.quality.relativeBias.estimate, p.quality.relativeStd.estimate, p.quality.rescaledMse.estimate], p.label);
     const bias = (a: number) => points.find((p) => p.name === 'stZgr' && p.param === a && p.M == null)!.quality.relativeBias.estimate;
     assert.ok(bias(1) < bias(0), `relative bias: ZGR ${bias(1)}, ST ${bias(0)}`);
