@@ -88,7 +88,7 @@ async function open(browser: Browser, url: string): Promise<Opened> {
     if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
   });
   page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
-  await page.goto(url, { timeout: 30_000 });
+  await page.goto(url, { timeout: 120_000 });
   await page.evaluate(() => window.__explorer.ready);
   return {
     page,
@@ -101,7 +101,7 @@ async function open(browser: Browser, url: string): Promise<Opened> {
 /** Run the toy optimisation from the page's button until `steps`, then stop it; its numbers. */
 async function optimise(o: Opened, steps: number): Promise<Numbers['optimisation']> {
   await o.page.click('#run');
-  await o.page.waitForFunction((n) => window.__explorer.numbers().optimisation.step >= n || window.__explorer.numbers().optimisation.error != null, steps, { timeout: 30_000 });
+  await o.page.waitForFunction((n) => window.__explorer.numbers().optimisation.step >= n || window.__explorer.numbers().optimisation.error != null, steps, { timeout: 120_000 });
   const { optimisation } = await o.numbers();
   if (optimisation.running) await o.page.click('#run');
   return optimisation;
@@ -116,7 +116,7 @@ const chromiumPath = (() => {
 })();
 const skip = chromiumPath == null ? 'no Chromium here (apt-get install chromium, or set ZGR_CHROMIUM)' : false;
 
-describe('the explorer (site/): built on the package, in headless Chromium', { skip, timeout: 90_000 }, () => {
+describe('the explorer (site/): built on the package, in headless Chromium', { skip, timeout: 240_000 }, () => {
   let server: ChildProcess | null = null;
   let base = '';
   let browser: Browser | null = null;
