@@ -5,6 +5,11 @@
  * estimator: forward the one-hot sample, backward the estimator; the surrogate for RLOO) and
  * descends f of it. After each few steps the exact E f at softmax(logits) is recorded (the
  * package's exactGradient, by enumeration). Runs on the page's tfjs backend.
+ *
+ * A step is async (reading the logits back awaits the backend: on webgl a real wait, during which
+ * the page's controls fire). So a tick owns the runs it started with: reset() swaps in fresh runs
+ * and disposes the old ones only once the tick in flight has finished, and that tick, finding its
+ * runs replaced, leaves the new ones alone.
  */
 import * as tf from '@tensorflow/tfjs';
 import { estimatorStyle, exactGradient, float64, Random, resolveEstimator, sampleOp, softmax } from '../../lib/package';
@@ -28,6 +33,8 @@ export class Optimisation {
   private C = 0;
   private maxSteps = 0;
   private timer: number | null = null;
+  /** the newest tick in flight (it awaits the backend) and the runs it steps, if any */
+  private inFlight: { runs: Run[]; done: Promise<void> } | null = null;
   running = false;
   step = 0;
   /** E f at the start (the sliders' logits) */
@@ -57,7 +64,8 @@ export class Optimisation {
       const { label, colour } = estimatorStyle({ name, options });
       return {
         name, label, colour, options,
-        logits: tf.variable(tf.tensor2d([s.logits]), true, `logits-${name}`), // [1, C]: one variable
+        // [1, C]: one variable; unnamed (tfjs names it uniquely): the previous runs may live on until their step in flight ends
+        logits: tf.variable(tf.tensor2d([s.logits]), true),
         optimizer: tf.train.adam(s.lr),
         rng: Random.fromSeed(s.seed * 7919 + i),
         steps: [0],
@@ -78,8 +86,10 @@ export class Optimisation {
   start(): void {
     if (this.running || this.runs.length === 0 || this.step >= this.maxSteps) return;
     this.running = true;
+    this.error = null;
     this.onUpdate();
-    this.schedule();
+    // a tick of these runs still in flight (Stop, then Continue at once) schedules the next one itself
+    if (this.inFlight?.runs !== this.runs) this.schedule();
   }
 
   stop(): void {
@@ -93,24 +103,37 @@ export class Optimisation {
   }
 
   private schedule(): void {
-    this.timer = window.setTimeout(() => void this.tick(), 0);
+    if (this.timer != null) clearTimeout(this.timer);
+    this.timer = window.setTimeout(() => this.tick(), 0);
   }
 
-  private async tick(): Promise<void> {
+  private tick(): void {
     this.timer = null;
     if (!this.running) return;
+    const runs = this.runs;
+    const done = this.tickOf(runs).finally(() => {
+      if (this.inFlight?.done === done) this.inFlight = null;
+    });
+    this.inFlight = { runs, done };
+  }
+
+  /** STEPS_PER_TICK Adam steps of each run, then record E f; does nothing to runs that reset() replaced meanwhile. */
+  private async tickOf(runs: Run[]): Promise<void> {
+    const current = () => this.runs === runs;
     try {
       const n = Math.min(STEPS_PER_TICK, this.maxSteps - this.step);
-      for (const run of this.runs) {
+      for (const run of runs) {
         for (let k = 0; k < n; k++) run.optimizer.minimize(() => this.loss(run), false, [run.logits]);
       }
+      const logits = await Promise.all(runs.map(async (run) => Array.from(await run.logits.data())));
+      if (!current()) return;
       this.step += n;
-      for (const run of this.runs) {
-        const logits = Array.from(await run.logits.data());
+      runs.forEach((run, i) => {
         run.steps.push(this.step);
-        run.objective.push(this.objective(logits));
-      }
+        run.objective.push(this.objective(logits[i]));
+      });
     } catch (e) {
+      if (!current()) return;
       this.error = e instanceof Error ? e.message : String(e);
       this.running = false;
     }
@@ -128,11 +151,17 @@ export class Optimisation {
     return Object.fromEntries(this.runs.map((r) => [r.name, Array.from(r.logits.dataSync())]));
   }
 
+  /** Frees the runs' tensors: at once, or when the tick in flight (which still uses them) has finished. */
   dispose(): void {
-    for (const r of this.runs) {
-      r.logits.dispose();
-      r.optimizer.dispose();
-    }
+    const old = this.runs;
     this.runs = [];
+    const free = () => {
+      for (const r of old) {
+        r.logits.dispose();
+        r.optimizer.dispose();
+      }
+    };
+    if (this.inFlight == null) free();
+    else void this.inFlight.done.then(free);
   }
 }

@@ -11,9 +11,12 @@
  * - for a fixed input (C = 3, fixed logits, the quadratic) the numbers shown — the exact
  *   gradient, ZGR's and ST's exact means, read back both from window.__explorer and from the
  *   plotted bars — equal the package's float64 forms computed here in Node within 1e-9;
- * - the toy optimisation runs on the chosen backend and starts at the exact E f.
+ * - the toy optimisation runs on the chosen backend and starts at the exact E f;
+ * - on webgl and wasm, moving each control while the optimisation runs leaves it running: after
+ *   each move it steps on, with no error and no console error (webgl reads are async, so a control
+ *   fires while a step is in flight: it must not dispose that step's tensors).
  * A full-page screenshot goes to $ZGR_ARTIFACTS/explorer.png (else site/dist/screenshot.png).
- * Skipped without a Chromium. About 30–60 s on 2 busy cores.
+ * Skipped without a Chromium. About 60–100 s on 2 busy cores.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -151,6 +154,60 @@ describe('the explorer (site/): built on the package, in headless Chromium', { s
     server?.kill();
     console.log(`# explorer test: ${((Date.now() - started) / 1000).toFixed(1)} s in all`);
   });
+
+  /** Each control of the page, moved as a user moves it (key presses, a choice, typing then Tab). */
+  const MOVES: { control: string; move(page: Page): Promise<void> }[] = [
+    ...['C', 'logit-0', 'tau', 'K', 'a', 'M', 'lr'].map((id) => ({
+      control: `#${id} (slider)`,
+      move: async (page: Page) => {
+        await page.focus(`#${id}`);
+        await page.keyboard.press('ArrowRight');
+      },
+    })),
+    { control: '#est-darn (checkbox)', move: (page: Page) => page.click('#est-darn') },
+    ...[['fseed', '7'], ['seed', '3'], ['steps', '4000']].map(([id, value]) => ({
+      control: `#${id} (typed)`,
+      move: async (page: Page) => {
+        await page.fill(`#${id}`, value);
+        await page.press(`#${id}`, 'Tab');
+      },
+    })),
+    { control: '#fn (choice: cubic)', move: (page: Page) => page.selectOption('#fn', 'cubic').then(() => undefined) },
+    { control: '#fn (choice: toy)', move: (page: Page) => page.selectOption('#fn', 'toy').then(() => undefined) },
+    { control: '#q (choice)', move: (page: Page) => page.selectOption('#q', '3').then(() => undefined) },
+  ];
+
+  for (const backendName of ['webgl', 'wasm']) {
+    it(`${backendName}: moving each control while the optimisation runs leaves it running (it steps on after each move), no console error`, async () => {
+      // few estimators and many steps: it must not finish during the test
+      const o = await open(browser!, `${base}?backend=${backendName}&C=4&est=st,darn,zgr,rloo&steps=5000`);
+      await o.page.click('#run');
+      const stepsOn = async (after: string) => {
+        const from = (await o.numbers()).optimisation.step;
+        const t0 = Date.now();
+        await o.page.waitForFunction(
+          (n) => window.__explorer.numbers().optimisation.step >= n || window.__explorer.numbers().optimisation.error != null,
+          from + 10, { timeout: 120_000 }).catch(async (e: Error) => {
+          const { optimisation } = await o.numbers();
+          throw new Error(`after ${after}: step ${from} → ${optimisation.step} in ${Date.now() - t0} ms, running ${optimisation.running}, error ${optimisation.error}; ${o.problems.join('; ')}: ${e.message}`);
+        });
+        console.log(`# ${backendName}: after ${after}: 10 steps in ${Date.now() - t0} ms`);
+        const n = await o.numbers();
+        assert.equal(n.optimisation.error, null, `after ${after}: the optimisation stopped`);
+        assert.ok(n.optimisation.running && n.optimisation.step >= from + 10, `after ${after}: step ${from} → ${n.optimisation.step}, running ${n.optimisation.running}`);
+        assert.match(await o.page.textContent('#optim-status') ?? '', /running/, `after ${after}: the status line`);
+      };
+      await stepsOn('Start');
+      for (const { control, move } of MOVES) {
+        await move(o.page);
+        await o.page.evaluate(() => window.__explorer.idle());
+        await stepsOn(control);
+      }
+      assert.deepEqual(o.problems, []);
+      await o.page.click('#run');
+      await o.page.close();
+    });
+  }
 
   it('webgl over http: runs on WebGL where Chromium gives a context (else falls back to cpu, saying so); the τ slider moves the plots; the optimisation runs; screenshot', async () => {
     const o = await open(browser!, `${base}?backend=webgl`);
