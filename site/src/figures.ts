@@ -57,12 +57,31 @@ export function planeFigure(points: readonly EstimatorPoint[], chosen: readonly 
   }
   const figure = biasVarianceFigure(shown, title);
   // the stars are the last traces (biasVarianceFigure draws the points last, in order); their
-  // names stay "▶ label" (a chosen DARN or RLOO(M) is exact, so it lies on the family's point)
+  // names stay "▶ label" (a chosen DARN or RLOO(M) is exact, so it lies on the family's point).
+  // Stars shrink in drawing order, so that coinciding ones (ZGR and RLOO on a quadratic) nest
+  // instead of hiding each other.
   const drawn = stars.filter((p) => drawable(p) && shown.includes(p));
   const first = figure.data.length - drawn.length;
+  const starSize = (k: number) => Math.max(9, 22 - 2 * k);
   const data = figure.data.map((t, i) =>
-    i < first ? t : { ...t, name: drawn[i - first].label, marker: { ...(t.marker as object), symbol: 'star', size: 16, line: { color: '#111111', width: 1.5 } }, legendgroup: 'chosen' });
+    i < first
+      ? fewLabels(t, figure.data)
+      : { ...t, name: drawn[i - first].label, hovertext: drawn[i - first].label, marker: { ...(t.marker as object), symbol: 'star', size: starSize(i - first), line: { color: '#111111', width: 1.5 } }, legendgroup: 'chosen' });
   return { figure: { data, layout: figure.layout }, notDrawn, noNoise };
+}
+
+/** Share of the plane's top β below which point labels are left to hover: the crowded corner near β = 0. */
+const CROWDED_BETA = 0.3;
+
+/**
+ * A curve's point labels (τ=…, a=…) only away from the crowded bottom of the plane; every label
+ * stays in the hover text.
+ */
+function fewLabels(trace: Record<string, unknown>, all: readonly Record<string, unknown>[]): Record<string, unknown> {
+  const { text, y } = trace;
+  if (!Array.isArray(text) || !Array.isArray(y)) return trace;
+  const top = Math.max(0, ...all.flatMap((t) => (Array.isArray(t.y) ? (t.y as unknown[]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v)) : [])));
+  return { ...trace, hovertext: text, text: text.map((label, i) => (typeof y[i] === 'number' && y[i] >= CROWDED_BETA * top ? label : '')) };
 }
 
 export interface Curve {
