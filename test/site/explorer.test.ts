@@ -7,7 +7,7 @@
  *   browser without 3D APIs checks that fallback), wasm over http (binaries from wasm/) and from
  *   file:// (binaries inlined as data: URLs);
  * - no console errors and no uncaught exceptions on any page;
- * - moving the τ slider (a real key press) changes the plotted data;
+ * - moving the τ slider (a real key press) changes the plotted data; at C = 6 the means table fits its panel;
  * - for a fixed input (C = 3, fixed logits, the quadratic) the numbers shown — the exact
  *   gradient, ZGR's and ST's exact means, read back both from window.__explorer and from the
  *   plotted bars — equal the package's float64 forms computed here in Node within 1e-9;
@@ -77,7 +77,11 @@ interface Opened {
 }
 
 declare const window: { __explorer: { ready: Promise<void>; idle(): Promise<void>; numbers(): Numbers } };
-declare const document: { getElementById(id: string): { data?: Trace[] } | null; createElement(tag: string): { getContext(kind: string): unknown } };
+declare const document: {
+  getElementById(id: string): { data?: Trace[] } | null;
+  createElement(tag: string): { getContext(kind: string): unknown };
+  querySelector(selector: string): { scrollWidth: number; clientWidth: number } | null;
+};
 
 const maxGap = (a: readonly number[], b: readonly number[]) => {
   assert.equal(a.length, b.length, `lengths ${a.length} and ${b.length}`);
@@ -259,9 +263,11 @@ describe('the explorer (site/): built on the package, in headless Chromium', { s
   it('without WebGL (Chromium run with --disable-3d-apis) ?backend=webgl falls back to cpu and says so on the page', async () => {
     const plain = await chromium.launch({ executablePath: chromiumPath!, args: [...CHROMIUM_ARGS, '--disable-3d-apis'], timeout: 60_000 });
     try {
-      const o = await open(plain, `${base}?backend=webgl`);
+      const o = await open(plain, `${base}?backend=webgl&C=6`);
       const n = await o.numbers();
       assert.equal(n.backend.webglAvailable, false);
+      const [scroll, client] = await o.page.evaluate(() => { const t = document.querySelector('#means-table')!; return [t.scrollWidth, t.clientWidth]; });
+      assert.ok(scroll <= client + 1, `at C = 6 the means table fits its panel: ${scroll} px wide in ${client} px`);
       assert.equal(n.backend.active, 'cpu');
       assert.match(await o.page.textContent('#backend-note') ?? '', /WebGL is not available in this browser: falling back to the cpu backend/);
       assert.equal(await o.page.textContent('#backend'), 'cpu');
