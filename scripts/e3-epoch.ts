@@ -28,7 +28,7 @@ const COMMAND = {
 
 async function main({ values }: { values: OptionValues<typeof COMMAND.options> }): Promise<void> {
   const steps = values.steps ?? EPOCH_STEPS;
-  if (steps > EPOCH_STEPS) throw new Error(`e3-epoch: --steps must be at most ${EPOCH_STEPS} (one epoch), got ${steps}`);
+  if (steps > EPOCH_STEPS) throw new Error(`--steps must be at most ${EPOCH_STEPS} (one epoch), got ${steps}`);
   const backend = await initBackend();
   const data = loadMnist('train', { limit: steps * BATCH });
   const root = Random.fromSeed(0);
