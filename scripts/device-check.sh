@@ -35,6 +35,7 @@ trap 'rm -rf "$T"' EXIT
 tar -xzf "$HERE/payload.tar.gz" -C "$T" || { echo "device-check: could not unpack the payload into $T" >&2; exit 2; }
 NODE=$T/bin/node
 chmod +x "$NODE"
+"$NODE" -e 0 || { echo "device-check: cannot run $NODE (a noexec temporary folder? set TMPDIR to another one)" >&2; exit 2; }
 
 # the machine's Vulkan loader when it has one (it matches its driver); else Debian's, carried along
 LDCONFIG=$(command -v ldconfig || echo /sbin/ldconfig)
@@ -73,7 +74,7 @@ console.log(JSON.stringify({
   stepsPerSecond: t?.stepsPerSecond ?? null,
   e3Epoch: epoch ? { backend: epoch.backend, steps: epoch.steps, seconds: epoch.seconds, stepsPerSecond: epoch.stepsPerSecond } : null,
   notes: r?.notes ?? [],
-  error: r ? null : read('gpu.err').trim().split('\n').slice(-5).join(' | '),
+  error: r ? null : read('gpu.err').trim().split('\n').filter((l) => !/^\s+at /.test(l)).slice(-3).join(' | '),
   node: process.version,
 }));
 JS
