@@ -86,6 +86,7 @@ const BAD_FLAG: Record<string, { argv: string[]; error: RegExp }> = {
   'train-e5': { argv: ['--estimator', 'nope'], error: /--estimator must be one of st, .*rloo, stBinary, zgrBinary, got "nope"/ },
   bench: { argv: ['--rounds', '0'], error: /--rounds must be at least 1, got "0"/ },
   'bench-e5': { argv: ['--steps', 'x'], error: /--steps must be an integer, got "x"/ },
+  'e3-epoch': { argv: ['--steps', '0'], error: /--steps must be at least 1, got "0"/ },
   'e3-summary': { argv: ['--profile', 'huge'], error: /--profile must be one of quick, medium, long, paper, got "huge"/ },
   'e4-gradient-quality': { argv: ['--profile', 'paper'], error: /unknown option --profile/ },
   'e5-gradient-quality': { argv: ['--epochs=3'], error: /unknown option --epochs/ },
