@@ -140,11 +140,11 @@ export function e3GridFigure(results: readonly VaeRunResult[], expectedCells: nu
   });
 }
 
-/** The latent-usage diagnostics a figure can show, each read from an epoch record (lib/models/latent-usage.ts). */
+/** The latent-usage diagnostics a figure can show (slug: in figure names), each read from an epoch record (lib/models/latent-usage.ts). */
 export const LATENT_USAGE_METRICS = {
-  klFraction: { title: 'KL(q ‖ uniform) / L log C', unit: 'fraction of the ceiling', of: (u: LatentUsage) => u.klPerImage / u.klCeiling },
-  meanMaxQ: { title: "mean of q's largest entry", unit: '1/C: uniform, 1: deterministic', of: (u: LatentUsage) => u.meanMaxQ },
-  codePerplexity: { title: 'codes in use per latent (perplexity of q̄)', unit: 'codes, 1..C', of: (u: LatentUsage) => mean(u.codePerplexity) },
+  klFraction: { slug: 'kl-fraction', title: 'KL(q ‖ uniform) / L log C', unit: 'fraction', of: (u: LatentUsage) => u.klPerImage / u.klCeiling },
+  meanMaxQ: { slug: 'mean-max-q', title: 'mean max q', unit: '1 = deterministic', of: (u: LatentUsage) => u.meanMaxQ },
+  codePerplexity: { slug: 'code-perplexity', title: 'codes in use per latent', unit: 'perplexity of q̄', of: (u: LatentUsage) => mean(u.codePerplexity) },
 } as const;
 
 /**

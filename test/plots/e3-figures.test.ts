@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { estimatorLabel, estimatorStyle } from '../../lib/estimators/spec';
 import { normaliseConfig, type VaeRunResult } from '../../lib/experiments/e3-vae-training';
-import { e3GridFigure, e3UsageFigure } from '../../lib/plots/e3-figures';
+import { e3GridFigure, e3UsageFigure, LATENT_USAGE_METRICS } from '../../lib/plots/e3-figures';
 import type { Figure, Trace } from '../../lib/plots/types';
 import { integerAxisProblems, styleProblems } from './style-checks';
 
@@ -56,5 +56,6 @@ describe('E3 long-profile figures', () => {
     assert.deepEqual(integerAxisProblems(kl, 'xaxis'), []);
     assert.deepEqual(styleProblems(kl), []);
     assert.throws(() => e3UsageFigure([runs[3]], 'meanMaxQ'), /no runs with latent-usage records/);
+    for (const m of Object.values(LATENT_USAGE_METRICS)) assert.match(m.slug, /^[a-z0-9-]+$/, 'figure names are kebab-case');
   });
 });
