@@ -15,7 +15,7 @@
 import { runCommand, type OptionValues } from './cli';
 import { initBackend } from '../lib/backend';
 import { BINARISATIONS } from '../lib/data/mnist';
-import { E3_GRID, runE3Grid } from '../lib/experiments/e3-grid';
+import { E3_GRID, profileOfRuns, runE3Grid } from '../lib/experiments/e3-grid';
 import { protocolSettings } from '../lib/experiments/protocol';
 import { E3_DEFAULTS, e3Profile, e3ResultsDir, loadRunResult, normaliseConfig, OPTIMIZERS, runDir, runE3, runSweep, trainVae, type VaeTrainingConfig } from '../lib/experiments/e3-vae-training';
 import { alreadyFinished, runSummary } from '../lib/experiments/progress';
@@ -84,6 +84,12 @@ async function main({ values }: { values: OptionValues<typeof COMMAND.options> }
     if (values.sweep || values.profile != null) throw new Error('--sweep-file replaces --sweep and --profile: give one of them');
     if (values.config != null || values['only-estimator'] != null) throw new Error('--config and --only-estimator choose from a profile; with --sweep-file, list the runs in the file');
     const configs = readSweepFile(values['sweep-file']);
+    // each result records its profile (provenance): the one these runs belong to, unless ZGR_PROFILE names one
+    if (!process.env.ZGR_PROFILE) {
+      const owner = profileOfRuns(configs);
+      if (owner != null) process.env.ZGR_PROFILE = owner; // the workers inherit it
+      else console.log(`train: the runs of ${values['sweep-file']} belong to no single profile; their provenance records profile ${profileName()} (set ZGR_PROFILE to name another)`);
+    }
     const results = await runSweep(values.shard != null ? shardOf(configs, parseShard(values.shard)) : configs, {
       workers: values.workers,
       resultsDir: values['results-dir'],

@@ -16,11 +16,12 @@ import * as path from 'node:path';
 import { MNIST_SIZES } from '../data/mnist';
 import type { EstimatorSpec } from '../estimators/spec';
 import { repoRoot } from '../results/paths';
+import { PROFILES, type ProfileName } from '../results/profile';
 import { provenance, type Provenance } from '../results/provenance';
 import { writeJsonAtomic } from '../results/write';
-import { runSweep, type SweepOptions } from './e3-vae-training';
+import { e3Configs, e3Profile, runSweep, type SweepOptions } from './e3-vae-training';
 import { HORIZON_GRID_LRS, UNTUNED_GRID, type ProtocolConfig } from './protocol';
-import { normaliseConfig, type Optimizer, type VaeTrainingConfig } from './vae-config';
+import { normaliseConfig, runKey, type Optimizer, type VaeTrainingConfig } from './vae-config';
 import type { VaeRunResult } from './vae-training';
 
 /** A grid: what is run for every (estimator, lr, optimiser) cell, and where it is kept. */
@@ -134,4 +135,18 @@ export async function runE3Grid(options: SweepOptions = {}, grid: E3Grid = E3_GR
 export function loadGridSummary(file = path.join(repoRoot(), E3_SCREEN.file)): GridSummary | null {
   if (!fs.existsSync(file)) return null;
   return JSON.parse(fs.readFileSync(file, 'utf8')) as GridSummary;
+}
+
+/**
+ * The E3 profile whose runs (with the horizon grid's, for long: they share its folder) include
+ * every one of `configs`, or null: what a sweep file's results record as their profile.
+ */
+export function profileOfRuns(configs: readonly VaeTrainingConfig[]): ProfileName | null {
+  const keys = configs.map((c) => runKey(c));
+  return (
+    PROFILES.find((name) => {
+      const own = new Set([...e3Configs(e3Profile(name)), ...(name === 'long' ? gridConfigs(E3_HORIZON_GRID) : [])].map((c) => runKey(c)));
+      return keys.every((k) => own.has(k));
+    }) ?? null
+  );
 }

@@ -22,6 +22,7 @@ import { e4ExactGradientErrors } from '../checks/e4-exact-gradient';
 import { batchTargets, loadMnist, MNIST_PIXELS, type Binarisation } from '../data/mnist';
 import { familyQuality, logitMoments, type EstimatorPoint, type FamilyGrid } from '../exact/family-quality';
 import { weightMoments } from '../exact/weight-moments';
+import { C7_MARGINS } from '../checks/c7-bias-variance';
 import { weightVjp } from '../models/encoder-gram';
 import type { Vae } from '../models/vae';
 import { vaeStates } from '../models/vae-exact';
@@ -68,7 +69,7 @@ export interface E4Profile {
   seed: number;
 }
 
-/** The C7 grids of issue and PAPER.md: τ including 0.1, 0.3, 0.5, 1, 2, 3; K ∈ {1, 10, 100, 1000}; the ST-ZGR family continuous in a. */
+/** The C7 grids of PAPER.md: τ including 0.1, 0.3, 0.5, 1, 2, 3; K ∈ {1, 10, 100, 1000}; the ST-ZGR family continuous in a. */
 const GRID: FamilyGrid = {
   taus: [0.1, 0.3, 0.5, 1, 2, 3],
   Ks: [1, 10, 100, 1000],
@@ -76,6 +77,18 @@ const GRID: FamilyGrid = {
   reinmaxTaus: [1, 1.3, 1.5, 2, 3], // its official API refuses τ < 1
   Ms: [2, 4, 8],
 };
+
+/**
+ * The C7 grid with adaptive GR draws (PAPER.md C7: measured until decided, never passed by noise):
+ * rounds of the profile's Monte Carlo, pooled, until se(β) and se(σ) of every member at a τ are
+ * below a third of C7's declared margins, or `maxRounds` rounds are spent — then the verdict says
+ * the budget ran out and the member may stay undecided. Measured on the quick profile's 100-image
+ * batch of 8 × 4 (end checkpoint): hot τ (1–3) settle in 1–3 rounds, τ = 0.3 in about 6, cold
+ * τ = 0.1 not within 8 (its β is a near-tie with ZGR's).
+ */
+export function c7Grid(maxRounds: number): FamilyGrid {
+  return { ...GRID, adaptive: { maxRounds, betaMargin: C7_MARGINS.beta, sigmaFactor: C7_MARGINS.sigmaFactor } };
+}
 
 /** ReinMax at its tuned 8 × 4 settings (PAPER.md E3 table: lr 5e-4, τ 1.3, Adam). */
 const TUNED_RUN = { estimator: { name: 'reinmax', options: { tau: 1.3 } }, seed: 0, lr: 5e-4 };
@@ -89,7 +102,7 @@ const QUICK: E4Profile = {
   evalBatches: 2,
   evalBatch: 4,
   binarisation: 'grey', // protocol (ReinMax)
-  grid: GRID,
+  grid: c7Grid(8), // ≤ 8 rounds of 20 × 10 draws
   mc: { replicates: 20, drawsPerReplicate: 10 },
   weightBatch: { images: 100, configurations: ['8x4'], checkpoints: ['end'] }, // ≈ 2.5 min a checkpoint
   seed: 0,
@@ -107,7 +120,7 @@ export const E4_PROFILES: Record<ProfileName, E4Profile> = {
     evalBatches: 3,
     evalBatch: 100, // a real batch
     binarisation: 'grey',
-    grid: GRID,
+    grid: c7Grid(40), // ≤ 40 rounds of 20 × 50 draws
     mc: { replicates: 20, drawsPerReplicate: 50 },
     weightBatch: { images: 100, configurations: ['8x4', '4x6'], checkpoints: ['init', 'early', 'middle', 'end'] },
     seed: 0,

@@ -34,7 +34,7 @@ import { repoRoot } from '../results/paths';
 import { profileName, type ProfileName } from '../results/profile';
 import { provenance, type Provenance } from '../results/provenance';
 import { writeJsonAtomic } from '../results/write';
-import { E4_PROFILES, type E4Case } from './e4-gradient-quality';
+import { c7Grid, type E4Case } from './e4-gradient-quality';
 import { normaliseE5Config, type E5TrainingConfig, type E5TrainingInput } from './e5-config';
 import { e5ResultsDir, loadE5Snapshot, trainQuantised } from './e5-training';
 
@@ -69,8 +69,6 @@ export interface E5QualityProfile {
   checkpoints: E5Checkpoint[];
 }
 
-/** E4's C7 grid (PAPER.md: τ 0.1 … 3, K ∈ {1, 10, 100, 1000}, ST-ZGR continuous in a, ReinMax τ ≥ 1, M ∈ {2, 4, 8}); one copy, E4's. */
-const GRID: FamilyGrid = E4_PROFILES.paper.grid;
 
 const QUICK: E5QualityProfile = {
   units: 8, // 3^8 = 6561 states
@@ -78,8 +76,8 @@ const QUICK: E5QualityProfile = {
   noiseScale: 1,
   dataset: 'fashion-mnist',
   evalBatches: 2,
-  evalBatch: 50, // 17–27 s a checkpoint (both spaces, 100 images) on one core
-  grid: GRID,
+  evalBatch: 50, // 17–27 s a checkpoint (both spaces, 100 images) on one core, at one round of GR draws
+  grid: c7Grid(8), // E4's C7 grid (PAPER.md) with ≤ 8 adaptive rounds of the Monte Carlo below
   mc: { replicates: 20, drawsPerReplicate: 10 },
   seed: 0,
   // ZGR at Adam 1e-3 (ours) on the first 5k training images, 3 epochs
@@ -93,7 +91,7 @@ export const E5_QUALITY_PROFILES: Record<ProfileName, E5QualityProfile> = {
   long: QUICK, // likewise
   // 3^10 = 59049 states (≤ MAX_STATES; 3^11 is not), real batches: ≈ 1.2 s an image, 6 min a checkpoint on one core
   paper: {
-    ...QUICK, units: 10, evalBatches: 3, evalBatch: 100, mc: { replicates: 20, drawsPerReplicate: 50 },
+    ...QUICK, units: 10, evalBatches: 3, evalBatch: 100, grid: c7Grid(40), mc: { replicates: 20, drawsPerReplicate: 50 },
     training: { estimator: { name: 'zgr' }, seed: 0, epochs: 50 },
     checkpoints: [{ name: 'init', epoch: 0 }, { name: 'early', epoch: 2 }, { name: 'middle', epoch: 20 }, { name: 'end', epoch: 50 }],
   },

@@ -4,7 +4,7 @@
  * spec or a markdown table out. Every estimate is drawn with its confidence interval; a bias not
  * resolved from zero shows an interval that reaches zero (the axis is linear for that reason).
  */
-import type { C7Report } from '../checks/c7-bias-variance';
+import type { C7Report, Outcome } from '../checks/c7-bias-variance';
 import type { EstimatorPoint, Family } from '../exact/family-quality';
 import { curveAt, stZgrCurve } from '../exact/st-zgr-curve';
 import type { Interval } from '../exact/quality';
@@ -107,6 +107,35 @@ export function c7Table(report: C7Report): string {
     ['GR member', 'β', 'σ', 'outcome (β + 0.02, σ × 1.05)', 'strict (margins 0)', 'needs × margins', 'what decides it'],
     report.biasVariance.rows.map((r) => [r.gr.label, show(r.gr.quality.scaleFreeBias), show(r.gr.quality.scaleFreeStd), r.outcome === 'dominated' ? r.outcome : `**${r.outcome}**`, r.strict, r.needed == null ? '—' : fmt(r.needed), r.decides]),
   );
+}
+
+/**
+ * C7 case by case in one table (for the secondary cases of a notebook): the three-valued verdict,
+ * how many GR members are dominated / not dominated / undecided with the declared margins, the
+ * largest margin any member needs, how many members ran out of draws, and the equal-cost outcome.
+ */
+export function c7CasesTable(reports: readonly C7Report[]): string {
+  const count = (r: C7Report, o: Outcome) => r.biasVariance.rows.filter((x) => x.outcome === o).length;
+  return markdownTable(
+    ['case', 'verdict (β + 0.02, σ × 1.05)', 'dominated / not / undecided', 'largest margin needed', 'GR members out of draws', 'equal cost (winning a per M)'],
+    reports.map((r) => [
+      r.where,
+      r.biasVariance.verdict === 'holds' ? r.biasVariance.verdict : `**${r.biasVariance.verdict}**`,
+      `${count(r, 'dominated')} / ${count(r, 'not dominated')} / ${count(r, 'undecided')}`,
+      r.biasVariance.worst?.needed == null ? '—' : `${fmt(r.biasVariance.worst.needed)} × (${r.biasVariance.worst.gr.label})`,
+      String(r.biasVariance.rows.filter((x) => x.gr.draws != null && !x.gr.draws.precise).length),
+      `${r.equalCost.holds ? 'holds' : '**fails**'} (${r.equalCost.rows.map((e) => `M=${e.M}: a=${fmt(e.a)}`).join(', ')})`,
+    ]),
+  );
+}
+
+/** The GR family's adaptive draws in one line: rounds spent per τ, and where the budget ran out before the precision target. */
+export function grDrawsLine(points: readonly EstimatorPoint[]): string {
+  const byTau = new Map<number, NonNullable<EstimatorPoint['draws']>>();
+  for (const p of points) if (p.draws != null && p.param != null) byTau.set(p.param, p.draws);
+  if (byTau.size === 0) return 'GR draws: one round (not adaptive)';
+  const parts = [...byTau].map(([tau, d]) => `τ=${fmt(tau)}: ${d.rounds}${d.precise ? '' : ` of ${d.maxRounds}, budget spent`}`);
+  return `GR draws (rounds until se(β), se(σ) < a third of the margins): ${parts.join('; ')}`;
 }
 
 /** C7's equal-cost half as a table: RLOO(M) against the best mean of M ST-ZGR samples, and which a wins. */

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { E4_PROFILES, e4Key, runE4, type E4Profile } from '../../lib/experiments/e4-gradient-quality';
-import { c7BiasVariance } from '../../lib/checks/c7-bias-variance';
+import { C7_MARGINS, c7BiasVariance } from '../../lib/checks/c7-bias-variance';
 import { e4ExactGradientCheck } from '../../lib/checks/e4-exact-gradient';
 
 const TINY: E4Profile = {
@@ -59,6 +59,9 @@ describe('E4 runner', () => {
       assert.ok([0.1, 0.3, 0.5, 1, 2, 3].every((t) => p.grid.taus.includes(t)));
       assert.ok([0, 0.5, 1].every((a) => p.grid.as.includes(a)) && p.grid.reinmaxTaus.every((t) => t >= 1)); // the ST-ZGR family in closed form from a = 0, ½, 1
       assert.equal(p.weightBatch.images, 100);
+      // GR's Monte Carlo is drawn until se(β), se(σ) < a third of C7's declared margins, within a budget
+      assert.deepEqual(p.grid.adaptive, { maxRounds: p.grid.adaptive!.maxRounds, betaMargin: C7_MARGINS.beta, sigmaFactor: C7_MARGINS.sigmaFactor });
+      assert.ok(p.grid.adaptive!.maxRounds >= 8, `maxRounds ${p.grid.adaptive!.maxRounds}`);
     }
     assert.deepEqual(E4_PROFILES.quick.weightBatch.checkpoints, ['end']);
     assert.deepEqual(E4_PROFILES.quick.configurations.map((c) => `${c.C}x${c.numLatents}`), ['8x4', '4x6']);

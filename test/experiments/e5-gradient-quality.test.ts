@@ -11,11 +11,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { c7BiasVariance } from '../../lib/checks/c7-bias-variance';
+import { C7_MARGINS, c7BiasVariance } from '../../lib/checks/c7-bias-variance';
 import { classificationBatch, loadDataset } from '../../lib/data/classification';
 import type { Mnist } from '../../lib/data/mnist';
 import type { EstimatorPoint } from '../../lib/exact/family-quality';
-import { E4_PROFILES } from '../../lib/experiments/e4-gradient-quality';
+import { c7Grid } from '../../lib/experiments/e4-gradient-quality';
 import {
   E5_QUALITY_PROFILES, e5QualityNet, measureE5Quality, measureQuantisedBatch, type E5Case, type E5QualityProfile,
 } from '../../lib/experiments/e5-gradient-quality';
@@ -29,7 +29,8 @@ import { Random } from '../../lib/random';
 import { assertMomentsAgree, useBackend } from '../helpers';
 
 const [UNITS, B] = [6, 6];
-const PROFILE: E5QualityProfile = { ...E5_QUALITY_PROFILES.quick, units: UNITS, evalBatch: B, evalBatches: 1, mc: { replicates: 8, drawsPerReplicate: 8 } };
+// one round of GR draws (adaptive rounds: test/claims/c7-bias-variance.test.ts)
+const PROFILE: E5QualityProfile = { ...E5_QUALITY_PROFILES.quick, units: UNITS, evalBatch: B, evalBatches: 1, mc: { replicates: 8, drawsPerReplicate: 8 }, grid: { ...E5_QUALITY_PROFILES.quick.grid, adaptive: undefined } };
 const GRID = PROFILE.grid;
 
 const single = (points: readonly EstimatorPoint[], name: string, options: Record<string, number>) =>
@@ -173,9 +174,10 @@ describe('E5 gradient quality on the untrained 784 → 6 → 10 ternary net, 6 F
 });
 
 describe('E5 quality profiles', () => {
-  it("E4's C7 grid; every profile's net enumerable (3^n ≤ MAX_STATES) on Fashion-MNIST; e5QualityNet is 784 → n ternary units → 10", () => {
+  it("E4's C7 grid with adaptive draws to a third of C7's margins; every profile's net enumerable (3^n ≤ MAX_STATES) on Fashion-MNIST; e5QualityNet is 784 → n ternary units → 10", () => {
     for (const p of Object.values(E5_QUALITY_PROFILES)) {
-      assert.deepEqual(p.grid, E4_PROFILES.paper.grid);
+      assert.deepEqual(p.grid, c7Grid(p.grid.adaptive!.maxRounds));
+      assert.deepEqual(p.grid.adaptive, { maxRounds: p.grid.adaptive!.maxRounds, betaMargin: C7_MARGINS.beta, sigmaFactor: C7_MARGINS.sigmaFactor });
       assert.ok(3 ** p.units <= MAX_STATES && p.levels === 'ternary' && p.dataset === 'fashion-mnist', JSON.stringify(p));
     }
     assert.equal(E5_QUALITY_PROFILES.quick.units, 8);

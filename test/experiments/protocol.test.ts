@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { e3Configs, E3_PROFILES, runKey } from '../../lib/experiments/e3-vae-training';
-import { E3_HORIZON_GRID, E3_SCREEN, gridConfigs, gridWinners, loadGridSummary } from '../../lib/experiments/e3-grid';
+import { E3_HORIZON_GRID, E3_SCREEN, gridConfigs, gridWinners, loadGridSummary, profileOfRuns } from '../../lib/experiments/e3-grid';
 import { GRID_WINNERS, HORIZON_WINNERS, PROTOCOL_CONFIGS, protocolSettings, TUNED_SETTINGS, UNTUNED_GRID } from '../../lib/experiments/protocol';
 import { repoRoot } from '../../lib/results/paths';
 
@@ -124,6 +124,21 @@ describe('E3 long profile: 30 epochs on 8×4, the horizon grid inside it', () =>
     const untuned = long.filter((c) => !['reinmax', 'stGs', 'grMck'].includes(c.estimator.name));
     const winnersKnown = Object.keys(HORIZON_WINNERS).length > 0;
     assert.equal(untuned.length, winnersKnown ? 15 + 3 * 2 : 15);
+  });
+
+  it('a sweep file of long-profile runs records profile long (profileOfRuns); of quick runs, quick; of mixed or foreign runs, none', () => {
+    const long = e3Configs(E3_PROFILES.long);
+    const quick = e3Configs(E3_PROFILES.quick);
+    assert.equal(profileOfRuns(long.slice(3, 7)), 'long');
+    assert.equal(profileOfRuns(gridConfigs(E3_HORIZON_GRID)), 'long');
+    assert.equal(profileOfRuns(quick.slice(0, 2)), 'quick');
+    assert.equal(profileOfRuns([long[0], quick[0]]), null);
+    assert.equal(profileOfRuns([{ ...long[0], epochs: 31 }]), null);
+    // the committed long runs record it
+    for (const dir of fs.readdirSync(path.join(repoRoot(), 'results', 'e3-long'))) {
+      const r = JSON.parse(fs.readFileSync(path.join(repoRoot(), 'results', 'e3-long', dir, 'result.json'), 'utf8'));
+      assert.equal(r.provenance.profile, 'long', dir);
+    }
   });
 });
 
