@@ -37,12 +37,12 @@ export type { SampleOptions } from '../estimators/sample';
 // input checks deferred on backends whose data is not on the host (webgpu, webgl): read and throw
 export { settleDeferredChecks, pendingChecks } from '../estimators/validate';
 export {
-  ESTIMATORS, ALL_ESTIMATORS, estimator, withDefaults, sampleOp,
-  type EstimatorRow, type PathwiseEstimator, type ScoreEstimator, type EstimatorOptions, type OptionKind, type OptionSpec, type OpNoise, type Noise64,
+  ESTIMATORS, ALL_ESTIMATORS, CATEGORICAL_ESTIMATORS, BINARY_ESTIMATORS, estimator, withDefaults, sampleOp,
+  type EstimatorRow, type PathwiseEstimator, type ScoreEstimator, type BinaryEstimator, type CategoricalEstimator, type EstimatorOptions, type OptionKind, type OptionSpec, type OpNoise, type Noise64,
 } from '../estimators/registry';
 export {
-  resolveEstimator, resolvePathwise, estimatorStyle, estimatorLabel, estimatorId,
-  type EstimatorSpec, type ResolvedEstimator, type ResolvedPathwise, type EstimatorStyle,
+  resolveEstimator, resolvePathwise, resolveCategorical, estimatorStyle, estimatorLabel, estimatorId,
+  type EstimatorSpec, type ResolvedEstimator, type ResolvedPathwise, type ResolvedCategorical, type EstimatorStyle,
 } from '../estimators/spec';
 
 // shared math: fields, softmax, vectors, slopes

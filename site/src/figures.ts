@@ -43,7 +43,7 @@ const drawable = (q: { quality: { scaleFreeBias: unknown; scaleFreeStd: unknown 
  */
 export function planeFigure(points: readonly EstimatorPoint[], chosen: readonly ChosenPoint[], title: string): { figure: Figure; notDrawn: string[]; noNoise: string[] } {
   const stars: EstimatorPoint[] = chosen.map((c) => ({
-    name: c.name, options: c.options, label: `▶ ${c.label}`, family: 'point', param: null, cost: c.name === 'rloo' ? c.options.M : 1, quality: c.quality,
+    name: c.name, options: c.options, label: `▶ ${c.label}`, family: 'point', param: null, cost: c.cost, quality: c.quality,
   }));
   const all = [...points, ...stars].filter((p) => ON_PLANE.includes(p.family));
   const silent = all.filter((p) => drawable(p) && !(p.quality.scaleFreeStd!.estimate > 0));
