@@ -7,6 +7,7 @@
  * The contract test, the experiments and the figures are all driven by it: adding an estimator is
  * one row. Code calls an estimator by name through spec.ts (resolveEstimator, estimatorStyle) and
  * draws its noise with `sampleOp` below (a binary op draws its own sample from the stream).
+ * @example estimator('zgr').gradient([0, 0], [1, 0], {}, { x: 0, gumbel: [] })   // → [0.25, −0.25]
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Random } from '../random';

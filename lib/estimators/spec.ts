@@ -6,6 +6,7 @@
  * id for file names and run keys. A resolved pathwise estimator runs through the registry's
  * `sampleOp`, a score-function one through its row's `surrogate`, a binary one through its row's
  * `op` (the sample drawn from the stream).
+ * @example estimatorId({ name: 'grMck', options: { tau: 0.5, K: 100 } })   // → "grMck-K100-tau0.5"
  */
 import { ALL_ESTIMATORS, withDefaults, type EstimatorFamily, type EstimatorOptions, type OptionKind, type BinaryEstimator, type PathwiseEstimator, type ScoreEstimator } from './registry';
 import { checkA, checkEta, checkK, checkM, checkTemperature } from './validate';
