@@ -24,7 +24,6 @@ interface Run extends Curve {
   logits: tf.Variable;
   optimizer: tf.Optimizer;
   rng: Random;
-  options: Record<string, number>;
 }
 
 export class Optimisation {
@@ -143,7 +142,7 @@ export class Optimisation {
   }
 
   curves(): Curve[] {
-    return this.runs.map(({ name, label, colour, steps, objective }) => ({ name, label, colour, steps: [...steps], objective: [...objective] }));
+    return this.runs.map(({ name, options, label, colour, steps, objective }) => ({ name, options, label, colour, steps: [...steps], objective: [...objective] }));
   }
 
   /** The logits each run has reached. */
