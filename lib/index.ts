@@ -39,8 +39,8 @@ export { e4ExactGradientCheck, e4ExactGradientErrors, E4_EXACT_GRADIENT_THRESHOL
 
 // E5: quantised networks — the stochastic quantised layer, the classifiers, Fashion-MNIST, one training step, exact analysis
 export {
-  quantiser, levelLogits, levelLogits64, levelLogitSlopes64, levelValue, expectedLevel, quantise, quantisedSurrogate, sampleLevels, resolveLayerEstimator,
-  LEVEL_PRESETS, BINARY_ESTIMATORS, type Quantiser, type LevelPreset, type LayerEstimator, type BinaryEstimatorName,
+  quantiser, levelLogits, levelLogits64, levelLogitSlopes64, levelValue, expectedLevel, quantise, quantisedSurrogate, sampleLevels,
+  LEVEL_PRESETS, type Quantiser, type LevelPreset,
 } from './models/quantised-layer';
 export { classLogits, sampledLogits, meanFieldLogits, classifierLoss, crossEntropy, accuracy as classifierAccuracy, type QuantisedClassifier } from './models/quantised-classifier';
 export { QuantisedMlp, type QuantisedMlpShape, type QuantisedShape } from './models/quantised-mlp';
@@ -57,7 +57,7 @@ export {
   trainStep as e5TrainStep, evaluateClassifier, trainQuantised, loadE5RunResult, loadE5Snapshot, createClassifier, e5ResultsDir, E5_TASK,
   type E5Metrics, type E5EpochRecord, type E5RunResult,
 } from './experiments/e5-training';
-export { normaliseE5Config, e5RunKey, layerEstimatorStyle, E5_DEFAULTS, E5_MODELS, type E5TrainingConfig, type E5TrainingInput, type E5Model } from './experiments/e5-config';
+export { normaliseE5Config, e5RunKey, E5_DEFAULTS, E5_MODELS, type E5TrainingConfig, type E5TrainingInput, type E5Model } from './experiments/e5-config';
 export { runE5, e5Profile, e5Configs, loadE5Results, finishedE5Results, e5ProfileResultsDir, E5_PROFILES, E5_ESTIMATORS, type E5Profile } from './experiments/e5-quantised-network';
 export {
   measureE5Quality, measureQuantisedBatch, e5QualityNet, quantisedExactGradientErrors, E5_QUALITY_PROFILES,

@@ -11,11 +11,10 @@ import * as os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend';
 import { classificationBatch, loadDataset } from '../lib/data/classification';
-import { layerEstimatorStyle } from '../lib/experiments/e5-config';
 import { E5_ESTIMATORS, E5_PROFILES } from '../lib/experiments/e5-quantised-network';
 import { trainStep } from '../lib/experiments/e5-training';
 import { Adam } from '../lib/models/adam';
-import { resolveLayerEstimator } from '../lib/models/quantised-layer';
+import { estimatorLabel, resolveEstimator } from '../lib/estimators/spec';
 import { QuantisedMlp } from '../lib/models/quantised-mlp';
 import { Random } from '../lib/random';
 import { PROFILES } from '../lib/results/profile';
@@ -54,10 +53,10 @@ async function main({ values }: { values: OptionValues<typeof COMMAND.options> }
   for (const spec of E5_ESTIMATORS) {
     const model = QuantisedMlp.create({ hidden: profile.hidden, levels: profile.levels }, rng.split());
     const optimizer = new Adam(model.variables(), { lr: profile.lr });
-    const estimator = resolveLayerEstimator(spec);
+    const estimator = resolveEstimator(spec);
     const step = () => trainStep(model, optimizer, batch, estimator, rng);
     await block(step, 1); // warm-up: kernels compiled, memory allocated
-    runs.push({ label: layerEstimatorStyle(spec).label, step, ms: [] as number[] });
+    runs.push({ label: estimatorLabel(spec), step, ms: [] as number[] });
   }
   for (let r = 0; r < rounds; r++) {
     for (const run of runs) {

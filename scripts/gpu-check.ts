@@ -272,7 +272,8 @@ function relativeDistance(a: Float32Array, b: Float32Array, base: Float32Array):
 /**
  * Every row of the registry at its default options (K at most 10): the gradient w.r.t. logits
  * [3, 2, 4] of Σ op(logits) ⊙ v on the active backend, against the float64 form per variable with
- * the same sample and noise (score rows: the samples their surrogate drew, loss f_s = v[x_s]).
+ * the same sample and noise (score rows: the samples their surrogate drew, loss f_s = v[x_s];
+ * binary rows: each entry a unit, a given sample b).
  */
 async function checkEstimators(): Promise<EstimatorCheck[]> {
   const tf = require('@tensorflow/tfjs') as typeof import('@tensorflow/tfjs');
@@ -310,6 +311,14 @@ async function checkEstimators(): Promise<EstimatorCheck[]> {
           const exps = Array.from({ length: K }, (_, k) => row(exponentials, k * N + n));
           expected.push(...e.gradient(row(logits, n), row(v, n), o, { x: x[n], gumbel: row(gumbel, n), exponentials: exps }));
         }
+      } else if (e.kind === 'binary') {
+        // every entry a unit of its own: sample b = 1{u < σ(a)}, upstream derivative d = v
+        const b = Float32Array.from(rng.uniform(N * C), (u, i) => (u < 1 / (1 + Math.exp(-logits[i])) ? 1 : 0));
+        const bt = tf.tensor(b, shape);
+        const g = tf.grad((t: TF.Tensor) => e.op(t, o, { b: bt }).mul(vt).sum())(l);
+        got = (await g.data()) as Float32Array;
+        tf.dispose([g, bt]);
+        expected = Array.from(logits, (a, i) => e.gradient(a, b[i], v[i], o));
       } else {
         let drawn: TF.Tensor | undefined;
         const loss = (onehot: TF.Tensor) => {

@@ -18,13 +18,13 @@ import { E5_TASK, e5ResultsDir, loadE5RunResult, trainQuantised } from '../lib/e
 import { alreadyFinished, runSummary } from '../lib/experiments/progress';
 import { parseShard } from '../lib/experiments/process-pool';
 import { OPTIMIZERS } from '../lib/experiments/training-run';
-import { BINARY_ESTIMATORS, LEVEL_PRESETS, type LevelPreset } from '../lib/models/quantised-layer';
+import { LEVEL_PRESETS, type LevelPreset } from '../lib/models/quantised-layer';
 import { PROFILES, profileName } from '../lib/results/profile';
 import { runCommand, UsageError, type OptionValues } from './cli';
 
 const USAGE = `usage: train-e5 [options]
 single run:
-  --estimator NAME   one of ${[...ALL_ESTIMATORS.map((e) => e.name), ...Object.keys(BINARY_ESTIMATORS)].join(', ')} (default zgr)
+  --estimator NAME   one of ${ALL_ESTIMATORS.map((e) => e.name).join(', ')} (default zgr)
   --tau X --t X --K N --a X --M N --eta X   estimator options
   --model M          ${E5_MODELS.join(' | ')} (default ${E5_DEFAULTS.model})
   --dataset D        ${DATASETS.join(' | ')} (default ${E5_DEFAULTS.dataset})
@@ -48,7 +48,7 @@ both:
                      medium; else ${e5ResultsDir()})
   --no-progress      no progress bar`;
 
-const ESTIMATOR_NAMES = [...ALL_ESTIMATORS.map((e) => e.name), ...Object.keys(BINARY_ESTIMATORS)];
+const ESTIMATOR_NAMES = ALL_ESTIMATORS.map((e) => e.name);
 
 const COMMAND = {
   name: 'train-e5',

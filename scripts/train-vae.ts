@@ -22,14 +22,14 @@ import { alreadyFinished, runSummary } from '../lib/experiments/progress';
 import { VAE_TASK } from '../lib/experiments/vae-training';
 import { parseShard, shard as shardOf } from '../lib/experiments/process-pool';
 import { readSweepFile } from '../lib/experiments/sweep-file';
-import { ALL_ESTIMATORS } from '../lib/estimators/registry';
+import { CATEGORICAL_ESTIMATORS } from '../lib/estimators/registry';
 import { PROFILES, profileName } from '../lib/results/profile';
 
 const USAGE = `usage: train-vae [options]
 single run:
   --C N              categories per latent variable (default 8)
   --latents N        number of latent variables (default 4)
-  --estimator NAME   one of ${ALL_ESTIMATORS.map((e) => e.name).join(', ')} (default zgr)
+  --estimator NAME   one of ${CATEGORICAL_ESTIMATORS.map((e) => e.name).join(', ')} (default zgr)
   --tau X --t X --K N --a X --M N   estimator options
   --config CxL       the latent configuration, e.g. 4x24 (instead of --C and --latents)
   --lr X             learning rate         (default: the protocol's tuned value for the estimator
@@ -61,12 +61,12 @@ const COMMAND = {
   name: 'train-vae',
   usage: USAGE,
   options: {
-    C: { type: 'integer' }, latents: { type: 'integer' }, estimator: { type: 'string', choices: ALL_ESTIMATORS.map((e) => e.name) },
+    C: { type: 'integer' }, latents: { type: 'integer' }, estimator: { type: 'string', choices: CATEGORICAL_ESTIMATORS.map((e) => e.name) },
     tau: { type: 'number' }, t: { type: 'number' }, K: { type: 'number' }, a: { type: 'number' }, M: { type: 'number' },
     lr: { type: 'number' }, optimizer: { type: 'string', choices: OPTIMIZERS }, epochs: { type: 'integer' }, batch: { type: 'integer' },
     'train-size': { type: 'integer' }, 'test-size': { type: 'integer' }, binarisation: { type: 'string', choices: BINARISATIONS }, seed: { type: 'integer' },
     sweep: { type: 'boolean' }, grid: { type: 'boolean' }, profile: { type: 'string', choices: PROFILES }, workers: { type: 'integer', min: 1 }, shard: { type: 'string' },
-    config: { type: 'string', multiple: true }, 'only-estimator': { type: 'string', multiple: true, choices: ALL_ESTIMATORS.map((e) => e.name) },
+    config: { type: 'string', multiple: true }, 'only-estimator': { type: 'string', multiple: true, choices: CATEGORICAL_ESTIMATORS.map((e) => e.name) },
     'results-dir': { type: 'string' }, 'sweep-file': { type: 'string' }, 'no-progress': { type: 'boolean' },
   },
 } as const;

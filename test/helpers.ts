@@ -1,4 +1,16 @@
-/** Shared test helpers: backends, and comparisons whose failure messages print inputs and tolerance. */
+/**
+ * Shared test helpers: backends, and comparisons whose failure messages print inputs and tolerance.
+ *
+ * Seeds and tolerances of statistical tests. A test that samples draws from a fixed seed
+ * (`Random.fromSeed(n)`), so every run sees the same draws; its tolerance comes from the standard
+ * error of what it compares (about 5 se, the se computed from the draws or bounded from the exact
+ * variance, derived in a comment beside it). Where the expectation can be computed exactly
+ * (enumeration, quadrature, fractions) the test compares with that instead of sampling.
+ * If changing a seed (or the order of draws) flips a test, do not pick another seed: either the
+ * tolerance was not derived from the standard error or the claim is marginal at this sample size.
+ * Derive the se bound and widen the tolerance to it (or draw more samples); a test that still
+ * fails then is a finding about the claim, to report.
+ */
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { useExplicitTransposeMatMulGradient } from '../lib/backend';

@@ -5,7 +5,7 @@
  * summary and throws through assertHolds; the test asserts `holds`. So a rule is written once.
  */
 
-export type ClaimId = 'C1' | 'C2' | 'C3' | 'C4' | 'C5' | 'C6' | 'C7' | 'E4' | 'E5';
+export type ClaimId = 'C1' | 'C2' | 'C3' | 'C4' | 'C5' | 'C6' | 'C7' | 'E2' | 'E4' | 'E5';
 
 /** One rule of a claim: a measured number held against its threshold. */
 export interface Comparison {

@@ -5,6 +5,7 @@
  *     DARN(μ):     g = d (b − μ) (b − p)          (Taylor baseline around μ; ∂ log p(b)/∂a = b − p)
  *     ZGR binary:  g = d (b (1 − p) + (1 − b) p) / 2
  * Claim C5: ZGR binary = DARN(1/2) = categorical ZGR on two categories.
+ * @example zgrBinaryGradient(0, 1, 1)   // p = 1/2 → 0.25
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Random } from '../random';

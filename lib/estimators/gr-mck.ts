@@ -5,6 +5,7 @@
  *     g = (1/K) Σ_k J_tau(s^k)ᵀ v,   s^k = logits + G^k,   G^k ~ Gumbel | argmax(logits + G) = x
  * Conditional draw from E ~ Exp(1)^C, Z = Σ_j exp(logits_j), in log space:
  *     s_x = log Z − log E_x,   s_j = −log(E_j exp(−logits_j) + E_x / Z)   (j ≠ x)
+ * @example grMckGradient([0, 0], 0, [1, 0], { tau: 1, K: 1 }, [[1, 1]])   // s = [0.6931, −0.4055] → [0.1875, −0.1875]
  */
 import * as tf from '@tensorflow/tfjs';
 import { logSumExp } from '../math/softmax';

@@ -3,6 +3,7 @@
  * y = softmax((logits + G) / tau) and the gradient is the true gradient of that relaxation, with
  * v taken at y.
  *     g = J(y)ᵀ v / tau
+ * @example gsGradient([0, 0], [1, 0], { tau: 0.5 }, [0.5, 0])   // y = softmax([1, 0]) → [0.3932, −0.3932]
  */
 import * as tf from '@tensorflow/tfjs';
 import { softmax, softmaxJacobianProduct64, softmaxJacobianProductTensor } from '../math/softmax';

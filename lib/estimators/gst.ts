@@ -1,18 +1,11 @@
 /**
- * GST-1.0, Gapped Straight-Through with gap 1 (Fan, Zhang et al., ICML 2022, "Training Discrete
- * Deep Generative Models via Gapped Straight-Through Estimator"; PAPER.md E3): ST through the
- * softmax of deterministically moved logits d, in which the sample x is raised to the maximal logit
- * and every other category is pushed at least `gap` below it. The move is a constant (no gradient),
- * so d has the logits' gradient.
+ * GST-1.0, Gapped Straight-Through with gap 1 (Fan, Zhang et al., ICML 2022; PAPER.md E3): ST
+ * through the softmax of deterministically moved logits d, in which the sample x is raised to the
+ * maximal logit and every other category is pushed at least `gap` below it. The move is a constant
+ * (no gradient), so d has the logits' gradient.
  *     m = max_j logits_j,   d_x = m,   d_j = min(logits_j, m − gap) (j ≠ x),   gap = 1
  *     g = J(q)ᵀ v / tau,    q = softmax(d / tau),   J(q) = diag(q) − q qᵀ
- * Taken from: chijames/GST model/basic.py `gst_mover` (the authors' code; the same function is
- * carried in LiyuanLucasLiu/ReinMax mnist_vae/model/basic.py, whose method name 'gst-1.0' is
- * gap = 1.0): `move = (max_logits − logits)·action`, `move2 = clamp(logits − max_logits + gap, 0)`
- * with `move2[action] = 0`, both from detached logits; `logits + (move − move2)`, centred (no effect
- * on the softmax), then `action − prob.detach() + prob` with `prob = softmax(logits / temperature)`,
- * so autograd includes the factor 1/tau. Not taken: the 'p' gap (GST-p, gap = −log(1 − p_x)/p_x)
- * and the mask. The sample is the project's (given x or Gumbel-max), as for every estimator.
+ * Source: the authors' `gst_mover` (PAPER.md "Provenance of the E3 peers"); not taken: GST-p, the mask.
  * @example gstGradient([0, 0], 0, [1, 0], { tau: 1 })   // d = [0, −1] → [0.1966, −0.1966]
  */
 import * as tf from '@tensorflow/tfjs';

@@ -2,9 +2,12 @@
  * The estimator registry: one row per estimator, with its name, label, colour, family, options and
  * what it takes to run it. A pathwise row ('pathwise': ST, ZGR, GR-MCK, …) has both forms, the
  * tfjs op and the float64 gradient, behind one uniform signature; a score-function row ('score':
- * REINFORCE, RLOO) has its surrogate loss and its coefficients (reinforce.ts). The contract test,
- * the experiments and the figures are all driven by it: adding an estimator is one row. Code calls an estimator by name
- * through spec.ts (resolveEstimator, estimatorStyle) and draws its noise with `sampleOp` below.
+ * REINFORCE, RLOO) has its surrogate loss and its coefficients (reinforce.ts); a binary row
+ * ('binary': binary ST and ZGR, binary.ts) has the op and float64 form for one logit per unit.
+ * The contract test, the experiments and the figures are all driven by it: adding an estimator is
+ * one row. Code calls an estimator by name through spec.ts (resolveEstimator, estimatorStyle) and
+ * draws its noise with `sampleOp` below (a binary op draws its own sample from the stream).
+ * @example estimator('zgr').gradient([0, 0], [1, 0], {}, { x: 0, gumbel: [] })   // → [0.25, −0.25]
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Random } from '../random';
@@ -21,6 +24,7 @@ import { reinmaxCv, reinmaxCvGradient } from './reinmax-cv';
 import { stGs, stGsGradient } from './st-gs';
 import { stZgr, stZgrGradient } from './st-zgr';
 import { zgr, zgrGradient } from './zgr';
+import { stBinary, stBinaryGradient, zgrBinary, zgrBinaryGradient, type BinaryOptions } from './binary';
 
 /** Kinds of options, each with its own validation rule (validate.ts). */
 export type OptionKind = 'temperature' | 'K' | 'a' | 'M' | 'eta';
@@ -108,16 +112,34 @@ export interface ScoreEstimator extends EstimatorRowBase {
   coefficients: ScoreCoefficients;
 }
 
+/**
+ * A binary estimator (binary.ts; claim C5): one logit a per unit, p = σ(a), sample b ∈ {0, 1}.
+ * Drawn and labelled like its categorical twin, which it equals on two categories with logits
+ * [0, a] given the same sample.
+ */
+export interface BinaryEstimator extends EstimatorRowBase {
+  kind: 'binary';
+  /** the categorical row it equals on two categories (claim C5 for ZGR) */
+  twin: string;
+  /** the tfjs op: the sample b given in `noise.b` (float32 0/1, the logits' shape), else drawn from `noise.rng` */
+  op(logits: tf.Tensor, options: EstimatorOptions, noise: BinaryOptions): tf.Tensor;
+  /** the float64 gradient w.r.t. the logit a, at the sample b and upstream derivative d */
+  gradient(a: number, b: number, d: number, options: EstimatorOptions): number;
+}
+
 /** One row of the registry, told apart by `kind`. */
-export type EstimatorRow = PathwiseEstimator | ScoreEstimator;
+export type EstimatorRow = PathwiseEstimator | ScoreEstimator | BinaryEstimator;
+
+/** A row for a categorical variable: what a VAE's latents or E2's toy take. */
+export type CategoricalEstimator = PathwiseEstimator | ScoreEstimator;
 
 /** K rows of Exp(1) noise of length C, for the conditional Gumbel draw of GR-MCK. */
 const exponentialRows = (rng: Random, K: number, C: number) => Array.from({ length: K }, () => Array.from(rng.exponential(C)));
 
 const fmt = (n: number) => String(Number(n.toPrecision(3)));
 
-/** Every row: the pathwise estimators, then the score-function ones. */
-export const ALL_ESTIMATORS: readonly EstimatorRow[] = [
+/** The categorical rows: the pathwise estimators, then the score-function ones. */
+export const CATEGORICAL_ESTIMATORS: readonly CategoricalEstimator[] = [
   {
     name: 'st',
     kind: 'pathwise',
@@ -339,6 +361,22 @@ export const ALL_ESTIMATORS: readonly EstimatorRow[] = [
     coefficients: rlooCoefficients,
   },
 ];
+
+/** A binary row, drawn like its categorical twin: the twin's colour and family, its label + " (binary)". */
+function binaryRow(name: string, twinName: string, op: BinaryEstimator['op'], gradient: BinaryEstimator['gradient'], claims: string[]): BinaryEstimator {
+  const twin = CATEGORICAL_ESTIMATORS.find((r) => r.name === twinName)!;
+  const label = `${twin.label()} (binary)`;
+  return { name, kind: 'binary', family: twin.family, label: () => label, colour: twin.colour, twin: twinName, options: {}, claims, op, gradient };
+}
+
+/** The binary rows (binary.ts): for quantised layers with two levels (PAPER.md E5). */
+export const BINARY_ESTIMATORS: readonly BinaryEstimator[] = [
+  binaryRow('stBinary', 'st', (logits, _o, noise) => stBinary(logits, noise), (a, b, d) => stBinaryGradient(a, b, d), []),
+  binaryRow('zgrBinary', 'zgr', (logits, _o, noise) => zgrBinary(logits, noise), (a, b, d) => zgrBinaryGradient(a, b, d), ['C5']),
+];
+
+/** Every row: categorical (pathwise, then score-function), then binary. */
+export const ALL_ESTIMATORS: readonly EstimatorRow[] = [...CATEGORICAL_ESTIMATORS, ...BINARY_ESTIMATORS];
 
 /** The pathwise rows, in registry order: what the contract test and the exact analysis iterate. */
 export const ESTIMATORS: readonly PathwiseEstimator[] = ALL_ESTIMATORS.filter((e): e is PathwiseEstimator => e.kind === 'pathwise');

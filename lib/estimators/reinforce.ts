@@ -7,6 +7,7 @@
  * the Monte Carlo estimate of the objective and whose gradient w.r.t. the logits is the estimator.
  * Their coefficients (`reinforceCoefficients`, `rlooCoefficients`) and `scoreTerm` also serve a
  * joint sample of many variables, e.g. every layer of a quantised net (quantised-classifier.ts).
+ * @example rlooGradient([0, 0], [0, 1], [1, 3])   // f̄ = 2 → [−1, 1]
  */
 import * as tf from '@tensorflow/tfjs';
 import { float64, type Field } from '../math/field';

@@ -4,27 +4,10 @@
  *     θ_D = log((p + e_x) / 2),   s^k = θ_D + G^k,   G^k ~ Gumbel | argmax(θ_D + G) = x   (k = 1 … K)
  *     g = ReinMax(1)ᵀ v + η [ (1/K) Σ_k J_τ(s^k) − J_τ(θ_D + G) ]ᵀ v
  *     J_τ(s) = J(softmax(s / τ)) / τ,   J(q) = diag(q) − q qᵀ,   G: the sample's own noise, x = argmax(logits + G)
- * ReinMax's term is at temperature 1, where it equals ZGR sample by sample; with η = 0 this is ReinMax(τ = 1).
- * Taken from: no paper text was found; the only public code found is the authors' research repo
- * danielwang0452/DiscreteNumericalMethodsASC, reinmax_jacobians.py, `ReinMaxCore_v2_jacobian`,
- * jacobian_method 'reinmax_cv' (latest change 6d933c4, 2026-01-11; danielwang0452/ReinMax_ASC holds
- * an earlier state of the same file). Its forward draws G (Gumbel) and forwards x = argmax(logits + G);
- * its backward returns ReinMax's gradient with the temperature "fixed to 1.0" (earlier commits used τ
- * there), minus η · J(softmax(θ' + ·))ᵀ v / τ, plus η · `rao_gumbel_v4`(θ', x, τ)ᵀ v, with
- * θ' = log((softmax(logits) + D)/2); `rao_gumbel_v4` (reinmax_v2.py) draws `repeats` conditional
- * Gumbel perturbations at θ' from Exp(1) noise, as GR-MCK does, and averages J(softmax(s/τ))/τ.
- * So the GR term has its own K draws and the ST-GS term uses the forward's noise: they share none.
- * Ours, where the code departs from what it says it computes ("Gumbel softmax evaluated at pi+D/2",
- * "pi_G is softmax_tau(theta+G)"): (1) the tensor it adds to θ' is the one it saved, the relaxed
- * sample softmax((logits + G)/τ), not G — we add G; (2) it takes that softmax at temperature 1 and
- * divides by τ — we use J_τ, as the GR term does. At τ = 1 (the repo's tuned value for every
- * configuration, hyperparameters.py) (2) changes nothing. Its final centring (grad − mean) is a no-op
- * here: every term sums to zero over categories. Also ours: θ_D in log space (reinmax-rao.ts).
- * Given x, G is Gumbel conditioned on argmax(logits + G) = x, not on argmax(θ_D + G) = x (argmax(θ_D + G)
- * is x all the same), so the control variate's mean given x is not zero (tested): it moves E g off ReinMax(1)'s.
- * Defaults τ = 0.7, K = 32, η = 1.5: PAPER.md's (its "public reimplementation"), as for ReinMax-Rao;
- * the research repo's are η = 0.7 (fallback in the code), K = 100 (`repeats`), τ = 1.0, with a sweep
- * over τ ∈ [0.5, 2] and η ∈ {0.5, 0.7, 1, 1.5, 2} (configs/generated).
+ * ReinMax's term is at τ = 1, where it equals ZGR; η = 0 is ReinMax(τ = 1). The GR term has its own
+ * K draws; the ST-GS term uses the sample's noise. Source, and where ours departs from it (we add
+ * G, not the relaxed sample; J_τ in both terms): PAPER.md "Provenance of the E3 peers".
+ * @example reinmaxCvGradient([1, 0], 0, [1, 0], { tau: 0.7, K: 1, eta: 1.5 }, [0.5, 0], [[1, 1]])   // → [0.1587, −0.1587]
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkNoiseShape, temperedJacobianProduct, temperedJacobianProductTensor } from './gs';

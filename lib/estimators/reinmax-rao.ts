@@ -4,15 +4,9 @@
  * softmax is ReinMax's π at τ = 1; K perturbations drawn from the Gumbel conditioned on the sample.
  *     θ_D = log((p + e_x) / 2),   s^k = θ_D + G^k,   G^k ~ Gumbel | argmax(θ_D + G) = x
  *     g = 2 (1/K) Σ_k J_τ(s^k)ᵀ v − J(p)ᵀ v / 2,   J_τ(s) = J(softmax(s / τ)) / τ,   J(q) = diag(q) − q qᵀ
- * Taken from: no paper text was found; the only public code found is the authors' research repo
- * danielwang0452/DiscreteNumericalMethodsASC (and its copy danielwang0452/ReinMax_ASC):
- * reinmax_v2.py `ReinMaxCore_v2.backward` with jacobian_method 'gumbel_ST' (also `reinmax_v3` in
- * reinmax_jacobians.py): `2 · rao_gumbel_v3(...)ᵀ v` plus ReinMax's second term
- * `(−0.5 v) ⊙ p − p ⟨·⟩`, where `rao_gumbel_v3` takes θ' = log((softmax(logits) + D)/2), draws the
- * conditional Gumbel from Exp(1) noise as GR does, and averages J(softmax(s / τ)) / τ over repeats.
- * The name "ReinMax-Rao" and the defaults τ = 0.7, K = 32 are PAPER.md's (its "public
- * reimplementation"); the research repo's own defaults are repeats = 100 and τ = 1.0.
- * Ours: θ_D in log space (log-softmax), so that it stays finite where p_j underflows to 0.
+ * Source: the authors' research code (PAPER.md "Provenance of the E3 peers"). Ours: θ_D in log
+ * space (log-softmax), so that it stays finite where p_j underflows to 0.
+ * @example reinmaxRaoGradient([1, 0], 0, [1, 0], { tau: 0.7, K: 1 }, [[1, 1]])   // → [0.02543, −0.02543]
  */
 import * as tf from '@tensorflow/tfjs';
 import { logSumExp, softmax, softmaxJacobianProduct64, softmaxJacobianProductTensor } from '../math/softmax';

@@ -2,6 +2,7 @@
  * ReinMax (Liu et al. 2023; PAPER.md "Estimators"), a second-order-accurate straight-through
  * estimator and a newer peer of ZGR.
  *     g = 2 J(π)ᵀ v − J(p)ᵀ v / 2,   π = (softmax(logits / tau) + e_x) / 2,   J(q) = diag(q) − q qᵀ
+ * @example reinmaxGradient([1, 0], 0, [1, 0], { tau: 2 })   // (τ = 1: ZGR's [0.1345, −0.1345]) → [0.208, −0.208]
  */
 import * as tf from '@tensorflow/tfjs';
 import { softmax, softmaxJacobianProduct64, softmaxJacobianProductTensor } from '../math/softmax';

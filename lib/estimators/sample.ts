@@ -2,6 +2,7 @@
  * Drawing the categorical sample of an estimator op, and the straight-through wrapper that gives
  * a one-hot forward value a chosen backward. Noise is drawn from the project's `Random` in
  * float64 and uploaded; the sample is argmax(logits + G) on the device (Gumbel-max).
+ * @example gumbelMaxIndex(tf.tensor([[0, 1]]), tf.tensor([[0.5, 0]])).arraySync()   // → [1]
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Random } from '../random';

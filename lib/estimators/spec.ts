@@ -4,9 +4,11 @@
  * (registry.ts: known name, known option names, each value valid for its kind) and fills in the
  * defaults; `estimatorStyle` gives its label, colour and family for figures; `estimatorId` a short
  * id for file names and run keys. A resolved pathwise estimator runs through the registry's
- * `sampleOp`, a score-function one through its row's `surrogate`.
+ * `sampleOp`, a score-function one through its row's `surrogate`, a binary one through its row's
+ * `op` (the sample drawn from the stream).
+ * @example estimatorId({ name: 'grMck', options: { tau: 0.5, K: 100 } })   // → "grMck-K100-tau0.5"
  */
-import { ALL_ESTIMATORS, withDefaults, type EstimatorFamily, type EstimatorOptions, type OptionKind, type PathwiseEstimator, type ScoreEstimator } from './registry';
+import { ALL_ESTIMATORS, withDefaults, type EstimatorFamily, type EstimatorOptions, type OptionKind, type BinaryEstimator, type PathwiseEstimator, type ScoreEstimator } from './registry';
 import { checkA, checkEta, checkK, checkM, checkTemperature } from './validate';
 
 /** An estimator by registry name, with its options (defaults filled in where it has them). */
@@ -18,7 +20,11 @@ export interface EstimatorSpec {
 /** A checked spec: its registry row and every option filled in, told apart by the row's kind. */
 export type ResolvedEstimator =
   | { kind: 'pathwise'; name: string; row: PathwiseEstimator; options: EstimatorOptions }
-  | { kind: 'score'; name: string; row: ScoreEstimator; options: EstimatorOptions };
+  | { kind: 'score'; name: string; row: ScoreEstimator; options: EstimatorOptions }
+  | { kind: 'binary'; name: string; row: BinaryEstimator; options: EstimatorOptions };
+
+/** A resolved estimator of a categorical variable: pathwise or score-function. */
+export type ResolvedCategorical = Exclude<ResolvedEstimator, { kind: 'binary' }>;
 
 /** A resolved pathwise estimator (what has an op and a float64 form). */
 export type ResolvedPathwise = Extract<ResolvedEstimator, { kind: 'pathwise' }>;
@@ -48,13 +54,31 @@ export function resolveEstimator(spec: EstimatorSpec): ResolvedEstimator {
     if (options[key] === undefined) throw new Error(`${where}: option ${key} is required (${option.doc})`);
     CHECKS[option.kind](where, key, options[key]);
   }
-  return row.kind === 'pathwise' ? { kind: 'pathwise', name: row.name, row, options } : { kind: 'score', name: row.name, row, options };
+  switch (row.kind) {
+    case 'pathwise': return { kind: 'pathwise', name: row.name, row, options };
+    case 'score': return { kind: 'score', name: row.name, row, options };
+    case 'binary': return { kind: 'binary', name: row.name, row, options };
+  }
+}
+
+/** Why an estimator of this kind cannot stand where `wanted` is needed (for error messages). */
+const KIND_NOTE: Record<ResolvedEstimator['kind'], string> = {
+  pathwise: 'a pathwise estimator',
+  score: 'a score-function estimator (it takes the loss of each sample, not v)',
+  binary: 'a binary estimator (one logit per unit: a layer with two levels, not a categorical variable)',
+};
+
+/** A resolved estimator of a categorical variable (pathwise or score-function); `where` names the caller in the error. */
+export function resolveCategorical(spec: EstimatorSpec, where: string): ResolvedCategorical {
+  const r = resolveEstimator(spec);
+  if (r.kind === 'binary') throw new Error(`${where}: ${r.name} is ${KIND_NOTE.binary}`);
+  return r;
 }
 
 /** resolveEstimator for code that needs the op or the float64 form; `where` names the caller in the error. */
 export function resolvePathwise(spec: EstimatorSpec, where: string): ResolvedPathwise {
   const r = resolveEstimator(spec);
-  if (r.kind !== 'pathwise') throw new Error(`${where}: ${r.name} is a score-function estimator (it takes the loss of each sample, not v)`);
+  if (r.kind !== 'pathwise') throw new Error(`${where}: ${r.name} is ${KIND_NOTE[r.kind]}`);
   return r;
 }
 

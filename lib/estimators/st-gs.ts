@@ -2,6 +2,7 @@
  * ST-GS, straight-through Gumbel-Softmax (PAPER.md "Estimators"): forward the exact sample
  * x = argmax(logits + G) as one-hot, backward through the relaxation at the same noise.
  *     g = J_tau(logits + G)ᵀ v,   J_tau = (diag(y) − y yᵀ) / tau,   y = softmax((logits + G) / tau)
+ * @example stGsGradient([0, 0], [1, 0], { tau: 0.5 }, [0.5, 0])   // x = 0, GS's backward → [0.3932, −0.3932]
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Random } from '../random';

@@ -1,14 +1,10 @@
 /**
  * ST, straight-through (PAPER.md "Estimators"): forward the one-hot sample e_x, backward through
- * the probabilities. Two conventions for a backward temperature, offered side by side:
- *   - `st` / `stGradient`, registry row 'st', label "ST(t=…)": the project's ST(t), the Jacobian
- *     of softmax at logits / t WITHOUT the chain-rule factor 1/t;
+ * the probabilities. Two conventions for a backward temperature, side by side:
+ *   - `st` / `stGradient` (row 'st', "ST(t=…)"): the project's ST(t), without the chain-rule 1/t;
  *         g = J(q)ᵀ v,   q = softmax(logits / t),   J(q) = diag(q) − q qᵀ,   t = 1 for ST
- *   - `stTau` / `stTauGradient`, registry row 'stTau', label "ST(τ=…)·1/τ": the convention of the
- *     E3 protocol's ST row (ReinMax's code, LiyuanLucasLiu/ReinMax mnist_vae/model/basic.py `st`,
- *     and the ST example in the docstring of microsoft/ReinMax reinmax/reinmax.py `reinmax`:
- *     `prob = (logits/tau).softmax(); sample - prob.detach() + prob`), i.e. autograd through
- *     softmax(logits / τ), which includes the factor 1/τ;
+ *   - `stTau` / `stTauGradient` (row 'stTau', "ST(τ=…)·1/τ"): the E3 protocol's ST, autograd
+ *     through softmax(logits / τ) as in ReinMax's code (PAPER.md "Provenance of the E3 peers");
  *         g = J(q)ᵀ v / τ,   q = softmax(logits / τ)      (= ST(t = τ) / τ)
  * @example stGradient([0, 0], 0, [1, 0])   // → [0.25, -0.25]
  */

@@ -8,6 +8,7 @@
  * the check is computed on the device and deferred: `settleDeferredChecks()` reads every pending
  * check at once and throws the first failure's Error, the same message as on the host. The
  * training runner settles after every epoch's steps and after every evaluation.
+ * @example checkK('grMck', 2.5)   // throws "grMck: option K must be an integer ≥ 1, got 2.5"
  */
 import * as tf from '@tensorflow/tfjs';
 

@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { sampleOp, type EstimatorOptions } from '../estimators/registry';
-import { estimatorStyle, resolveEstimator, type EstimatorSpec } from '../estimators/spec';
+import { estimatorStyle, resolveCategorical, type EstimatorSpec } from '../estimators/spec';
 import { jointStates, oneHotConcat } from '../exact/enumerate';
 import { exactGradient } from '../exact/moments';
 import { quadraticCoefficients } from '../exact/polynomial';
@@ -114,7 +114,7 @@ export const E2_PROFILES: Record<ProfileName, E2Config> = {
 
 /** The training loss of one step: the sampled f through the estimator (its surrogate for a score-function one). */
 export function stepLoss(spec: EstimatorSpec, problem: ToyProblem, logits: tf.Tensor, rng: Random): tf.Scalar {
-  const r = resolveEstimator(spec);
+  const r = resolveCategorical(spec, 'stepLoss');
   if (r.kind === 'score') return r.row.surrogate(logits, r.options, (onehot) => problem.f(onehot), rng) as tf.Scalar; // [M, n, C] → [M]
   return problem.f(sampleOp(r.row, logits, r.options, rng)) as tf.Scalar;
 }

@@ -7,8 +7,8 @@
 import { createHash } from 'node:crypto';
 import { DATASETS, type DatasetName } from '../data/classification';
 import { MNIST_SIZES } from '../data/mnist';
-import { estimatorId, estimatorStyle, type EstimatorSpec, type EstimatorStyle } from '../estimators/spec';
-import { BINARY_ESTIMATORS, LEVEL_PRESETS, resolveLayerEstimator, type LevelPreset } from '../models/quantised-layer';
+import { estimatorId, resolveEstimator, type EstimatorSpec } from '../estimators/spec';
+import { LEVEL_PRESETS, type LevelPreset } from '../models/quantised-layer';
 import { OPTIMIZERS, type Optimizer, type RunConfig } from './training-run';
 import { canonicalJson } from './vae-config';
 
@@ -28,7 +28,7 @@ export interface E5TrainingConfig extends RunConfig {
   levels: LevelPreset;
   /** s, the scale of the logistic noise before the quantiser */
   noiseScale: number;
-  /** a registry estimator with its options, or a binary one ('stBinary', 'zgrBinary') for two levels */
+  /** a registry estimator with its options (a binary row, 'stBinary' or 'zgrBinary', needs two levels) */
   estimator: EstimatorSpec;
   /** the first testSize images of the test split */
   testSize: number;
@@ -60,7 +60,7 @@ const fail = (message: string): never => {
 
 /** The spec with its default options filled in (a binary estimator has none). */
 function normaliseEstimator(spec: EstimatorSpec): EstimatorSpec {
-  const r = resolveLayerEstimator(spec);
+  const r = resolveEstimator(spec);
   return { name: r.name, options: { ...r.options } };
 }
 
@@ -89,7 +89,7 @@ export function normaliseE5Config(given: E5TrainingInput): E5TrainingConfig {
   int('seed', 0, 2 ** 31 - 1);
   if (!DATASETS.includes(c.dataset)) fail(`dataset must be one of ${DATASETS.join(', ')}, got ${JSON.stringify(c.dataset)}`);
   if (!(c.levels in LEVEL_PRESETS)) fail(`levels must be one of ${Object.keys(LEVEL_PRESETS).join(', ')}, got ${JSON.stringify(c.levels)}`);
-  if (c.estimator.name in BINARY_ESTIMATORS && LEVEL_PRESETS[c.levels].length !== 2) fail(`estimator ${c.estimator.name} needs two levels, levels ${c.levels} has ${LEVEL_PRESETS[c.levels].length}`);
+  if (resolveEstimator(c.estimator).kind === 'binary' && LEVEL_PRESETS[c.levels].length !== 2) fail(`estimator ${c.estimator.name} needs two levels, levels ${c.levels} has ${LEVEL_PRESETS[c.levels].length}`);
   if (!(c.noiseScale > 0 && Number.isFinite(c.noiseScale))) fail(`noiseScale must be a finite number > 0, got ${c.noiseScale}`);
   if (c.trainSize < c.batchSize) fail(`trainSize (${c.trainSize}) must be at least batchSize (${c.batchSize})`);
   if (!(c.lr > 0 && Number.isFinite(c.lr))) fail(`lr must be a finite number > 0, got ${c.lr}`);
@@ -102,19 +102,10 @@ export function normaliseE5Config(given: E5TrainingInput): E5TrainingConfig {
   return c;
 }
 
-/** Label, colour and family of an E5 estimator: a binary one is drawn like its categorical twin (claim C5). */
-export function layerEstimatorStyle(spec: EstimatorSpec): EstimatorStyle {
-  if (spec.name in BINARY_ESTIMATORS) {
-    const twin = estimatorStyle({ name: spec.name === 'stBinary' ? 'st' : 'zgr' });
-    return { ...twin, label: `${twin.label} (binary)` };
-  }
-  return estimatorStyle(spec);
-}
-
 /** The run's key: readable prefix + hash of the full configuration, e.g. "e5-mlp-fashion-mnist-ternary-zgr-lr0.001-s0-1a2b3c4d5e". */
 export function e5RunKey(input: E5TrainingInput): string {
   const c = normaliseE5Config(input);
   const hash = createHash('sha256').update(canonicalJson(c)).digest('hex').slice(0, 10);
-  const id = c.estimator.name in BINARY_ESTIMATORS ? c.estimator.name : estimatorId(c.estimator);
+  const id = estimatorId(c.estimator);
   return `e5-${c.model}-${c.dataset}-${c.levels}-${id}-lr${c.lr}${c.optimizer === 'adam' ? '' : `-${c.optimizer}`}-s${c.seed}-${hash}`;
 }

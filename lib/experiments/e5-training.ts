@@ -16,18 +16,18 @@ import type { Mnist } from '../data/mnist';
 import type { Adam } from '../models/adam';
 import { accuracy, classifierLoss, crossEntropy, meanFieldLogits, sampledLogits, type QuantisedClassifier } from '../models/quantised-classifier';
 import { QuantisedConvNet } from '../models/quantised-conv';
-import { resolveLayerEstimator, type LayerEstimator } from '../models/quantised-layer';
+import { estimatorLabel, resolveEstimator, type ResolvedEstimator } from '../estimators/spec';
 import { QuantisedMlp } from '../models/quantised-mlp';
 import type { Random } from '../random';
 import { repoRoot } from '../results/paths';
-import { e5RunKey, layerEstimatorStyle, normaliseE5Config, type E5TrainingConfig, type E5TrainingInput } from './e5-config';
+import { e5RunKey, normaliseE5Config, type E5TrainingConfig, type E5TrainingInput } from './e5-config';
 import { loadResult, loadRunSnapshot, trainRun, type EpochRecord, type RunResult, type TrainingTask, type TrainOptions } from './training-run';
 
 /**
  * One optimiser step on a batch: the estimator's gradient of the mean cross-entropy of a sampled
  * net. Returns the batch loss as a scalar tensor, not read (the caller reads and disposes it).
  */
-export function trainStep(model: QuantisedClassifier, optimizer: Adam, batch: ClassificationBatch, estimator: LayerEstimator, rng: Random): tf.Scalar {
+export function trainStep(model: QuantisedClassifier, optimizer: Adam, batch: ClassificationBatch, estimator: ResolvedEstimator, rng: Random): tf.Scalar {
   const variables = optimizer.variables;
   return tf.tidy(() => {
     const B = batch.labels.length;
@@ -71,7 +71,7 @@ export async function evaluateClassifier(model: QuantisedClassifier, data: Mnist
 }
 
 /** The forward sample of evaluation: ST's (Gumbel-max), the same law and noise whatever the run's estimator. */
-const SAMPLER = resolveLayerEstimator({ name: 'st' });
+const SAMPLER = resolveEstimator({ name: 'st' });
 
 /** The metrics of an E5 epoch. */
 export interface E5Metrics {
@@ -105,11 +105,11 @@ export const E5_TASK: TrainingTask<E5TrainingInput, E5TrainingConfig, E5Metrics,
   defaultResultsDir: e5ResultsDir,
   normalise: normaliseE5Config,
   key: e5RunKey,
-  label: (c) => layerEstimatorStyle(c.estimator).label,
+  label: (c) => estimatorLabel(c.estimator),
   loadData: (c) => ({ train: loadDataset(c.dataset, 'train', { limit: c.trainSize }), test: loadDataset(c.dataset, 'test', { limit: c.testSize }) }),
   createModel: createClassifier,
   stepper: (c) => {
-    const estimator = resolveLayerEstimator(c.estimator);
+    const estimator = resolveEstimator(c.estimator);
     return (model, optimizer, data, indices, rng) => trainStep(model, optimizer, classificationBatch(data.train, indices), estimator, rng);
   },
   evaluate: async (model, data, _c, trainLoss, evalRng) => {

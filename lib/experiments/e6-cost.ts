@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { grCostSlope } from '../checks/c6-cost';
 import { sampleOp } from '../estimators/registry';
-import { estimatorStyle, resolveEstimator, type EstimatorSpec, type ResolvedEstimator } from '../estimators/spec';
+import { estimatorStyle, resolveCategorical, type EstimatorSpec, type ResolvedCategorical } from '../estimators/spec';
 import { Adam } from '../models/adam';
 import { Random } from '../random';
 import type { ProfileName } from '../results/profile';
@@ -88,7 +88,7 @@ export function timeRoundRobin(runs: (() => void)[], warmup: number, repeats: nu
 }
 
 /** One call of an estimator: sample, then the gradient of Σ sample ⊙ v w.r.t. the logits (RLOO: of its surrogate). */
-function callOnce(r: ResolvedEstimator, logits: tf.Tensor, v: tf.Tensor, rng: Random): void {
+function callOnce(r: ResolvedCategorical, logits: tf.Tensor, v: tf.Tensor, rng: Random): void {
   tf.tidy(() => {
     const g = r.kind === 'score'
       ? tf.grad((l: tf.Tensor) => r.row.surrogate(l, r.options, (oh) => oh.mul(v).sum([2, 3]), rng))(logits)
@@ -134,7 +134,7 @@ export function runE6(config: E6Config, seed = 1): E6Result {
     };
     const specs: EstimatorSpec[] = [{ name: 'st' }, ...config.estimators];
     const order = Random.fromSeed(seed + 1); // the order of the calls in each round
-    const callMs = timeRoundRobin(specs.map((c) => resolveEstimator(c)).map((r) => () => callOnce(r, logits, v, rng)), config.warmup, config.repeats, order, config.quantile);
+    const callMs = timeRoundRobin(specs.map((c) => resolveCategorical(c, 'E6 cost')).map((r) => () => callOnce(r, logits, v, rng)), config.warmup, config.repeats, order, config.quantile);
     const stepMs = timeRoundRobin(specs.map(toyStep), config.warmup, config.repeats, order, config.quantile);
     toyLogits.dispose();
     optimizer.dispose();
@@ -145,7 +145,7 @@ export function runE6(config: E6Config, seed = 1): E6Result {
         callMs: callMs[k + 1], callRatio: callMs[k + 1] / callMs[0], stepMs: stepMs[k + 1], stepRatio: stepMs[k + 1] / stepMs[0],
       };
     });
-    const grTimes = timeRoundRobin(config.Ks.map((K) => () => callOnce(resolveEstimator({ name: 'grMck', options: { tau: config.tau, K } }), logits, v, rng)), 1, config.grRepeats, order, config.quantile);
+    const grTimes = timeRoundRobin(config.Ks.map((K) => () => callOnce(resolveCategorical({ name: 'grMck', options: { tau: config.tau, K } }, 'E6 cost'), logits, v, rng)), 1, config.grRepeats, order, config.quantile);
     const grByK = config.Ks.map((K, k) => ({ K, callMs: grTimes[k] }));
     return { rows, grByK, grSlope: grCostSlope(grByK) };
   } finally {

@@ -10,7 +10,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Random } from '../random';
 import { scoreTerm } from '../estimators/reinforce';
-import { expectedLevel, quantise, sampleLevels, type LayerEstimator, type Quantiser } from './quantised-layer';
+import { expectedLevel, quantise, sampleLevels, type Quantiser } from './quantised-layer';
+import type { ResolvedEstimator } from '../estimators/spec';
 import type { Dense } from './vae';
 
 export interface QuantisedClassifier {
@@ -44,7 +45,7 @@ export function classLogits(model: QuantisedClassifier, x: tf.Tensor, between: (
 }
 
 /** Class logits of the sampled network, every quantised layer run with the estimator. */
-export function sampledLogits(model: QuantisedClassifier, x: tf.Tensor, estimator: LayerEstimator, rng: Random): tf.Tensor {
+export function sampledLogits(model: QuantisedClassifier, x: tf.Tensor, estimator: ResolvedEstimator, rng: Random): tf.Tensor {
   return classLogits(model, x, (a) => quantise(a, model.quantiser, estimator, rng));
 }
 
@@ -63,7 +64,7 @@ export function crossEntropy(logits: tf.Tensor, labels: tf.Tensor): tf.Tensor {
  * gradient w.r.t. each quantised layer is the estimator's. A score-function estimator
  * (REINFORCE, RLOO(M)) runs on any number of quantised layers (`scoreLoss`).
  */
-export function classifierLoss(model: QuantisedClassifier, x: tf.Tensor, labels: tf.Tensor, estimator: LayerEstimator, rng: Random): tf.Scalar {
+export function classifierLoss(model: QuantisedClassifier, x: tf.Tensor, labels: tf.Tensor, estimator: ResolvedEstimator, rng: Random): tf.Scalar {
   return tf.tidy(() => {
     if (estimator.kind === 'score') return scoreLoss(model, x, labels, estimator, rng);
     return crossEntropy(sampledLogits(model, x, estimator, rng), labels).mean() as tf.Scalar;
@@ -78,7 +79,7 @@ export function classifierLoss(model: QuantisedClassifier, x: tf.Tensor, labels:
  * (1/B) Σ_b Σ_s c_s ∇ log q(x_s), unbiased for the net's expected loss (PAPER.md Estimators:
  * REINFORCE, RLOO(M)). With one quantised layer its value is bit-identical to quantisedSurrogate's.
  */
-function scoreLoss(model: QuantisedClassifier, x: tf.Tensor, labels: tf.Tensor, estimator: Extract<LayerEstimator, { kind: 'score' }>, rng: Random): tf.Scalar {
+function scoreLoss(model: QuantisedClassifier, x: tf.Tensor, labels: tf.Tensor, estimator: Extract<ResolvedEstimator, { kind: 'score' }>, rng: Random): tf.Scalar {
   const B = x.shape[0];
   const M = estimator.row.samples(estimator.options);
   const [first, ...rest] = model.stages;

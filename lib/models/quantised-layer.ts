@@ -15,9 +15,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { sampleOp } from '../estimators/registry';
 import { gumbelMaxIndex, gumbelTensor } from '../estimators/sample';
-import { stBinary, zgrBinary } from '../estimators/binary';
 import type { SampleLoss } from '../estimators/reinforce';
-import { resolveEstimator, type EstimatorSpec, type ResolvedEstimator } from '../estimators/spec';
+import type { ResolvedEstimator } from '../estimators/spec';
 import type { Random } from '../random';
 
 /** Levels of the presets, in increasing order. */
@@ -111,37 +110,21 @@ export function expectedLevel(a: tf.Tensor, q: Quantiser): tf.Tensor {
 }
 
 /**
- * The binary estimators of binary.ts, for layers with two levels: logit (a − t_1)/s = η_1 − η_0,
- * sample b ∈ {0, 1}, value ℓ_0 + (ℓ_1 − ℓ_0) b. Given the same sample, binary ST and ZGR give the
- * same gradient w.r.t. a as the categorical ST and ZGR with L = 2 (claim C5); the sample has the
- * same law, drawn from other noise (one logistic instead of two Gumbels).
- */
-export const BINARY_ESTIMATORS = { stBinary, zgrBinary } as const;
-export type BinaryEstimatorName = keyof typeof BINARY_ESTIMATORS;
-
-/** What a quantised layer is run with: a registry estimator (resolved) or a binary one. */
-export type LayerEstimator = ResolvedEstimator | { kind: 'binary'; name: BinaryEstimatorName; options: Record<string, never> };
-
-/** An estimator by name for a quantised layer: a binary one ('stBinary', 'zgrBinary', no options) or any registry spec. */
-export function resolveLayerEstimator(spec: EstimatorSpec): LayerEstimator {
-  if (spec?.name in BINARY_ESTIMATORS) {
-    if (Object.keys(spec.options ?? {}).length > 0) throw new Error(`estimator ${JSON.stringify(spec.name)}: takes no options, got ${JSON.stringify(spec.options)}`);
-    return { kind: 'binary', name: spec.name as BinaryEstimatorName, options: {} };
-  }
-  return resolveEstimator(spec);
-}
-
-/**
  * The layer: a [...] → values [...], sampled with noise from `rng`, its gradient w.r.t. a the
- * estimator's. A score-function estimator needs the loss of each sample: use quantisedSurrogate.
+ * estimator's (any registry row, resolved by spec.ts's resolveEstimator). A score-function
+ * estimator needs the loss of each sample: use quantisedSurrogate. A binary row (binary.ts) needs
+ * two levels: logit (a − t_1)/s = η_1 − η_0, sample b ∈ {0, 1}, value ℓ_0 + (ℓ_1 − ℓ_0) b; given
+ * the same sample, binary ST and ZGR give the same gradient w.r.t. a as the categorical ST and ZGR
+ * with L = 2 (claim C5); the sample has the same law, drawn from other noise (one logistic
+ * instead of two Gumbels).
  */
-export function quantise(a: tf.Tensor, q: Quantiser, estimator: LayerEstimator, rng: Random): tf.Tensor {
+export function quantise(a: tf.Tensor, q: Quantiser, estimator: ResolvedEstimator, rng: Random): tf.Tensor {
   return tf.tidy(() => {
     if (estimator.kind === 'binary') {
       if (q.levels.length !== 2) throw new Error(`quantise: binary estimator ${estimator.name} needs 2 levels, the quantiser has ${q.levels.length}`);
       const [l0, l1] = q.levels;
       // P(upper) = σ((a − t_1)/s); value ℓ_0 + (ℓ_1 − ℓ_0) b
-      const b = BINARY_ESTIMATORS[estimator.name](a.sub(q.thresholds[0]).div(q.noiseScale), { rng });
+      const b = estimator.row.op(a.sub(q.thresholds[0]).div(q.noiseScale), estimator.options, { rng });
       return b.mul(l1 - l0).add(l0);
     }
     if (estimator.kind === 'score') {
@@ -156,7 +139,7 @@ export function quantise(a: tf.Tensor, q: Quantiser, estimator: LayerEstimator, 
  * `loss` maps the layer's values for M samples [M, ...a.shape] to per-sample losses [M, ...lead]
  * (reinforce.ts's SampleLoss, on values instead of one-hots).
  */
-export function quantisedSurrogate(a: tf.Tensor, q: Quantiser, estimator: Extract<LayerEstimator, { kind: 'score' }>, loss: SampleLoss, rng: Random): tf.Tensor {
+export function quantisedSurrogate(a: tf.Tensor, q: Quantiser, estimator: Extract<ResolvedEstimator, { kind: 'score' }>, loss: SampleLoss, rng: Random): tf.Tensor {
   return tf.tidy(() => estimator.row.surrogate(levelLogits(a, q), estimator.options, (onehot) => loss(levelValue(onehot, q)), rng));
 }
 

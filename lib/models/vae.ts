@@ -12,7 +12,7 @@ import type { Random } from '../random';
 import { MNIST_PIXELS } from '../data/mnist';
 import { sampleOp } from '../estimators/registry';
 import { gumbelMaxIndex, gumbelTensor } from '../estimators/sample';
-import { resolveEstimator, type EstimatorSpec, type ResolvedEstimator } from '../estimators/spec';
+import { resolveCategorical, type EstimatorSpec, type ResolvedEstimator } from '../estimators/spec';
 
 export interface VaeShape {
   /** categories per latent variable */
@@ -124,7 +124,8 @@ export function klToUniform(logits: tf.Tensor): tf.Tensor {
  * (RLOO(M)) the value is the mean over its M samples and the gradient that of its surrogate loss.
  */
 export function negElboLoss(vae: Vae, x: tf.Tensor, estimator: ResolvedEstimator | EstimatorSpec, rng: Random): tf.Scalar {
-  const r = 'kind' in estimator ? estimator : resolveEstimator(estimator);
+  // a binary estimator (or a bare spec) goes through resolveCategorical, which names it in its error
+  const r = 'kind' in estimator && estimator.kind !== 'binary' ? estimator : resolveCategorical(estimator, 'negElboLoss');
   return tf.tidy(() => {
     const B = x.shape[0];
     const logits = vae.encode(x); // [B, L, C]

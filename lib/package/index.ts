@@ -37,12 +37,12 @@ export type { SampleOptions } from '../estimators/sample';
 // input checks deferred on backends whose data is not on the host (webgpu, webgl): read and throw
 export { settleDeferredChecks, pendingChecks } from '../estimators/validate';
 export {
-  ESTIMATORS, ALL_ESTIMATORS, estimator, withDefaults, sampleOp,
-  type EstimatorRow, type PathwiseEstimator, type ScoreEstimator, type EstimatorOptions, type OptionKind, type OptionSpec, type OpNoise, type Noise64,
+  ESTIMATORS, ALL_ESTIMATORS, CATEGORICAL_ESTIMATORS, BINARY_ESTIMATORS, estimator, withDefaults, sampleOp,
+  type EstimatorRow, type PathwiseEstimator, type ScoreEstimator, type BinaryEstimator, type CategoricalEstimator, type EstimatorOptions, type OptionKind, type OptionSpec, type OpNoise, type Noise64,
 } from '../estimators/registry';
 export {
-  resolveEstimator, resolvePathwise, estimatorStyle, estimatorLabel, estimatorId,
-  type EstimatorSpec, type ResolvedEstimator, type ResolvedPathwise, type EstimatorStyle,
+  resolveEstimator, resolvePathwise, resolveCategorical, estimatorStyle, estimatorLabel, estimatorId,
+  type EstimatorSpec, type ResolvedEstimator, type ResolvedPathwise, type ResolvedCategorical, type EstimatorStyle,
 } from '../estimators/spec';
 
 // shared math: fields, softmax, vectors, slopes
@@ -75,9 +75,11 @@ export {
   familyQuality, logitMoments, type MomentSource, type Measured, type EstimatorPoint, type FamilyGrid, type Block, type Family,
 } from '../exact/family-quality';
 
-// claim checks, each ending in a verdict (C1–C7; not E4, which needs the VAE of lib/models, nor
-// c7-training, which reads training results)
+// claim checks, each ending in a verdict (C1–C7, E2, E5's run sanity; not E4, which needs the VAE
+// of lib/models, nor c7-training, which reads training results)
 export { claimReport, assertHolds, type ClaimReport, type ClaimId, type Comparison } from '../checks/report';
+export { e2Verdict, polynomialStall, E2_THRESHOLDS, type E2Outcome } from '../checks/e2-toy-optimisation';
+export { e5RunSanity, E5_SANITY_THRESHOLDS, type E5RunOutcome } from '../checks/e5-run-sanity';
 export {
   c1ZeroTemperatureLimit, c1Verdict, c1ColdGrVerdict, C1_THRESHOLDS, type C1Result, type C1Row, type ColdGrSweep,
 } from '../checks/c1-zero-temperature-limit';

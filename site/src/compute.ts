@@ -9,11 +9,14 @@
  * (b) the bias–variance plane of C7: latentSums of the problem, logitMoments, familyQuality over
  *     the grids below (the ST-ZGR curve over a ∈ [0, 1], the GR family over τ per K, ReinMax over
  *     τ ≥ 1, DARN and RLOO(M)), and estimatorQuality of each chosen estimator at its options.
+ *
+ * Which of these applies to an estimator is read from its registry row (resolveEstimator): its
+ * kind (score-function or pathwise), whether it is a function of the sample, its family.
  */
 import {
   dot, estimatorQuality, estimatorStyle, exactGradient, familyQuality, float64, latentSums, logitMoments, norm,
-  oneHotConcat, Random, registryStats, rlooMoments, softmax, studentQuantile,
-  type EstimatorPoint, type FamilyGrid, type Measured, type MomentSource, type Problem, type Quality,
+  oneHotConcat, Random, registryStats, resolveEstimator, rlooMoments, softmax, studentQuantile,
+  type EstimatorPoint, type FamilyGrid, type Measured, type MomentSource, type Problem, type Quality, type ResolvedEstimator,
 } from '../../lib/package';
 import type { ToyFunction } from './problem';
 import { chosenNames, optionsOf, type ChoiceName, type State } from './state';
@@ -89,16 +92,17 @@ export function computeMeans(s: State, f: ToyFunction): PanelA {
   const grad = gradient[0];
   const values = Array.from({ length: s.C }, (_, x) => f.loss.value(oneHot(s.C, x)));
   const rows = chosenNames(s).map((name): MeanRow => {
-    const options = optionsOf(name, s);
-    const { label, colour } = estimatorStyle({ name, options });
-    if (name === 'rloo') {
+    const r = resolveEstimator({ name, options: optionsOf(name, s) });
+    const options = r.options;
+    const { label, colour } = estimatorStyle(r);
+    if (r.kind === 'score') {
       // a score-function estimator: its exact moments from the losses of the outcomes (h = e_x − p)
-      const m = rlooMoments(s.M, s.C, (add) => values.forEach((fx, x) => add(p[x], fx, oneHot(s.C, x).map((zj, j) => zj - p[j]))));
+      const m = rlooMoments(r.row.samples(options), s.C, (add) => values.forEach((fx, x) => add(p[x], fx, oneHot(s.C, x).map((zj, j) => zj - p[j]))));
       const mean = Array.from(m.mean);
       const biasNorm = norm(mean.map((mj, j) => mj - grad[j]));
       return { name, options, label, colour, method: 'exact', mean, low: mean, high: mean, biasNorm, biasInterval: [biasNorm, biasNorm], variance: m.secondMoment - dot(mean, mean), samplesPerState: 0 };
     }
-    const K = name === 'grMck' ? s.K : 1;
+    const K = options.K ?? 1; // Gumbel perturbations per draw
     const st = registryStats(problem, name, options, { samplesPerState: drawsPerSample(s.C, K), rng: Random.fromSeed(seedOf(s, name)) });
     const mean = st.mean[0];
     // the package's 95% intervals: Student's t over the replicates (none when exact)
@@ -120,6 +124,8 @@ export interface ChosenPoint {
   options: Record<string, number>;
   label: string;
   colour: string;
+  /** loss evaluations per estimate (M for a score-function estimator, else 1) */
+  cost: number;
   quality: Quality;
 }
 
@@ -162,15 +168,18 @@ export function computeFamily(s: State, f: ToyFunction): EstimatorPoint[] {
 /** Panel (b)'s chosen estimators at their options. */
 export function computeChosen(s: State, f: ToyFunction): ChosenPoint[] {
   const source = sources(s, f).chosen;
-  const measured = (name: ChoiceName, options: Record<string, number>): Measured => {
-    if (name === 'rloo') return source.rloo(options.M);
-    if (name === 'stGs') return source.conditionalFamily(options.tau, [1])[0];
-    if (name === 'grMck') return source.conditionalFamily(options.tau, [options.K])[0];
-    return source.sampleFunction(name, options);
+  // the moment source that applies, from the registry row: exact for RLOO and for functions of
+  // the sample, conditional Monte Carlo for the GR family (ST-GS is GR-MC1)
+  const measured = (r: ResolvedEstimator): Measured => {
+    if (r.kind === 'score') return source.rloo(r.row.samples(r.options));
+    if (r.kind === 'pathwise' && r.row.sampleFunction) return source.sampleFunction(r.name, r.options);
+    if (r.kind === 'pathwise' && r.row.family === 'GR-MCK(τ)') return source.conditionalFamily(r.options.tau, [r.options.K ?? 1])[0];
+    throw new Error(`panel (b): no moment source for ${r.name} (neither a function of the sample, nor of the GR family, nor score-function)`);
   };
   return chosenNames(s).map((name) => {
-    const options = optionsOf(name, s);
-    const m = measured(name, options);
-    return { name, options, ...estimatorStyle({ name, options }), quality: estimatorQuality(m.gradient, m.moments) };
+    const r = resolveEstimator({ name, options: optionsOf(name, s) });
+    const m = measured(r);
+    const cost = r.kind === 'score' ? r.row.samples(r.options) : 1;
+    return { name, options: r.options, ...estimatorStyle(r), cost, quality: estimatorQuality(m.gradient, m.moments) };
   });
 }

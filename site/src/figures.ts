@@ -5,7 +5,7 @@
  * (estimatorStyle), REFERENCE_COLOUR for references, log ticks without bare minor digits.
  */
 import {
-  axis, baseLayout, biasVarianceFigure, groupedBarFigure, intervalBars, lineFigure, REFERENCE_COLOUR, withAlpha,
+  axis, baseLayout, biasVarianceFigure, groupedBarFigure, intervalBars, isReinmaxAtOne, lineFigure, REFERENCE_COLOUR, withAlpha,
   type EstimatorPoint, type Figure, type LineSeries,
 } from '../../lib/package';
 import type { ChosenPoint, PanelA } from './compute';
@@ -43,7 +43,7 @@ const drawable = (q: { quality: { scaleFreeBias: unknown; scaleFreeStd: unknown 
  */
 export function planeFigure(points: readonly EstimatorPoint[], chosen: readonly ChosenPoint[], title: string): { figure: Figure; notDrawn: string[]; noNoise: string[] } {
   const stars: EstimatorPoint[] = chosen.map((c) => ({
-    name: c.name, options: c.options, label: `▶ ${c.label}`, family: 'point', param: null, cost: c.name === 'rloo' ? c.options.M : 1, quality: c.quality,
+    name: c.name, options: c.options, label: `▶ ${c.label}`, family: 'point', param: null, cost: c.cost, quality: c.quality,
   }));
   const all = [...points, ...stars].filter((p) => ON_PLANE.includes(p.family));
   const silent = all.filter((p) => drawable(p) && !(p.quality.scaleFreeStd!.estimate > 0));
@@ -86,6 +86,7 @@ function fewLabels(trace: Record<string, unknown>, all: readonly Record<string, 
 
 export interface Curve {
   name: string;
+  options: Record<string, number>;
   label: string;
   colour: string;
   steps: number[];
@@ -99,7 +100,7 @@ export function optimisationFigure(curves: readonly Curve[], minimum: number, st
     // a run that diverged (non-finite E f) is drawn up to where it left the reals
     const end = c.objective.findIndex((v) => !Number.isFinite(v));
     const n = end < 0 ? c.objective.length : end;
-    return { label: c.label, colour: c.colour, x: c.steps.slice(0, n), y: c.objective.slice(0, n), mode: 'lines', dash: c.name === 'reinmax' && c.label.includes('≡ ZGR') ? 'dot' : 'solid' };
+    return { label: c.label, colour: c.colour, x: c.steps.slice(0, n), y: c.objective.slice(0, n), mode: 'lines', dash: isReinmaxAtOne(c.name, c.options) ? 'dot' : 'solid' };
   });
   const figure = lineFigure({
     title,

@@ -11,7 +11,7 @@ import { meansFigure, optimisationFigure, planeFigure, type Figure } from './fig
 import { Optimisation } from './optimise';
 import { makeFunction, type FunctionName, type ToyFunction } from './problem';
 import {
-  CHOICES, chosenNames, KS, LOGIT_RANGE, LRS, MS, queryOfState, stateFromQuery, TAUS,
+  CHOICES, chosenNames, KS, LOGIT_RANGE, LRS, MS, optionsOf, queryOfState, stateFromQuery, TAUS,
   type ChoiceName, type State,
 } from './state';
 
@@ -93,9 +93,7 @@ function buildEstimatorBoxes(): void {
 /** Labels that carry the options (ST-GS(τ=0.5), GR-MC10(τ=0.5), …), from the registry. */
 function refreshLabels(): void {
   for (const { name } of CHOICES) {
-    const options: Record<string, number> = { a: state.a, tau: state.tau, K: state.K, M: state.M };
-    const uses = CHOICES.find((c) => c.name === name)!.uses as readonly string[];
-    $(`est-${name}-label`).textContent = estimatorStyle({ name, options: Object.fromEntries(uses.map((u) => [u, options[u]])) }).label;
+    $(`est-${name}-label`).textContent = estimatorStyle({ name, options: optionsOf(name, state) }).label;
   }
   $('fn-label').innerHTML = fn.label;
   $('q-row').style.display = state.fn === 'toy' ? '' : 'none';

@@ -12,7 +12,7 @@
  * runs replaced, leaves the new ones alone.
  */
 import * as tf from '@tensorflow/tfjs';
-import { estimatorStyle, exactGradient, float64, Random, resolveEstimator, sampleOp, softmax } from '../../lib/package';
+import { estimatorStyle, exactGradient, float64, Random, resolveCategorical, sampleOp, softmax } from '../../lib/package';
 import type { Curve } from './figures';
 import type { ToyFunction } from './problem';
 import { chosenNames, optionsOf, type State } from './state';
@@ -24,7 +24,6 @@ interface Run extends Curve {
   logits: tf.Variable;
   optimizer: tf.Optimizer;
   rng: Random;
-  options: Record<string, number>;
 }
 
 export class Optimisation {
@@ -77,7 +76,7 @@ export class Optimisation {
 
   /** The loss of one step: f of the sample, through the estimator (RLOO: its surrogate of M samples). */
   private loss(run: Run): tf.Scalar {
-    const r = resolveEstimator({ name: run.name, options: run.options });
+    const r = resolveCategorical({ name: run.name, options: run.options }, 'explorer');
     const f = this.f!;
     if (r.kind === 'score') return r.row.surrogate(run.logits, r.options, (onehot) => f.tensor(onehot.reshape([-1, this.C])), run.rng) as tf.Scalar;
     return f.tensor(sampleOp(r.row, run.logits, r.options, run.rng)).sum() as tf.Scalar;
@@ -143,7 +142,7 @@ export class Optimisation {
   }
 
   curves(): Curve[] {
-    return this.runs.map(({ name, label, colour, steps, objective }) => ({ name, label, colour, steps: [...steps], objective: [...objective] }));
+    return this.runs.map(({ name, options, label, colour, steps, objective }) => ({ name, options, label, colour, steps: [...steps], objective: [...objective] }));
   }
 
   /** The logits each run has reached. */

@@ -3,19 +3,23 @@
  * and their options, the Monte Carlo seed and the optimiser. It reads from and writes to the URL's
  * query (so a view can be shared, and tests can open a fixed one).
  */
+import { resolveEstimator } from '../../lib/package';
 import { FUNCTION_NAMES, TOY_QS, type FunctionName } from './problem';
 
-/** The estimators the page offers, in the order of the legend, and the options each takes from the sliders. */
+/** The estimators the page offers (registry names), in the order of the legend. */
 export const CHOICES = [
-  { name: 'st', uses: [] },
-  { name: 'darn', uses: [] },
-  { name: 'zgr', uses: [] },
-  { name: 'stZgr', uses: ['a'] },
-  { name: 'stGs', uses: ['tau'] },
-  { name: 'grMck', uses: ['tau', 'K'] },
-  { name: 'reinmax', uses: ['tau'] },
-  { name: 'rloo', uses: ['M'] },
+  { name: 'st' },
+  { name: 'darn' },
+  { name: 'zgr' },
+  { name: 'stZgr' },
+  { name: 'stGs' },
+  { name: 'grMck' },
+  { name: 'reinmax' },
+  { name: 'rloo' },
 ] as const;
+
+/** The sliders, each setting the registry option of its name. */
+export const SLIDERS = ['tau', 'K', 'a', 'M'] as const;
 
 export type ChoiceName = (typeof CHOICES)[number]['name'];
 
@@ -62,11 +66,11 @@ export const DEFAULT_STATE: State = {
   steps: 300,
 };
 
-/** The registry options of a chosen estimator, from the sliders. */
+/** The registry options of a chosen estimator, from the sliders: each option of its registry row that a slider sets (ST's t: none, its default). */
 export function optionsOf(name: ChoiceName, s: State): Record<string, number> {
-  const uses = CHOICES.find((c) => c.name === name)!.uses as readonly string[];
+  const row = resolveEstimator({ name }).row;
   const o: Record<string, number> = {};
-  for (const u of uses) o[u] = s[u as 'a' | 'tau' | 'K' | 'M'];
+  for (const slider of SLIDERS) if (slider in row.options) o[slider] = s[slider];
   return o;
 }
 

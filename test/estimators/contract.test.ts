@@ -2,12 +2,16 @@
  * One contract for every categorical estimator of the registry, on the cpu and wasm backends:
  * the tfjs op's gradient equals the float64 form on the same sample and noise; estimates sum to
  * zero over categories; the forward value is the sample; finite at extreme logits and tau; no
- * leaked tensors; bit-identical for a seed; each bad option rejected by name.
+ * leaked tensors; bit-identical for a seed; each bad option rejected by name. The binary rows
+ * (one logit per unit) keep the same contract, with their categorical twin as a second reference.
  */
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { ESTIMATORS, Random, withDefaults, type EstimatorOptions, type OptionKind, type PathwiseEstimator } from '../../lib';
+import {
+  BINARY_ESTIMATORS, ESTIMATORS, estimator, Random, resolveEstimator, withDefaults,
+  type BinaryEstimator, type EstimatorOptions, type OptionKind, type PathwiseEstimator,
+} from '../../lib';
 import { assertClose, assertFinite, TEST_BACKENDS, useBackend } from '../helpers';
 
 const SHAPE = [3, 2, 4]; // batch 3 × 2 variables × C = 4
@@ -141,6 +145,68 @@ for (const backend of TEST_BACKENDS) {
               });
             }
           }
+        });
+      });
+    }
+  });
+}
+
+/** Binary units: logits a (with ±1e4), upstream derivatives d, and a sample b = 1{u < σ(a)}. */
+const BIN_A = [-3, -0.5, 0, 0.7, 2.5, 1e4, -1e4];
+const BIN_D = [0.3, -1.2, 2, 0.5, -0.7, 1, -1];
+const binarySample = (seed: number) => {
+  const u = Random.fromSeed(seed).uniform(BIN_A.length);
+  return BIN_A.map((a, i) => (u[i] < 1 / (1 + Math.exp(-a)) ? 1 : 0));
+};
+
+/** The binary op's forward value and gradient of Σ value ⊙ d w.r.t. the logits, at a given sample or drawn from a stream. */
+function runBinary(e: BinaryEstimator, noise: { b: number[] } | { seed: number }): { value: number[]; grad: number[] } {
+  return tf.tidy(() => {
+    const given = 'b' in noise ? { b: tf.tensor(noise.b) } : { rng: Random.fromSeed(noise.seed) };
+    const value = e.op(tf.tensor(BIN_A), {}, given);
+    const rerun = 'b' in noise ? given : { rng: Random.fromSeed(noise.seed) };
+    const grad = tf.grad((l: tf.Tensor) => e.op(l, {}, rerun).mul(tf.tensor(BIN_D)).sum())(tf.tensor(BIN_A));
+    return { value: Array.from(value.dataSync()), grad: Array.from(grad.dataSync()) };
+  });
+}
+
+for (const backend of TEST_BACKENDS) {
+  describe(`binary estimator contract on ${backend}`, () => {
+    before(() => useBackend(backend));
+
+    for (const e of BINARY_ESTIMATORS) {
+      describe(e.name, () => {
+        it('tfjs op equals the float64 form on the same sample; the forward value is the sample; finite at a = ±1e4', () => {
+          for (const b of [binarySample(21), BIN_A.map(() => 0), BIN_A.map(() => 1)]) {
+            const { value, grad } = runBinary(e, { b });
+            assert.deepEqual(value, b, `${e.name}: forward value is not the sample`);
+            assertFinite(grad, `${e.name} gradient at a = ±1e4`);
+            assertClose(grad, BIN_A.map((a, i) => e.gradient(a, b[i], BIN_D[i], {})), { atol: 1e-7, rtol: 1e-5, context: `${e.name} b = [${b}] on ${backend}` });
+          }
+        });
+
+        it(`equals its categorical twin (${e.twin}) on two categories with logits [0, a], given the same sample`, () => {
+          // the unit's value is b = onehot_1, so upstream v = [0, d]; a is the second logit
+          const twin = estimator(e.twin);
+          for (const [i, a] of BIN_A.entries()) {
+            for (const b of [0, 1]) {
+              const g = twin.gradient([0, a], [0, BIN_D[i]], withDefaults(twin), { x: b, gumbel: [] })[1];
+              assertClose([e.gradient(a, b, BIN_D[i], {})], [g], { atol: 1e-12, rtol: 1e-12, context: `${e.name} vs ${e.twin}: a = ${a}, b = ${b}, d = ${BIN_D[i]}` });
+            }
+          }
+        });
+
+        it('is bit-identical for a seed, and leaks no tensors', () => {
+          const first = runBinary(e, { seed: 22 });
+          const before = tf.memory().numTensors;
+          const second = runBinary(e, { seed: 22 });
+          assert.equal(tf.memory().numTensors, before, `${e.name} left ${tf.memory().numTensors - before} tensors`);
+          assert.deepEqual(second, first, `${e.name}: two runs with seed 22 differ`);
+        });
+
+        it('takes no options: resolving one is an error naming it', () => {
+          assert.deepEqual(resolveEstimator({ name: e.name }).options, {});
+          assert.throws(() => resolveEstimator({ name: e.name, options: { tau: 0.5 } }), new RegExp(`estimator "${e.name}": unknown option "tau" \\(options: none\\)`));
         });
       });
     }

@@ -29,7 +29,7 @@ import { estimator, sampleOp, withDefaults } from '../../lib/estimators/registry
 import { rlooGradient } from '../../lib/estimators/reinforce';
 import { softmax } from '../../lib/math/softmax';
 import { encoderGram, encoderVariables, encoderWeightCount, weightVjp } from '../../lib/models/encoder-gram';
-import { resolveEstimator } from '../../lib/estimators/spec';
+import { resolveCategorical } from '../../lib/estimators/spec';
 import { reconstructionLoss, Vae } from '../../lib/models/vae';
 import { stateOneHots, upstreamAtStates } from '../../lib/models/vae-exact';
 import { Random } from '../../lib/random';
@@ -92,7 +92,7 @@ function quadForm(K: ArrayLike<number>, g: ArrayLike<number>): number {
  * sample's gradient at once; [N][P] in the order of encoderVariables.
  */
 function sampledWeights(vae: Vae, x: tf.Tensor2D, name: string, options: Record<string, number>, N: number, rng: Random): Float64Array[] {
-  const r = resolveEstimator({ name, options });
+  const r = resolveCategorical({ name, options }, 'weight-space moments');
   const P = encoderWeightCount(vae);
   let out: Float64Array[] = [];
   tf.tidy(() => {

@@ -6,8 +6,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { C7_TRAINING_E5_THRESHOLDS, checkC7Training, E5_MEASURE, finalStats } from '../../lib/checks/c7-training';
-import { estimatorStyle } from '../../lib/estimators/spec';
-import { layerEstimatorStyle, normaliseE5Config } from '../../lib/experiments/e5-config';
+import { estimatorLabel, estimatorStyle } from '../../lib/estimators/spec';
+import { normaliseE5Config } from '../../lib/experiments/e5-config';
 import type { E5RunResult } from '../../lib/experiments/e5-training';
 import { e5CurvesFigure, e5FinalTable } from '../../lib/plots/e5-figures';
 import { integerAxisProblems, styleProblems } from '../plots/style-checks';
@@ -16,7 +16,7 @@ import { integerAxisProblems, styleProblems } from '../plots/style-checks';
 function run(name: string, seed: number, train: number[], options?: Record<string, number>): E5RunResult {
   const config = normaliseE5Config({ estimator: { name, options }, seed, epochs: train.length, hidden: [8] });
   return {
-    key: `${name}-${seed}`, label: layerEstimatorStyle(config.estimator).label, config, done: true, weightsChecksum: '', resumes: 0, provenance: null as never,
+    key: `${name}-${seed}`, label: estimatorLabel(config.estimator), config, done: true, weightsChecksum: '', resumes: 0, provenance: null as never,
     history: train.map((t, i) => ({ epoch: i + 1, step: 600 * (i + 1), trainLoss: t, testLoss: t + 0.05, testAccuracy: 1 - t, testAccuracySampled: 0.98 - t, wallTimeS: 6 * (i + 1) })),
   };
 }

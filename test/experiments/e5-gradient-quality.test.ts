@@ -21,8 +21,8 @@ import {
 } from '../../lib/experiments/e5-gradient-quality';
 import { crossEntropy } from '../../lib/models/quantised-classifier';
 import { preActivationSampleFunctionMoments, quantisedStates } from '../../lib/models/quantised-exact';
-import type { EstimatorSpec } from '../../lib/estimators/spec';
-import { quantise, resolveLayerEstimator } from '../../lib/models/quantised-layer';
+import { resolveEstimator, type EstimatorSpec } from '../../lib/estimators/spec';
+import { quantise } from '../../lib/models/quantised-layer';
 import { QuantisedMlp } from '../../lib/models/quantised-mlp';
 import { MAX_STATES } from '../../lib/models/vae-exact';
 import { Random } from '../../lib/random';
@@ -41,7 +41,7 @@ const single = (points: readonly EstimatorPoint[], name: string, options: Record
  * pre-activations copied N times, tf.grad of Σ_copies (1/B) Σ_b CE w.r.t. them.
  */
 function sampled(net: QuantisedMlp, x: tf.Tensor2D, labels: Int32Array, spec: EstimatorSpec, N: number, rng: Random): Float32Array[] {
-  const r = resolveLayerEstimator(spec);
+  const r = resolveEstimator(spec);
   return tf.tidy(() => {
     const a = tf.tile(net.stages[0](x), [N, 1]); //                                      [N·B, n]
     const y = tf.tensor1d(Array.from({ length: N * B }, (_, i) => labels[i % B]), 'int32');

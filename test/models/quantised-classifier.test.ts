@@ -8,11 +8,11 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { classificationBatch, loadDataset, type DatasetName } from '../../lib/data/classification';
 import { loadMnist } from '../../lib/data/mnist';
+import { resolveEstimator } from '../../lib/estimators/spec';
 import { evaluateClassifier, trainStep } from '../../lib/experiments/e5-training';
 import { Adam } from '../../lib/models/adam';
 import { classifierLoss, meanFieldLogits, sampledLogits, type QuantisedClassifier } from '../../lib/models/quantised-classifier';
 import { conv2dSame, QuantisedConvNet } from '../../lib/models/quantised-conv';
-import { resolveLayerEstimator } from '../../lib/models/quantised-layer';
 import { QuantisedMlp } from '../../lib/models/quantised-mlp';
 import { packVariables } from '../../lib/models/vae';
 import { Random } from '../../lib/random';
@@ -31,7 +31,7 @@ async function run(make: (rng: Random) => QuantisedClassifier, name: string, ste
   const rng = root.split();
   const adam = new Adam(model.variables(), { lr });
   const { batch } = inputs(64);
-  const estimator = resolveLayerEstimator({ name });
+  const estimator = resolveEstimator({ name });
   const losses: number[] = [];
   for (let s = 0; s < steps; s++) {
     const loss = trainStep(model, adam, batch, estimator, rng);
@@ -50,7 +50,7 @@ describe('E5: quantised classifiers', () => {
 
   it('shapes: MLP 784–H–H–10 and conv nets give [B, 10] sampled and mean-field logits; the mean-field net is deterministic', () => {
     const { x, y } = inputs(6);
-    const zgr = resolveLayerEstimator({ name: 'zgr' });
+    const zgr = resolveEstimator({ name: 'zgr' });
     for (const model of [QuantisedMlp.create({ hidden: [16, 8] }, Random.fromSeed(1)), QuantisedConvNet.create({ channels: [2, 3] }, Random.fromSeed(1))]) {
       tf.tidy(() => {
         assert.deepEqual(sampledLogits(model, x, zgr, Random.fromSeed(2)).shape, [6, 10]);
@@ -109,7 +109,7 @@ describe('E5: quantised classifiers', () => {
     for (const [name, options] of [['st', {}], ['zgr', {}], ['stZgr', { a: 0.5 }], ['reinmax', {}], ['gs', { tau: 0.5 }], ['stGs', { tau: 0.5 }], ['grMck', { tau: 0.5, K: 3 }]] as const) cases.push([two, name, options]);
     cases.push([binary, 'zgrBinary', {}], [binary, 'stBinary', {}], [one, 'rloo', { M: 3 }], [two, 'rloo', { M: 3 }], [two, 'reinforce', {}], [conv, 'zgr', {}], [conv, 'rloo', { M: 2 }]);
     for (const [model, name, options] of cases) {
-      const r = resolveLayerEstimator({ name, options });
+      const r = resolveEstimator({ name, options });
       tf.tidy(() => {
         const { value, grads } = tf.variableGrads(() => classifierLoss(model, x, y, r, Random.fromSeed(5)), model.variables());
         assertFinite(value.dataSync(), `${name}: loss`);

@@ -13,7 +13,8 @@ import { crossEntropy } from '../../lib/models/quantised-classifier';
 import {
   preActivationMoments, preActivationSampleFunctionMoments, preActivationVjp, quantisedAutodiffGradient, quantisedStates,
 } from '../../lib/models/quantised-exact';
-import { levelLogitSlopes64, quantise, quantisedSurrogate, resolveLayerEstimator, type LayerEstimator } from '../../lib/models/quantised-layer';
+import { resolveEstimator, type ResolvedEstimator } from '../../lib/estimators/spec';
+import { levelLogitSlopes64, quantise, quantisedSurrogate } from '../../lib/models/quantised-layer';
 import { QuantisedMlp } from '../../lib/models/quantised-mlp';
 import { Random } from '../../lib/random';
 import { assertClose, assertFinite, assertMomentsAgree, useBackend } from '../helpers';
@@ -32,7 +33,7 @@ function tinyNet(n: number, seed: number): QuantisedMlp {
  * N single-sample estimates of ∂J/∂a [B·n] through the real layer: the batch copied N times,
  * tf.grad of Σ_copies (1/B) Σ_b CE w.r.t. the pre-activations.
  */
-function sampled(net: QuantisedMlp, r: LayerEstimator, N: number, rng: Random): Float32Array[] {
+function sampled(net: QuantisedMlp, r: ResolvedEstimator, N: number, rng: Random): Float32Array[] {
   const n = net.layers[0].W.shape[1] as number;
   return tf.tidy(() => {
     const a = tf.tile(net.stages[0](tf.tensor2d(X, [B, D])), [N, 1]); //   [N·B, n]
@@ -75,16 +76,16 @@ describe('E5 exact analysis on a tiny quantised net (one ternary layer, B = 3)',
     const N = 4000;
     for (const [name, options] of [['zgr', {}], ['st', {}], ['stZgr', { a: 0.5 }], ['reinmax', { tau: 1.3 }]] as const) {
       const exact = preActivationSampleFunctionMoments(states, name, options);
-      assertMomentsAgree(name, exact, sampled(net, resolveLayerEstimator({ name, options }), N, rng));
+      assertMomentsAgree(name, exact, sampled(net, resolveEstimator({ name, options }), N, rng));
     }
     const vjp = preActivationVjp(states.slopes, states.L);
     const [stGs] = conditionalFamilyWeightMoments(states.images, 0.5, [1], { replicates: 20, drawsPerReplicate: 50, rng });
-    assertMomentsAgree('stGs', weightSpaceMoments(stGs, B, vjp), sampled(net, resolveLayerEstimator({ name: 'stGs', options: { tau: 0.5 } }), N, rng));
+    assertMomentsAgree('stGs', weightSpaceMoments(stGs, B, vjp), sampled(net, resolveEstimator({ name: 'stGs', options: { tau: 0.5 } }), N, rng));
     const rloo = weightSpaceMoments(rlooWeightMoments(states.images, 2), B, vjp);
     assertClose(rloo.mean, states.preActivationGradient, { rtol: 1e-12, atol: 1e-15, context: 'RLOO is unbiased' });
-    assertMomentsAgree('rloo', rloo, sampled(net, resolveLayerEstimator({ name: 'rloo', options: { M: 2 } }), N, rng));
+    assertMomentsAgree('rloo', rloo, sampled(net, resolveEstimator({ name: 'rloo', options: { M: 2 } }), N, rng));
     // the check can fail: ZGR's samples are not ST's moments
-    assert.throws(() => assertMomentsAgree('zgr as st', preActivationSampleFunctionMoments(states, 'st'), sampled(net, resolveLayerEstimator({ name: 'zgr' }), N, rng)), /sampled/);
+    assert.throws(() => assertMomentsAgree('zgr as st', preActivationSampleFunctionMoments(states, 'st'), sampled(net, resolveEstimator({ name: 'zgr' }), N, rng)), /sampled/);
     x.dispose();
     net.dispose();
   });

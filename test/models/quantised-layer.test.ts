@@ -7,9 +7,10 @@ import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { estimator } from '../../lib/estimators/registry';
+import { resolveEstimator, type ResolvedEstimator } from '../../lib/estimators/spec';
 import {
-  expectedLevel, levelLogitSlopes64, levelLogits, levelLogits64, levelValue, quantise, quantisedSurrogate, quantiser, resolveLayerEstimator,
-  LEVEL_PRESETS, type LayerEstimator, type LevelPreset, type Quantiser,
+  expectedLevel, levelLogitSlopes64, levelLogits, levelLogits64, levelValue, quantise, quantisedSurrogate, quantiser,
+  LEVEL_PRESETS, type LevelPreset, type Quantiser,
 } from '../../lib/models/quantised-layer';
 import { Random } from '../../lib/random';
 import { assertClose, assertFinite, useBackend } from '../helpers';
@@ -107,7 +108,7 @@ describe('E5: the quantised layer', () => {
       const c = Array.from(rng.uniform(n), (u) => 2 * u - 1);
       const d = Array.from(rng.uniform(n), (u) => 2 * u - 1);
       // f = Σ_i c_i h_i + ½ d_i h_i²: v_ik = ∂f/∂onehot_ik = ℓ_k (c_i + d_i h_i)
-      const r = resolveLayerEstimator({ name, options });
+      const r = resolveEstimator({ name, options });
       const { values, grad } = tf.tidy(() => {
         const f = (x: tf.Tensor) => {
           const h = quantise(x, q, r, rng.clone());
@@ -141,7 +142,7 @@ describe('E5: the quantised layer', () => {
     const w = Array.from(rng.uniform(12), (u) => 2 * u - 1);
     const f = (h: tf.Tensor) => h.mul(w).add(h.square().mul(w).mul(0.3)).sum();
     for (const [bin, cat] of [['zgrBinary', 'zgr'], ['stBinary', 'st']] as const) {
-      const r = resolveLayerEstimator({ name: bin });
+      const r = resolveEstimator({ name: bin });
       const noise = rng.split();
       const { values, gBin } = tf.tidy(() => ({
         values: quantise(tf.tensor1d(a), q, r, noise.clone()).dataSync(),
@@ -156,7 +157,7 @@ describe('E5: the quantised layer', () => {
 
   it('a score-function estimator runs through its surrogate: RLOO(M = 4) on a ternary layer has a finite value and gradient', () => {
     const q = quantiser('ternary');
-    const r = resolveLayerEstimator({ name: 'rloo', options: { M: 4 } }) as Extract<LayerEstimator, { kind: 'score' }>;
+    const r = resolveEstimator({ name: 'rloo', options: { M: 4 } }) as Extract<ResolvedEstimator, { kind: 'score' }>;
     const { value, grad } = tf.tidy(() => {
       const loss = (h: tf.Tensor) => h.sub(0.3).square().sum(-1); // [M, B, n] → [M, B]
       const s = (x: tf.Tensor) => quantisedSurrogate(x, q, r, loss, Random.fromSeed(2)) as tf.Scalar;
@@ -170,11 +171,11 @@ describe('E5: the quantised layer', () => {
     assert.throws(() => quantiser([0, 0, 1]), /increasing order/);
     assert.throws(() => quantiser('ternary', 0), /noiseScale/);
     assert.throws(() => quantiser('fourBit' as LevelPreset), /unknown level preset "fourBit"/);
-    assert.throws(() => resolveLayerEstimator({ name: 'zgrBinary', options: { a: 1 } }), /takes no options/);
-    assert.throws(() => resolveLayerEstimator({ name: 'zgrr' }), /unknown estimator "zgrr"/);
+    assert.throws(() => resolveEstimator({ name: 'zgrBinary', options: { a: 1 } }), /estimator "zgrBinary": unknown option "a" \(options: none\)/);
+    assert.throws(() => resolveEstimator({ name: 'zgrr' }), /unknown estimator "zgrr"/);
     const a = tf.tensor1d([0.5]);
-    assert.throws(() => quantise(a, quantiser('ternary'), resolveLayerEstimator({ name: 'zgrBinary' }), Random.fromSeed(1)), /needs 2 levels/);
-    assert.throws(() => quantise(a, quantiser('ternary'), resolveLayerEstimator({ name: 'rloo' }), Random.fromSeed(1)), /quantisedSurrogate/);
+    assert.throws(() => quantise(a, quantiser('ternary'), resolveEstimator({ name: 'zgrBinary' }), Random.fromSeed(1)), /needs 2 levels/);
+    assert.throws(() => quantise(a, quantiser('ternary'), resolveEstimator({ name: 'rloo' }), Random.fromSeed(1)), /quantisedSurrogate/);
     a.dispose();
   });
 });

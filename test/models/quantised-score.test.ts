@@ -8,7 +8,8 @@ import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { classifierLoss, crossEntropy, type QuantisedClassifier } from '../../lib/models/quantised-classifier';
-import { levelLogits, levelValue, quantisedSurrogate, resolveLayerEstimator, type LayerEstimator } from '../../lib/models/quantised-layer';
+import { resolveEstimator, type ResolvedEstimator } from '../../lib/estimators/spec';
+import { levelLogits, levelValue, quantisedSurrogate } from '../../lib/models/quantised-layer';
 import { QuantisedMlp } from '../../lib/models/quantised-mlp';
 import { Random } from '../../lib/random';
 import { assertClose, assertFinite, useBackend } from '../helpers';
@@ -50,7 +51,7 @@ function exactObjective(net: QuantisedClassifier, x: tf.Tensor, y: tf.Tensor): t
 const flatGrads = (grads: tf.NamedTensorMap, vars: tf.Variable[]) => vars.flatMap((v) => Array.from(grads[v.name].dataSync()));
 
 /** Loss and flat gradient w.r.t. every weight of one call of classifierLoss. */
-function lossAndGradient(net: QuantisedClassifier, x: tf.Tensor, y: tf.Tensor, r: LayerEstimator, rng: Random): { loss: number; grad: number[] } {
+function lossAndGradient(net: QuantisedClassifier, x: tf.Tensor, y: tf.Tensor, r: ResolvedEstimator, rng: Random): { loss: number; grad: number[] } {
   return tf.tidy(() => {
     const { value, grads } = tf.variableGrads(() => classifierLoss(net, x, y, r, rng), net.variables());
     return { loss: value.dataSync()[0], grad: flatGrads(grads, net.variables()) };
@@ -65,7 +66,7 @@ describe('score-function estimators on quantised nets with several stochastic la
       const net = tinyNet();
       const [x, y] = [tf.tensor2d(X), tf.tensor1d(Y, 'int32')];
       const exact = tf.tidy(() => flatGrads(tf.variableGrads(() => exactObjective(net, x, y), net.variables()).grads, net.variables()));
-      const r = resolveLayerEstimator({ name, options });
+      const r = resolveEstimator({ name, options });
       const rng = Random.fromSeed(11);
       const N = 4000;
       const [sum, sumSq] = [new Float64Array(exact.length), new Float64Array(exact.length)];
@@ -93,7 +94,7 @@ describe('score-function estimators on quantised nets with several stochastic la
     const net = tinyNet();
     const [x, y] = [tf.tensor2d(X), tf.tensor1d(Y, 'int32')];
     for (const [name, options] of [['rloo', { M: 3 }], ['reinforce', {}]] as const) {
-      const r = resolveLayerEstimator({ name, options });
+      const r = resolveEstimator({ name, options });
       const [a, b, c] = [12, 12, 13].map((seed) => lossAndGradient(net, x, y, r, Random.fromSeed(seed)));
       assertFinite([a.loss, ...a.grad], `${name}: loss and gradient`);
       assert.deepEqual(a, b, `${name}: same seed`);
@@ -106,7 +107,7 @@ describe('score-function estimators on quantised nets with several stochastic la
   it('one quantised layer: the value is bit-identical to the single-layer surrogate (quantisedSurrogate) on the same samples, the gradients agree', () => {
     const net = tinyNet([4]);
     const [x, y] = [tf.tensor2d(X), tf.tensor1d(Y, 'int32')];
-    const r = resolveLayerEstimator({ name: 'rloo', options: { M: 3 } }) as Extract<LayerEstimator, { kind: 'score' }>;
+    const r = resolveEstimator({ name: 'rloo', options: { M: 3 } }) as Extract<ResolvedEstimator, { kind: 'score' }>;
     const [first, last] = net.stages;
     // the per-sample losses of the former one-layer path: values [M, B, H] → cross-entropy [M, B]
     const loss = (h: tf.Tensor) => crossEntropy(last(h.reshape([-1, 4])), tf.tile(y, [h.shape[0]])).reshape([h.shape[0], B]);
@@ -125,13 +126,13 @@ describe('score-function estimators on quantised nets with several stochastic la
     const net = tinyNet();
     const y = tf.tensor1d(Y, 'int32');
     const x = tf.tensor2d(X);
-    const rloo = resolveLayerEstimator({ name: 'rloo' });
+    const rloo = resolveEstimator({ name: 'rloo' });
     // class logits that overflow: the score term needs finite losses
     const overflow: QuantisedClassifier = { quantiser: net.quantiser, stages: [net.stages[0], (h) => h.matMul(tf.fill([2, 3], 1e38)).mul(1e38)], variables: () => [], dispose: () => {} };
     assert.throws(() => classifierLoss(overflow, x, y, rloo, Random.fromSeed(1)), /classifierLoss \(rloo\): loss values must be finite; entry 0, got NaN/);
     const linear: QuantisedClassifier = { quantiser: net.quantiser, stages: [(h) => h], variables: () => [], dispose: () => {} };
     assert.throws(() => classifierLoss(linear, x, y, rloo, Random.fromSeed(1)), /rloo \(score function\) needs a net with ≥ 1 quantised layer; this one has 0/);
-    assert.throws(() => resolveLayerEstimator({ name: 'rloo', options: { M: 1 } }), /option M must be an integer ≥ 2, got 1/);
+    assert.throws(() => resolveEstimator({ name: 'rloo', options: { M: 1 } }), /option M must be an integer ≥ 2, got 1/);
     [x, y].forEach((t) => t.dispose());
     net.dispose();
   });

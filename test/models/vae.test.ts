@@ -5,7 +5,7 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { ALL_ESTIMATORS } from '../../lib/estimators/registry';
+import { ALL_ESTIMATORS, CATEGORICAL_ESTIMATORS } from '../../lib/estimators/registry';
 import { estimatorId, estimatorLabel, estimatorStyle, resolveEstimator, type EstimatorSpec } from '../../lib/estimators/spec';
 import { Adam } from '../../lib/models/adam';
 import { klToUniform, negElboLoss, packVariables, reconstructionLoss, unpackVariables, Vae } from '../../lib/models/vae';
@@ -17,7 +17,7 @@ const X = Array.from({ length: 4 * 7 }, (_, i) => (Math.sin(i) + 1) / 2); // tar
 
 /** Options for every registry estimator, pathwise and score-function (defaults, plus a K small enough to be quick, M = 3). */
 const QUICK: Record<string, EstimatorSpec['options']> = { grMck: { K: 3, tau: 0.5 }, rloo: { M: 3 } };
-const SPECS: EstimatorSpec[] = ALL_ESTIMATORS.map((e) => ({ name: e.name, options: QUICK[e.name] ?? {} }));
+const SPECS: EstimatorSpec[] = CATEGORICAL_ESTIMATORS.map((e) => ({ name: e.name, options: QUICK[e.name] ?? {} }));
 
 /** Loss and gradients w.r.t. every weight after one step's loss, from a fresh model and stream. */
 function lossAndGrads(spec: EstimatorSpec, seed: number): { loss: number; grads: number[][] } {
@@ -85,8 +85,11 @@ describe('VAE: every estimator plugs in by name with its options', () => {
     assert.equal(estimatorStyle({ name: 'stGs' }).family, 'GR-MCK(τ)');
     assert.deepEqual(estimatorStyle({ name: 'rloo', options: { M: 4 } }), { label: 'RLOO(M=4)', colour: '#bcbd22', family: 'RLOO(M)' });
     assert.equal(estimatorStyle({ name: 'reinmaxCv' }).label, 'ReinMax-CV32(τ=0.7, η=1.5)');
-    const colours = ALL_ESTIMATORS.map((e) => estimatorStyle({ name: e.name }).colour);
-    assert.equal(new Set(colours).size, colours.length, `every row its own colour: ${colours.join(' ')}`);
+    const colours = CATEGORICAL_ESTIMATORS.map((e) => estimatorStyle({ name: e.name }).colour);
+    assert.equal(new Set(colours).size, colours.length, `every categorical row its own colour: ${colours.join(' ')}`);
+    // a binary row is drawn like its categorical twin (claim C5)
+    assert.deepEqual(estimatorStyle({ name: 'zgrBinary' }), { label: 'ZGR (binary)', colour: estimatorStyle({ name: 'zgr' }).colour, family: 'ST-ZGR(a)' });
+    assert.deepEqual(estimatorStyle({ name: 'stBinary' }), { label: 'ST (binary)', colour: estimatorStyle({ name: 'st' }).colour, family: 'ST(t)' });
   });
 });
 
