@@ -83,8 +83,10 @@ const GRID: FamilyGrid = {
  * rounds of the profile's Monte Carlo, pooled, until se(β) and se(σ) of every member at a τ are
  * below a third of C7's declared margins, or `maxRounds` rounds are spent — then the verdict says
  * the budget ran out and the member may stay undecided. Measured on the quick profile's 100-image
- * batch of 8 × 4 (end checkpoint): hot τ (1–3) settle in 1–3 rounds, τ = 0.3 in about 6, cold
- * τ = 0.1 not within 8 (its β is a near-tie with ZGR's).
+ * batch of 8 × 4 (end checkpoint) with 8 rounds: τ = 2, 3 settle in one round, τ = 0.5–1 in 3,
+ * τ = 0.3 in 6 w.r.t. the logits and not within 8 w.r.t. the weights, cold τ = 0.1 in neither
+ * (its β is a near-tie with ZGR's). The weight case then costs ~4× one round, so the quick profile
+ * (CI) stops at 4 rounds: what more rounds could still move are the near-ties at τ ≤ 0.3.
  */
 export function c7Grid(maxRounds: number): FamilyGrid {
   return { ...GRID, adaptive: { maxRounds, betaMargin: C7_MARGINS.beta, sigmaFactor: C7_MARGINS.sigmaFactor } };
@@ -102,7 +104,7 @@ const QUICK: E4Profile = {
   evalBatches: 2,
   evalBatch: 4,
   binarisation: 'grey', // protocol (ReinMax)
-  grid: c7Grid(8), // ≤ 8 rounds of 20 × 10 draws
+  grid: c7Grid(4), // ≤ 4 rounds of 20 × 10 draws
   mc: { replicates: 20, drawsPerReplicate: 10 },
   weightBatch: { images: 100, configurations: ['8x4'], checkpoints: ['end'] }, // ≈ 2.5 min a checkpoint
   seed: 0,

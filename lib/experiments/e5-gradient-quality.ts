@@ -77,7 +77,7 @@ const QUICK: E5QualityProfile = {
   dataset: 'fashion-mnist',
   evalBatches: 2,
   evalBatch: 50, // 17–27 s a checkpoint (both spaces, 100 images) on one core, at one round of GR draws
-  grid: c7Grid(8), // E4's C7 grid (PAPER.md) with ≤ 8 adaptive rounds of the Monte Carlo below
+  grid: c7Grid(4), // E4's C7 grid (PAPER.md) with ≤ 4 adaptive rounds of the Monte Carlo below
   mc: { replicates: 20, drawsPerReplicate: 10 },
   seed: 0,
   // ZGR at Adam 1e-3 (ours) on the first 5k training images, 3 epochs
