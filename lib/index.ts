@@ -24,9 +24,9 @@ export { runE6, E6_PROFILES, type E6Config, type E6Result } from './experiments/
 export {
   trainRun, loadResult, loadRunSnapshot, stepsPerEpoch, OPTIMIZERS,
   type TrainingTask, type Step, type RunConfig, type RunResult, type EpochRecord, type Trainable, type TrainOptions, type Optimizer,
-} from './experiments/training-run';
-export { runTaskSweep, type SweepOptions, type SweepEvent, type SweepJob } from './experiments/sweep';
-export { TASKS, taskByName, type TaskName, type TaskInput, type TaskResult } from './experiments/tasks';
+} from './training/training-run';
+export { runTaskSweep, type SweepOptions, type SweepEvent, type SweepJob } from './training/sweep';
+export { TASKS, taskByName, type TaskName, type TaskInput, type TaskResult } from './training/tasks';
 export {
   trainVae, runSweep, runE3, e3Profile, e3Configs, loadE3Results, E3_PROFILES,
   type VaeTrainingConfig, type VaeRunResult, type E3Profile,
@@ -56,8 +56,8 @@ export { loadDataset, classificationBatch, DATASETS, type DatasetName, type Clas
 export {
   trainStep as e5TrainStep, evaluateClassifier, trainQuantised, loadE5RunResult, loadE5Snapshot, createClassifier, e5ResultsDir, E5_TASK,
   type E5Metrics, type E5EpochRecord, type E5RunResult,
-} from './experiments/e5-training';
-export { normaliseE5Config, e5RunKey, layerEstimatorStyle, E5_DEFAULTS, E5_MODELS, type E5TrainingConfig, type E5TrainingInput, type E5Model } from './experiments/e5-config';
+} from './training/quantised-task';
+export { normaliseE5Config, e5RunKey, layerEstimatorStyle, E5_DEFAULTS, E5_MODELS, type E5TrainingConfig, type E5TrainingInput, type E5Model } from './training/quantised-config';
 export { runE5, e5Profile, e5Configs, loadE5Results, finishedE5Results, e5ProfileResultsDir, E5_PROFILES, E5_ESTIMATORS, type E5Profile } from './experiments/e5-quantised-network';
 export {
   measureE5Quality, measureQuantisedBatch, e5QualityNet, quantisedExactGradientErrors, E5_QUALITY_PROFILES,

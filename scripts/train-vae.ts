@@ -18,10 +18,10 @@ import { BINARISATIONS } from '../lib/data/mnist';
 import { E3_GRID, runE3Grid } from '../lib/experiments/e3-grid';
 import { protocolSettings } from '../lib/experiments/protocol';
 import { E3_DEFAULTS, e3Profile, e3ResultsDir, loadRunResult, normaliseConfig, OPTIMIZERS, runDir, runE3, runSweep, trainVae, type VaeTrainingConfig } from '../lib/experiments/e3-vae-training';
-import { alreadyFinished, runSummary } from '../lib/experiments/progress';
-import { VAE_TASK } from '../lib/experiments/vae-training';
-import { parseShard, shard as shardOf } from '../lib/experiments/process-pool';
-import { readSweepFile } from '../lib/experiments/sweep-file';
+import { alreadyFinished, runSummary } from '../lib/training/progress';
+import { VAE_TASK } from '../lib/training/vae-task';
+import { parseShard, shard as shardOf } from '../lib/training/process-pool';
+import { readSweepFile } from '../lib/training/sweep-file';
 import { ALL_ESTIMATORS } from '../lib/estimators/registry';
 import { PROFILES, profileName } from '../lib/results/profile';
 
@@ -48,7 +48,7 @@ sweep:
   --config CxL       only this latent configuration, e.g. 8x4 (repeatable)
   --only-estimator NAME   only this estimator (repeatable)
   --sweep-file FILE  instead of a profile: the runs of FILE, a JSON array of run configurations
-                     (lib/experiments/sweep-file.ts); with --shard, --workers, --results-dir
+                     (lib/training/sweep-file.ts); with --shard, --workers, --results-dir
 grid:
   --grid             the grid of ZGR, ST-ZGR(½) and RLOO(2), selected at epoch 30 (lib/experiments/
                      e3-grid.ts: lr {1,2,3,5,7}e-4, Adam, in results/e3-long); writes results/e3-grid-30.json

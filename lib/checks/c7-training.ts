@@ -19,9 +19,9 @@
 import { studentQuantile } from '../exact/quality';
 import { mean, sampleSd as sd } from '../math/vector';
 import type { EstimatorSpec } from '../estimators/spec';
-import type { E5Metrics } from '../experiments/e5-training';
-import type { Optimizer, RunResult } from '../experiments/training-run';
-import type { VaeMetrics } from '../experiments/vae-training';
+import type { E5Metrics } from '../training/quantised-task';
+import type { Optimizer, RunResult } from '../training/training-run';
+import type { VaeMetrics } from '../training/vae-task';
 import { atMost, claimReport, formatNumber, type ClaimReport, type Comparison } from './report';
 
 /** The run results the check reads: a labelled estimator, its lr and optimiser, the per-epoch history. */

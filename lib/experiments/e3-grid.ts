@@ -20,8 +20,8 @@ import { provenance, type Provenance } from '../results/provenance';
 import { writeJsonAtomic } from '../results/write';
 import { runSweep, type SweepOptions } from './e3-vae-training';
 import { HORIZON_GRID_LRS, UNTUNED_GRID, type ProtocolConfig } from './protocol';
-import { normaliseConfig, type Optimizer, type VaeTrainingConfig } from './vae-config';
-import type { VaeRunResult } from './vae-training';
+import { normaliseConfig, type Optimizer, type VaeTrainingConfig } from '../training/vae-config';
+import type { VaeRunResult } from '../training/vae-task';
 
 /** A grid: what is run for every (estimator, lr, optimiser) cell, and where it is kept. */
 export interface E3Grid {

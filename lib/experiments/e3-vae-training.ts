@@ -17,21 +17,21 @@ import type { EstimatorSpec } from '../estimators/spec';
 import { HORIZON_GRID_LRS, HORIZON_WINNERS, PROTOCOL_CONFIGS, protocolSettings, type ProtocolConfig } from './protocol';
 import { repoRoot } from '../results/paths';
 import { profileName, type ProfileName } from '../results/profile';
-import { shard } from './process-pool';
-import { runTaskSweep, type SweepOptions } from './sweep';
-import { normaliseConfig, runKey, type Optimizer, type VaeTrainingConfig, type VaeTrainingInput } from './vae-config';
-import { e3ResultsDir, loadRunResult, type VaeRunResult } from './vae-training';
+import { shard } from '../training/process-pool';
+import { runTaskSweep, type SweepOptions } from '../training/sweep';
+import { normaliseConfig, runKey, type Optimizer, type VaeTrainingConfig, type VaeTrainingInput } from '../training/vae-config';
+import { e3ResultsDir, loadRunResult, type VaeRunResult } from '../training/vae-task';
 
-export type { SweepOptions, SweepEvent } from './sweep';
+export type { SweepOptions, SweepEvent } from '../training/sweep';
 
 export {
   E3_DEFAULTS, OPTIMIZERS, normaliseConfig, runKey,
   type Optimizer, type VaeTrainingConfig, type VaeTrainingInput,
-} from './vae-config';
+} from '../training/vae-config';
 export {
   trainVae, trainStep, evaluateNegElbo, e3ResultsDir, runDir, loadRunResult, loadSnapshot,
   type TrainOptions, type EpochRecord, type VaeRunResult,
-} from './vae-training';
+} from '../training/vae-task';
 
 /** Run many VAE configurations, each in its own process (sweep.ts `runTaskSweep` with the VAE task). */
 export function runSweep(inputs: readonly VaeTrainingInput[], options: SweepOptions = {}): Promise<VaeRunResult[]> {

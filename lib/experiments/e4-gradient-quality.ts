@@ -30,8 +30,8 @@ import { repoRoot } from '../results/paths';
 import { profileName, type ProfileName } from '../results/profile';
 import { provenance, type Provenance } from '../results/provenance';
 import { writeJsonAtomic } from '../results/write';
-import { normaliseConfig, runKey, type VaeTrainingConfig, type VaeTrainingInput } from './vae-config';
-import { e3ResultsDir, loadSnapshot, trainVae } from './vae-training';
+import { normaliseConfig, runKey, type VaeTrainingConfig, type VaeTrainingInput } from '../training/vae-config';
+import { e3ResultsDir, loadSnapshot, trainVae } from '../training/vae-task';
 
 /** A training checkpoint at which gradients are evaluated. */
 export interface E4Checkpoint {

@@ -35,8 +35,8 @@ import { profileName, type ProfileName } from '../results/profile';
 import { provenance, type Provenance } from '../results/provenance';
 import { writeJsonAtomic } from '../results/write';
 import { E4_PROFILES, type E4Case } from './e4-gradient-quality';
-import { normaliseE5Config, type E5TrainingConfig, type E5TrainingInput } from './e5-config';
-import { e5ResultsDir, loadE5Snapshot, trainQuantised } from './e5-training';
+import { normaliseE5Config, type E5TrainingConfig, type E5TrainingInput } from '../training/quantised-config';
+import { e5ResultsDir, loadE5Snapshot, trainQuantised } from '../training/quantised-task';
 
 export const E5_CLASSES = 10;
 

@@ -2,7 +2,7 @@
  * E5: a classifier with stochastic quantised hidden layers trained with each estimator (PAPER.md
  * E5, the paper's second motivating benchmark; the setup is ours). The E5 module: the profiles
  * (what a sweep runs), `runE5`, `loadE5Results` and `finishedE5Results`. Runs go through the one
- * runner (training-run.ts, task e5-training.ts) and the one sweep (sweep.ts), as E3's do.
+ * runner (training-run.ts, task quantised-task.ts) and the one sweep (sweep.ts), as E3's do.
  *
  * Ours, not the paper's: the net (784–256–256–10, ternary levels, logistic noise of scale 1), the
  * data split of Fashion-MNIST (data/fashion-mnist.ts), every estimator at Adam lr 1e-3 and the
@@ -15,10 +15,10 @@ import type { EstimatorSpec } from '../estimators/spec';
 import type { LevelPreset } from '../models/quantised-layer';
 import { repoRoot } from '../results/paths';
 import { profileName, type ProfileName } from '../results/profile';
-import { normaliseE5Config, type E5Model, type E5TrainingConfig } from './e5-config';
-import { e5ResultsDir, loadE5RunResult, type E5RunResult } from './e5-training';
-import { shard } from './process-pool';
-import { runTaskSweep, type SweepOptions } from './sweep';
+import { normaliseE5Config, type E5Model, type E5TrainingConfig } from '../training/quantised-config';
+import { e5ResultsDir, loadE5RunResult, type E5RunResult } from '../training/quantised-task';
+import { shard } from '../training/process-pool';
+import { runTaskSweep, type SweepOptions } from '../training/sweep';
 
 /**
  * An estimator of a profile. Without the optional fields it runs at the profile's lr and noise

@@ -1,7 +1,7 @@
 /**
  * The E5 task of the training runner (training-run.ts; PAPER.md E5): a classifier with
  * stochastic quantised hidden layers (quantised-mlp.ts, quantised-conv.ts) trained with one
- * estimator on Fashion-MNIST or MNIST, configured by an `E5TrainingConfig` (e5-config.ts). A step
+ * estimator on Fashion-MNIST or MNIST, configured by an `E5TrainingConfig` (quantised-config.ts). A step
  * is the estimator's gradient of the mean cross-entropy of one sampled network on a batch, then
  * Adam (or RAdam). After each epoch: the mean training loss of its steps, and on the test images
  * the cross-entropy and accuracy of the deterministic mean-field network (E[level] at every unit)
@@ -20,7 +20,7 @@ import { resolveLayerEstimator, type LayerEstimator } from '../models/quantised-
 import { QuantisedMlp } from '../models/quantised-mlp';
 import type { Random } from '../random';
 import { repoRoot } from '../results/paths';
-import { e5RunKey, layerEstimatorStyle, normaliseE5Config, type E5TrainingConfig, type E5TrainingInput } from './e5-config';
+import { e5RunKey, layerEstimatorStyle, normaliseE5Config, type E5TrainingConfig, type E5TrainingInput } from './quantised-config';
 import { loadResult, loadRunSnapshot, trainRun, type EpochRecord, type RunResult, type TrainingTask, type TrainOptions } from './training-run';
 
 /**

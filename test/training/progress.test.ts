@@ -1,11 +1,11 @@
 /**
- * Progress of long runs (lib/experiments/progress.ts): the duration format, the bar with the
+ * Progress of long runs (lib/training/progress.ts): the duration format, the bar with the
  * task's loss, the live board of a sweep that a notebook redraws in place while runs train, and
  * the lines a command ends a run with.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { alreadyFinished, formatDuration, progressBar, runSummary, sweepBoard } from '../../lib/experiments/progress';
+import { alreadyFinished, formatDuration, progressBar, runSummary, sweepBoard } from '../../lib/training/progress';
 
 describe('progress', () => {
   it('formats durations as h:mm:ss, and unknown ones as ?', () => {
