@@ -18,13 +18,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend';
-import { e4ExactGradientErrors } from '../checks/e4-exact-gradient';
 import { batchTargets, loadMnist, MNIST_PIXELS, type Binarisation } from '../data/mnist';
+import { C7_GRID } from '../exact/c7-grid';
 import { familyQuality, logitMoments, type EstimatorPoint, type FamilyGrid } from '../exact/family-quality';
 import { weightMoments } from '../exact/weight-moments';
 import { weightVjp } from '../models/encoder-gram';
 import type { Vae } from '../models/vae';
-import { vaeStates } from '../models/vae-exact';
+import { e4ExactGradientErrors, vaeStates } from '../models/vae-exact';
 import { Random } from '../random';
 import { repoRoot } from '../results/paths';
 import { profileName, type ProfileName } from '../results/profile';
@@ -68,14 +68,7 @@ export interface E4Profile {
   seed: number;
 }
 
-/** The C7 grids of issue and PAPER.md: τ including 0.1, 0.3, 0.5, 1, 2, 3; K ∈ {1, 10, 100, 1000}; the ST-ZGR family continuous in a. */
-const GRID: FamilyGrid = {
-  taus: [0.1, 0.3, 0.5, 1, 2, 3],
-  Ks: [1, 10, 100, 1000],
-  as: [0, 0.5, 1], // ST, the midpoint, ZGR: the family between follows in closed form (lib/exact/st-zgr-curve.ts)
-  reinmaxTaus: [1, 1.3, 1.5, 2, 3], // its official API refuses τ < 1
-  Ms: [2, 4, 8],
-};
+const GRID = C7_GRID; // C7's grid, defined once (lib/exact/c7-grid.ts)
 
 /** ReinMax at its tuned 8 × 4 settings (PAPER.md E3 table: lr 5e-4, τ 1.3, Adam). */
 const TUNED_RUN = { estimator: { name: 'reinmax', options: { tau: 1.3 } }, seed: 0, lr: 5e-4 };

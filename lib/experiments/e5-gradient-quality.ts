@@ -23,9 +23,8 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend';
 import { classificationBatch, loadDataset, type DatasetName } from '../data/classification';
 import { MNIST_PIXELS, type Mnist } from '../data/mnist';
-import { relativeError } from '../math/vector';
 import { familyQuality, logitMoments, type EstimatorPoint, type FamilyGrid } from '../exact/family-quality';
-import { preActivationMoments, quantisedAutodiffGradient, quantisedStates, type QuantisedStates } from '../models/quantised-exact';
+import { preActivationMoments, quantisedExactGradientErrors, quantisedStates, type QuantisedStates } from '../models/quantised-exact';
 import { LEVEL_PRESETS, type LevelPreset } from '../models/quantised-layer';
 import { QuantisedMlp } from '../models/quantised-mlp';
 import { MAX_STATES } from '../models/vae-exact';
@@ -126,21 +125,6 @@ export interface E5QualityResult {
 /** The untrained net of the profile's shape: 784 → n quantised units → 10. */
 export function e5QualityNet(profile: E5QualityProfile, rng: Random): QuantisedMlp {
   return QuantisedMlp.create({ inputSize: MNIST_PIXELS, hidden: [profile.units], classes: E5_CLASSES, levels: profile.levels, noiseScale: profile.noiseScale }, rng);
-}
-
-/** Relative errors of the enumerated objective and of both gradients against tf.grad (float32) of the same objective. */
-export function quantisedExactGradientErrors(
-  states: QuantisedStates,
-  net: QuantisedMlp,
-  x: tf.Tensor2D,
-  labels: ArrayLike<number>,
-): { objective: number; preActivations: number; levelLogits: number } {
-  const brute = quantisedAutodiffGradient(net, x, labels);
-  return {
-    objective: Math.abs(states.objective - brute.objective) / Math.abs(brute.objective),
-    preActivations: relativeError(states.preActivationGradient, brute.preActivationGradient),
-    levelLogits: relativeError(states.gradient, brute.gradient),
-  };
 }
 
 /**

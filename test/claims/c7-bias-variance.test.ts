@@ -11,7 +11,8 @@ import type { EstimatorPoint } from '../../lib/exact/family-quality';
 import { familyQuality } from '../../lib/exact/family-quality';
 import type { Interval, Quality } from '../../lib/exact/quality';
 import { curveAt, stZgrCurve } from '../../lib/exact/st-zgr-curve';
-import { C7_GRID, C7_TOYS, c7ToySource } from '../../lib/experiments/c7-toys';
+import { C7_GRID } from '../../lib/exact/c7-grid';
+import { C7_TOYS, c7ToySource } from '../../lib/experiments/c7-toys';
 import { biasVarianceFigure, c7Table, equalCostTable } from '../../lib/plots/e4-figures';
 import { Random } from '../../lib/random';
 
