@@ -68,7 +68,8 @@ export {
   conditionalJacobianBinary, expectedJacobianBinary,
 } from '../exact/tempered-jacobian';
 export { exactMoments, conditionalMoments, rlooMoments, averaged, concatenated, type Moments } from '../exact/estimator-moments';
-export { estimatorQuality, normalQuantile, studentQuantile, type Quality, type Interval } from '../exact/quality';
+export { estimatorQuality, type Quality, type Interval } from '../exact/quality';
+export { normalQuantile, studentQuantile } from '../math/stats';
 export { latentSums, type LatentSums } from '../exact/latent-sums';
 export { sampleFunctionMoments, conditionalFamilyMoments } from '../exact/latent-moments';
 export {
