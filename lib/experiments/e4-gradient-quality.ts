@@ -26,7 +26,7 @@ import { weightVjp } from '../models/encoder-gram';
 import type { Vae } from '../models/vae';
 import { e4ExactGradientErrors, vaeStates } from '../models/vae-exact';
 import { Random } from '../random';
-import { repoRoot } from '../results/paths';
+import { cacheDir } from '../results/paths';
 import { profileName, type ProfileName } from '../results/profile';
 import { provenance, type Provenance } from '../results/provenance';
 import { writeJsonAtomic } from '../results/write';
@@ -141,7 +141,7 @@ export interface E4Result {
 
 /** Default folder of E4 results (git-ignored). */
 export function e4ResultsDir(): string {
-  return process.env.ZGR_E4_RESULTS_DIR || path.join(repoRoot(), '.cache', 'e4-gradient-quality');
+  return cacheDir('e4-gradient-quality');
 }
 
 export function trainingConfig(c: E4Configuration, binarisation: Binarisation): VaeTrainingConfig {

@@ -29,7 +29,7 @@ import { LEVEL_PRESETS, type LevelPreset } from '../models/quantised-layer';
 import { QuantisedMlp } from '../models/quantised-mlp';
 import { MAX_STATES } from '../models/vae-exact';
 import { Random } from '../random';
-import { repoRoot } from '../results/paths';
+import { cacheDir } from '../results/paths';
 import { profileName, type ProfileName } from '../results/profile';
 import { provenance, type Provenance } from '../results/provenance';
 import { writeJsonAtomic } from '../results/write';
@@ -242,7 +242,7 @@ export function measureE5Quality(
 
 /** Default folder of E5 gradient-quality results (git-ignored). */
 export function e5QualityResultsDir(): string {
-  return process.env.ZGR_E5_QUALITY_DIR || path.join(repoRoot(), '.cache', 'e5-gradient-quality');
+  return cacheDir('e5-gradient-quality');
 }
 
 /** The training run of a quality profile: its net's shape, snapshots at its checkpoints. */

@@ -9,7 +9,6 @@
  * every estimator: the forward sample's law does not depend on the estimator). Resuming,
  * checkpoints, keys and progress are the runner's, as for the VAE.
  */
-import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { classificationBatch, loadDataset, type ClassificationBatch } from '../data/classification';
 import type { Mnist } from '../data/mnist';
@@ -19,7 +18,7 @@ import { QuantisedConvNet } from '../models/quantised-conv';
 import { resolveLayerEstimator, type LayerEstimator } from '../models/quantised-layer';
 import { QuantisedMlp } from '../models/quantised-mlp';
 import type { Random } from '../random';
-import { repoRoot } from '../results/paths';
+import { cacheDir } from '../results/paths';
 import { e5RunKey, layerEstimatorStyle, normaliseE5Config, type E5TrainingConfig, type E5TrainingInput } from './quantised-config';
 import { loadResult, loadRunSnapshot, trainRun, type EpochRecord, type RunResult, type TrainingTask, type TrainOptions } from './training-run';
 
@@ -88,9 +87,9 @@ export interface E5Metrics {
 export type E5EpochRecord = EpochRecord<E5Metrics>;
 export type E5RunResult = RunResult<E5TrainingConfig, E5Metrics>;
 
-/** Default folder of E5 runs (git-ignored): .cache/e5-quantised-network at the repository root. */
+/** Default folder of E5 runs: the cache e5-quantised-network (cacheDir). */
 export function e5ResultsDir(): string {
-  return process.env.ZGR_E5_RESULTS_DIR || path.join(repoRoot(), '.cache', 'e5-quantised-network');
+  return cacheDir('e5-quantised-network');
 }
 
 /** The classifier of a configuration, weights from `rng`. */
