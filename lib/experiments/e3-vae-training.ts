@@ -3,11 +3,11 @@
  * claim C7: "ZGR trains about as well as, or better than, GR-MCK at its best temperature").
  *
  * The E3 module: the profiles (what a sweep runs), `runSweep` (many runs in parallel processes),
- * `runE3` and `loadE3Results`. Its parts, each usable on its own:
- *   vae-config.ts                one run's configuration, its defaults and its key
- *   vae-training.ts              one run (`trainVae`): resumable, checkpointed, keyed
- *   ../results/checkpoint-store  the files of a run's folder
- *   process-pool.ts              jobs in worker processes (e3-worker.ts is this sweep's worker)
+ * `runE3` and `loadE3Results`. Its parts, in lib/training/, each usable on its own:
+ *   vae-config.ts                   one run's configuration, its defaults and its key
+ *   vae-task.ts                     one run (`trainVae`): resumable, checkpointed, keyed
+ *   ../results/checkpoint-store.ts  the files of a run's folder
+ *   sweep.ts, process-pool.ts       runs in worker processes (sweep-worker.ts is the worker)
  * It re-exports the names of these parts that other files import from here.
  */
 import * as fs from 'node:fs';

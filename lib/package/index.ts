@@ -100,4 +100,4 @@ export type { Figure, Trace, Layout } from '../plots/types';
 export { intervalBars, standardErrorBars, type SeriesStyle, type ErrorBars } from '../plots/series';
 export { lineFigure, type LineSeries, type LineFigureSpec } from '../plots/line-figure';
 export { groupedBarFigure, type BarSeries, type BarFigureSpec } from '../plots/bar-figure';
-export { biasVarianceFigure } from '../plots/e4-figures';
+export { biasVarianceFigure } from '../plots/c7-figures';
