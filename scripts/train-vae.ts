@@ -18,7 +18,7 @@ import { BINARISATIONS } from '../lib/data/mnist';
 import { E3_GRID, runE3Grid } from '../lib/experiments/e3-grid';
 import { protocolSettings } from '../lib/experiments/protocol';
 import { E3_DEFAULTS, e3Profile, e3ResultsDir, loadRunResult, normaliseConfig, OPTIMIZERS, runDir, runE3, runSweep, trainVae, type VaeTrainingConfig } from '../lib/experiments/e3-vae-training';
-import { alreadyFinished, runSummary } from '../lib/training/progress';
+import { finishedBefore, runSummary } from '../lib/training/progress';
 import { VAE_TASK } from '../lib/training/vae-task';
 import { parseShard, shard as shardOf } from '../lib/training/process-pool';
 import { readSweepFile } from '../lib/training/sweep-file';
@@ -142,11 +142,7 @@ async function main({ values }: { values: OptionValues<typeof COMMAND.options> }
   const resultsDir = values['results-dir'] ?? e3ResultsDir();
   const folder = runDir(config, resultsDir);
   const before = loadRunResult(config, resultsDir);
-  if (before?.done) {
-    console.log(alreadyFinished(before));
-    console.log(runSummary(before, VAE_TASK.summary(before.history.at(-1)!), folder));
-    return;
-  }
+  if (before?.done) return console.log(finishedBefore(before, (last) => VAE_TASK.summary(last), folder));
   await initBackend(); // says which backend runs
   console.log(`settings: ${JSON.stringify(chosen.estimator.options)}, lr ${chosen.lr}, ${chosen.optimizer}` +
     (chosen.tuned ? ` (the protocol's tuned ${C}x${numLatents} cell, PAPER.md E3, where no flag overrides it)` : ` (not in the protocol's table: the defaults, where no flag overrides them)`));
