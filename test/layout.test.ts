@@ -3,7 +3,8 @@
  * lib/ stands on a floor and imports only from lower floors (or from itself); checks/ and
  * experiments/ share a floor, so neither imports the other; and no files import each other in a
  * loop. Imports are read with TypeScript's own pre-processor (static, type-only, re-exports,
- * dynamic import() and require()), so the rule sees what the compiler sees.
+ * dynamic import() and require()), so the rule sees what the compiler sees. The README's floors
+ * are checked against the table here, so the two cannot drift.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -121,6 +122,17 @@ describe('Layout: lower floors never import upper ones; checks and experiments n
 
   it('no files of lib/ import each other in a loop', () => {
     assert.deepEqual(importCycles(edges), []);
+  });
+
+  it('the README\'s floors ("Where things go") are this table', () => {
+    const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+    const block = /### Where things go[\s\S]*?```\n([\s\S]*?)```/.exec(readme);
+    assert.ok(block != null, 'README has a "Where things go" section with a floors block');
+    const written: Record<string, number> = {};
+    for (const [, floor, rest] of block![1].matchAll(/^(\d+)\s+(.*)$/gm)) {
+      for (const [, module] of rest.matchAll(/lib\/([\w.-]+)/g)) written[module] = Number(floor);
+    }
+    assert.deepEqual(written, FLOORS);
   });
 
   it('the checker reports a deliberately wrong import (so the tests above can fail)', () => {
