@@ -24,18 +24,18 @@ export { runE6, E6_PROFILES, type E6Config, type E6Result } from './experiments/
 export {
   trainRun, loadResult, loadRunSnapshot, stepsPerEpoch, OPTIMIZERS,
   type TrainingTask, type Step, type RunConfig, type RunResult, type EpochRecord, type Trainable, type TrainOptions, type Optimizer,
-} from './experiments/training-run';
-export { runTaskSweep, type SweepOptions, type SweepEvent, type SweepJob } from './experiments/sweep';
-export { TASKS, taskByName, type TaskName, type TaskInput, type TaskResult } from './experiments/tasks';
+} from './training/training-run';
+export { runTaskSweep, type SweepOptions, type SweepEvent, type SweepJob } from './training/sweep';
+export { TASKS, taskByName, type TaskName, type TaskInput, type TaskResult } from './training/tasks';
 export {
   trainVae, runSweep, runE3, e3Profile, e3Configs, loadE3Results, E3_PROFILES,
   type VaeTrainingConfig, type VaeRunResult, type E3Profile,
 } from './experiments/e3-vae-training';
 export { runE4, E4_PROFILES, type E4Result, type E4Profile, type E4Case, type E4CheckpointResult } from './experiments/e4-gradient-quality';
-export { vaeStates, autodiffGradient as vaeAutodiffGradient, type VaeStates } from './models/vae-exact';
+export { vaeStates, autodiffGradient as vaeAutodiffGradient, e4ExactGradientErrors, type VaeStates } from './models/vae-exact';
 
 // E4: the exact gradient of the VAE against autodiff
-export { e4ExactGradientCheck, e4ExactGradientErrors, E4_EXACT_GRADIENT_THRESHOLDS } from './checks/e4-exact-gradient';
+export { e4ExactGradientCheck, E4_EXACT_GRADIENT_THRESHOLDS } from './checks/e4-exact-gradient';
 
 // E5: quantised networks — the stochastic quantised layer, the classifiers, Fashion-MNIST, one training step, exact analysis
 export {
@@ -46,7 +46,7 @@ export { classLogits, sampledLogits, meanFieldLogits, classifierLoss, crossEntro
 export { QuantisedMlp, type QuantisedMlpShape, type QuantisedShape } from './models/quantised-mlp';
 export { QuantisedConvNet, conv2dSame, type QuantisedConvShape } from './models/quantised-conv';
 export {
-  quantisedStates, preActivationMoments, preActivationSampleFunctionMoments, preActivationVjp, quantisedAutodiffGradient, type QuantisedStates,
+  quantisedStates, preActivationMoments, preActivationSampleFunctionMoments, preActivationVjp, quantisedAutodiffGradient, quantisedExactGradientErrors, type QuantisedStates,
 } from './models/quantised-exact';
 export {
   loadFashionMnist, loadFashionMnistSplits, fashionMnistDir, classSplit as fashionMnistClassSplit,
@@ -56,10 +56,10 @@ export { loadDataset, classificationBatch, DATASETS, type DatasetName, type Clas
 export {
   trainStep as e5TrainStep, evaluateClassifier, trainQuantised, loadE5RunResult, loadE5Snapshot, createClassifier, e5ResultsDir, E5_TASK,
   type E5Metrics, type E5EpochRecord, type E5RunResult,
-} from './experiments/e5-training';
-export { normaliseE5Config, e5RunKey, E5_DEFAULTS, E5_MODELS, type E5TrainingConfig, type E5TrainingInput, type E5Model } from './experiments/e5-config';
+} from './training/quantised-task';
+export { normaliseE5Config, e5RunKey, E5_DEFAULTS, E5_MODELS, type E5TrainingConfig, type E5TrainingInput, type E5Model } from './training/quantised-config';
 export { runE5, e5Profile, e5Configs, loadE5Results, finishedE5Results, e5ProfileResultsDir, E5_PROFILES, E5_ESTIMATORS, type E5Profile } from './experiments/e5-quantised-network';
 export {
-  measureE5Quality, measureQuantisedBatch, e5QualityNet, quantisedExactGradientErrors, E5_QUALITY_PROFILES,
+  measureE5Quality, measureQuantisedBatch, e5QualityNet, E5_QUALITY_PROFILES,
   type E5QualityProfile, type E5QualityResult, type E5Case, type E5Space,
 } from './experiments/e5-gradient-quality';

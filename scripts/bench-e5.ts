@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend';
 import { classificationBatch, loadDataset } from '../lib/data/classification';
 import { E5_ESTIMATORS, E5_PROFILES } from '../lib/experiments/e5-quantised-network';
-import { trainStep } from '../lib/experiments/e5-training';
+import { trainStep } from '../lib/training/quantised-task';
 import { Adam } from '../lib/models/adam';
 import { estimatorLabel, resolveEstimator } from '../lib/estimators/spec';
 import { QuantisedMlp } from '../lib/models/quantised-mlp';

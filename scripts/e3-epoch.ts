@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend';
 import { batchTargets, loadMnist, MNIST_SIZES } from '../lib/data/mnist';
 import { resolveEstimator } from '../lib/estimators/spec';
-import { trainStep } from '../lib/experiments/vae-training';
+import { trainStep } from '../lib/training/vae-task';
 import { Adam } from '../lib/models/adam';
 import { Vae } from '../lib/models/vae';
 import { Random } from '../lib/random';

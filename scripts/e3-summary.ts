@@ -15,8 +15,8 @@
  */
 import * as path from 'node:path';
 import { e3Configs, e3Profile } from '../lib/experiments/e3-vae-training';
-import { compareSweepResults, loadSweepResults, summariseRun } from '../lib/experiments/sweep-results';
-import { readSweepFile } from '../lib/experiments/sweep-file';
+import { compareSweepResults, loadSweepResults, summariseRun } from '../lib/training/sweep-results';
+import { readSweepFile } from '../lib/training/sweep-file';
 import { closeExporter, exportFigure } from '../lib/plots/export';
 import { e3CurvesFigure, e3FinalTable, e3Groups } from '../lib/plots/e3-figures';
 import { PROFILES } from '../lib/results/profile';

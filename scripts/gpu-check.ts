@@ -378,7 +378,7 @@ async function compareTraining(backend: string, steps: number): Promise<Training
   const { batchTargets, loadMnist } = require('../lib/data/mnist') as typeof import('../lib/data/mnist');
   const { resolveEstimator } = require('../lib/estimators/spec') as typeof import('../lib/estimators/spec');
   const { settleDeferredChecks } = require('../lib/estimators/validate') as typeof import('../lib/estimators/validate');
-  const { trainStep } = require('../lib/experiments/vae-training') as typeof import('../lib/experiments/vae-training');
+  const { trainStep } = require('../lib/training/vae-task') as typeof import('../lib/training/vae-task');
   const lib = { ...(require('../lib/models/adam') as typeof import('../lib/models/adam')), ...(require('../lib/models/vae') as typeof import('../lib/models/vae')), ...(require('../lib/random') as typeof import('../lib/random')) };
   const { useExplicitTransposeMatMulGradient } = require('../lib/backend') as typeof import('../lib/backend');
   const reference = backend === 'wasm' ? 'cpu' : 'wasm';

@@ -12,12 +12,12 @@ import * as path from 'node:path';
 import { initBackend } from '../lib/backend';
 import { DATASETS } from '../lib/data/classification';
 import { ALL_ESTIMATORS } from '../lib/estimators/registry';
-import { E5_DEFAULTS, E5_MODELS, e5RunKey, normaliseE5Config } from '../lib/experiments/e5-config';
+import { E5_DEFAULTS, E5_MODELS, e5RunKey, normaliseE5Config } from '../lib/training/quantised-config';
 import { e5Profile, runE5 } from '../lib/experiments/e5-quantised-network';
-import { E5_TASK, e5ResultsDir, loadE5RunResult, trainQuantised } from '../lib/experiments/e5-training';
-import { alreadyFinished, runSummary } from '../lib/experiments/progress';
-import { parseShard } from '../lib/experiments/process-pool';
-import { OPTIMIZERS } from '../lib/experiments/training-run';
+import { E5_TASK, e5ResultsDir, loadE5RunResult, trainQuantised } from '../lib/training/quantised-task';
+import { finishedBefore, runSummary } from '../lib/training/progress';
+import { parseShard } from '../lib/training/process-pool';
+import { OPTIMIZERS } from '../lib/training/training-run';
 import { LEVEL_PRESETS, type LevelPreset } from '../lib/models/quantised-layer';
 import { PROFILES, profileName } from '../lib/results/profile';
 import { runCommand, UsageError, type OptionValues } from './cli';
@@ -116,11 +116,7 @@ async function main({ values }: { values: OptionValues<typeof COMMAND.options> }
   const resultsDir = values['results-dir'] ?? e5ResultsDir();
   const folder = path.join(resultsDir, e5RunKey(config));
   const before = loadE5RunResult(config, resultsDir);
-  if (before?.done) {
-    console.log(alreadyFinished(before));
-    console.log(runSummary(before, E5_TASK.summary(before.history.at(-1)!), folder));
-    return;
-  }
+  if (before?.done) return console.log(finishedBefore(before, (last) => E5_TASK.summary(last), folder));
   await initBackend(); // says which backend runs
   console.log(`results: ${folder}`);
   if (before != null) console.log(`resuming: ${before.history.length} of ${config.epochs} epochs done`);

@@ -18,10 +18,10 @@ import { BINARISATIONS } from '../lib/data/mnist';
 import { E3_GRID, profileOfRuns, runE3Grid } from '../lib/experiments/e3-grid';
 import { protocolSettings } from '../lib/experiments/protocol';
 import { E3_DEFAULTS, e3Profile, e3ResultsDir, loadRunResult, normaliseConfig, OPTIMIZERS, runDir, runE3, runSweep, trainVae, type VaeTrainingConfig } from '../lib/experiments/e3-vae-training';
-import { alreadyFinished, runSummary } from '../lib/experiments/progress';
-import { VAE_TASK } from '../lib/experiments/vae-training';
-import { parseShard, shard as shardOf } from '../lib/experiments/process-pool';
-import { readSweepFile } from '../lib/experiments/sweep-file';
+import { finishedBefore, runSummary } from '../lib/training/progress';
+import { VAE_TASK } from '../lib/training/vae-task';
+import { parseShard, shard as shardOf } from '../lib/training/process-pool';
+import { readSweepFile } from '../lib/training/sweep-file';
 import { CATEGORICAL_ESTIMATORS } from '../lib/estimators/registry';
 import { PROFILES, profileName } from '../lib/results/profile';
 
@@ -48,7 +48,7 @@ sweep:
   --config CxL       only this latent configuration, e.g. 8x4 (repeatable)
   --only-estimator NAME   only this estimator (repeatable)
   --sweep-file FILE  instead of a profile: the runs of FILE, a JSON array of run configurations
-                     (lib/experiments/sweep-file.ts); with --shard, --workers, --results-dir
+                     (lib/training/sweep-file.ts); with --shard, --workers, --results-dir
 grid:
   --grid             the grid of ZGR, ST-ZGR(½) and RLOO(2), selected at epoch 30 (lib/experiments/
                      e3-grid.ts: lr {1,2,3,5,7}e-4, Adam, in results/e3-long); writes results/e3-grid-30.json
@@ -148,11 +148,7 @@ async function main({ values }: { values: OptionValues<typeof COMMAND.options> }
   const resultsDir = values['results-dir'] ?? e3ResultsDir();
   const folder = runDir(config, resultsDir);
   const before = loadRunResult(config, resultsDir);
-  if (before?.done) {
-    console.log(alreadyFinished(before));
-    console.log(runSummary(before, VAE_TASK.summary(before.history.at(-1)!), folder));
-    return;
-  }
+  if (before?.done) return console.log(finishedBefore(before, (last) => VAE_TASK.summary(last), folder));
   await initBackend(); // says which backend runs
   console.log(`settings: ${JSON.stringify(chosen.estimator.options)}, lr ${chosen.lr}, ${chosen.optimizer}` +
     (chosen.tuned ? ` (the protocol's tuned ${C}x${numLatents} cell, PAPER.md E3, where no flag overrides it)` : ` (not in the protocol's table: the defaults, where no flag overrides them)`));

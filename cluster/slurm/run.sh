@@ -23,7 +23,7 @@
 #   ZGR_PODMAN_FLAGS  extra podman run flags (e.g. --runtime runc --cgroup-manager=cgroupfs)
 #   ZGR_REPO      the checkout for native runs (default: the one this script is in)
 #   ZGR_FIGURES_DIR   where the image's `figures` command writes (reproduce in a container)
-#   Passed on into the container: ZGR_BACKEND ZGR_PROFILE ZGR_E3_RESULTS_DIR ZGR_EXPECT_GPU ZGR_CELL_TIMEOUT
+#   Passed on into the container: ZGR_BACKEND ZGR_PROFILE ZGR_CACHE_E3_VAE_TRAINING ZGR_EXPECT_GPU ZGR_CELL_TIMEOUT
 set -euo pipefail
 
 if [ $# -lt 1 ]; then
@@ -34,7 +34,7 @@ name=$1
 shift
 ROOT=${ZGR_REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 RUNNER=${ZGR_RUNNER:-native}
-PASS_ENV=(ZGR_BACKEND ZGR_PROFILE ZGR_E3_RESULTS_DIR ZGR_EXPECT_GPU ZGR_CELL_TIMEOUT)
+PASS_ENV=(ZGR_BACKEND ZGR_PROFILE ZGR_CACHE_E3_VAE_TRAINING ZGR_EXPECT_GPU ZGR_CELL_TIMEOUT)
 
 # the folders a container sees at the same path: those of the arguments (created when missing)
 # and ZGR_BIND's

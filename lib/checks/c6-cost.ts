@@ -4,7 +4,7 @@
  * runs them, possibly a loaded one: so the rules hold ratios and a slope to generous bounds.
  * c6Verdict judges the times against C6_THRESHOLDS.
  */
-import { logLogSlope } from '../math/slope';
+import { logLogSlopeOfLargerHalf } from '../math/slope';
 import { atLeast, atMost, claimReport, inRange, type ClaimReport } from './report';
 
 /** What C6 is judged on (E6Result has this shape): per estimator its times relative to ST's, and GR-MCK's time per call against K. */
@@ -36,8 +36,7 @@ export const C6_THRESHOLDS = {
 
 /** The log–log slope of GR-MCK's time per call against K over the larger half of the K values, where the work proportional to K outweighs a call's fixed cost. */
 export function grCostSlope(grByK: CostTimes['grByK']): number {
-  const top = [...grByK].sort((a, b) => a.K - b.K).slice(Math.floor(grByK.length / 2));
-  return logLogSlope(top.map((r) => r.K), top.map((r) => r.callMs));
+  return logLogSlopeOfLargerHalf(grByK.map((r) => r.K), grByK.map((r) => r.callMs));
 }
 
 /** The C6 verdict on E6's times: they must hold rows for ZGR and for GR-MCK with K = 100, and a K sweep of GR-MCK. */

@@ -28,16 +28,11 @@
  */
 import type { EstimatorPoint } from '../exact/family-quality';
 import type { Interval } from '../exact/quality';
+import { C7_MARGINS } from '../exact/c7-grid';
 import { bestMeanOfM, curveAt, feasibleA, minimalBeta, stZgrCurve, type StZgrCurve } from '../exact/st-zgr-curve';
 import { atMost, claimReport, formatNumber, formatShort, type ClaimReport, type Comparison } from './report';
 
-/**
- * The declared margins of "practically" (PAPER.md C7), fixed before measuring. β + 0.02 is an
- * angle of about 1.1° between E g and ∇ — a direction error far below what separates estimators in
- * training — and σ × 1.05 is what 10 % more samples per step buy back, less than one step of any
- * learning-rate grid; within them the family and GR are practically equal.
- */
-export const C7_MARGINS = { beta: 0.02, sigmaFactor: 1.05 } as const;
+export { C7_MARGINS }; // declared beside C7's grid (lib/exact/c7-grid.ts): the adaptive draws of the experiments read them too
 
 export const C7_THRESHOLDS = {
   margins: C7_MARGINS,

@@ -16,12 +16,11 @@
  * on their training cross-entropy, with the test accuracy of the mean-field net beside
  * (`E5_MEASURE`, `C7_TRAINING_E5_THRESHOLDS`).
  */
-import { studentQuantile } from '../exact/quality';
-import { mean, sampleSd as sd } from '../math/vector';
+import { mean, sampleSd as sd, studentQuantile, welch } from '../math/stats';
 import type { EstimatorSpec } from '../estimators/spec';
-import type { E5Metrics } from '../experiments/e5-training';
-import type { Optimizer, RunResult } from '../experiments/training-run';
-import type { VaeMetrics } from '../experiments/vae-training';
+import type { E5Metrics } from '../training/quantised-task';
+import type { Optimizer, RunResult } from '../training/training-run';
+import type { VaeMetrics } from '../training/vae-task';
 import { atMost, claimReport, formatNumber, type ClaimReport, type Comparison } from './report';
 
 /** The run results the check reads: a labelled estimator, its lr and optimiser, the per-epoch history. */
@@ -109,15 +108,6 @@ export function finalStats<M = VaeMetrics>(results: readonly Run<M>[], measure: 
       secondsPerStep: mean(last.map((h) => h.wallTimeS / h.step)),
     };
   });
-}
-
-/** Welch: a − b with its standard error and degrees of freedom. */
-export function welch(a: FinalStats['train'] & { n: number }, b: FinalStats['train'] & { n: number }): { d: number; se: number; df: number } {
-  const va = (a.sd * a.sd) / a.n;
-  const vb = (b.sd * b.sd) / b.n;
-  const se = Math.sqrt(va + vb);
-  const df = se === 0 ? Infinity : (va + vb) ** 2 / ((va * va) / Math.max(1, a.n - 1) + (vb * vb) / Math.max(1, b.n - 1));
-  return { d: a.mean - b.mean, se, df };
 }
 
 export type C7TrainingReport = ClaimReport<typeof C7_TRAINING_THRESHOLDS> & { stats: FinalStats[]; where: string };

@@ -3,12 +3,10 @@
  * encoder logits by enumeration (score identity, float64: lib/models/vae-exact.ts) must equal
  * tf.grad of the same enumerated objective written directly on tensors (float32). Everything the
  * bias–variance analysis reports is measured against this gradient; a wrong state order, a wrong
- * probability or a wrong KL term would fail here.
+ * probability or a wrong KL term would fail here. The errors are measured beside the models
+ * (e4ExactGradientErrors in lib/models/vae-exact.ts, quantisedExactGradientErrors in
+ * lib/models/quantised-exact.ts for E5); this file judges them.
  */
-import type * as tf from '@tensorflow/tfjs';
-import type { Vae } from '../models/vae';
-import { relativeError } from '../math/vector';
-import { autodiffGradient, vaeStates } from '../models/vae-exact';
 import { atMost, claimReport, type ClaimReport } from './report';
 
 export const E4_EXACT_GRADIENT_THRESHOLDS = {
@@ -17,14 +15,6 @@ export const E4_EXACT_GRADIENT_THRESHOLDS = {
   /** |J_enumerated − J_autodiff| / |J|, at most */
   maxObjectiveError: 1e-5,
 };
-
-/** Relative errors of the enumerated objective and gradient against autodiff. */
-export function e4ExactGradientErrors(vae: Vae, x: tf.Tensor2D): { objective: number; gradient: number } {
-  const exact = vaeStates(vae, x);
-  const brute = autodiffGradient(vae, x);
-  const enumerated = Array.from(brute.gradient, (_g, i) => exact.reconstructionGradient[i] + exact.klGradient[i]);
-  return { objective: Math.abs(exact.objective - brute.objective) / Math.abs(brute.objective), gradient: relativeError(enumerated, brute.gradient) };
-}
 
 /** The verdict over several (checkpoint, batch) cases, each with its measured errors. */
 export function e4ExactGradientCheck(

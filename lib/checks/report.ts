@@ -1,5 +1,5 @@
 /**
- * A claim's verdict (DESIGN.md: "a check returns a verdict"). Every check in lib/checks ends in a
+ * A claim's verdict (a check returns a verdict). Every check in lib/checks ends in a
  * ClaimReport: the numbers it measured, the thresholds it held them against — one named constant
  * beside the check (C1_THRESHOLDS …) — and whether the claim holds. The notebook prints the
  * summary and throws through assertHolds; the test asserts `holds`. So a rule is written once.

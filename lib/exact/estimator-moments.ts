@@ -2,7 +2,7 @@
  * The first two moments of a gradient estimator g ∈ Rⁿ — its mean E g and E‖g‖² — over an
  * enumerable set of states (PAPER.md E1, E4; claim C7). Everything the quality metrics need
  * (lib/exact/quality.ts) is a function of these two, so one accumulator serves the toy problems
- * (registryStats) and the VAE (lib/experiments/e4-moments.ts).
+ * (registryStats), the VAE (lib/models/vae-exact.ts) and the quantised net (lib/models/quantised-exact.ts).
  *
  * - Functions of the sample (ST, ST(t), DARN, ZGR, ST-ZGR, ReinMax): exact sums over the states
  *   weighted by their probability (`exactMoments`).

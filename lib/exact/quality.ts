@@ -23,8 +23,7 @@
  * which stays honest where the bias is not resolved from zero (the interval then reaches 0).
  * Intervals use Student's t with R − 1 degrees of freedom.
  */
-import stdNormalQuantile from '@stdlib/stats-base-dists-normal-quantile';
-import tQuantile from '@stdlib/stats-base-dists-t-quantile';
+import { studentQuantile } from '../math/stats';
 import { dot } from '../math/vector';
 import type { MomentEstimate, Moments } from './estimator-moments';
 
@@ -59,19 +58,6 @@ export interface Quality {
   gradientNorm: number;
   /** confidence level of the intervals */
   confidence: number;
-}
-
-/** Quantile of the standard normal (stdlib's, accurate to double precision). */
-export function normalQuantile(q: number): number {
-  if (!(q > 0 && q < 1)) throw new Error(`normalQuantile: q must be in (0, 1), got ${q}`);
-  return stdNormalQuantile(q, 0, 1);
-}
-
-/** Quantile of Student's t with ν degrees of freedom (stdlib's, exact also for the few seeds of a training run). */
-export function studentQuantile(q: number, nu: number): number {
-  if (!(q > 0 && q < 1)) throw new Error(`studentQuantile: q must be in (0, 1), got ${q}`);
-  if (!(nu >= 1)) throw new Error(`studentQuantile: degrees of freedom must be ≥ 1, got ${nu}`);
-  return tQuantile(q, nu);
 }
 
 /** The spread of the replicates around their average: deviations d_r, e_r and the scale 1/(R(R−1)). */

@@ -17,7 +17,7 @@
  * are the only places the answer can change), and min over a of any of the ratios above is at an
  * end of [0, 1] or at the one stationary point of quadratic / linear² (a linear equation).
  */
-import type { EstimatorPoint } from './family-quality';
+import { CURVE_MEMBERS, type EstimatorPoint } from './family-quality';
 import type { Quality } from './quality';
 
 /** c0 + c1 a + c2 a² */
@@ -33,9 +33,6 @@ export interface StZgrCurve {
   /** ‖E g(a)‖² / ‖∇‖² */
   meanSquared: Quadratic;
 }
-
-/** The members the curve is built from. */
-export const CURVE_MEMBERS = [0, 0.5, 1] as const;
 
 export const evaluate = (q: Quadratic, a: number): number => q[0] + a * (q[1] + a * q[2]);
 const projectionAt = (c: StZgrCurve, a: number): number => c.projection[0] + a * c.projection[1];

@@ -2,10 +2,10 @@
  * C7 on exact toys (notebook 03; PAPER.md E1, claim C7 — the problems are ours): random polynomial
  * losses of a few categorical variables, every estimator of the C7 grid measured exactly — by
  * enumeration, and the GR family's noise given the state by quadrature (conditional-jacobian.ts) —
- * and the C7 verdict of lib/checks/c7-bias-variance.ts, the same verdict as the VAE's (notebook 07),
- * here with no measurement noise to decide it.
+ * for the C7 verdict of lib/checks/c7-bias-variance.ts (computed by the caller), the same verdict as
+ * the VAE's (notebook 07), here with no measurement noise to decide it.
  */
-import { c7BiasVariance, type C7Report } from '../checks/c7-bias-variance';
+import { C7_GRID } from '../exact/c7-grid';
 import { draws } from '../exact/moments';
 import { familyQuality, logitMoments, type EstimatorPoint, type FamilyGrid, type MomentSource } from '../exact/family-quality';
 import { latentSums } from '../exact/latent-sums';
@@ -31,15 +31,6 @@ export const C7_TOYS: C7Toy[] = [
   { name: 'quadratic, 3 × C=4', numVariables: 3, C: 4, degree: 2, seed: 11 },
 ];
 
-/** The C7 grids (as in E4): τ ∈ {0.1, 0.3, 0.5, 1, 2, 3}, K ∈ {1, 10, 100, 1000}; the ST-ZGR family continuous in a. */
-export const C7_GRID: FamilyGrid = {
-  taus: [0.1, 0.3, 0.5, 1, 2, 3],
-  Ks: [1, 10, 100, 1000],
-  as: [0, 0.5, 1], // ST, the midpoint, ZGR: the family between follows in closed form (lib/exact/st-zgr-curve.ts)
-  reinmaxTaus: [1, 1.3, 1.5, 2, 3],
-  Ms: [2, 4, 8],
-};
-
 /** Replicates and draws of the GR family's Monte Carlo (per variable, category and replicate): the cross-check only. */
 export const C7_TOY_MC = { replicates: 20, drawsPerReplicate: 200 };
 
@@ -56,8 +47,7 @@ export function c7ToySource(toy: C7Toy, monteCarloSeed?: number): MomentSource {
   return logitMoments([{ sums, logits }], 1, monteCarloSeed == null ? 'quadrature' : { ...C7_TOY_MC, rng: Random.fromSeed(monteCarloSeed) });
 }
 
-/** Measure every estimator on one toy and judge C7 there. */
-export function runC7Toy(toy: C7Toy, options: { grid?: FamilyGrid; monteCarloSeed?: number } = {}): { toy: C7Toy; points: EstimatorPoint[]; report: C7Report } {
-  const points = familyQuality(c7ToySource(toy, options.monteCarloSeed), options.grid ?? C7_GRID);
-  return { toy, points, report: c7BiasVariance(points, toy.name) };
+/** Measure every estimator on one toy (C7's grid unless `grid`); the verdict is c7BiasVariance(points, toy.name), computed by the caller. */
+export function runC7Toy(toy: C7Toy, options: { grid?: FamilyGrid; monteCarloSeed?: number } = {}): { toy: C7Toy; points: EstimatorPoint[] } {
+  return { toy, points: familyQuality(c7ToySource(toy, options.monteCarloSeed), options.grid ?? C7_GRID) };
 }

@@ -21,8 +21,8 @@ import { provenance, type Provenance } from '../results/provenance';
 import { writeJsonAtomic } from '../results/write';
 import { e3Configs, e3Profile, runSweep, type SweepOptions } from './e3-vae-training';
 import { HORIZON_GRID_LRS, UNTUNED_GRID, type ProtocolConfig } from './protocol';
-import { normaliseConfig, runKey, type Optimizer, type VaeTrainingConfig } from './vae-config';
-import type { VaeRunResult } from './vae-training';
+import { normaliseConfig, runKey, type Optimizer, type VaeTrainingConfig } from '../training/vae-config';
+import type { VaeRunResult } from '../training/vae-task';
 
 /** A grid: what is run for every (estimator, lr, optimiser) cell, and where it is kept. */
 export interface E3Grid {

@@ -3,35 +3,32 @@
  * claim C7: "ZGR trains about as well as, or better than, GR-MCK at its best temperature").
  *
  * The E3 module: the profiles (what a sweep runs), `runSweep` (many runs in parallel processes),
- * `runE3` and `loadE3Results`. Its parts, each usable on its own:
- *   vae-config.ts                one run's configuration, its defaults and its key
- *   vae-training.ts              one run (`trainVae`): resumable, checkpointed, keyed
- *   ../results/checkpoint-store  the files of a run's folder
- *   process-pool.ts              jobs in worker processes (e3-worker.ts is this sweep's worker)
+ * `runE3` and `loadE3Results`. Its parts, in lib/training/, each usable on its own:
+ *   vae-config.ts                   one run's configuration, its defaults and its key
+ *   vae-task.ts                     one run (`trainVae`): resumable, checkpointed, keyed
+ *   ../results/checkpoint-store.ts  the files of a run's folder
+ *   sweep.ts, process-pool.ts       runs in worker processes (sweep-worker.ts is the worker)
  * It re-exports the names of these parts that other files import from here.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { MNIST_SIZES, type Binarisation } from '../data/mnist';
 import type { EstimatorSpec } from '../estimators/spec';
 import { HORIZON_GRID_LRS, HORIZON_WINNERS, PROTOCOL_CONFIGS, protocolSettings, type ProtocolConfig } from './protocol';
-import { repoRoot } from '../results/paths';
 import { profileName, type ProfileName } from '../results/profile';
-import { shard } from './process-pool';
-import { runTaskSweep, type SweepOptions } from './sweep';
-import { normaliseConfig, runKey, type Optimizer, type VaeTrainingConfig, type VaeTrainingInput } from './vae-config';
-import { e3ResultsDir, loadRunResult, type VaeRunResult } from './vae-training';
+import { runTaskSweep, type SweepOptions } from '../training/sweep';
+import { normaliseConfig, type Optimizer, type VaeTrainingConfig, type VaeTrainingInput } from '../training/vae-config';
+import type { VaeRunResult } from '../training/vae-task';
+import { finishedProfileResults, loadProfileResults, profileRunsDir, runProfile, type ProfileRuns, type RunProfileOptions } from '../training/profile-runs';
 
-export type { SweepOptions, SweepEvent } from './sweep';
+export type { SweepOptions, SweepEvent } from '../training/sweep';
 
 export {
   E3_DEFAULTS, OPTIMIZERS, normaliseConfig, runKey,
   type Optimizer, type VaeTrainingConfig, type VaeTrainingInput,
-} from './vae-config';
+} from '../training/vae-config';
 export {
   trainVae, trainStep, evaluateNegElbo, e3ResultsDir, runDir, loadRunResult, loadSnapshot,
   type TrainOptions, type EpochRecord, type VaeRunResult,
-} from './vae-training';
+} from '../training/vae-task';
 
 /** Run many VAE configurations, each in its own process (sweep.ts `runTaskSweep` with the VAE task). */
 export function runSweep(inputs: readonly VaeTrainingInput[], options: SweepOptions = {}): Promise<VaeRunResult[]> {
@@ -210,39 +207,25 @@ function runLrs(profile: E3Profile, given: E3ProfileEstimator['lr'], tunedLr: nu
   return lrs.map((lr) => ({ lr, seeds: profile.seeds }));
 }
 
-/**
- * E3 for a profile: run (or resume, or load) every configuration in parallel processes and
- * return the results. `shard: [i, n]` runs only every n-th configuration starting at i (for
- * spreading the paper profile over machines); `only` filters configurations.
- */
-export async function runE3(
-  options: SweepOptions & { profile?: ProfileName | E3Profile; shard?: [number, number]; only?: (c: VaeTrainingConfig) => boolean } = {},
-): Promise<VaeRunResult[]> {
-  const profile = typeof options.profile === 'object' ? options.profile : e3Profile(options.profile);
-  let configs = e3Configs(profile);
-  if (options.only) configs = configs.filter(options.only);
-  if (options.shard) configs = shard(configs, options.shard);
-  return runSweep(configs, { ...options, resultsDir: options.resultsDir ?? profileResultsDir(profile) });
+/** E3's profiles of runs: the VAE task, a profile by name, a profile's configurations (the rest is lib/training/profile-runs.ts). */
+const E3_RUNS: ProfileRuns<'vae', E3Profile, VaeTrainingConfig> = { task: 'vae', profile: e3Profile, configs: e3Configs };
+
+/** E3 for a profile: run (or resume, or load) every configuration in parallel processes (runProfile: `shard`, `only`). */
+export function runE3(options: RunProfileOptions<E3Profile, VaeTrainingConfig> = {}): Promise<VaeRunResult[]> {
+  return runProfile(E3_RUNS, options);
 }
 
 /** Where a profile's runs are kept: its own folder under the repository (committed results), else the cache. */
 export function profileResultsDir(profile: E3Profile): string {
-  return profile.resultsDir != null ? path.join(repoRoot(), profile.resultsDir) : e3ResultsDir();
+  return profileRunsDir(E3_RUNS, profile);
 }
 
 /** The results already stored for a profile (finished or not), without running anything. */
 export function loadE3Results(profile: ProfileName | E3Profile = profileName(), resultsDir?: string): VaeRunResult[] {
-  const p = typeof profile === 'object' ? profile : e3Profile(profile);
-  const dir = resultsDir ?? profileResultsDir(p);
-  return e3Configs(p).map((c) => loadRunResult(c, dir)).filter((r): r is VaeRunResult => r != null);
+  return loadProfileResults(E3_RUNS, profile, resultsDir);
 }
 
-/**
- * The results of a profile when every one of its runs has finished (e.g. the committed medium
- * profile), else null: a notebook renders them instead of training.
- */
+/** The results of a profile when every one of its runs has finished (e.g. the committed medium profile), else null. */
 export function finishedE3Results(profile: ProfileName | E3Profile, resultsDir?: string): VaeRunResult[] | null {
-  const p = typeof profile === 'object' ? profile : e3Profile(profile);
-  const results = loadE3Results(p, resultsDir);
-  return results.length === e3Configs(p).length && results.every((r) => r.done) ? results : null;
+  return finishedProfileResults(E3_RUNS, profile, resultsDir);
 }

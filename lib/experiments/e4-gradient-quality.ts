@@ -18,21 +18,20 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend';
-import { e4ExactGradientErrors } from '../checks/e4-exact-gradient';
 import { batchTargets, loadMnist, MNIST_PIXELS, type Binarisation } from '../data/mnist';
+import { c7Grid, C7_GRID } from '../exact/c7-grid';
 import { familyQuality, logitMoments, type EstimatorPoint, type FamilyGrid } from '../exact/family-quality';
 import { weightMoments } from '../exact/weight-moments';
-import { C7_MARGINS } from '../checks/c7-bias-variance';
 import { weightVjp } from '../models/encoder-gram';
 import type { Vae } from '../models/vae';
-import { vaeStates } from '../models/vae-exact';
+import { e4ExactGradientErrors, vaeStates } from '../models/vae-exact';
 import { Random } from '../random';
-import { repoRoot } from '../results/paths';
+import { cacheDir } from '../results/paths';
 import { profileName, type ProfileName } from '../results/profile';
 import { provenance, type Provenance } from '../results/provenance';
 import { writeJsonAtomic } from '../results/write';
-import { normaliseConfig, runKey, type VaeTrainingConfig, type VaeTrainingInput } from './vae-config';
-import { e3ResultsDir, loadSnapshot, trainVae } from './vae-training';
+import { normaliseConfig, runKey, type VaeTrainingConfig, type VaeTrainingInput } from '../training/vae-config';
+import { e3ResultsDir, loadSnapshot, trainVae } from '../training/vae-task';
 
 /** A training checkpoint at which gradients are evaluated. */
 export interface E4Checkpoint {
@@ -69,28 +68,8 @@ export interface E4Profile {
   seed: number;
 }
 
-/** The C7 grids of PAPER.md: τ including 0.1, 0.3, 0.5, 1, 2, 3; K ∈ {1, 10, 100, 1000}; the ST-ZGR family continuous in a. */
-const GRID: FamilyGrid = {
-  taus: [0.1, 0.3, 0.5, 1, 2, 3],
-  Ks: [1, 10, 100, 1000],
-  as: [0, 0.5, 1], // ST, the midpoint, ZGR: the family between follows in closed form (lib/exact/st-zgr-curve.ts)
-  reinmaxTaus: [1, 1.3, 1.5, 2, 3], // its official API refuses τ < 1
-  Ms: [2, 4, 8],
-};
+const GRID = C7_GRID; // C7's grid, defined once (lib/exact/c7-grid.ts)
 
-/**
- * The C7 grid with adaptive GR draws (PAPER.md C7: measured until decided, never passed by noise):
- * rounds of the profile's Monte Carlo, pooled, until se(β) and se(σ) of every member at a τ are
- * below a third of C7's declared margins, or `maxRounds` rounds are spent — then the verdict says
- * the budget ran out and the member may stay undecided. Measured on the quick profile's 100-image
- * batch of 8 × 4 (end checkpoint) with 8 rounds: τ = 2, 3 settle in one round, τ = 0.5–1 in 3,
- * τ = 0.3 in 6 w.r.t. the logits and not within 8 w.r.t. the weights, cold τ = 0.1 in neither
- * (its β is a near-tie with ZGR's). The weight case then costs ~4× one round, so the quick profile
- * (CI) stops at 4 rounds: what more rounds could still move are the near-ties at τ ≤ 0.3.
- */
-export function c7Grid(maxRounds: number): FamilyGrid {
-  return { ...GRID, adaptive: { maxRounds, betaMargin: C7_MARGINS.beta, sigmaFactor: C7_MARGINS.sigmaFactor } };
-}
 
 /** ReinMax at its tuned 8 × 4 settings (PAPER.md E3 table: lr 5e-4, τ 1.3, Adam). */
 const TUNED_RUN = { estimator: { name: 'reinmax', options: { tau: 1.3 } }, seed: 0, lr: 5e-4 };
@@ -104,7 +83,11 @@ const QUICK: E4Profile = {
   evalBatches: 2,
   evalBatch: 4,
   binarisation: 'grey', // protocol (ReinMax)
-  grid: c7Grid(4), // ≤ 4 rounds of 20 × 10 draws
+  // ≤ 4 rounds of 20 × 10 draws. Measured on this profile's 100-image batch of 8 × 4 (end checkpoint)
+  // with 8 rounds: τ = 2, 3 settle in one round, τ = 0.5–1 in 3, τ = 0.3 in 6 w.r.t. the logits and
+  // not within 8 w.r.t. the weights, cold τ = 0.1 in neither (its β is a near-tie with ZGR's). The
+  // weight case then costs ~4× one round, so CI stops at 4: more rounds could move only those near-ties.
+  grid: c7Grid(4),
   mc: { replicates: 20, drawsPerReplicate: 10 },
   weightBatch: { images: 100, configurations: ['8x4'], checkpoints: ['end'] }, // ≈ 2.5 min a checkpoint
   seed: 0,
@@ -163,7 +146,7 @@ export interface E4Result {
 
 /** Default folder of E4 results (git-ignored). */
 export function e4ResultsDir(): string {
-  return process.env.ZGR_E4_RESULTS_DIR || path.join(repoRoot(), '.cache', 'e4-gradient-quality');
+  return cacheDir('e4-gradient-quality');
 }
 
 export function trainingConfig(c: E4Configuration, binarisation: Binarisation): VaeTrainingConfig {

@@ -23,20 +23,20 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend';
 import { classificationBatch, loadDataset, type DatasetName } from '../data/classification';
 import { MNIST_PIXELS, type Mnist } from '../data/mnist';
-import { relativeError } from '../math/vector';
 import { familyQuality, logitMoments, type EstimatorPoint, type FamilyGrid } from '../exact/family-quality';
-import { preActivationMoments, quantisedAutodiffGradient, quantisedStates, type QuantisedStates } from '../models/quantised-exact';
+import { preActivationMoments, quantisedExactGradientErrors, quantisedStates, type QuantisedStates } from '../models/quantised-exact';
 import { LEVEL_PRESETS, type LevelPreset } from '../models/quantised-layer';
 import { QuantisedMlp } from '../models/quantised-mlp';
 import { MAX_STATES } from '../models/vae-exact';
 import { Random } from '../random';
-import { repoRoot } from '../results/paths';
+import { cacheDir } from '../results/paths';
 import { profileName, type ProfileName } from '../results/profile';
 import { provenance, type Provenance } from '../results/provenance';
 import { writeJsonAtomic } from '../results/write';
-import { c7Grid, type E4Case } from './e4-gradient-quality';
-import { normaliseE5Config, type E5TrainingConfig, type E5TrainingInput } from './e5-config';
-import { e5ResultsDir, loadE5Snapshot, trainQuantised } from './e5-training';
+import { c7Grid } from '../exact/c7-grid';
+import type { E4Case } from './e4-gradient-quality';
+import { normaliseE5Config, type E5TrainingConfig, type E5TrainingInput } from '../training/quantised-config';
+import { e5ResultsDir, loadE5Snapshot, trainQuantised } from '../training/quantised-task';
 
 export const E5_CLASSES = 10;
 
@@ -124,21 +124,6 @@ export interface E5QualityResult {
 /** The untrained net of the profile's shape: 784 → n quantised units → 10. */
 export function e5QualityNet(profile: E5QualityProfile, rng: Random): QuantisedMlp {
   return QuantisedMlp.create({ inputSize: MNIST_PIXELS, hidden: [profile.units], classes: E5_CLASSES, levels: profile.levels, noiseScale: profile.noiseScale }, rng);
-}
-
-/** Relative errors of the enumerated objective and of both gradients against tf.grad (float32) of the same objective. */
-export function quantisedExactGradientErrors(
-  states: QuantisedStates,
-  net: QuantisedMlp,
-  x: tf.Tensor2D,
-  labels: ArrayLike<number>,
-): { objective: number; preActivations: number; levelLogits: number } {
-  const brute = quantisedAutodiffGradient(net, x, labels);
-  return {
-    objective: Math.abs(states.objective - brute.objective) / Math.abs(brute.objective),
-    preActivations: relativeError(states.preActivationGradient, brute.preActivationGradient),
-    levelLogits: relativeError(states.gradient, brute.gradient),
-  };
 }
 
 /**
@@ -256,7 +241,7 @@ export function measureE5Quality(
 
 /** Default folder of E5 gradient-quality results (git-ignored). */
 export function e5QualityResultsDir(): string {
-  return process.env.ZGR_E5_QUALITY_DIR || path.join(repoRoot(), '.cache', 'e5-gradient-quality');
+  return cacheDir('e5-gradient-quality');
 }
 
 /** The training run of a quality profile: its net's shape, snapshots at its checkpoints. */

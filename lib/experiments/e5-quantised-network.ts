@@ -2,23 +2,20 @@
  * E5: a classifier with stochastic quantised hidden layers trained with each estimator (PAPER.md
  * E5, the paper's second motivating benchmark; the setup is ours). The E5 module: the profiles
  * (what a sweep runs), `runE5`, `loadE5Results` and `finishedE5Results`. Runs go through the one
- * runner (training-run.ts, task e5-training.ts) and the one sweep (sweep.ts), as E3's do.
+ * runner (training-run.ts, task quantised-task.ts) and the one sweep (sweep.ts), as E3's do.
  *
  * Ours, not the paper's: the net (784–256–256–10, ternary levels, logistic noise of scale 1), the
  * data split of Fashion-MNIST (data/fashion-mnist.ts), every estimator at Adam lr 1e-3 and the
  * estimators' temperatures (τ = 1; ReinMax 1.3, its tuned VAE value), none of them screened.
  */
-import * as path from 'node:path';
 import type { DatasetName } from '../data/classification';
 import { MNIST_SIZES } from '../data/mnist';
 import type { EstimatorSpec } from '../estimators/spec';
 import type { LevelPreset } from '../models/quantised-layer';
-import { repoRoot } from '../results/paths';
 import { profileName, type ProfileName } from '../results/profile';
-import { normaliseE5Config, type E5Model, type E5TrainingConfig } from './e5-config';
-import { e5ResultsDir, loadE5RunResult, type E5RunResult } from './e5-training';
-import { shard } from './process-pool';
-import { runTaskSweep, type SweepOptions } from './sweep';
+import { normaliseE5Config, type E5Model, type E5TrainingConfig } from '../training/quantised-config';
+import type { E5RunResult } from '../training/quantised-task';
+import { finishedProfileResults, loadProfileResults, profileRunsDir, runProfile, type ProfileRuns, type RunProfileOptions } from '../training/profile-runs';
 
 /**
  * An estimator of a profile. Without the optional fields it runs at the profile's lr and noise
@@ -160,35 +157,25 @@ export function e5Configs(profile: E5Profile): E5TrainingConfig[] {
   );
 }
 
+/** E5's profiles of runs: the quantised-net task, a profile by name, a profile's configurations (the rest is lib/training/profile-runs.ts). */
+const E5_RUNS: ProfileRuns<'e5', E5Profile, E5TrainingConfig> = { task: 'e5', profile: e5Profile, configs: e5Configs };
+
 /** Where a profile's runs are kept: its own folder under the repository (committed results), else the cache. */
 export function e5ProfileResultsDir(profile: E5Profile): string {
-  return profile.resultsDir != null ? path.join(repoRoot(), profile.resultsDir) : e5ResultsDir();
+  return profileRunsDir(E5_RUNS, profile);
 }
 
-/**
- * E5 for a profile: run (or resume, or load) every configuration in parallel processes and return
- * the results. `shard: [i, n]` runs every n-th configuration from i; `only` filters them.
- */
-export async function runE5(
-  options: SweepOptions & { profile?: ProfileName | E5Profile; shard?: [number, number]; only?: (c: E5TrainingConfig) => boolean } = {},
-): Promise<E5RunResult[]> {
-  const profile = typeof options.profile === 'object' ? options.profile : e5Profile(options.profile);
-  let configs = e5Configs(profile);
-  if (options.only) configs = configs.filter(options.only);
-  if (options.shard) configs = shard(configs, options.shard);
-  return runTaskSweep('e5', configs, { ...options, resultsDir: options.resultsDir ?? e5ProfileResultsDir(profile) });
+/** E5 for a profile: run (or resume, or load) every configuration in parallel processes (runProfile: `shard`, `only`). */
+export function runE5(options: RunProfileOptions<E5Profile, E5TrainingConfig> = {}): Promise<E5RunResult[]> {
+  return runProfile(E5_RUNS, options);
 }
 
 /** The results already stored for a profile (finished or not), without running anything. */
 export function loadE5Results(profile: ProfileName | E5Profile = profileName(), resultsDir?: string): E5RunResult[] {
-  const p = typeof profile === 'object' ? profile : e5Profile(profile);
-  const dir = resultsDir ?? e5ProfileResultsDir(p);
-  return e5Configs(p).map((c) => loadE5RunResult(c, dir)).filter((r): r is E5RunResult => r != null);
+  return loadProfileResults(E5_RUNS, profile, resultsDir);
 }
 
 /** The results of a profile when every one of its runs has finished (e.g. the committed medium profile), else null. */
 export function finishedE5Results(profile: ProfileName | E5Profile, resultsDir?: string): E5RunResult[] | null {
-  const p = typeof profile === 'object' ? profile : e5Profile(profile);
-  const results = loadE5Results(p, resultsDir);
-  return results.length === e5Configs(p).length && results.every((r) => r.done) ? results : null;
+  return finishedProfileResults(E5_RUNS, profile, resultsDir);
 }

@@ -6,9 +6,9 @@
  * C6's verdict on these times is c6Verdict (lib/checks/c6-cost.ts).
  */
 import * as tf from '@tensorflow/tfjs';
-import { grCostSlope } from '../checks/c6-cost';
 import { sampleOp } from '../estimators/registry';
 import { estimatorStyle, resolveCategorical, type EstimatorSpec, type ResolvedCategorical } from '../estimators/spec';
+import { logLogSlopeOfLargerHalf } from '../math/slope';
 import { Adam } from '../models/adam';
 import { Random } from '../random';
 import type { ProfileName } from '../results/profile';
@@ -115,7 +115,7 @@ export interface E6Result {
   rows: CostRow[];
   /** GR-MCK's ms per call against K */
   grByK: { K: number; callMs: number }[];
-  /** log–log slope of time against K over the larger half of the K values (grCostSlope; ≈ 1: linear) */
+  /** log–log slope of time against K over the larger half of the K values (as C6's grCostSlope reads it; ≈ 1: linear) */
   grSlope: number;
 }
 
@@ -147,7 +147,7 @@ export function runE6(config: E6Config, seed = 1): E6Result {
     });
     const grTimes = timeRoundRobin(config.Ks.map((K) => () => callOnce(resolveCategorical({ name: 'grMck', options: { tau: config.tau, K } }, 'E6 cost'), logits, v, rng)), 1, config.grRepeats, order, config.quantile);
     const grByK = config.Ks.map((K, k) => ({ K, callMs: grTimes[k] }));
-    return { rows, grByK, grSlope: grCostSlope(grByK) };
+    return { rows, grByK, grSlope: logLogSlopeOfLargerHalf(config.Ks, grTimes) };
   } finally {
     logits.dispose();
     v.dispose();

@@ -15,7 +15,7 @@
  *   (tested). Other configurations and estimators fall back to lr 1e-3 with Adam.
  */
 import type { EstimatorSpec } from '../estimators/spec';
-import type { Optimizer } from './vae-config';
+import type { Optimizer } from '../training/vae-config';
 
 /** The protocol's latent configurations, C×L. */
 export const PROTOCOL_CONFIGS = ['8x4', '4x24', '8x16', '16x12', '64x8', '10x30'] as const;

@@ -17,3 +17,13 @@ export function logLogSlope(xs: readonly number[], ys: readonly number[]): numbe
   const sxx = lx.reduce((s, x) => s + (x - mx) ** 2, 0);
   return sxy / sxx;
 }
+
+/**
+ * The log–log slope over the larger half of the x values, where the part of y that grows as x^s
+ * outweighs a fixed cost (C6: GR-MCK's time per call against K). Points in any order.
+ * @example logLogSlopeOfLargerHalf([1000, 1, 100, 10], [200, 5, 20, 5])   // → 1
+ */
+export function logLogSlopeOfLargerHalf(xs: readonly number[], ys: readonly number[]): number {
+  const top = xs.map((x, i) => ({ x, y: ys[i] })).sort((a, b) => a.x - b.x).slice(Math.floor(xs.length / 2));
+  return logLogSlope(top.map((p) => p.x), top.map((p) => p.y));
+}

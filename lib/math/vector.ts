@@ -1,4 +1,4 @@
-/** Float64 vectors (arrays or typed arrays): inner product, Euclidean norm, relative error, mean and sample sd; the field-generic inner product is dotIn (field.ts). */
+/** Float64 vectors (arrays or typed arrays): inner product, Euclidean norm, relative error; the field-generic inner product is dotIn (field.ts), sample statistics are in stats.ts. */
 import { dotIn, float64 } from './field';
 
 /** ⟨a, b⟩ = Σ_j a_j b_j */
@@ -17,9 +17,3 @@ export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): numbe
   }
   return Math.sqrt(diff / ref);
 }
-
-/** The arithmetic mean of xs. */
-export const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
-
-/** The sample standard deviation of xs (n − 1 in the denominator; 0 for fewer than two values). */
-export const sampleSd = (xs: readonly number[]): number => (xs.length < 2 ? 0 : Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1)));

@@ -21,6 +21,7 @@ import type { ConditionalMonteCarlo } from '../exact/latent-moments';
 import { latentPairSums, sampleFunctionWeightMoments, weightMoments, weightSpaceMoments, type WeightImage } from '../exact/weight-moments';
 import type { EstimatorOptions } from '../estimators/registry';
 import { logSumExp, softmax } from '../math/softmax';
+import { relativeError } from '../math/vector';
 import { crossEntropy } from './quantised-classifier';
 import { levelLogitSlopes64, levelLogits, levelLogits64, levelValue, type Quantiser } from './quantised-layer';
 import type { QuantisedMlp } from './quantised-mlp';
@@ -174,4 +175,19 @@ export function quantisedAutodiffGradient(net: QuantisedMlp, x: tf.Tensor2D, lab
   } finally {
     tf.dispose(Object.values(parts));
   }
+}
+
+/** Relative errors of the enumerated objective and of both gradients against tf.grad (float32) of the same objective. */
+export function quantisedExactGradientErrors(
+  states: QuantisedStates,
+  net: QuantisedMlp,
+  x: tf.Tensor2D,
+  labels: ArrayLike<number>,
+): { objective: number; preActivations: number; levelLogits: number } {
+  const brute = quantisedAutodiffGradient(net, x, labels);
+  return {
+    objective: Math.abs(states.objective - brute.objective) / Math.abs(brute.objective),
+    preActivations: relativeError(states.preActivationGradient, brute.preActivationGradient),
+    levelLogits: relativeError(states.gradient, brute.gradient),
+  };
 }

@@ -14,6 +14,7 @@ import type { Block } from '../exact/family-quality';
 import { latentSums } from '../exact/latent-sums';
 import { latentPairSums, type WeightImage } from '../exact/weight-moments';
 import { softmax } from '../math/softmax';
+import { relativeError } from '../math/vector';
 import { encoderGram } from './encoder-gram';
 import { readAfterTidy } from './read';
 import { klToUniform, reconstructionLoss, type Vae } from './vae';
@@ -168,4 +169,12 @@ export function autodiffGradient(vae: Vae, x: tf.Tensor2D): { objective: number;
   } finally {
     tf.dispose([objective, gradient]);
   }
+}
+
+/** E4's exact-gradient check, measured: relative errors of the enumerated objective and gradient against autodiff (judged by e4ExactGradientCheck). */
+export function e4ExactGradientErrors(vae: Vae, x: tf.Tensor2D): { objective: number; gradient: number } {
+  const exact = vaeStates(vae, x);
+  const brute = autodiffGradient(vae, x);
+  const enumerated = Array.from(brute.gradient, (_g, i) => exact.reconstructionGradient[i] + exact.klGradient[i]);
+  return { objective: Math.abs(exact.objective - brute.objective) / Math.abs(brute.objective), gradient: relativeError(enumerated, brute.gradient) };
 }

@@ -68,7 +68,8 @@ export {
   conditionalJacobianBinary, expectedJacobianBinary,
 } from '../exact/tempered-jacobian';
 export { exactMoments, conditionalMoments, rlooMoments, averaged, concatenated, type Moments } from '../exact/estimator-moments';
-export { estimatorQuality, normalQuantile, studentQuantile, type Quality, type Interval } from '../exact/quality';
+export { estimatorQuality, type Quality, type Interval } from '../exact/quality';
+export { normalQuantile, studentQuantile } from '../math/stats';
 export { latentSums, type LatentSums } from '../exact/latent-sums';
 export { sampleFunctionMoments, conditionalFamilyMoments } from '../exact/latent-moments';
 export {
@@ -101,4 +102,4 @@ export type { Figure, Trace, Layout } from '../plots/types';
 export { intervalBars, standardErrorBars, type SeriesStyle, type ErrorBars } from '../plots/series';
 export { lineFigure, type LineSeries, type LineFigureSpec } from '../plots/line-figure';
 export { groupedBarFigure, type BarSeries, type BarFigureSpec } from '../plots/bar-figure';
-export { biasVarianceFigure } from '../plots/e4-figures';
+export { biasVarianceFigure } from '../plots/c7-figures';

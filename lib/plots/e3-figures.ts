@@ -5,11 +5,10 @@
 import type { GridSummary } from '../experiments/e3-grid';
 import type { VaeRunResult } from '../experiments/e3-vae-training';
 import { lineFigure, type LineSeries } from './line-figure';
-import { finalStats, welch } from '../checks/c7-training';
-import { studentQuantile } from '../exact/quality';
+import { finalStats } from '../checks/c7-training';
 import { groupRuns, seedBands, type SeedBand } from './run-groups';
 import type { LatentUsage } from '../models/latent-usage';
-import { mean } from '../math/vector';
+import { mean, studentQuantile, welch } from '../math/stats';
 import { mergeReinmaxIntoZgr } from './style';
 import { markdownTable } from './table';
 import type { Figure } from './types';

@@ -1,11 +1,10 @@
 /**
  * Figures and tables of notebook 08 (E5, quantised classifiers): pure builders, run results of
- * lib/experiments/e5-training in, a plotly spec or a markdown table out (no training, no I/O).
+ * lib/training/quantised-task in, a plotly spec or a markdown table out (no training, no I/O).
  */
-import { E5_MEASURE, finalStats, welch } from '../checks/c7-training';
-import { studentQuantile } from '../exact/quality';
-import { mean, sampleSd } from '../math/vector';
-import type { E5Metrics, E5RunResult } from '../experiments/e5-training';
+import { E5_MEASURE, finalStats } from '../checks/c7-training';
+import { mean, sampleSd, studentQuantile, welch } from '../math/stats';
+import type { E5Metrics, E5RunResult } from '../training/quantised-task';
 import { lineFigure, type LineSeries } from './line-figure';
 import { groupRuns, seedBands } from './run-groups';
 import { markdownTable } from './table';

@@ -2,7 +2,7 @@
  * Runs that differ only in their seed, grouped, with per-epoch statistics over the seeds: what
  * training-curve figures (E3, E5) draw as a line with a band.
  */
-import { mean } from '../math/vector';
+import { mean } from '../math/stats';
 
 /** Mean, smallest and largest value over seeds, per epoch. */
 export interface SeedBand {

@@ -5,4 +5,4 @@ export {
   type Provenance, type Run, type FigureTarget,
 } from './provenance';
 export { profileName, PROFILES, type ProfileName } from './profile';
-export { repoRoot, figuresDir } from './paths';
+export { repoRoot, figuresDir, cacheDir, cacheVariable, type CacheName } from './paths';

@@ -32,3 +32,31 @@ function readName(pkg: string): string | undefined {
 export function figuresDir(): string {
   return path.join(repoRoot(), 'figures');
 }
+
+/**
+ * The caches of runs and measurements (git-ignored), each named after what fills it; the old
+ * variable that pointed at each one directly, honoured as a deprecated alias.
+ */
+const CACHES = {
+  'e3-vae-training': 'ZGR_E3_RESULTS_DIR',
+  'e4-gradient-quality': 'ZGR_E4_RESULTS_DIR',
+  'e5-quantised-network': 'ZGR_E5_RESULTS_DIR',
+  'e5-gradient-quality': 'ZGR_E5_QUALITY_DIR',
+} as const;
+
+export type CacheName = keyof typeof CACHES;
+
+/** The variable that points at one cache: ZGR_CACHE_ and the name in capitals, `-` as `_` (ZGR_CACHE_E3_VAE_TRAINING). */
+export const cacheVariable = (name: CacheName): string => `ZGR_CACHE_${name.toUpperCase().replace(/-/g, '_')}`;
+
+/**
+ * The one place that decides where a cache lies: $ZGR_CACHE_<NAME> (that cache alone, e.g. a
+ * shared volume of a cluster's runs), else $ZGR_CACHE_DIR/<name> (every cache under one folder),
+ * else .cache/<name> at the repository root.
+ */
+export function cacheDir(name: CacheName, env: NodeJS.ProcessEnv = process.env): string {
+  if (!Object.prototype.hasOwnProperty.call(CACHES, name)) throw new Error(`cacheDir: name must be one of ${Object.keys(CACHES).join(', ')}, got ${JSON.stringify(name)}`);
+  const own = env[cacheVariable(name)] || env[CACHES[name]];
+  if (own) return own;
+  return path.join(env.ZGR_CACHE_DIR || path.join(repoRoot(), '.cache'), name);
+}

@@ -11,8 +11,9 @@ import type { EstimatorPoint } from '../../lib/exact/family-quality';
 import { familyQuality } from '../../lib/exact/family-quality';
 import type { Interval, Quality } from '../../lib/exact/quality';
 import { curveAt, stZgrCurve } from '../../lib/exact/st-zgr-curve';
-import { C7_GRID, C7_TOYS, c7ToySource } from '../../lib/experiments/c7-toys';
-import { biasVarianceFigure, c7Table, equalCostTable } from '../../lib/plots/e4-figures';
+import { C7_GRID } from '../../lib/exact/c7-grid';
+import { C7_TOYS, c7ToySource } from '../../lib/experiments/c7-toys';
+import { biasVarianceFigure, c7Table, equalCostTable } from '../../lib/plots/c7-figures';
 import { Random } from '../../lib/random';
 
 // an exact family: the ST-ZGR members of the quadratic 3 × C=4 toy (β falls from ST to ZGR's 0 while σ rises)

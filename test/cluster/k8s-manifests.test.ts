@@ -5,7 +5,7 @@
  * patch applied with npm `rfc6902`; compared with `kubectl kustomize` where kubectl is
  * installed) and validates too; and the fields the sweep relies on hold: an Indexed Job whose
  * shard is JOB_COMPLETION_INDEX and whose SHARDS equals completions, the results volume mounted
- * where --results-dir and ZGR_E3_RESULTS_DIR point. No cluster and no network are needed.
+ * where --results-dir and ZGR_CACHE_E3_VAE_TRAINING point. No cluster and no network are needed.
  * (kubernetes-models, like kubectl's client-side validation, does not reject unknown field
  * names; the checks below pin every field the sweep depends on by its path.)
  */
@@ -121,7 +121,7 @@ describe('Kubernetes manifests (cluster/k8s): schemas, overlay, the sweep\'s con
     }
   });
 
-  it('the sweep and the figures Job share the results claim, mounted where --results-dir and ZGR_E3_RESULTS_DIR point', () => {
+  it('the sweep and the figures Job share the results claim, mounted where --results-dir and ZGR_CACHE_E3_VAE_TRAINING point', () => {
     const claim = base.find((o) => o.kind === 'PersistentVolumeClaim')!;
     assert.deepEqual((claim.spec as { accessModes: string[] }).accessModes, ['ReadWriteMany'], 'pods on several nodes write into it at once');
     const mountOf = (j: JobManifest, c: Container) => {
@@ -135,10 +135,10 @@ describe('Kubernetes manifests (cluster/k8s): schemas, overlay, the sweep\'s con
     assert.match(train.args!.join(' '), new RegExp(`--results-dir ${results.mountPath}( |$)`));
     const [draw] = figures.spec.template.spec.containers;
     const mounts = mountOf(figures, draw);
-    assert.equal(envOf(draw, 'ZGR_E3_RESULTS_DIR')?.value, mounts.find((m) => m.subPath == null)?.mountPath);
+    assert.equal(envOf(draw, 'ZGR_CACHE_E3_VAE_TRAINING')?.value, mounts.find((m) => m.subPath == null)?.mountPath);
     assert.equal(envOf(draw, 'ZGR_PROFILE')?.value, envOf(train, 'ZGR_PROFILE')?.value, 'the figures Job draws the profile the sweep ran');
     assert.ok(mounts.some((m) => m.mountPath === '/app/figures'), 'the figures land in the volume');
-    assert.match(draw.args!.join(' '), /e3-summary\.js --profile "\$ZGR_PROFILE" --results-dir "\$ZGR_E3_RESULTS_DIR" && exec \S+ figures 06 07/);
+    assert.match(draw.args!.join(' '), /e3-summary\.js --profile "\$ZGR_PROFILE" --results-dir "\$ZGR_CACHE_E3_VAE_TRAINING" && exec \S+ figures 06 07/);
   });
 
   it('the GPU overlay adds one nvidia.com/gpu per pod, the gpu image and the GPU taint\'s toleration, and changes nothing else', () => {

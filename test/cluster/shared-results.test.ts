@@ -1,5 +1,5 @@
 /**
- * Results that merge by construction (lib/experiments/sweep-results.ts, checkpoint-store.ts):
+ * Results that merge by construction (lib/training/sweep-results.ts, checkpoint-store.ts):
  * shards of one sweep, started as separate processes at once (as array tasks or pods on
  * different machines would be), write into one results folder without coordination; one shard
  * is killed with SIGKILL to its whole process group mid-run (a machine lost) and started again
@@ -13,9 +13,9 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runKey } from '../../lib/experiments/vae-config';
-import { readSweepFile } from '../../lib/experiments/sweep-file';
-import { compareSweepResults, loadSweepResults } from '../../lib/experiments/sweep-results';
+import { runKey } from '../../lib/training/vae-config';
+import { readSweepFile } from '../../lib/training/sweep-file';
+import { compareSweepResults, loadSweepResults } from '../../lib/training/sweep-results';
 
 const CLI = path.join(__dirname, '..', '..', 'scripts', 'train-vae.js');
 const ENV = { ...process.env, ZGR_BACKEND: 'wasm' };

@@ -1,5 +1,5 @@
 /**
- * Sweep files and shards (lib/experiments/sweep-file.ts, process-pool.ts parseShard,
+ * Sweep files and shards (lib/training/sweep-file.ts, process-pool.ts parseShard,
  * sweep-results.ts): a sweep file is read into normalised configurations with errors that name
  * the file and the entry; `--shard I/N` is checked; `--sweep-file` runs through train-vae like
  * `--sweep`; two folders are compared on the numbers that do not depend on where a run ran.
@@ -10,11 +10,11 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseShard, shard } from '../../lib/experiments/process-pool';
-import { readSweepFile } from '../../lib/experiments/sweep-file';
-import { compareSweepResults, runNumbers } from '../../lib/experiments/sweep-results';
-import { normaliseConfig, runKey } from '../../lib/experiments/vae-config';
-import type { VaeRunResult } from '../../lib/experiments/vae-training';
+import { parseShard, shard } from '../../lib/training/process-pool';
+import { readSweepFile } from '../../lib/training/sweep-file';
+import { compareSweepResults, runNumbers } from '../../lib/training/sweep-results';
+import { normaliseConfig, runKey } from '../../lib/training/vae-config';
+import type { VaeRunResult } from '../../lib/training/vae-task';
 import { repoRoot } from '../../lib/results/paths';
 
 const CLI = path.join(__dirname, '..', '..', 'scripts', 'train-vae.js');

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { estimatorStats, float64, perVariable, quadraticLoss, Random, rlooGradient, softmax, zgrGradient, type Problem } from '../../lib';
 import { averaged, conditionalMoments, exactMoments, rlooMoments } from '../../lib/exact/estimator-moments';
 import { draws, exactGradient, type SampleEstimator } from '../../lib/exact/moments';
-import { estimatorQuality, normalQuantile, studentQuantile } from '../../lib/exact/quality';
+import { estimatorQuality } from '../../lib/exact/quality';
 import { registryStats } from '../../lib/exact/registry-stats';
 import { grMckGradient } from '../../lib/estimators/gr-mck';
 import { assertClose } from '../helpers';
@@ -32,13 +32,6 @@ function stGsMoments(tau: number, seed: number, drawsPerReplicate: number, Ks: n
   const draw = stGsDraw(tau, Random.fromSeed(seed));
   return conditionalMoments(n, { replicates, drawsPerReplicate, Ks }, (add) => states.forEach(({ prob, draw: d }) => add(prob, () => draw(d.state, d.v))));
 }
-
-describe('C7 measurement: quantiles', () => {
-  it('normal and Student t quantiles match tabulated values', () => {
-    assertClose([normalQuantile(0.975), normalQuantile(0.5), normalQuantile(0.001)], [1.959964, 0, -3.090232], { atol: 1e-6, context: 'normal' });
-    assertClose([studentQuantile(0.975, 19), studentQuantile(0.975, 5), studentQuantile(0.95, 30), studentQuantile(0.975, 1), studentQuantile(0.975, 2)], [2.093024, 2.570582, 1.697261, 12.706205, 4.302653], { atol: 1e-6, context: 't' });
-  });
-});
 
 describe('C7 measurement: exact moments', () => {
   it('exactMoments gives the bias, variance and MSE of estimatorStats', () => {

@@ -9,7 +9,8 @@ import { averaged } from '../../lib/exact/estimator-moments';
 import { estimatorQuality } from '../../lib/exact/quality';
 import { familyQuality } from '../../lib/exact/family-quality';
 import { bestMeanOfM, curveAt, feasibleA, minimalBeta, stZgrCurve } from '../../lib/exact/st-zgr-curve';
-import { C7_GRID, C7_TOYS, c7ToySource } from '../../lib/experiments/c7-toys';
+import { C7_GRID } from '../../lib/exact/c7-grid';
+import { C7_TOYS, c7ToySource } from '../../lib/experiments/c7-toys';
 import { Random } from '../../lib/random';
 import { assertClose } from '../helpers';
 

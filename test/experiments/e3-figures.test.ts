@@ -1,5 +1,5 @@
 /**
- * Figure builders of notebook 06 (lib/plots/e3-figures.ts; E4's are in test/plots/e4-figures.test.ts):
+ * Figure builders of notebook 06 (lib/plots/e3-figures.ts; C7's, lib/plots/c7-figures.ts, are tested in test/claims/c7-bias-variance.test.ts):
  * result records in, plotly specs and markdown tables out, with registry colours.
  */
 import { describe, it } from 'node:test';

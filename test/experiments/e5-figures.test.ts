@@ -7,8 +7,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { C7_TRAINING_E5_THRESHOLDS, checkC7Training, E5_MEASURE, finalStats } from '../../lib/checks/c7-training';
 import { estimatorLabel, estimatorStyle } from '../../lib/estimators/spec';
-import { normaliseE5Config } from '../../lib/experiments/e5-config';
-import type { E5RunResult } from '../../lib/experiments/e5-training';
+import { normaliseE5Config } from '../../lib/training/quantised-config';
+import type { E5RunResult } from '../../lib/training/quantised-task';
 import { e5CurvesFigure, e5FinalTable } from '../../lib/plots/e5-figures';
 import { integerAxisProblems, styleProblems } from '../plots/style-checks';
 

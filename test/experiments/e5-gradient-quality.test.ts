@@ -15,7 +15,7 @@ import { C7_MARGINS, c7BiasVariance } from '../../lib/checks/c7-bias-variance';
 import { classificationBatch, loadDataset } from '../../lib/data/classification';
 import type { Mnist } from '../../lib/data/mnist';
 import type { EstimatorPoint } from '../../lib/exact/family-quality';
-import { c7Grid } from '../../lib/experiments/e4-gradient-quality';
+import { c7Grid } from '../../lib/exact/c7-grid';
 import {
   E5_QUALITY_PROFILES, e5QualityNet, measureE5Quality, measureQuantisedBatch, type E5Case, type E5QualityProfile,
 } from '../../lib/experiments/e5-gradient-quality';

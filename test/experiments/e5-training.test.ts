@@ -1,6 +1,6 @@
 /**
- * E5 through the one training runner (lib/experiments/training-run.ts with the E5 task,
- * e5-training.ts): an interrupted run resumes to the same numbers and weights, keys name the
+ * E5 through the one training runner (lib/training/training-run.ts with the E5 task,
+ * quantised-task.ts): an interrupted run resumes to the same numbers and weights, keys name the
  * model and change with every field, bad configurations are refused by name, sweeps of the E5
  * task run in worker processes with the same results as in-process runs, and the profiles.
  */
@@ -9,10 +9,10 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { e5RunKey, normaliseE5Config, type E5TrainingInput } from '../../lib/experiments/e5-config';
+import { e5RunKey, normaliseE5Config, type E5TrainingInput } from '../../lib/training/quantised-config';
 import { E5_PROFILES, e5Configs, finishedE5Results, runE5 } from '../../lib/experiments/e5-quantised-network';
-import { loadE5RunResult, loadE5Snapshot, trainQuantised, type E5RunResult } from '../../lib/experiments/e5-training';
-import { runTaskSweep } from '../../lib/experiments/sweep';
+import { loadE5RunResult, loadE5Snapshot, trainQuantised, type E5RunResult } from '../../lib/training/quantised-task';
+import { runTaskSweep } from '../../lib/training/sweep';
 import { packVariables } from '../../lib/models/vae';
 import { useBackend } from '../helpers';
 

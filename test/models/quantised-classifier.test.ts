@@ -1,6 +1,6 @@
 /**
  * E5's quantised classifiers (lib/models/quantised-mlp.ts, quantised-conv.ts) and their training
- * step (lib/experiments/e5-training.ts): shapes, finite losses for every kind of estimator,
+ * step (lib/training/quantised-task.ts): shapes, finite losses for every kind of estimator,
  * learning on a tiny subset, and bit-identical runs for a seed.
  */
 import { before, describe, it } from 'node:test';
@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { classificationBatch, loadDataset, type DatasetName } from '../../lib/data/classification';
 import { loadMnist } from '../../lib/data/mnist';
 import { resolveEstimator } from '../../lib/estimators/spec';
-import { evaluateClassifier, trainStep } from '../../lib/experiments/e5-training';
+import { evaluateClassifier, trainStep } from '../../lib/training/quantised-task';
 import { Adam } from '../../lib/models/adam';
 import { classifierLoss, meanFieldLogits, sampledLogits, type QuantisedClassifier } from '../../lib/models/quantised-classifier';
 import { conv2dSame, QuantisedConvNet } from '../../lib/models/quantised-conv';

@@ -1,6 +1,5 @@
 /**
- * The E3/E4 model (lib/models/vae.ts) and the plug-in of estimators by name (lib/estimators/spec.ts,
- * lib/models/latent.ts).
+ * The E3/E4 model (lib/models/vae.ts) and the plug-in of estimators by name (lib/estimators/spec.ts).
  */
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';

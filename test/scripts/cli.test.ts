@@ -111,7 +111,7 @@ interface Run {
 
 /** node dist/scripts/NAME.js ARGV, with a private results folder (nothing is trained, but nothing may land in the checkout either). */
 function run(name: string, argv: string[], extraEnv: Record<string, string> = {}): Promise<Run> {
-  const env = { ...process.env, ZGR_E3_RESULTS_DIR: '/nonexistent/zgr-cli-test', ZGR_E5_RESULTS_DIR: '/nonexistent/zgr-cli-test', ...extraEnv };
+  const env = { ...process.env, ZGR_CACHE_DIR: '/nonexistent/zgr-cli-test', ...extraEnv };
   return new Promise((resolve) => {
     execFile(process.execPath, [path.join(ROOT, 'dist', 'scripts', `${name}.js`), ...argv], { env, encoding: 'utf8', timeout: 120_000 }, (err, stdout, stderr) => {
       resolve({ status: err == null ? 0 : typeof err.code === 'number' ? err.code : null, stdout, stderr });

@@ -14,7 +14,7 @@ import { estimatorLabel, resolveEstimator, type ResolvedEstimator } from '../est
 import { latentUsage, type LatentUsage } from '../models/latent-usage';
 import { negElboLoss, negElboPerImage, Vae } from '../models/vae';
 import type { Random } from '../random';
-import { repoRoot } from '../results/paths';
+import { cacheDir } from '../results/paths';
 import { loadResult, loadRunSnapshot, trainRun, type EpochRecord as RunEpochRecord, type RunResult, type TrainingTask, type TrainOptions } from './training-run';
 import { normaliseConfig, runKey, type VaeTrainingConfig, type VaeTrainingInput } from './vae-config';
 
@@ -33,9 +33,9 @@ export interface VaeMetrics {
 export type EpochRecord = RunEpochRecord<VaeMetrics>;
 export type VaeRunResult = RunResult<VaeTrainingConfig, VaeMetrics>;
 
-/** Default folder of E3 runs (git-ignored): .cache/e3-vae-training at the repository root. */
+/** Default folder of E3 runs: the cache e3-vae-training (cacheDir). */
 export function e3ResultsDir(): string {
-  return process.env.ZGR_E3_RESULTS_DIR || path.join(repoRoot(), '.cache', 'e3-vae-training');
+  return cacheDir('e3-vae-training');
 }
 
 /**

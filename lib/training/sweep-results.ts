@@ -7,7 +7,7 @@
  * results equal to the same sweep run in one process with `compareSweepResults`.
  */
 import { runKey, type VaeTrainingConfig } from './vae-config';
-import { loadRunResult, type VaeRunResult } from './vae-training';
+import { loadRunResult, type VaeRunResult } from './vae-task';
 
 export interface SweepResults {
   /** the finished runs, in the order of the sweep */

@@ -17,10 +17,10 @@ import { pendingChecks, settleDeferredChecks } from '../../lib/estimators/valida
 import { zgr } from '../../lib/estimators/zgr';
 import { finishedE3Results } from '../../lib/experiments/e3-vae-training';
 import { finishedE5Results } from '../../lib/experiments/e5-quantised-network';
-import { evaluateClassifier, trainQuantised, type E5RunResult } from '../../lib/experiments/e5-training';
-import { evaluateNegElbo, trainVae, type VaeRunResult } from '../../lib/experiments/vae-training';
-import type { E5TrainingInput } from '../../lib/experiments/e5-config';
-import type { VaeTrainingInput } from '../../lib/experiments/vae-config';
+import { evaluateClassifier, trainQuantised, type E5RunResult } from '../../lib/training/quantised-task';
+import { evaluateNegElbo, trainVae, type VaeRunResult } from '../../lib/training/vae-task';
+import type { E5TrainingInput } from '../../lib/training/quantised-config';
+import type { VaeTrainingInput } from '../../lib/training/vae-config';
 import { loadMnist } from '../../lib/data/mnist';
 import { Vae } from '../../lib/models/vae';
 import { QuantisedMlp } from '../../lib/models/quantised-mlp';

@@ -1,6 +1,6 @@
 /**
- * One training run of any task — the VAE of E3 (vae-training.ts) or a quantised classifier of
- * E5 (e5-training.ts) — with the properties every experiment relies on. A run
+ * One training run of any task — the VAE of E3 (vae-task.ts) or a quantised classifier of
+ * E5 (quantised-task.ts) — with the properties every experiment relies on. A run
  *   - shows a progress bar with ETA and the running training loss;
  *   - writes its per-epoch record (the task's metrics) to `<resultsDir>/<key>/result.json`;
  *   - writes a checkpoint after every epoch (weights, optimiser state, random-stream state) and,

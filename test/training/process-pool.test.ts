@@ -1,5 +1,5 @@
 /**
- * The process pool's workers (lib/experiments/process-pool.ts serveJob): a sweep killed outright
+ * The process pool's workers (lib/training/process-pool.ts serveJob): a sweep killed outright
  * (SIGKILL to the sweep's process only, as a scheduler or an impatient user may do) leaves no
  * worker training on in the background — an orphan would go on writing into the run's folder
  * and race the sweep started again.

@@ -1,7 +1,7 @@
 /**
  * The E5 task of the training runner (training-run.ts; PAPER.md E5): a classifier with
  * stochastic quantised hidden layers (quantised-mlp.ts, quantised-conv.ts) trained with one
- * estimator on Fashion-MNIST or MNIST, configured by an `E5TrainingConfig` (e5-config.ts). A step
+ * estimator on Fashion-MNIST or MNIST, configured by an `E5TrainingConfig` (quantised-config.ts). A step
  * is the estimator's gradient of the mean cross-entropy of one sampled network on a batch, then
  * Adam (or RAdam). After each epoch: the mean training loss of its steps, and on the test images
  * the cross-entropy and accuracy of the deterministic mean-field network (E[level] at every unit)
@@ -9,7 +9,6 @@
  * every estimator: the forward sample's law does not depend on the estimator). Resuming,
  * checkpoints, keys and progress are the runner's, as for the VAE.
  */
-import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { classificationBatch, loadDataset, type ClassificationBatch } from '../data/classification';
 import type { Mnist } from '../data/mnist';
@@ -19,8 +18,8 @@ import { QuantisedConvNet } from '../models/quantised-conv';
 import { estimatorLabel, resolveEstimator, type ResolvedEstimator } from '../estimators/spec';
 import { QuantisedMlp } from '../models/quantised-mlp';
 import type { Random } from '../random';
-import { repoRoot } from '../results/paths';
-import { e5RunKey, normaliseE5Config, type E5TrainingConfig, type E5TrainingInput } from './e5-config';
+import { cacheDir } from '../results/paths';
+import { e5RunKey, normaliseE5Config, type E5TrainingConfig, type E5TrainingInput } from './quantised-config';
 import { loadResult, loadRunSnapshot, trainRun, type EpochRecord, type RunResult, type TrainingTask, type TrainOptions } from './training-run';
 
 /**
@@ -88,9 +87,9 @@ export interface E5Metrics {
 export type E5EpochRecord = EpochRecord<E5Metrics>;
 export type E5RunResult = RunResult<E5TrainingConfig, E5Metrics>;
 
-/** Default folder of E5 runs (git-ignored): .cache/e5-quantised-network at the repository root. */
+/** Default folder of E5 runs: the cache e5-quantised-network (cacheDir). */
 export function e5ResultsDir(): string {
-  return process.env.ZGR_E5_RESULTS_DIR || path.join(repoRoot(), '.cache', 'e5-quantised-network');
+  return cacheDir('e5-quantised-network');
 }
 
 /** The classifier of a configuration, weights from `rng`. */

@@ -3,11 +3,11 @@
  * E5 (both through the one runner, training-run.ts). A sweep job names its task, so one worker
  * script (sweep-worker.ts) serves both.
  */
-import type { E5TrainingInput } from './e5-config';
-import { E5_TASK, type E5RunResult } from './e5-training';
+import type { E5TrainingInput } from './quantised-config';
+import { E5_TASK, type E5RunResult } from './quantised-task';
 import type { RunConfig, Trainable, TrainingTask } from './training-run';
 import type { VaeTrainingInput } from './vae-config';
-import { VAE_TASK, type VaeRunResult } from './vae-training';
+import { VAE_TASK, type VaeRunResult } from './vae-task';
 
 export const TASKS = { vae: VAE_TASK, e5: E5_TASK } as const;
 export type TaskName = keyof typeof TASKS;

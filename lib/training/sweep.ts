@@ -37,9 +37,9 @@ export interface SweepJob {
 /** An event of a sweep (progress.ts SweepEvent with run results). */
 export type SweepEvent = GenericSweepEvent<TaskResult<TaskName>>;
 
-/** The compiled worker script (dist/lib/experiments/sweep-worker.js). */
+/** The compiled worker script (dist/lib/training/sweep-worker.js). */
 function workerScript(): string {
-  const candidates = [path.join(__dirname, 'sweep-worker.js'), path.join(repoRoot(), 'dist', 'lib', 'experiments', 'sweep-worker.js')];
+  const candidates = [path.join(__dirname, 'sweep-worker.js'), path.join(repoRoot(), 'dist', 'lib', 'training', 'sweep-worker.js')];
   const found = candidates.find((f) => fs.existsSync(f));
   if (!found) throw new Error(`runSweep: worker script not found (looked for ${candidates.join(', ')}); run \`npm run build\` first`);
   return found;

@@ -1,11 +1,11 @@
 /**
- * Progress of long runs (lib/experiments/progress.ts): the duration format, the bar with the
+ * Progress of long runs (lib/training/progress.ts): the duration format, the bar with the
  * task's loss, the live board of a sweep that a notebook redraws in place while runs train, and
  * the lines a command ends a run with.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { alreadyFinished, formatDuration, progressBar, runSummary, sweepBoard } from '../../lib/experiments/progress';
+import { alreadyFinished, finishedBefore, formatDuration, progressBar, runSummary, sweepBoard } from '../../lib/training/progress';
 
 describe('progress', () => {
   it('formats durations as h:mm:ss, and unknown ones as ?', () => {
@@ -48,5 +48,13 @@ describe('progress', () => {
     assert.match(runSummary({ ...run, done: false, history: [{ epoch: 1, wallTimeS: 5 }] }, 'm', 'f'), /^ZGR: stopped after 1 of 10 epochs in 0:00:05/);
     assert.equal(alreadyFinished(run), 'skipped: already finished (10 epochs)');
     assert.equal(alreadyFinished({ ...run, history: [{ epoch: 1, wallTimeS: 1 }] }), 'skipped: already finished (1 epoch)');
+  });
+
+  it('a run finished before reads as the skipped line, then its summary from the last epoch', () => {
+    const run = { label: 'ZGR', done: true, resumes: 0, weightsChecksum: '070bbc57099ea189', config: { epochs: 10 }, history: [{ epoch: 9, wallTimeS: 600 }, { epoch: 10, wallTimeS: 723.4 }] };
+    assert.equal(
+      finishedBefore(run, (last) => `metric of epoch ${last.epoch}`, '/r/x'),
+      'skipped: already finished (10 epochs)\nZGR: finished 10 epochs in 0:12:03 of training; metric of epoch 10; weights 070bbc57099ea189; in /r/x',
+    );
   });
 });

@@ -142,4 +142,9 @@ export function alreadyFinished(r: RunSummaryInput): string {
   return `skipped: already finished (${plural(r.history.at(-1)?.epoch ?? 0, 'epoch')})`;
 }
 
+/** What a command prints for a run that finished before it was asked for: alreadyFinished's line, then the run's summary (runSummary, `summary` of its last epoch). */
+export function finishedBefore<R extends RunSummaryInput>(r: R, summary: (last: R['history'][number]) => string, folder: string): string {
+  return `${alreadyFinished(r)}\n${runSummary(r, summary(r.history.at(-1)!), folder)}`;
+}
+
 const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
