@@ -19,7 +19,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend';
 import { batchTargets, loadMnist, MNIST_PIXELS, type Binarisation } from '../data/mnist';
-import { c7Grid, C7_GRID } from '../exact/c7-grid';
+import { c7Grid } from '../exact/c7-grid';
 import { familyQuality, logitMoments, type EstimatorPoint, type FamilyGrid } from '../exact/family-quality';
 import { weightMoments } from '../exact/weight-moments';
 import { weightVjp } from '../models/encoder-gram';
@@ -67,8 +67,6 @@ export interface E4Profile {
   weightBatch: { images: number; configurations: string[]; checkpoints: E4Checkpoint['name'][] };
   seed: number;
 }
-
-const GRID = C7_GRID; // C7's grid, defined once (lib/exact/c7-grid.ts)
 
 
 /** ReinMax at its tuned 8 × 4 settings (PAPER.md E3 table: lr 5e-4, τ 1.3, Adam). */
