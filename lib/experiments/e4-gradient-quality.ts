@@ -84,7 +84,8 @@ const QUICK: E4Profile = {
   // ≤ 4 rounds of 20 × 10 draws. Measured on this profile's 100-image batch of 8 × 4 (end checkpoint)
   // with 8 rounds: τ = 2, 3 settle in one round, τ = 0.5–1 in 3, τ = 0.3 in 6 w.r.t. the logits and
   // not within 8 w.r.t. the weights, cold τ = 0.1 in neither (its β is a near-tie with ZGR's). The
-  // weight case then costs ~4× one round, so CI stops at 4: more rounds could move only those near-ties.
+  // weight case then costs ~4× one round; at 4 rounds it costs half that and the counts are the same
+  // (dominated / not / undecided: 17/3/4 w.r.t. the logits, 16/7/1 w.r.t. the weights), so CI stops at 4.
   grid: c7Grid(4),
   mc: { replicates: 20, drawsPerReplicate: 10 },
   weightBatch: { images: 100, configurations: ['8x4'], checkpoints: ['end'] }, // ≈ 2.5 min a checkpoint
