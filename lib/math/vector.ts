@@ -1,4 +1,7 @@
-/** Float64 vectors (arrays or typed arrays): inner product, Euclidean norm, relative error, mean and sample sd; the field-generic inner product is dotIn (field.ts). */
+/**
+ * Float64 vectors (arrays or typed arrays): inner product, Euclidean norm, relative error, mean and
+ * sample sd; the field-generic inner product is dotIn (field.ts).
+ */
 import { dotIn, float64 } from './field';
 
 /** ⟨a, b⟩ = Σ_j a_j b_j */
