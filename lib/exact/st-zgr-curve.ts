@@ -139,8 +139,8 @@ export const minimalBeta = (c: StZgrCurve) => {
 };
 
 /**
- * The smallest rescaled MSE of the mean of M samples of ST-ZGR(a), and at which a (1 − P²/(‖E g‖² +
- * V/M) is smallest where (‖E g‖² + V/M)/P² is).
+ * The smallest rescaled MSE of the mean of M samples of ST-ZGR(a), and at which a
+ * (1 − P²/(‖E g‖² + V/M) is smallest where (‖E g‖² + V/M)/P² is).
  */
 export function bestMeanOfM(c: StZgrCurve, M: number): { a: number; rescaledMse: number } {
   if (!(Number.isInteger(M) && M >= 1)) throw new Error(`bestMeanOfM: M must be an integer ≥ 1, got ${M}`);
