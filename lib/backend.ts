@@ -103,7 +103,8 @@ export async function initBackend(preferred: string | undefined = process.env.ZG
       throw new Error(`initBackend: ZGR_BACKEND must be one of ${BACKENDS.join(', ')}, got ${JSON.stringify(preferred)}`);
     }
     if (!(await tryBackend(preferred as BackendName))) {
-      throw new Error(`initBackend: backend ${JSON.stringify(preferred)} was requested (ZGR_BACKEND) but did not start; is its package installed?`);
+      throw new Error(`initBackend: backend ${JSON.stringify(preferred)} was requested (ZGR_BACKEND) ` +
+          'but did not start; is its package installed?');
     }
     chosen = { name: preferred as BackendName, chosenBy: 'ZGR_BACKEND', skipped: [] };
   } else {

@@ -37,7 +37,8 @@ export { vaeStates, autodiffGradient as vaeAutodiffGradient, e4ExactGradientErro
 // E4: the exact gradient of the VAE against autodiff
 export { e4ExactGradientCheck, E4_EXACT_GRADIENT_THRESHOLDS } from './checks/e4-exact-gradient';
 
-// E5: quantised networks — the stochastic quantised layer, the classifiers, Fashion-MNIST, one training step, exact analysis
+// E5: quantised networks — the stochastic quantised layer, the classifiers, Fashion-MNIST, one
+// training step, exact analysis
 export {
   quantiser, levelLogits, levelLogits64, levelLogitSlopes64, levelValue, expectedLevel, quantise, quantisedSurrogate, sampleLevels,
   LEVEL_PRESETS, type Quantiser, type LevelPreset,

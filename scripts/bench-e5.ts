@@ -39,7 +39,7 @@ async function main({ values }: { values: OptionValues<typeof COMMAND.options> }
   const rounds = values.rounds ?? 3;
   const steps = values.steps ?? 5;
   const info = await initBackend();
-  console.log(`E5 ${name}: MLP 784–${profile.hidden.join('–')}–10, ${profile.levels}, batch ${profile.batchSize}; backend ${info.name}; ${rounds} rounds × ${steps} steps; load ${os.loadavg()[0].toFixed(2)}`);
+  console.log(`E5 ${name}: MLP 784–${profile.hidden.join('–')}–10, ${profile.levels}, batch ` + `${profile.batchSize}; backend ${info.name}; ${rounds} rounds × ${steps} steps; load ` + `${os.loadavg()[0].toFixed(2)}`);
   const data = loadDataset(profile.dataset, 'train', { limit: profile.batchSize });
   const batch = classificationBatch(data, Array.from({ length: profile.batchSize }, (_, i) => i));
   const rng = Random.fromSeed(0);
@@ -71,7 +71,7 @@ async function main({ values }: { values: OptionValues<typeof COMMAND.options> }
     const ms = median(run.ms);
     const coreHours = (ms / 1000) * stepsPerRun * profile.seeds.length / 3600;
     total += coreHours;
-    console.log(`${run.label.padEnd(16)} ${ms.toFixed(1).padStart(8)} ms / step   ${coreHours.toFixed(2).padStart(8)} core-hours for ${profile.seeds.length} seeds × ${stepsPerRun} steps`);
+    console.log(`${run.label.padEnd(16)} ${ms.toFixed(1).padStart(8)} ms / step   ` + `${coreHours.toFixed(2).padStart(8)} core-hours for ${profile.seeds.length} seeds × ` + `${stepsPerRun} steps`);
   }
   console.log(`all estimators: ${total.toFixed(1)} core-hours of training steps; load ${os.loadavg()[0].toFixed(2)}`);
 }

@@ -40,7 +40,8 @@ const median = (xs: number[]) => {
 };
 const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
 
-const USAGE = `usage: bench [options]     training steps per second of the E3 VAE (8x4, batch 100) for ST, ZGR, GR-MC100, ST-GS
+const USAGE = `usage: bench [options]     training steps per second of the E3 VAE (8x4, batch 100) for ` +
+  `ST, ZGR, GR-MC100, ST-GS
   --rounds N      interleaved rounds; medians are reported (default 7)
   --steps N       training steps per estimator and round (default 30)
   --warmup N      untimed steps per estimator first (default 5)
@@ -58,7 +59,7 @@ async function main({ values }: { values: OptionValues<typeof COMMAND.options> }
   if (values['all-configs']) {
     const backend = await initBackend();
     const table = await measureCostTable({ steps: values.steps, rounds: values.rounds, warmup: values.warmup, backend: backend.name, log: (line) => console.log(line) });
-    console.log(`\nwrote ${writeCostTable(table)}; steps/s / core-hours of the protocol (160 epochs, 10 seeds), one ${backend.name} core:\n`);
+    console.log(`\nwrote ${writeCostTable(table)}; steps/s / core-hours of the protocol (160 epochs, 10 ` + `seeds), one ${backend.name} core:\n`);
     console.log(costMarkdown(table));
     console.log(`\ntotal: ${Math.round(table.totalCoreHours)} core-hours`);
     return;
@@ -70,7 +71,7 @@ async function main({ values }: { values: OptionValues<typeof COMMAND.options> }
   const batch = 100;
   const data = loadMnist('train', { limit: 6000 });
   const batches = Array.from({ length: data.count / batch }, (_, b) => batchTargets(data, Array.from({ length: batch }, (_, i) => b * batch + i), 'grey'));
-  console.log(`bench: E3 VAE 784-512-256-(4·8) ReLU, batch ${batch}, Adam; backend ${backend.name}; ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}); node ${process.version}`);
+  console.log(`bench: E3 VAE 784-512-256-(4·8) ReLU, batch ${batch}, Adam; backend ${backend.name}; ` + `${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}); node ${process.version}`);
   console.log(`load average (1, 5, 15 min) before: ${load()}`);
 
   // one model, optimiser and stream per estimator, each run the same way
@@ -102,7 +103,7 @@ async function main({ values }: { values: OptionValues<typeof COMMAND.options> }
   console.log(`\n${'estimator'.padEnd(18)} steps/s (median of ${rounds} rounds × ${steps} steps)   min – max   ms/step`);
   for (const r of runs) {
     const m = median(r.rates);
-    console.log(`${r.label.padEnd(18)} ${m.toFixed(2).padStart(8)}   ${Math.min(...r.rates).toFixed(2)} – ${Math.max(...r.rates).toFixed(2)}   ${(1000 / m).toFixed(1)}`);
+    console.log(`${r.label.padEnd(18)} ${m.toFixed(2).padStart(8)}   ${Math.min(...r.rates).toFixed(2)} ` + `– ${Math.max(...r.rates).toFixed(2)}   ${(1000 / m).toFixed(1)}`);
   }
   const st = runs[0];
   const zgr = runs[1];
@@ -110,7 +111,7 @@ async function main({ values }: { values: OptionValues<typeof COMMAND.options> }
   const zgrRate = median(zgr.rates);
   console.log(`\nZGR step time / ST step time: ${ratio.toFixed(3)} (median of per-round ratios)`);
   if (backend.name === 'wasm') {
-    console.log(`target ZGR ≥ ${TARGET_ZGR_STEPS} steps/s (wasm, one process): ${zgrRate >= TARGET_ZGR_STEPS ? 'met' : 'NOT met'} (${zgrRate.toFixed(2)})`);
+    console.log(`target ZGR ≥ ${TARGET_ZGR_STEPS} steps/s (wasm, one process): ` + `${zgrRate >= TARGET_ZGR_STEPS ? 'met' : 'NOT met'} (${zgrRate.toFixed(2)})`);
   }
   console.log(`target ZGR ≤ ${TARGET_ZGR_OVER_ST} × ST: ${ratio <= TARGET_ZGR_OVER_ST ? 'met' : 'NOT met'} (${ratio.toFixed(3)})`);
   for (const r of runs) {

@@ -102,7 +102,7 @@ export function parseCommand<const O extends OptionSpecs>(command: Command<O>, a
       // parseArgs takes the next argument whatever it is; only a negative number may start with '-'
       const v = t.value;
       if (v == null || (!t.inlineValue && v.startsWith('-') && !((spec.type === 'number' || spec.type === 'integer') && NUMBER.test(v)))) {
-        throw new UsageError(`${flag} needs a value${v == null ? '' : `, got ${quote(v)} (write ${flag}=VALUE for a value that starts with '-')`}`);
+        throw new UsageError(`${flag} needs a ` + `value${v == null ? '' : `, got ${quote(v)} (write ${flag}=VALUE for a value that starts with '-')`}`);
       }
       value = typed(flag, spec, v);
     }

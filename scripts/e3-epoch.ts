@@ -22,7 +22,7 @@ const EPOCH_STEPS = MNIST_SIZES.train / BATCH;
 
 const COMMAND = {
   name: 'e3-epoch',
-  usage: `usage: e3-epoch [--steps S]     wall time of one E3 epoch (${EPOCH_STEPS} steps of the 8x4 VAE, ZGR, batch ${BATCH}); env ZGR_BACKEND chooses the backend`,
+  usage: `usage: e3-epoch [--steps S]     wall time of one E3 epoch (${EPOCH_STEPS} steps of the ` + `8x4 VAE, ZGR, batch ${BATCH}); env ZGR_BACKEND chooses the backend`,
   options: { steps: { type: 'integer', min: 1 } },
 } as const;
 

@@ -24,7 +24,8 @@ import { provenance } from '../lib/results/provenance';
 import { writeFileAtomic, writeJsonAtomic } from '../lib/results/write';
 import { runCommand, UsageError, type OptionValues } from './cli';
 
-const USAGE = `usage: e3-summary --results-dir DIR (--sweep-file FILE | --profile ${PROFILES.join('|')}) [--figures DIR] [--compare DIR]
+const USAGE = `usage: e3-summary --results-dir DIR (--sweep-file FILE | --profile ` +
+  `${PROFILES.join('|')}) [--figures DIR] [--compare DIR]
   --results-dir DIR   the folder the sweep's runs are in (every shard's)
   --sweep-file FILE   the sweep: a JSON array of run configurations (as npm run train -- --sweep-file)
   --profile P         the sweep: a profile's runs (as npm run train -- --sweep)
@@ -59,7 +60,7 @@ async function main({ values }: { values: OptionValues<typeof COMMAND.options> }
   writeFileAtomic(path.join(resultsDir, 'summary.md'), table + '\n');
   console.log(table);
   console.log(`${rows.length} runs finished; ${rows.filter((r) => r.resumes > 0).length} resumed from a checkpoint; ` +
-    `training time ${(rows.reduce((s, r) => s + r.wallTimeS, 0) / 3600).toFixed(3)} core-hours; summary in ${path.join(resultsDir, 'summary.json')}`);
+    `training time ${(rows.reduce((s, r) => s + r.wallTimeS, 0) / 3600).toFixed(3)} ` + `core-hours; summary in ${path.join(resultsDir, 'summary.json')}`);
 
   if (values.figures != null) {
     try {

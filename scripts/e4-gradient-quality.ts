@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   const result = await runE4();
   for (const c of result.checkpoints) {
     for (const k of c.cases) {
-      console.log(`\n${c.configuration}, ${c.checkpoint.name} (epoch ${c.checkpoint.epoch}), batch ${k.batch}: J = ${k.objective.toFixed(3)}, ‖∇‖ = ${k.gradientNorm.toExponential(3)}, ${k.seconds.toFixed(1)} s`);
+      console.log(`\n${c.configuration}, ${c.checkpoint.name} (epoch ${c.checkpoint.epoch}), batch ` + `${k.batch}: J = ${k.objective.toFixed(3)}, ‖∇‖ = ${k.gradientNorm.toExponential(3)}, ` + `${k.seconds.toFixed(1)} s`);
       console.log(['estimator'.padEnd(36), 'β', 'σ', 'rel. bias', 'rel. std', 'resc. MSE'].join('\t'));
       for (const p of k.points.filter((q) => q.family !== 'ST-ZGR(a) mean of M')) {
         const q = p.quality;

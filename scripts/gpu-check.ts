@@ -78,7 +78,10 @@ export interface TrainingCheck {
   steps: number;
   /** max over steps of |loss − reference loss| / |reference loss| */
   maxLossRelError: number;
-  /** ‖w − w_ref‖ / ‖w_ref − w_0‖ after the last step: the weights' difference relative to how far training moved them */
+  /**
+   * ‖w − w_ref‖ / ‖w_ref − w_0‖ after the last step: the weights' difference relative to how far
+   * training moved them
+   */
   weightRelError: number;
   ok: boolean;
   /** steps/s after the first step (it compiles kernels), on the backend and on the reference */
@@ -146,14 +149,14 @@ export function judge(probe: ProbeResult, tfLog: string, expected: boolean): Ver
     const text = [a.vendor, a.architecture, a.device, a.description].filter(Boolean).join(' ');
     device = `WebGPU adapter: ${text || '(no adapter info)'}`;
     onGpu = !a.isFallbackAdapter && !SOFTWARE_ADAPTER.test(text);
-    if (!onGpu && expected) notes.push('the WebGPU adapter is a software (CPU) implementation: is the GPU\'s Vulkan driver visible (NVIDIA: NVIDIA_DRIVER_CAPABILITIES must include graphics; --gpus all)?');
+    if (!onGpu && expected) notes.push('the WebGPU adapter is a software (CPU) implementation: is the GPU\'s Vulkan driver ' + 'visible (NVIDIA: NVIDIA_DRIVER_CAPABILITIES must include graphics; --gpus all)?');
   } else if (probe.backend === 'wasm') {
     device = 'CPU (tfjs wasm backend, one thread)';
   } else {
     device = 'CPU (tfjs cpu backend, plain JavaScript)';
   }
   if (expected && !onGpu) {
-    notes.push(`a GPU was expected (ZGR_EXPECT_GPU=${process.env.ZGR_EXPECT_GPU ?? ''}, ZGR_VARIANT=${process.env.ZGR_VARIANT ?? ''}) but the ${probe.backend} backend runs on the CPU`);
+    notes.push(`a GPU was expected (ZGR_EXPECT_GPU=${process.env.ZGR_EXPECT_GPU ?? ''}, ` + `ZGR_VARIANT=${process.env.ZGR_VARIANT ?? ''}) but the ${probe.backend} backend runs on ` + `the CPU`);
     if (probe.skipped.length > 0) notes.push(`backends that did not start: ${probe.skipped.join(', ')}`);
   }
   return { expectGpu: expected, onGpu, device, notes };
@@ -186,7 +189,10 @@ function packageVersion(name: string): string | undefined {
   }
 }
 
-/** In the child: start the backend, describe it, time the matmul, check the estimators and training; prints one JSON line. */
+/**
+ * In the child: start the backend, describe it, time the matmul, check the estimators and training;
+ * prints one JSON line.
+ */
 async function probe(size?: number, repeat?: number, steps = 20): Promise<CheckResult> {
   // loaded here only: the parent process must not start libtensorflow itself
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -354,7 +360,10 @@ export interface RunTrace {
   weights: Float32Array;
 }
 
-/** How far a run is from the reference run (TOLERANCE): the same initial weights, losses and final weights within tolerance. */
+/**
+ * How far a run is from the reference run (TOLERANCE): the same initial weights, losses and final
+ * weights within tolerance.
+ */
 export function trainingAgreement(run: RunTrace, ref: RunTrace): { maxLossRelError: number; weightRelError: number; ok: boolean } {
   const maxLossRelError = run.losses.length !== ref.losses.length ? Infinity : Math.max(0, ...run.losses.map((l, k) => (Number.isFinite(l) ? Math.abs(l - ref.losses[k]) / Math.abs(ref.losses[k]) : Infinity)));
   const weightRelError = relativeDistance(run.weights, ref.weights, ref.initial);
@@ -467,25 +476,31 @@ async function main({ values: args }: { values: OptionValues<typeof COMMAND.opti
   const result = JSON.parse(line.slice(MARK.length)) as CheckResult;
   const verdict = judge(result, child.stderr, expected);
   const smi = nvidiaSmi();
+  // the lines of TensorFlow's log that say whether it found the GPU
+  const GPU_LOG_LINES = ['Created device', 'Could not load dynamic library', 'Skipping registering GPU', 'CUDA_ERROR', 'cuda_diagnostics', 'kernel driver does not appear'];
   const interesting = child.stderr
     .split('\n')
-    .filter((l) => /Created device|Could not load dynamic library|Skipping registering GPU|CUDA_ERROR|cuda_diagnostics|kernel driver does not appear/.test(l));
+    .filter((l) => GPU_LOG_LINES.some((s) => l.includes(s)));
   if (args.json) {
     console.log(JSON.stringify({ ...result, ...verdict, nvidiaSmi: smi ?? null, variant: process.env.ZGR_VARIANT ?? null }, null, 2));
   } else {
     const f = (x: number) => (x >= 100 ? x.toFixed(0) : x.toPrecision(3));
     console.log(`variant:  ${process.env.ZGR_VARIANT ?? '(not in the image)'}`);
-    console.log(`backend:  ${result.backend} (${result.chosenBy}${result.skipped.length ? `; did not start: ${result.skipped.join(', ')}` : ''})`);
+    console.log(`backend:  ${result.backend} ` + `(${result.chosenBy}${result.skipped.length ? `; did not start: ${result.skipped.join(', ')}` : ''})`);
     if (result.backendPackage) console.log(`package:  ${result.backendPackage}${result.libtensorflow ? `, libtensorflow ${result.libtensorflow}` : ''}`);
     console.log(`device:   ${verdict.device}`);
     console.log(`nvidia-smi: ${smi ? smi.split('\n').join('; ') : '(not available)'}`);
-    console.log(`matmul:   ${result.size}x${result.size} float32, first ${f(result.firstMs)} ms (includes kernel compilation), median of ${result.repeat} ${f(result.medianMs)} ms = ${f(result.gflops)} GFLOP/s`);
+    console.log(`matmul:   ${result.size}x${result.size} float32, first ${f(result.firstMs)} ms ` + `(includes kernel compilation), median of ${result.repeat} ${f(result.medianMs)} ms = ` + `${f(result.gflops)} GFLOP/s`);
     for (const l of interesting) console.log(`  tf: ${l.trim()}`);
     const { atol, rtol } = TOLERANCE.gradient;
-    for (const e of result.estimators) console.log(`gradient: ${e.label.padEnd(26)} vs float64: ${e.error != null ? `ERROR ${e.error}` : `${e.ok ? 'ok' : 'MISMATCH'} (max |op − float64| ${e.maxError.toExponential(1)}; tolerance ${atol} + ${rtol}·|float64|)`}`);
+    for (const e of result.estimators) {
+      const error = `max |op − float64| ${e.maxError.toExponential(1)}; tolerance ${atol} + ${rtol}·|float64|`;
+      const outcome = e.error != null ? `ERROR ${e.error}` : `${e.ok ? 'ok' : 'MISMATCH'} (${error})`;
+      console.log(`gradient: ${e.label.padEnd(26)} vs float64: ${outcome}`);
+    }
     const t = result.training;
-    console.log(`training: ${t.steps} VAE steps (8×4, ZGR) on ${t.backend} vs ${t.reference}: ${t.ok ? 'ok' : 'MISMATCH'} (losses: max relative difference ${t.maxLossRelError.toExponential(1)}, tolerance ${TOLERANCE.lossRel}; final weights: ‖w − w_ref‖ / ‖w_ref − w_0‖ = ${t.weightRelError.toExponential(1)}, tolerance ${TOLERANCE.weightRel})`);
-    for (const name of [t.backend, t.reference]) console.log(`steps/s:  ${name.padEnd(10)} ${t.stepsPerSecond[name].toFixed(2)} (first step ${f(t.firstStepMs[name])} ms; alternating with ${name === t.backend ? t.reference : t.backend})`);
+    console.log(`training: ${t.steps} VAE steps (8×4, ZGR) on ${t.backend} vs ${t.reference}: ` + `${t.ok ? 'ok' : 'MISMATCH'} (losses: max relative difference ` + `${t.maxLossRelError.toExponential(1)}, tolerance ${TOLERANCE.lossRel}; final weights: ` + `‖w − w_ref‖ / ‖w_ref − w_0‖ = ${t.weightRelError.toExponential(1)}, tolerance ` + `${TOLERANCE.weightRel})`);
+    for (const name of [t.backend, t.reference]) console.log(`steps/s:  ${name.padEnd(10)} ${t.stepsPerSecond[name].toFixed(2)} (first step ` + `${f(t.firstStepMs[name])} ms; alternating with ` + `${name === t.backend ? t.reference : t.backend})`);
     for (const n of verdict.notes) console.log(`note:     ${n}`);
   }
   const wrong = mismatches(result);

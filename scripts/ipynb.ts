@@ -148,7 +148,8 @@ export function pythonJson(value: unknown, indent = ''): string {
   if (typeof value === 'object') {
     const keys = Object.keys(value).filter((k) => (value as Record<string, unknown>)[k] !== undefined).sort(byCodePoint);
     if (keys.length === 0) return '{}';
-    return `{\n${keys.map((k) => `${inner}${JSON.stringify(k)}: ${pythonJson((value as Record<string, unknown>)[k], inner)}`).join(',\n')}\n${indent}}`;
+    const entry = (k: string) => `${inner}${JSON.stringify(k)}: ${pythonJson((value as Record<string, unknown>)[k], inner)}`;
+    return `{\n${keys.map(entry).join(',\n')}\n${indent}}`;
   }
   throw new Error(`a notebook cannot hold a ${typeof value}`);
 }

@@ -29,7 +29,7 @@ export function pythonCandidates(): string[] {
 
 /** The first candidate Python that can import `modules`, with their versions; else null. */
 export function findPython(modules: readonly string[]): { python: string; versions: string } | null {
-  const code = `import importlib, sys\nms = [importlib.import_module(m) for m in ${JSON.stringify(modules)}]\nprint(" ".join(m.__name__ + " " + str(getattr(m, "__version__", "?")) for m in ms))`;
+  const code = `import importlib, sys\nms = [importlib.import_module(m) for m in ` + `${JSON.stringify(modules)}]\nprint(" ".join(m.__name__ + " " + str(getattr(m, ` + `"__version__", "?")) for m in ms))`;
   for (const python of pythonCandidates()) {
     try {
       const versions = execFileSync(python, ['-c', code], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 30_000 }).trim();

@@ -107,7 +107,7 @@ async function main({ positionals: argv }: { positionals: string[] }): Promise<n
       deadline,
       (async () => {
         for (let t = Date.now(); (await status(`${base}/api/status?token=${token}`)) !== 200; await sleep(250)) {
-          if (server.exitCode != null) throw new Error(`the notebook server exited with code ${server.exitCode}; see ${path.join(outDir, 'notebook-server.log')}`);
+          if (server.exitCode != null) throw new Error(`the notebook server exited with code ${server.exitCode}; see ` + `${path.join(outDir, 'notebook-server.log')}`);
           if (Date.now() - t > 60_000) throw new Error(`the notebook server did not answer within 60 s; see ${path.join(outDir, 'notebook-server.log')}`);
         }
         const anonymous = await status(`${base}/api/status`);
@@ -126,7 +126,7 @@ async function main({ positionals: argv }: { positionals: string[] }): Promise<n
         const shot = path.join(outDir, `${file.replace(/\.ipynb$/, '')}.png`);
         await page.screenshot({ path: shot, fullPage: true });
         await figure.screenshot({ path: path.join(outDir, `${file.replace(/\.ipynb$/, '')}-figure.png`) });
-        console.log(`ok: ${file} shows ${count} figure element(s) in its output areas; the first is <${tag}>, ${Math.round(box.width)}×${Math.round(box.height)} px`);
+        console.log(`ok: ${file} shows ${count} figure element(s) in its output areas; the first is ` + `<${tag}>, ${Math.round(box.width)}×${Math.round(box.height)} px`);
         console.log(`screenshot: ${shot}`);
       })(),
     ]);

@@ -35,7 +35,11 @@ import { JUPYTER_HINT, KERNEL_NAME, findPython, jupyterEnv, listNotebooks, nodeP
 import { executeNotebook, type CellFailure } from './tslab-executor';
 import { runCommand, type OptionValues } from './cli';
 
-/** Per-cell time limit (s; ZGR_CELL_TIMEOUT overrides): the slowest quick-profile cell (notebook 07's) takes ~270 s on an idle 2-core machine, so 1800 s leaves > 6× for slow or busy machines; paper cells train. */
+/**
+ * Per-cell time limit (s; ZGR_CELL_TIMEOUT overrides): the slowest quick-profile cell (notebook 07's)
+ * takes ~270 s on an idle 2-core machine, so 1800 s leaves > 6× for slow or busy machines; paper cells
+ * train.
+ */
 const CELL_TIMEOUT_S: Record<ProfileName, number> = { quick: 1800, medium: 3 * 3600, long: 12 * 3600, paper: 48 * 3600 };
 const EXECUTOR_MODULES = ['nbconvert', 'nbclient', 'jupyter_client'];
 const EXECUTORS = ['tslab', 'jupyter'] as const;
@@ -103,13 +107,16 @@ const COMMAND = {
 function chooseExecutor(forced: ExecutorName | null): Executor | { missing: string } {
   if (forced === 'tslab') return { name: 'tslab', why: "tslab's own executor in Node (forced by --executor tslab)" };
   const py = findPython(EXECUTOR_MODULES);
-  if (py != null) return { name: 'jupyter', python: py.python, why: `Jupyter's executor (nbconvert) with ${py.python} (${py.versions})${forced ? ', forced by --executor jupyter' : ''}` };
+  if (py != null) return { name: 'jupyter', python: py.python, why: `Jupyter's executor (nbconvert) with ${py.python} ` + `(${py.versions})${forced ? ', forced by --executor jupyter' : ''}` };
   const none = `no Python among ${pythonCandidates().join(', ')} imports ${EXECUTOR_MODULES.join(', ')}`;
   if (forced === 'jupyter') return { missing: `--executor jupyter: ${none}.\n${JUPYTER_HINT}` };
   return { name: 'tslab', why: `tslab's own executor in Node (scripts/tslab-executor.ts): ${none}` };
 }
 
-/** The Chromium for static figures: its path, null (none: the note says how to get one), or an error for a bad ZGR_CHROMIUM. */
+/**
+ * The Chromium for static figures: its path, null (none: the note says how to get one), or an error
+ * for a bad ZGR_CHROMIUM.
+ */
 function chromiumStatus(): { path: string | null; line: string } {
   const found = findChromium(); // throws for a ZGR_CHROMIUM that is not an executable
   if (found != null) return { path: found, line: `figures: SVG, PNG, HTML and JSON (Chromium ${found})` };
@@ -190,7 +197,7 @@ function asyncFailures(file: string): string[] {
   if (!fs.existsSync(file)) return [];
   return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => {
     const { kind, message } = JSON.parse(line) as { kind: string; message: string };
-    return `an ${kind} in the kernel (it surfaced after its cell had ended, so no cell reported it):\n${indent(message)}`;
+    return `an ${kind} in the kernel (it surfaced after its cell had ended, so no cell reported ` + `it):\n${indent(message)}`;
   });
 }
 
@@ -281,7 +288,8 @@ async function main({ values: args, positionals: selectors }: { values: OptionVa
   console.log(`reproduce: executor ${ex.name} — ${ex.why}`);
   console.log(`reproduce: ${chromium.line}`);
   if (args.check) {
-    console.log(`ok: node ${process.version}${ex.name === 'tslab' ? '; optional, for Jupyter\'s executor (the path CI checks):\n' + indent(JUPYTER_HINT, '  ') : ''}`);
+    const jupyter = "; optional, for Jupyter's executor (the path CI checks):\n" + indent(JUPYTER_HINT, '  ');
+    console.log(`ok: node ${process.version}${ex.name === 'tslab' ? jupyter : ''}`);
     return 0;
   }
   if (chosen.length === 0) {
@@ -312,7 +320,7 @@ async function main({ values: args, positionals: selectors }: { values: OptionVa
     console.log(`reproduce: ${failed.length} of ${chosen.length} notebook(s) FAILED (${failed.join(', ')}) in ${total}`);
     return 1;
   }
-  console.log(`reproduce: all ${chosen.length} notebook(s) ok in ${total}, profile ${profile}, executor ${ex.name}${chromium.path == null ? ', no SVG/PNG (no Chromium)' : ''}`);
+  console.log(`reproduce: all ${chosen.length} notebook(s) ok in ${total}, profile ${profile}, ` + `executor ${ex.name}${chromium.path == null ? ', no SVG/PNG (no Chromium)' : ''}`);
   return 0;
 }
 

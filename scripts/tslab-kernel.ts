@@ -34,7 +34,10 @@ interface JupyterHandler {
   close(): void;
 }
 
-/** tslab's modules, loaded from the notebook's folder as the kernel would load them (a clear error if its internals moved). */
+/**
+ * tslab's modules, loaded from the notebook's folder as the kernel would load them (a clear error if
+ * its internals moved).
+ */
 function loadTslab() {
   const req = (m: string) => require(require.resolve(m, { paths: [process.cwd(), __dirname] })) as Record<string, unknown>;
   const converter = req('tslab/dist/converter.js');
@@ -46,7 +49,7 @@ function loadTslab() {
     ['executor.js', 'createExecutor', executor.createExecutor],
     ['jupyter.js', 'JupyterHandlerImpl', jupyter.JupyterHandlerImpl],
   ].filter(([, , f]) => typeof f !== 'function');
-  if (missing.length > 0) throw new Error(`tslab ${version} lacks ${missing.map(([file, name]) => `${name} in dist/${file}`).join(', ')} (written for tslab 1.0.22); use --executor jupyter`);
+  if (missing.length > 0) throw new Error(`tslab ${version} lacks ` + `${missing.map(([file, name]) => `${name} in dist/${file}`).join(', ')} (written for ` + `tslab 1.0.22); use --executor jupyter`);
   return {
     version,
     createConverter: converter.createConverter as (o: { isJS: boolean; isBrowser: boolean }) => Converter,

@@ -59,7 +59,7 @@ describe('backend', () => {
     assert.equal(info.chosenBy, 'ZGR_BACKEND');
   });
 
-  it('initBackend: webgpu is opt-in (no Dawn loaded otherwise); probed with ZGR_AUTO_WEBGPU=1 it is never chosen on a software adapter (lavapipe runs at ~0.1× wasm) and is named among the skipped', () => {
+  it('initBackend: webgpu is opt-in (no Dawn loaded otherwise); probed with ZGR_AUTO_WEBGPU=1 ' + 'it is never chosen on a software adapter (lavapipe runs at ~0.1× wasm) and is named ' + 'among the skipped', () => {
     // a fresh process: the choice is made once per process
     const backend = path.join(__dirname, '..', 'lib', 'backend.js');
     const script = `
@@ -78,7 +78,10 @@ describe('backend', () => {
       })();`;
     // without ZGR_AUTO_WEBGPU: Dawn is never loaded, so the process prints none of its warnings
     const plain = `const { initBackend } = require(${JSON.stringify(backend)});
-      initBackend(undefined, true).then((info) => console.log(JSON.stringify({ info, dawn: Object.keys(require.cache).some((m) => /node_modules[\\/]webgpu[\\/]/.test(m)) })));`;
+      initBackend(undefined, true).then((info) => {
+        const dawn = Object.keys(require.cache).some((m) => /node_modules[\\/]webgpu[\\/]/.test(m));
+        console.log(JSON.stringify({ info, dawn }));
+      });`;
     const quiet = spawnSync(process.execPath, ['-e', plain], { env: { ...process.env, ZGR_BACKEND: '', ZGR_AUTO_WEBGPU: '' }, encoding: 'utf8', timeout: 120_000 });
     assert.equal(quiet.status, 0, quiet.stderr);
     const q = JSON.parse(quiet.stdout.trim().split('\n').at(-1)!) as { info: BackendInfo; dawn: boolean };
@@ -117,7 +120,7 @@ describe('tfjs is quiet in Node (quietTfjs)', () => {
     assert.doesNotMatch(stderr, BANNER, stderr);
   });
 
-  it('in the notebook kernel (node --require kernel-preload.js, as the kernelspec starts it) the banner is not printed', () => {
+  it('in the notebook kernel (node --require kernel-preload.js, as the kernelspec starts it) ' + 'the banner is not printed', () => {
     const stderr = firstTensor('', ['--require', './dist/scripts/kernel-preload.js']);
     assert.doesNotMatch(stderr, BANNER, stderr);
   });

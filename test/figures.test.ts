@@ -36,12 +36,15 @@ const FIGURE_EXTENSIONS = ['svg', 'png', 'html', 'json'] as const;
  */
 function xmlProblems(text: string, root: string): string[] {
   const problems: string[] = [];
-  const token = /<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<!\[CDATA\[[\s\S]*?\]\]>|<!DOCTYPE[^>]*>|<(\/?)([A-Za-z_][\w:.-]*)((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>/g;
+  // a comment, a processing instruction, CDATA, a doctype, or a tag: (/)(name)(attributes)(/)
+  const tag = /<(\/?)([A-Za-z_][\w:.-]*)((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>/;
+  const others = [/<!--[\s\S]*?-->/, /<\?[\s\S]*?\?>/, /<!\[CDATA\[[\s\S]*?\]\]>/, /<!DOCTYPE[^>]*>/];
+  const token = new RegExp([...others, tag].map((r) => r.source).join('|'), 'g');
   const stack: string[] = [];
   let roots = 0;
   let last = 0;
   const checkText = (s: string, at: number) => {
-    if (s.includes('<')) problems.push(`stray '<' or malformed tag near offset ${at + s.indexOf('<')}: ${JSON.stringify(s.slice(s.indexOf('<'), s.indexOf('<') + 60))}`);
+    if (s.includes('<')) problems.push(`stray '<' or malformed tag near offset ${at + s.indexOf('<')}: ` + `${JSON.stringify(s.slice(s.indexOf('<'), s.indexOf('<') + 60))}`);
     const amp = /&(?!(?:[A-Za-z][A-Za-z0-9]*|#\d+|#x[0-9A-Fa-f]+);)/.exec(s);
     if (amp) problems.push(`bare '&' near offset ${at + amp.index}`);
   };
@@ -87,7 +90,7 @@ function checkSvg(svg: string, record: FigureRecord): void {
     const legendText = [...svg.matchAll(/<text[^>]*class="legendtext"[^>]*>([\s\S]*?)<\/text>/g)].map((m) => m[1].replace(/<[^>]+>/g, ''));
     for (const t of legendable) {
       const name = xmlEscape(String(t.name).replace(/<[^>]+>/g, ''));
-      assert.ok(legendText.some((l) => l.includes(name)), `${record.files.svg}: no legend entry for trace ${JSON.stringify(t.name)} (legend: ${JSON.stringify(legendText)})`);
+      assert.ok(legendText.some((l) => l.includes(name)), `${record.files.svg}: no legend entry for trace ${JSON.stringify(t.name)} (legend: ` + `${JSON.stringify(legendText)})`);
     }
   }
   const ids = new Set([...svg.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]));
@@ -104,7 +107,7 @@ function checkPng(bytes: Buffer, record: FigureRecord): void {
   } catch (err) {
     assert.fail(`${record.files.png} does not decode as PNG: ${(err as Error).message}`);
   }
-  assert.ok(png.width >= record.size.width && png.height >= record.size.height, `${record.files.png}: ${png.width}×${png.height} px, smaller than the figure (${record.size.width}×${record.size.height})`);
+  assert.ok(png.width >= record.size.width && png.height >= record.size.height, `${record.files.png}: ${png.width}×${png.height} px, smaller than the figure ` + `(${record.size.width}×${record.size.height})`);
   const d = png.data;
   const background = d.readUInt32BE(0); // the top-left pixel, RGBA
   const colours = new Set<number>();
@@ -115,7 +118,7 @@ function checkPng(bytes: Buffer, record: FigureRecord): void {
     if (colours.size < 64) colours.add(px);
   }
   const fraction = differ / (png.width * png.height);
-  assert.ok(fraction > 0.01 && colours.size >= 3, `${record.files.png} looks blank: ${(100 * fraction).toFixed(2)}% of pixels differ from the background, ${colours.size} colours`);
+  assert.ok(fraction > 0.01 && colours.size >= 3, `${record.files.png} looks blank: ${(100 * fraction).toFixed(2)}% of pixels differ from ` + `the background, ${colours.size} colours`);
 }
 
 /** The page loads nothing from the network (only plotly.js beside it) and holds the figure. */
@@ -187,7 +190,7 @@ describe('figures/: every figure is complete and holds data', () => {
     if (staticImages != null) {
       it(`${file.replace(/\.json$/, '')}: SVG and PNG`, { skip: `${staticImages}: re-run its notebook with a Chromium` }, () => undefined);
     }
-    it(`${file.replace(/\.json$/, '')}: JSON with provenance, SVG with its traces, non-blank PNG, self-contained HTML`, () => {
+    it(`${file.replace(/\.json$/, '')}: JSON with provenance, SVG with its traces, non-blank ` + `PNG, self-contained HTML`, () => {
       const record = checkFigure(path.join(figuresDir(), file));
       if (/^\d{2}-/.test(record.notebook)) {
         assert.ok(fs.existsSync(path.join(repoRoot(), 'notebooks', `${record.notebook}.ipynb`)), `${file}: its notebook notebooks/${record.notebook}.ipynb does not exist`);
@@ -237,7 +240,7 @@ describe('figure builders: registry colours, labelled axes, log scales where val
     assert.equal(yaxis.type, 'linear');
     assert.equal(yaxis.title.text, 'time (s)');
   });
-  it('builders reject NaN, ragged series, unknown estimators and non-positive values on log axes, naming the series', () => {
+  it('builders reject NaN, ragged series, unknown estimators and non-positive values on log ' + 'axes, naming the series', () => {
     assert.throws(() => lineFigure({ x: { title: 'x' }, y: { title: 'y' }, series: [{ estimator: 'zgr', x: [1, 2], y: [1, NaN] }] }), /ZGR.*y\[1\] is NaN/);
     assert.throws(() => lineFigure({ x: { title: 'x' }, y: { title: 'y' }, series: [{ estimator: 'zgr', x: [1, 2], y: [1] }] }), /ZGR.*1 values, expected 2/);
     assert.throws(() => lineFigure({ x: { title: 'x' }, y: { title: 'y' }, series: [{ estimator: 'nope', x: [1], y: [1] }] }), /unknown estimator "nope"/);

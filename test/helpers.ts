@@ -52,7 +52,7 @@ export function assertClose(
     if (!(diff <= tol)) {
       assert.fail(
         `${context}: entry ${i}: got ${actual[i]}, expected ${expected[i]}, |diff| = ${diff} > tolerance ${tol} ` +
-          `(atol ${atol}, rtol ${rtol})\n  actual   [${Array.from(actual).join(', ')}]\n  expected [${Array.from(expected).join(', ')}]`,
+          `(atol ${atol}, rtol ${rtol})\n  actual   [${Array.from(actual).join(', ')}]\n  expected ` + `[${Array.from(expected).join(', ')}]`,
       );
     }
   }

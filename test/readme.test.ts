@@ -45,7 +45,7 @@ describe('README Quick start: the main job on the first screen, in step with pac
   const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
   const entrypoint = fs.readFileSync(path.join(root, 'docker', 'entrypoint.sh'), 'utf8');
 
-  it('the main job comes first: reproduce (all, one), the kernel for your Jupyter, Docker figures and lab, within the first 60 lines', () => {
+  it('the main job comes first: reproduce (all, one), the kernel for your Jupyter, Docker ' + 'figures and lab, within the first 60 lines', () => {
     assert.ok(start >= 0, 'a ## Quick start section');
     for (const wanted of [/^npm run reproduce$/, /^npm run reproduce -- \d\d$/, /^npm run kernelspec$/, /^export JUPYTER_PATH=/, /^jupyter lab notebooks\/$/, /docker run .* figures$/, /docker run .* lab$/, /^npm test$/]) {
       const line = commands.find((c) => wanted.test(c));
@@ -65,7 +65,7 @@ describe('README Quick start: the main job on the first screen, in step with pac
     assert.ok('test' in pkg.scripts);
   });
 
-  it('JUPYTER_PATH is the folder npm run kernelspec writes into; node runs compiled files that exist; docker runs commands the image has', () => {
+  it('JUPYTER_PATH is the folder npm run kernelspec writes into; node runs compiled files ' + 'that exist; docker runs commands the image has', () => {
     const exported = commands.find((c) => c.startsWith('export JUPYTER_PATH='))!;
     assert.equal(exported.replace(/^export JUPYTER_PATH="?\$PWD\//, '').replace(/"$/, ''), path.relative(root, jupyterDir(root)));
     for (const c of commands.filter((l) => l.startsWith('node '))) {

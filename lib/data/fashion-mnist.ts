@@ -60,7 +60,8 @@ export function readClassFile(file: string): Uint8Array {
   const out = new Uint8Array(rows.length * MNIST_PIXELS);
   rows.forEach((row: unknown, i) => {
     if (!Array.isArray(row) || row.length !== MNIST_PIXELS) {
-      throw new Error(`Fashion-MNIST ${file}: image ${i} (empty entries skipped) has ${Array.isArray(row) ? `${row.length} values` : typeof row}, expected ${MNIST_PIXELS} grey values`);
+      const has = Array.isArray(row) ? `${row.length} values` : typeof row;
+      throw new Error(`Fashion-MNIST ${file}: image ${i} (empty entries skipped) has ${has}, expected ${MNIST_PIXELS} grey values`);
     }
     for (let k = 0; k < MNIST_PIXELS; k++) {
       const g = row[k];
@@ -79,7 +80,8 @@ export function classSplit(counts: readonly number[], perClass: { train: number;
   const root = Random.fromSeed(seed);
   return counts.map((count, c) => {
     if (count !== perClass.train + perClass.test) {
-      throw new Error(`Fashion-MNIST split: class ${c} has ${count} images, expected ${perClass.train} + ${perClass.test} = ${perClass.train + perClass.test}`);
+      const { train, test } = perClass;
+      throw new Error(`Fashion-MNIST split: class ${c} has ${count} images, expected ${train} + ${test} = ${train + test}`);
     }
     const perm = root.split().permutation(count);
     return { test: perm.slice(0, perClass.test), train: perm.slice(perClass.test) };
@@ -102,10 +104,16 @@ function interleave(split: MnistSplit, classes: readonly Uint8Array[], which: re
   return { split, count, images, labels };
 }
 
-/** The last splits read, keyed by folder, options and the class files' sizes and times: a run loads train and test from one read. */
+/**
+ * The last splits read, keyed by folder, options and the class files' sizes and times: a run loads
+ * train and test from one read.
+ */
 let lastSplits: { key: string; splits: Record<MnistSplit, Mnist> } | null = null;
 
-/** Both splits, from one read of the ten class files (~3 s; the same call again is served from memory while the files are unchanged). */
+/**
+ * Both splits, from one read of the ten class files (~3 s; the same call again is served from memory
+ * while the files are unchanged).
+ */
 export function loadFashionMnistSplits(options: FashionSplitOptions = {}): Record<MnistSplit, Mnist> {
   const dir = options.dir ?? fashionMnistDir();
   const perClass = options.perClass ?? FASHION_MNIST_PER_CLASS;

@@ -41,7 +41,8 @@ export function parseIdx(bytes: Uint8Array, name: string, expect: IdxExpectation
     );
   }
   if (expect.rank != null && rank !== expect.rank) {
-    throw new Error(`IDX ${name}: expected ${expect.rank} dimension(s) (magic 0x0000080${expect.rank}), got ${rank} (magic 0x${magic.toString(16).padStart(8, '0')})`);
+    const got = `${rank} (magic 0x${magic.toString(16).padStart(8, '0')})`;
+    throw new Error(`IDX ${name}: expected ${expect.rank} dimension(s) (magic 0x0000080${expect.rank}), got ${got}`);
   }
   const headerBytes = 4 + 4 * rank;
   if (bytes.length < headerBytes) {

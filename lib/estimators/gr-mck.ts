@@ -45,7 +45,8 @@ export function conditionalGumbelTensor(logits: tf.Tensor, onehot: tf.Tensor, E:
     const logEx = logE.mul(onehot).sum(-1, true); //      [K, ..., 1]
     const sx = logZ.sub(logEx); //                        [K, ..., 1]
     const a = logE.sub(logits); //                        [K, ..., C]
-    const b = tf.broadcastTo(logEx.sub(logZ), a.shape); //  [K, ..., C] (tfjs's maximum gradient mishandles broadcasting)
+    // broadcast explicitly: tfjs's maximum gradient mishandles broadcasting
+    const b = tf.broadcastTo(logEx.sub(logZ), a.shape); //  [K, ..., C]
     const m = tf.maximum(a, b);
     const sOther = m.add(tf.log1p(tf.exp(a.sub(b).abs().neg()))).neg(); // −logaddexp(a, b)  [K, ..., C]
     return onehot.mul(sx).add(tf.scalar(1).sub(onehot).mul(sOther)); // [K, ..., C]

@@ -254,7 +254,9 @@ export const CATEGORICAL_ESTIMATORS: readonly CategoricalEstimator[] = [
       tau: {
         kind: 'temperature',
         default: 1.3,
-        doc: 'temperature of the softmax inside π; default 1.3, ReinMax\'s tuned 8×4 value; its official API refuses τ < 1 ("prefers tau >= 1"), and τ = 1 is ZGR',
+        doc:
+          "temperature of the softmax inside π; default 1.3, ReinMax's tuned 8×4 value; " +
+          'its official API refuses τ < 1 ("prefers tau >= 1"), and τ = 1 is ZGR',
       },
     },
     claims: ['C7'],
@@ -272,7 +274,13 @@ export const CATEGORICAL_ESTIMATORS: readonly CategoricalEstimator[] = [
     colour: '#aec7e8',
     forward: 'sample',
     options: {
-      tau: { kind: 'temperature', default: 1.3, doc: 'temperature of softmax(logits/τ), differentiated with its 1/τ factor (ReinMax\'s ST); default 1.3, the ST 8×4 cell of PAPER.md E3' },
+      tau: {
+        kind: 'temperature',
+        default: 1.3,
+        doc:
+          "temperature of softmax(logits/τ), differentiated with its 1/τ factor (ReinMax's ST); " +
+          'default 1.3, the ST 8×4 cell of PAPER.md E3',
+      },
     },
     claims: [],
     sampleFunction: true,
@@ -287,7 +295,11 @@ export const CATEGORICAL_ESTIMATORS: readonly CategoricalEstimator[] = [
     colour: '#393b79',
     forward: 'sample',
     options: {
-      tau: { kind: 'temperature', default: 1, doc: 'temperature of the backward softmax at the gapped logits; default 1.0, the GST-1.0 8×4 cell of PAPER.md E3' },
+      tau: {
+        kind: 'temperature',
+        default: 1,
+        doc: 'temperature of the backward softmax at the gapped logits; ' + 'default 1.0, the GST-1.0 8×4 cell of PAPER.md E3',
+      },
     },
     claims: [],
     sampleFunction: true,
@@ -321,7 +333,13 @@ export const CATEGORICAL_ESTIMATORS: readonly CategoricalEstimator[] = [
     colour: '#7b4173',
     forward: 'sample',
     options: {
-      tau: { kind: 'temperature', default: 0.7, doc: 'temperature of the control variate\'s Jacobians (GR and ST-GS at θ_D = log((p + e_x)/2)); ReinMax\'s own term is at τ = 1' },
+      tau: {
+        kind: 'temperature',
+        default: 0.7,
+        doc:
+          "temperature of the control variate's Jacobians (GR and ST-GS at θ_D = log((p + e_x)/2)); " +
+          "ReinMax's own term is at τ = 1",
+      },
       K: { kind: 'K', default: 32, doc: 'number of conditional Gumbel perturbations at θ_D averaged by the GR term' },
       eta: { kind: 'eta', default: 1.5, doc: 'weight η of the control variate GR − ST-GS (0: ReinMax at τ = 1, i.e. ZGR)' },
     },
@@ -384,7 +402,10 @@ export const ESTIMATORS: readonly PathwiseEstimator[] = ALL_ESTIMATORS.filter((e
 /** The pathwise row of an estimator, by name; an error lists the known names. */
 export function estimator(name: string): PathwiseEstimator {
   const e = ESTIMATORS.find((r) => r.name === name);
-  if (!e) throw new Error(`estimator: unknown pathwise estimator ${JSON.stringify(name)} (known: ${ESTIMATORS.map((r) => r.name).join(', ')})`);
+  if (!e) {
+    const known = ESTIMATORS.map((r) => r.name).join(', ');
+    throw new Error(`estimator: unknown pathwise estimator ${JSON.stringify(name)} (known: ${known})`);
+  }
   return e;
 }
 

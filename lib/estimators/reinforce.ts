@@ -125,7 +125,10 @@ function scoreSurrogate(
     const f = loss(onehot); // [M, ...lead]
     const lead = f.shape.slice(1);
     if (f.shape[0] !== M || lead.some((d, i) => d !== logits.shape[i])) {
-      throw new Error(`${where}: loss must return shape [M, ...lead] with lead a prefix of [${logits.shape.slice(0, -1)}] (M = ${M}), got [${f.shape}]`);
+      throw new Error(
+        `${where}: loss must return shape [M, ...lead] with lead a prefix of [${logits.shape.slice(0, -1)}] ` +
+          `(M = ${M}), got [${f.shape}]`,
+      );
     }
     let logpx = onehot.mul(tf.logSoftmax(logits)).sum(-1); // log p(x_s)   [M, ...batch]
     while (logpx.rank > f.rank) logpx = logpx.sum(-1); //     summed over latents sharing a loss

@@ -7,7 +7,7 @@
  * ReinMax's term is at τ = 1, where it equals ZGR; η = 0 is ReinMax(τ = 1). The GR term has its own
  * K draws; the ST-GS term uses the sample's noise. Source, and where ours departs from it (we add
  * G, not the relaxed sample; J_τ in both terms): PAPER.md "Provenance of the E3 peers".
- * @example reinmaxCvGradient([1, 0], 0, [1, 0], { tau: 0.7, K: 1, eta: 1.5 }, [0.5, 0], [[1, 1]])   // → [0.1587, −0.1587]
+ * @example reinmaxCvGradient([1, 0], 0, [1, 0], {tau: 0.7, K: 1, eta: 1.5}, [0.5, 0], [[1, 1]]) // → [0.1587, −0.1587]
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkNoiseShape, temperedJacobianProduct, temperedJacobianProductTensor } from './gs';

@@ -54,7 +54,8 @@ export function reinmaxRaoGradient(
   const tau = checkTemperature('reinmaxRaoGradient', 'tau', options?.tau);
   const K = checkK('reinmaxRaoGradient', options?.K);
   checkExponentialRows('reinmaxRaoGradient', K, exponentials, logits.length);
-  const gr = grMckGradient(thetaD(logits, x), x, v, { tau, K }, exponentials); // GR-MCK at θ_D: (1/K) Σ_k J_τ(s^k)ᵀ v
+  // GR-MCK at θ_D: (1/K) Σ_k J_τ(s^k)ᵀ v
+  const gr = grMckGradient(thetaD(logits, x), x, v, { tau, K }, exponentials);
   const jP = softmaxJacobianProduct64(softmax(logits), v); //             J(p)ᵀ v
   return gr.map((a, j) => 2 * a - jP[j] / 2);
 }

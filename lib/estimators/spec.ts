@@ -41,7 +41,10 @@ const CHECKS: Record<OptionKind, (where: string, key: string, value: unknown) =>
 /** Check a spec: a known name, known option names, and valid option values (by their kind). */
 export function resolveEstimator(spec: EstimatorSpec): ResolvedEstimator {
   const row = ALL_ESTIMATORS.find((r) => r.name === spec?.name);
-  if (row == null) throw new Error(`resolveEstimator: unknown estimator ${JSON.stringify(spec?.name)} (known: ${ALL_ESTIMATORS.map((r) => r.name).join(', ')})`);
+  if (row == null) {
+    const known = ALL_ESTIMATORS.map((r) => r.name).join(', ');
+    throw new Error(`resolveEstimator: unknown estimator ${JSON.stringify(spec?.name)} (known: ${known})`);
+  }
   const where = `estimator ${JSON.stringify(spec.name)}`;
   const given = spec.options ?? {};
   for (const key of Object.keys(given)) {
@@ -68,7 +71,10 @@ const KIND_NOTE: Record<ResolvedEstimator['kind'], string> = {
   binary: 'a binary estimator (one logit per unit: a layer with two levels, not a categorical variable)',
 };
 
-/** A resolved estimator of a categorical variable (pathwise or score-function); `where` names the caller in the error. */
+/**
+ * A resolved estimator of a categorical variable (pathwise or score-function); `where` names the
+ * caller in the error.
+ */
 export function resolveCategorical(spec: EstimatorSpec, where: string): ResolvedCategorical {
   const r = resolveEstimator(spec);
   if (r.kind === 'binary') throw new Error(`${where}: ${r.name} is ${KIND_NOTE.binary}`);

@@ -159,7 +159,8 @@ function checkEntries(t: tf.Tensor, firstBad: (data: ArrayLike<number>) => numbe
   // kept: the check outlives the tidy scope of the op that made it, until it is settled
   const check = tf.tidy(() => {
     const bad = badMask().reshape([-1]).toInt();
-    // the first maximum: the first bad entry when there is one (reshaped: webgpu's argMax of a vector has shape [1], not [])
+    // the first maximum: the first bad entry when there is one (reshaped: webgpu's argMax of a vector has
+    // shape [1], not [])
     const i = tf.argMax(bad).reshape([]);
     return { flags: tf.keep(tf.stack([tf.max(bad), i]) as tf.Tensor1D), value: tf.keep(tf.gather(t.reshape([-1]), i)) };
   });

@@ -100,7 +100,8 @@ export function conditionalJacobianMoments(logits: readonly number[], x: number,
     const tail = c < T;
     return {
       j,
-      weight: [...t.map((tk, k) => w[k] * p[j] * Math.exp(tk)), ...(tail ? [1] : [])], // quadrature weight × p_j e^{t_j}
+      // quadrature weight × p_j e^{t_j}
+      weight: [...t.map((tk, k) => w[k] * p[j] * Math.exp(tk)), ...(tail ? [1] : [])],
       z: [...t.map((tk) => p[j] * Math.exp(tk)), ...(tail ? [p[j] * Math.exp(c)] : [])], // a term of the denominator
       r: [...t.map((tk) => Math.exp(-tk / tau)), ...(tail ? [0] : [])], // e^{−t_j/τ}
       tailAt: tail ? t.length : -1,

@@ -28,7 +28,10 @@ export interface FamilyGrid {
   taus: number[];
   /** K of GR-MCK (1 = ST-GS) */
   Ks: number[];
-  /** a of the ST-ZGR members measured (0 = ST, 1 = ZGR); must hold 0, ½ and 1, from which the whole family follows in closed form (st-zgr-curve.ts) */
+  /**
+   * a of the ST-ZGR members measured (0 = ST, 1 = ZGR); must hold 0, ½ and 1, from which the whole
+   * family follows in closed form (st-zgr-curve.ts)
+   */
   as: number[];
   /** temperatures of ReinMax (its official API refuses τ < 1) */
   reinmaxTaus: number[];
@@ -114,7 +117,10 @@ function precise(perK: readonly Measured[], a: NonNullable<FamilyGrid['adaptive'
   });
 }
 
-/** The GR family at τ for every K: one round of the source's draws, or adaptive rounds pooled (FamilyGrid.adaptive). */
+/**
+ * The GR family at τ for every K: one round of the source's draws, or adaptive rounds pooled
+ * (FamilyGrid.adaptive).
+ */
 function grFamilyAt(source: MomentSource, tau: number, grid: FamilyGrid): { perK: Measured[]; draws?: EstimatorPoint['draws'] } {
   let perK = source.conditionalFamily(tau, grid.Ks);
   const a = grid.adaptive;
@@ -132,7 +138,12 @@ function grFamilyAt(source: MomentSource, tau: number, grid: FamilyGrid): { perK
 
 /** Measure every estimator of the grid (GR family by conditional Monte Carlo, or exactly where the source can). */
 export function familyQuality(source: MomentSource, grid: FamilyGrid): EstimatorPoint[] {
-  if (CURVE_MEMBERS.some((a) => !grid.as.includes(a))) throw new Error(`familyQuality: the ST-ZGR grid must hold a = ${CURVE_MEMBERS.join(', ')} (the family's closed form is built from them), got [${grid.as}]`);
+  if (CURVE_MEMBERS.some((a) => !grid.as.includes(a))) {
+    throw new Error(
+      `familyQuality: the ST-ZGR grid must hold a = ${CURVE_MEMBERS.join(', ')} ` +
+        `(the family's closed form is built from them), got [${grid.as}]`,
+    );
+  }
   const label = (name: string, options: Record<string, number>) => estimatorStyle({ name, options }).label;
   // a member of a curve is drawn in its registry family; an estimator without a curve parameter is a point
   const point = (name: string, options: Record<string, number>, param: number | null, m: Measured, extra: Partial<EstimatorPoint> = {}): EstimatorPoint => ({

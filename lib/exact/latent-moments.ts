@@ -38,7 +38,10 @@ export function stGsMatrix(logits: readonly number[], x: number, tau: number, E:
   return out;
 }
 
-/** Add J and JᵀJ (= J², J symmetric) of one ST-GS draw to A and Q, each scaled by w (the hot loop of the GR family). */
+/**
+ * Add J and JᵀJ (= J², J symmetric) of one ST-GS draw to A and Q, each scaled by w (the hot loop of
+ * the GR family).
+ */
 function accumulateStGsDraw(A: Float64Array, Q: Float64Array, w: number, logits: readonly number[], x: number, tau: number, E: readonly number[], J: Float64Array): void {
   const C = logits.length;
   stGsMatrix(logits, x, tau, E, J);

@@ -44,12 +44,21 @@ export interface Quality {
   relativeStd: Interval;
   cosine: Interval;
   rescaledMse: Interval;
-  /** null where the mean does not point along ∇ (E g·∇ ≤ 0): no positive rescaling makes it a descent direction */
+  /**
+   * null where the mean does not point along ∇ (E g·∇ ≤ 0): no positive rescaling makes it a descent
+   * direction
+   */
   scaleFreeBias: Interval | null;
   scaleFreeStd: Interval | null;
-  /** E g·∇̂ / ‖∇‖: the mean's projection on ∇, relative (C7 calls a member opposed when its upper bound is < 0) */
+  /**
+   * E g·∇̂ / ‖∇‖: the mean's projection on ∇, relative (C7 calls a member opposed when its upper bound
+   * is < 0)
+   */
   projection: Interval;
-  /** ‖E g‖² / ‖∇‖² and E‖g‖² / ‖∇‖² (Monte Carlo: ‖E g‖² debiased): with `projection`, what the ST-ZGR family's closed form is built from (lib/exact/st-zgr-curve.ts) */
+  /**
+   * ‖E g‖² / ‖∇‖² and E‖g‖² / ‖∇‖² (Monte Carlo: ‖E g‖² debiased): with `projection`, what the ST-ZGR
+   * family's closed form is built from (lib/exact/st-zgr-curve.ts)
+   */
   meanSquared: number;
   secondMoment: number;
   /** c* = E g·∇ / E‖g‖², the scale that minimises E‖c g − ∇‖² */

@@ -46,7 +46,10 @@ function throughThree(f0: number, fh: number, f1: number): Quadratic {
 export function stZgrCurve(points: readonly EstimatorPoint[]): StZgrCurve {
   const member = (a: number): Quality => {
     const p = points.find((q) => q.family === 'ST-ZGR(a)' && q.param === a);
-    if (p == null) throw new Error(`stZgrCurve: the ST-ZGR member a = ${a} was not measured (the closed form needs a = ${CURVE_MEMBERS.join(', ')})`);
+    if (p == null) {
+      const needed = CURVE_MEMBERS.join(', ');
+      throw new Error(`stZgrCurve: the ST-ZGR member a = ${a} was not measured (the closed form needs a = ${needed})`);
+    }
     if (p.quality.method !== 'exact') throw new Error(`stZgrCurve: ST-ZGR(a = ${a}) has ${p.quality.method} moments; a function of the sample is measured exactly`);
     return p.quality;
   };
@@ -132,7 +135,10 @@ export const minimalBeta = (c: StZgrCurve) => {
   return m && { a: m.a, beta: Math.sqrt(Math.max(0, m.value)) };
 };
 
-/** The smallest rescaled MSE of the mean of M samples of ST-ZGR(a), and at which a (1 − P²/(‖E g‖² + V/M) is smallest where (‖E g‖² + V/M)/P² is). */
+/**
+ * The smallest rescaled MSE of the mean of M samples of ST-ZGR(a), and at which a
+ * (1 − P²/(‖E g‖² + V/M) is smallest where (‖E g‖² + V/M)/P² is).
+ */
 export function bestMeanOfM(c: StZgrCurve, M: number): { a: number; rescaledMse: number } {
   if (!(Number.isInteger(M) && M >= 1)) throw new Error(`bestMeanOfM: M must be an integer ≥ 1, got ${M}`);
   const D: Quadratic = [0, 1, 2].map((k) => c.meanSquared[k] + c.variance[k] / M) as unknown as Quadratic;

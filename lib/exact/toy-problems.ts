@@ -33,7 +33,10 @@ export interface SampleCase<T> {
   v: T[];
 }
 
-/** A random SampleCase: p as in randomProbabilities, v_j = k/d as the coefficients above, x uniform (not drawn from p). */
+/**
+ * A random SampleCase: p as in randomProbabilities, v_j = k/d as the coefficients above, x uniform
+ * (not drawn from p).
+ */
 export function randomSampleCase<T>(F: Field<T>, rng: Random, C: number): SampleCase<T> {
   const p = randomProbabilities(F, rng, C);
   const v = Array.from({ length: C }, () => randomCoefficient(F, rng));

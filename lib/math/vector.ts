@@ -1,4 +1,7 @@
-/** Float64 vectors (arrays or typed arrays): inner product, Euclidean norm, relative error; the field-generic inner product is dotIn (field.ts), sample statistics are in stats.ts. */
+/**
+ * Float64 vectors (arrays or typed arrays): inner product, Euclidean norm, relative error; the
+ * field-generic inner product is dotIn (field.ts), sample statistics are in stats.ts.
+ */
 import { dotIn, float64 } from './field';
 
 /** ⟨a, b⟩ = Σ_j a_j b_j */

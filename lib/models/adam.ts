@@ -51,7 +51,10 @@ export class Adam {
     });
   }
 
-  /** m ← β1 m + (1 − β1) g, v ← β2 v + (1 − β2) g² for variable i; returns the new moments (call inside a tidy). */
+  /**
+   * m ← β1 m + (1 − β1) g, v ← β2 v + (1 − β2) g² for variable i; returns the new moments (call inside a
+   * tidy).
+   */
   protected updateMoments(i: number, g: tf.Tensor): { m: tf.Tensor; v: tf.Tensor } {
     const m = this.m[i].mul(this.beta1).add(g.mul(1 - this.beta1));
     const v = this.v[i].mul(this.beta2).add(g.square().mul(1 - this.beta2));

@@ -35,7 +35,12 @@ export function perplexity(q: ArrayLike<number>): number {
 export async function latentUsage(vae: Vae, images: Float32Array, chunk = 1000): Promise<LatentUsage> {
   const { numLatents: L, C } = vae;
   const N = images.length / vae.inputSize;
-  if (!(Number.isInteger(N) && N >= 1)) throw new Error(`latentUsage: images must hold a positive whole number of ${vae.inputSize}-pixel images, got ${images.length} values`);
+  if (!(Number.isInteger(N) && N >= 1)) {
+    throw new Error(
+      `latentUsage: images must hold a positive whole number of ${vae.inputSize}-pixel images, ` +
+        `got ${images.length} values`,
+    );
+  }
   // running sums on the device: [KL, max q] and q summed over images [L, C]
   let sums = tf.zeros([2]);
   let qSum = tf.zeros([L, C]);

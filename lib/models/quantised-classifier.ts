@@ -4,8 +4,8 @@
  *     x → stage_0 → a_1 → quantise → h_1 → stage_1 → a_2 → … → h_m → stage_m → class logits,
  * trained on the cross-entropy of the sampled network, each quantised layer's gradient the
  * estimator's (a score-function one's from a joint sample of all layers). The MLP and the
- * convolutional net (quantised-mlp.ts, quantised-conv.ts) differ only in their stages. Evaluation uses the deterministic "mean-field" network, E[level] in place of a
- * sample.
+ * convolutional net (quantised-mlp.ts, quantised-conv.ts) differ only in their stages. Evaluation
+ * uses the deterministic "mean-field" network, E[level] in place of a sample.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Random } from '../random';
@@ -16,7 +16,10 @@ import type { Dense } from './vae';
 
 export interface QuantisedClassifier {
   readonly quantiser: Quantiser;
-  /** stage 0 maps the input [B, D] to the first pre-activations; the last maps the last quantised values to class logits [B, classes] */
+  /**
+   * stage 0 maps the input [B, D] to the first pre-activations; the last maps the last quantised values
+   * to class logits [B, classes]
+   */
   readonly stages: readonly ((h: tf.Tensor) => tf.Tensor)[];
   /** all weights, in a fixed order (for optimisers and checkpoints) */
   variables(): tf.Variable[];
@@ -39,7 +42,10 @@ export abstract class LayeredClassifier implements QuantisedClassifier {
   }
 }
 
-/** The stages with `between(a, i)` applied to the pre-activations of quantised layer i: x [B, D] → logits [B, classes]. */
+/**
+ * The stages with `between(a, i)` applied to the pre-activations of quantised layer i: x [B, D] →
+ * logits [B, classes].
+ */
 export function classLogits(model: QuantisedClassifier, x: tf.Tensor, between: (a: tf.Tensor, i: number) => tf.Tensor): tf.Tensor {
   return tf.tidy(() => model.stages.reduce((h, stage, i) => (i === 0 ? stage(h) : stage(between(h, i - 1))), x));
 }
@@ -83,7 +89,12 @@ function scoreLoss(model: QuantisedClassifier, x: tf.Tensor, labels: tf.Tensor, 
   const B = x.shape[0];
   const M = estimator.row.samples(estimator.options);
   const [first, ...rest] = model.stages;
-  if (rest.length === 0) throw new Error(`classifierLoss: ${estimator.name} (score function) needs a net with ≥ 1 quantised layer; this one has ${model.stages.length - 1}`);
+  if (rest.length === 0) {
+    throw new Error(
+      `classifierLoss: ${estimator.name} (score function) needs a net with ≥ 1 quantised layer; ` +
+        `this one has ${model.stages.length - 1}`,
+    );
+  }
   // stage 0 is deterministic: run it once, then tile its output M times (sample-major, as reinforce.ts draws)
   const a = first(x);
   let h = tf.tile(a, [M, ...a.shape.slice(1).map(() => 1)]);

@@ -29,11 +29,14 @@ export interface QuantisedConvShape extends QuantisedShape {
 function filterGradient(x: tf.Tensor4D, g: tf.Tensor4D, k: number): tf.Tensor4D {
   const r = (k - 1) / 2;
   const input = tf.transpose(tf.pad(x, [[0, 0], [r, r], [r, r], [0, 0]]), [3, 1, 2, 0]) as tf.Tensor4D; // [C_in, H + 2r, W + 2r, B]
-  const filter = tf.transpose(g, [1, 2, 0, 3]) as tf.Tensor4D; //                                          [H, W, B, C_out]
-  return tf.transpose(tf.conv2d(input, filter, 1, 'valid'), [1, 2, 0, 3]); //                             [k, k, C_in, C_out]
+  const filter = tf.transpose(g, [1, 2, 0, 3]) as tf.Tensor4D; // [H, W, B, C_out]
+  return tf.transpose(tf.conv2d(input, filter, 1, 'valid'), [1, 2, 0, 3]); // [k, k, C_in, C_out]
 }
 
-/** A "same" k×k convolution, stride 1, with the dense layer's kernel and bias: x [B, H, W, C_in] → [B, H, W, C_out]. */
+/**
+ * A "same" k×k convolution, stride 1, with the dense layer's kernel and bias:
+ * x [B, H, W, C_in] → [B, H, W, C_out].
+ */
 export function conv2dSame(x: tf.Tensor4D, layer: Dense, k: number): tf.Tensor4D {
   const conv = tf.customGrad(((input: tf.Tensor4D, w: tf.Tensor4D, save: tf.GradSaveFunc) => {
     save([input, w]);

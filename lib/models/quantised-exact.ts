@@ -144,7 +144,10 @@ export function preActivationMoments(states: QuantisedStates, mc: ConditionalMon
   return weightMoments(states.images, preActivationVjp(states.slopes, states.L), mc);
 }
 
-/** The exact moments [B·n] of an estimator that is a function of the sample, w.r.t. the pre-activations, in their own coordinates. */
+/**
+ * The exact moments [B·n] of an estimator that is a function of the sample, w.r.t. the
+ * pre-activations, in their own coordinates.
+ */
 export function preActivationSampleFunctionMoments(states: QuantisedStates, name: string, options: EstimatorOptions = {}): Moments {
   return weightSpaceMoments(sampleFunctionWeightMoments(states.images, name, options), states.B, preActivationVjp(states.slopes, states.L));
 }

@@ -81,7 +81,10 @@ export function levelLogitSlopes64(a: number, q: Quantiser): number[] {
   return levels.map((_, k) => ((k > 0 ? sigmoid((t[k - 1] - a) / s) : 0) - (k < L - 1 ? sigmoid((a - t[k]) / s) : 0)) / s);
 }
 
-/** The L−1 → L matrix that puts column j at column j + shift (shift 0 or 1); a matMul, because concat along the last axis is slow on wasm. */
+/**
+ * The L−1 → L matrix that puts column j at column j + shift (shift 0 or 1); a matMul, because concat
+ * along the last axis is slow on wasm.
+ */
 function shiftInto(L: number, shift: 0 | 1): tf.Tensor2D {
   return tf.tensor2d(Array.from({ length: (L - 1) * L }, (_, i) => (i % L === Math.floor(i / L) + shift ? 1 : 0)), [L - 1, L]);
 }
@@ -128,7 +131,10 @@ export function quantise(a: tf.Tensor, q: Quantiser, estimator: ResolvedEstimato
       return b.mul(l1 - l0).add(l0);
     }
     if (estimator.kind === 'score') {
-      throw new Error(`quantise: ${estimator.name} is a score-function estimator; it needs the loss of each sample (quantisedSurrogate)`);
+      throw new Error(
+        `quantise: ${estimator.name} is a score-function estimator; ` +
+          'it needs the loss of each sample (quantisedSurrogate)',
+      );
     }
     return levelValue(sampleOp(estimator.row, levelLogits(a, q), estimator.options, rng), q);
   });

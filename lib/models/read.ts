@@ -6,7 +6,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-/** The values of the tensor `make` builds (intermediates freed by tidy), read synchronously after the scope; the tensor is disposed. */
+/**
+ * The values of the tensor `make` builds (intermediates freed by tidy), read synchronously after the
+ * scope; the tensor is disposed.
+ */
 export function readAfterTidy(make: () => tf.Tensor): Float32Array {
   const t = tf.tidy(make);
   try {

@@ -153,7 +153,10 @@ export function negElboPerImage(vae: Vae, x: tf.Tensor, rng: Random): tf.Tensor 
   });
 }
 
-/** All variables' values concatenated, float32 (for checkpoints and snapshots); read with `await data()`, never synchronously. */
+/**
+ * All variables' values concatenated, float32 (for checkpoints and snapshots); read with
+ * `await data()`, never synchronously.
+ */
 export async function packVariables(variables: readonly tf.Variable[]): Promise<Float32Array> {
   const values = await Promise.all(variables.map((v) => v.data() as Promise<Float32Array>));
   const out = new Float32Array(values.reduce((n, d) => n + d.length, 0));

@@ -18,7 +18,10 @@ const fmt = (n: number) => String(Number(n.toPrecision(3)));
 const show = (i: Interval | null, digits = 3) =>
   i == null ? 'undefined (E g·∇ ≤ 0)' : i.low === i.high ? i.estimate.toFixed(digits) : `${i.estimate.toFixed(digits)} [${i.low.toFixed(digits)}, ${i.high.toFixed(digits)}]`;
 
-/** Which points go on the plane: the curves of C7 and ReinMax, and the points DARN and RLOO(M) (ST(t) is in the table: ST(t=1) is ST-ZGR(a=0)). */
+/**
+ * Which points go on the plane: the curves of C7 and ReinMax, and the points DARN and RLOO(M) (ST(t)
+ * is in the table: ST(t=1) is ST-ZGR(a=0)).
+ */
 function planeSeries(points: readonly EstimatorPoint[]): LineSeries[] {
   const series: LineSeries[] = [];
   const curve = (members: EstimatorPoint[], style: Omit<LineSeries, 'x' | 'y'>, labelOf: (p: EstimatorPoint, k: number) => string) => {
@@ -101,7 +104,10 @@ export function qualityTable(points: readonly EstimatorPoint[]): string {
   );
 }
 
-/** C7's bias–variance half as a table: each GR member, its β and σ, the three-valued outcome with the declared margins and strict, the margin it needs and what decides it. */
+/**
+ * C7's bias–variance half as a table: each GR member, its β and σ, the three-valued outcome with the
+ * declared margins and strict, the margin it needs and what decides it.
+ */
 export function c7Table(report: C7Report): string {
   return markdownTable(
     ['GR member', 'β', 'σ', 'outcome (β + 0.02, σ × 1.05)', 'strict (margins 0)', 'needs × margins', 'what decides it'],
@@ -124,12 +130,16 @@ export function c7CasesTable(reports: readonly C7Report[]): string {
       `${count(r, 'dominated')} / ${count(r, 'not dominated')} / ${count(r, 'undecided')}`,
       r.biasVariance.worst?.needed == null ? '—' : `${fmt(r.biasVariance.worst.needed)} × (${r.biasVariance.worst.gr.label})`,
       String(r.biasVariance.rows.filter((x) => x.gr.draws != null && !x.gr.draws.precise).length),
-      `${r.equalCost.holds ? 'holds' : '**fails**'} (${r.equalCost.rows.map((e) => `M=${e.M}: a=${fmt(e.a)}`).join(', ')})`,
+      `${r.equalCost.holds ? 'holds' : '**fails**'} ` +
+        `(${r.equalCost.rows.map((e) => `M=${e.M}: a=${fmt(e.a)}`).join(', ')})`,
     ]),
   );
 }
 
-/** The GR family's adaptive draws in one line: rounds spent per τ, and where the budget ran out before the precision target. */
+/**
+ * The GR family's adaptive draws in one line: rounds spent per τ, and where the budget ran out before
+ * the precision target.
+ */
 export function grDrawsLine(points: readonly EstimatorPoint[]): string {
   const byTau = new Map<number, NonNullable<EstimatorPoint['draws']>>();
   for (const p of points) if (p.draws != null && p.param != null) byTau.set(p.param, p.draws);

@@ -37,7 +37,8 @@ export const CHROMIUM_OFF: readonly string[] = ['none', 'off'];
 
 export const CHROMIUM_HINT =
   'Chromium renders the static figures (SVG, PNG). Get one with either of: ' +
-  '`npx playwright-core install chromium` (the project\'s own playwright-core; `npx playwright install chromium` works too; ' +
+  "`npx playwright-core install chromium` (the project's own playwright-core; " +
+  '`npx playwright install chromium` works too; ' +
   'add --with-deps, as root, for the system libraries it needs) or `apt install chromium` (Debian/Ubuntu); ' +
   'or set ZGR_CHROMIUM=/path/to/chrome-or-chromium.';
 
@@ -110,7 +111,12 @@ export function findChromium(env: Record<string, string | undefined> = process.e
   const given = env.ZGR_CHROMIUM;
   if (given) {
     if (CHROMIUM_OFF.includes(given.toLowerCase())) return null;
-    if (!isExecutable(given)) throw new Error(`ZGR_CHROMIUM=${given} is not an executable file (ZGR_CHROMIUM=none turns static figure export off). ${CHROMIUM_HINT}`);
+    if (!isExecutable(given)) {
+      throw new Error(
+        `ZGR_CHROMIUM=${given} is not an executable file (ZGR_CHROMIUM=none turns static figure export off). ` +
+          CHROMIUM_HINT,
+      );
+    }
     return given;
   }
   return CHROMIUM_CANDIDATES.find(isExecutable) ?? findPlaywrightChromium(env);

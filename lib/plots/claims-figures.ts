@@ -47,7 +47,10 @@ const TAU_AXIS = { title: 'temperature τ', log: true } as const;
 
 const SUPERSCRIPT: Record<string, string> = { '-': '⁻', 0: '⁰', 1: '¹', 2: '²', 3: '³', 4: '⁴', 5: '⁵', 6: '⁶', 7: '⁷', 8: '⁸', 9: '⁹' };
 
-/** "τ²" (Unicode superscripts, plain text in legends, where plotly's <sup> adds invisible characters); "τ^1.5" for non-integers. */
+/**
+ * "τ²" (Unicode superscripts, plain text in legends, where plotly's <sup> adds invisible characters);
+ * "τ^1.5" for non-integers.
+ */
 export function powerOfTau(k: number): string {
   if (k === 1) return 'τ';
   return Number.isInteger(k) ? `τ${[...String(k)].map((c) => SUPERSCRIPT[c]).join('')}` : `τ^${k}`;

@@ -132,14 +132,20 @@ export function e3GridFigure(results: readonly VaeRunResult[], expectedCells: nu
     };
   });
   return lineFigure({
-    title: title ?? `E3 · lr selected at epoch ${epochs}: train −ELBO after ${epochs} epochs, 8×4, seed 0<br><sup>${done.length} of ${expectedCells} cells run; Adam</sup>`,
+    title:
+      title ??
+      `E3 · lr selected at epoch ${epochs}: train −ELBO after ${epochs} epochs, 8×4, seed 0` +
+        `<br><sup>${done.length} of ${expectedCells} cells run; Adam</sup>`,
     x: { title: 'learning rate', log: true },
     y: { title: `train −ELBO at epoch ${epochs}`, unit: 'nats per image' },
     series,
   });
 }
 
-/** The latent-usage diagnostics a figure can show (slug: in figure names), each read from an epoch record (lib/models/latent-usage.ts). */
+/**
+ * The latent-usage diagnostics a figure can show (slug: in figure names), each read from an epoch
+ * record (lib/models/latent-usage.ts).
+ */
 export const LATENT_USAGE_METRICS = {
   klFraction: { slug: 'kl-fraction', title: 'KL(q ‖ uniform) / L log C', unit: 'fraction', of: (u: LatentUsage) => u.klPerImage / u.klCeiling },
   meanMaxQ: { slug: 'mean-max-q', title: 'mean max q', unit: '1 = deterministic', of: (u: LatentUsage) => u.meanMaxQ },
@@ -159,7 +165,10 @@ export function e3UsageFigure(results: readonly VaeRunResult[], metric: keyof ty
   const settings = new Set(groups.map((runs) => setting(runs[0].config)));
   const { C, numLatents } = measured[0].config;
   return lineFigure({
-    title: title ?? `E3 · ${m.title}, ${numLatents} latent variables with ${C} categories, test images<br><sup>mean over seeds, band: min–max</sup>`,
+    title:
+      title ??
+      `E3 · ${m.title}, ${numLatents} latent variables with ${C} categories, test images` +
+        '<br><sup>mean over seeds, band: min–max</sup>',
     x: { title: 'epoch', integer: true },
     y: { title: m.title, unit: m.unit },
     series: groups.map((runs): LineSeries => {

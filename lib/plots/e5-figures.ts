@@ -18,7 +18,11 @@ const METRICS: Record<keyof E5Metrics, { title: string; unit: string; scale: num
   testAccuracySampled: { title: 'test accuracy (one sampled net)', unit: '%', scale: 100, log: false },
 };
 
-const netName = (r: E5RunResult) => `${r.config.model === 'mlp' ? `MLP 784–${r.config.hidden!.join('–')}–10` : `conv ${r.config.channels!.join('–')}`}, ${r.config.levels} levels, noise scale s = ${r.config.noiseScale}, ${r.config.dataset}`;
+const netName = (r: E5RunResult) => {
+  const c = r.config;
+  const net = c.model === 'mlp' ? `MLP 784–${c.hidden!.join('–')}–10` : `conv ${c.channels!.join('–')}`;
+  return `${net}, ${c.levels} levels, noise scale s = ${c.noiseScale}, ${c.dataset}`;
+};
 
 /**
  * E5 training curves: one metric per epoch, one line per estimator (mean over seeds) with a band

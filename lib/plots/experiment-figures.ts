@@ -11,7 +11,10 @@ import { lineFigure, type LineSeries } from './line-figure';
 import { REFERENCE_COLOUR } from './style';
 import type { Figure } from './types';
 
-/** Gaps to the minimum below this fraction of the largest gap are drawn at it (float64 rounding of E f near a vertex). */
+/**
+ * Gaps to the minimum below this fraction of the largest gap are drawn at it (float64 rounding of E f
+ * near a vertex).
+ */
 export const E2_GAP_FLOOR = 1e-9;
 
 /**
@@ -29,7 +32,10 @@ export function e2ObjectiveFigure(problem: { label: string; minimum: number }, c
   const label = problem.label.replace(/\^([\d.]+)/g, '<sup>$1</sup>'); // "|b−0.45|^1.5" → superscript
   const minimum = Number(problem.minimum.toPrecision(4));
   const figure = lineFigure({
-    title: title ?? `E2 · ${label}<br><sup>exact E f − min f (min f = ${minimum}); mean over ${seeds} seeds, band: min–max over seeds</sup>`,
+    title:
+      title ??
+      `E2 · ${label}<br><sup>exact E f − min f (min f = ${minimum}); ` +
+        `mean over ${seeds} seeds, band: min–max over seeds</sup>`,
     x: { title: 'training step (Adam)', integer: true },
     y: { title: 'E f − min f', log: true },
     series: curves.map((c): LineSeries => ({

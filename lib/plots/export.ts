@@ -124,7 +124,12 @@ async function openSession(): Promise<Session> {
       const present = await fontsPresent(page, FONT_FAMILIES);
       if (!present[FONT_FAMILIES[0]]) {
         const used = FONT_FAMILIES.find((f) => present[f]) ?? 'its default sans-serif';
-        console.error(`[zgr-companion] figures: this Chromium has no ${FONT_FAMILIES[0]}, the figures' first font: their SVG legend boxes are measured with ${used}, narrower, and clip the text where a viewer has ${FONT_FAMILIES[0]}. Install it (Debian, Ubuntu: apt install fonts-dejavu-core).`);
+        console.error(
+          `[zgr-companion] figures: this Chromium has no ${FONT_FAMILIES[0]}, the figures' first font: ` +
+            `their SVG legend boxes are measured with ${used}, narrower, ` +
+            `and clip the text where a viewer has ${FONT_FAMILIES[0]}. ` +
+            'Install it (Debian, Ubuntu: apt install fonts-dejavu-core).',
+        );
       }
     }
     return { browser, page };
@@ -197,7 +202,10 @@ function staticExportAvailable(): boolean {
   const off = CHROMIUM_OFF.includes((process.env.ZGR_CHROMIUM ?? '').toLowerCase());
   if (!off && !noChromiumNoted) {
     noChromiumNoted = true;
-    console.error(`[zgr-companion] figures: no Chromium found, so SVG/PNG are skipped; the interactive HTML and the JSON are written. ${CHROMIUM_HINT}`);
+    console.error(
+      '[zgr-companion] figures: no Chromium found, so SVG/PNG are skipped; ' +
+        `the interactive HTML and the JSON are written. ${CHROMIUM_HINT}`,
+    );
   }
   return false;
 }
@@ -262,7 +270,8 @@ function htmlPage(record: FigureRecord): string {
     '<!doctype html>',
     '<html lang="en"><head><meta charset="utf-8">',
     `<title>${title}</title>`,
-    `<style>html,body{margin:0;height:100%;font-family:${FONT_FAMILY}}#plot{height:calc(100% - 2em)}footer{font-size:12px;color:#666;padding:4px 8px}</style>`,
+    `<style>html,body{margin:0;height:100%;font-family:${FONT_FAMILY}}#plot{height:calc(100% - 2em)}` +
+      'footer{font-size:12px;color:#666;padding:4px 8px}</style>',
     // one shared copy of plotly.js beside the pages (11 MB once, not per figure): the page works
     // offline wherever the figures folder is
     `<script src="${PLOTLY_FILE}"></script>`,
@@ -270,7 +279,8 @@ function htmlPage(record: FigureRecord): string {
     '<div id="plot"></div>',
     `<footer>${about.replace(/[<>&]/g, '')}</footer>`,
     `<script type="application/json" id="figure">${json}</script>`,
-    '<script>const f = JSON.parse(document.getElementById("figure").textContent); Plotly.newPlot("plot", f.data, f.layout, {responsive: true});</script>',
+    '<script>const f = JSON.parse(document.getElementById("figure").textContent); ' +
+      'Plotly.newPlot("plot", f.data, f.layout, {responsive: true});</script>',
     '</body></html>',
     '',
   ].join('\n');
@@ -279,7 +289,10 @@ function htmlPage(record: FigureRecord): string {
 /** No Chromium: the HTML page and the JSON (which says why the static images are missing). */
 function writeWithoutImages(record: FigureRecord, dir: string): ExportedFigure {
   const t0 = Date.now();
-  const why = `skipped: no Chromium (${process.env.ZGR_CHROMIUM ? `ZGR_CHROMIUM=${process.env.ZGR_CHROMIUM}` : 'none found'}) when this JSON was written; ${record.files.svg} and ${record.files.png} are missing or from an earlier run`;
+  const given = process.env.ZGR_CHROMIUM;
+  const why =
+    `skipped: no Chromium (${given ? `ZGR_CHROMIUM=${given}` : 'none found'}) when this JSON was written; ` +
+    `${record.files.svg} and ${record.files.png} are missing or from an earlier run`;
   const full: FigureRecord = { ...record, staticImages: why };
   ensurePlotlyFile(dir);
   const paths = {

@@ -56,7 +56,10 @@ export function resolveErrorBars(where: string, label: string, what: string, bar
   for (const [side, values] of [['minus', minus], ['plus', plus]] as const) {
     checkValues(where, label, `${what}.${side}`, values, n);
     const bad = values.findIndex((v) => v < 0);
-    if (bad >= 0) throw new Error(`${where}: series ${JSON.stringify(label)}: ${what}.${side}[${bad}] is ${values[bad]}, a half-width must be >= 0`);
+    if (bad >= 0) {
+      const entry = `${what}.${side}[${bad}]`;
+      throw new Error(`${where}: series ${JSON.stringify(label)}: ${entry} is ${values[bad]}, a half-width must be >= 0`);
+    }
   }
   return { minus: [...minus], plus: [...plus] };
 }

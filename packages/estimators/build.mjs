@@ -73,4 +73,4 @@ execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 
 const types = './' + relative(dist, join(dist, 'types', 'lib', 'package', 'index.js')).split('\\').join('/');
 for (const stub of ['index.d.mts', 'index.d.cts']) writeFileSync(join(dist, stub), `export * from '${types}';\n`);
 
-console.log(`${pkg.name}@${pkg.version} built into ${relative(root, dist)}: index.mjs, index.cjs, index.d.mts, index.d.cts, types/`);
+console.log(`${pkg.name}@${pkg.version} built into ${relative(root, dist)}: index.mjs, index.cjs, ` + `index.d.mts, index.d.cts, types/`);

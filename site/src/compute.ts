@@ -174,7 +174,7 @@ export function computeChosen(s: State, f: ToyFunction): ChosenPoint[] {
     if (r.kind === 'score') return source.rloo(r.row.samples(r.options));
     if (r.kind === 'pathwise' && r.row.sampleFunction) return source.sampleFunction(r.name, r.options);
     if (r.kind === 'pathwise' && r.row.family === 'GR-MCK(τ)') return source.conditionalFamily(r.options.tau, [r.options.K ?? 1])[0];
-    throw new Error(`panel (b): no moment source for ${r.name} (neither a function of the sample, nor of the GR family, nor score-function)`);
+    throw new Error(`panel (b): no moment source for ${r.name} (neither a function of the sample, nor of the ` + `GR family, nor score-function)`);
   };
   return chosenNames(s).map((name) => {
     const r = resolveEstimator({ name, options: optionsOf(name, s) });

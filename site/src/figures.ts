@@ -12,7 +12,10 @@ import type { ChosenPoint, PanelA } from './compute';
 
 export type { Figure } from '../../lib/package';
 
-/** Panel (a): grouped bars, the exact gradient (hatched, reference colour) beside each estimator's mean (95% intervals on Monte Carlo means). */
+/**
+ * Panel (a): grouped bars, the exact gradient (hatched, reference colour) beside each estimator's mean
+ * (95% intervals on Monte Carlo means).
+ */
 export function meansFigure(a: PanelA, title: string): Figure {
   return groupedBarFigure({
     title,

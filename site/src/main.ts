@@ -61,7 +61,7 @@ function buildLogitSliders(): void {
   state.logits.forEach((l, j) => {
     const row = document.createElement('div');
     row.className = 'row';
-    row.innerHTML = `<label for="logit-${j}">η<sub>${j + 1}</sub></label><input id="logit-${j}" type="range" min="${LOGIT_RANGE[0]}" max="${LOGIT_RANGE[1]}" step="0.05" value="${l}"><output id="logit-${j}-out">${l.toFixed(2)}</output>`;
+    row.innerHTML = `<label for="logit-${j}">η<sub>${j + 1}</sub></label><input id="logit-${j}" type="range" ` + `min="${LOGIT_RANGE[0]}" max="${LOGIT_RANGE[1]}" step="0.05" value="${l}"><output ` + `id="logit-${j}-out">${l.toFixed(2)}</output>`;
     box.appendChild(row);
     const input = row.querySelector('input')!;
     input.addEventListener('input', () => {
@@ -79,7 +79,7 @@ function buildEstimatorBoxes(): void {
     const { colour } = estimatorStyle({ name });
     const row = document.createElement('label');
     row.className = 'est';
-    row.innerHTML = `<input type="checkbox" id="est-${name}"><span class="swatch" style="background:${colour}"></span><span id="est-${name}-label"></span>`;
+    row.innerHTML = `<input type="checkbox" id="est-${name}"><span class="swatch" ` + `style="background:${colour}"></span><span id="est-${name}-label"></span>`;
     box.appendChild(row);
     const input = row.querySelector('input')!;
     input.checked = state.chosen[name];
@@ -232,7 +232,7 @@ async function update(): Promise<void> {
   try {
     lastError = null;
     panelA = computeMeans(s, f);
-    await draw('bars', meansFigure(panelA, `Exact mean of each estimator vs the exact gradient (C = ${s.C}, ${s.fn === 'toy' ? `toy, q = ${s.q}` : s.fn} f)`));
+    await draw('bars', meansFigure(panelA, `Exact mean of each estimator vs the exact gradient (C = ${s.C}, ` + `${s.fn === 'toy' ? `toy, q = ${s.q}` : s.fn} f)`));
     drawMeansTable(panelA);
     await nextFrame();
     if (stale()) return;
@@ -280,7 +280,9 @@ async function draw(id: string, figure: Figure): Promise<void> {
 }
 
 function table(head: string[], rows: string[][]): string {
-  return `<table><thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
+  const cells = (tag: string, values: string[]) => values.map((v) => `<${tag}>${v}</${tag}>`).join('');
+  const body = rows.map((r) => `<tr>${cells('td', r)}</tr>`).join('');
+  return `<table><thead><tr>${cells('th', head)}</tr></thead><tbody>${body}</tbody></table>`;
 }
 
 function drawMeansTable(a: PanelA): void {
@@ -382,7 +384,7 @@ async function main(): Promise<void> {
   if (parsed.ignored.length) $('status').textContent = `ignored in the URL: ${parsed.ignored.join(', ')}`;
   backend = await selectBackend(backendParam);
   $('backend').textContent = backend.active;
-  $('backend-detail').textContent = `(asked for ${backend.requested ?? 'webgl, the default'}${backend.wasmSource ? `; wasm ${backend.wasmSource}` : ''})`;
+  $('backend-detail').textContent = `(asked for ` + `${backend.requested ?? 'webgl, the default'}${backend.wasmSource ? `; wasm ${backend.wasmSource}` : ''})`;
   $('backend-note').textContent = backend.note;
   busy = true;
   await update();

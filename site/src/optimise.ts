@@ -63,7 +63,8 @@ export class Optimisation {
       const { label, colour } = estimatorStyle({ name, options });
       return {
         name, label, colour, options,
-        // [1, C]: one variable; unnamed (tfjs names it uniquely): the previous runs may live on until their step in flight ends
+        // [1, C]: one variable; unnamed (tfjs names it uniquely): the previous runs may live on until their
+        // step in flight ends
         logits: tf.variable(tf.tensor2d([s.logits]), true),
         optimizer: tf.train.adam(s.lr),
         rng: Random.fromSeed(s.seed * 7919 + i),

@@ -66,7 +66,10 @@ export const DEFAULT_STATE: State = {
   steps: 300,
 };
 
-/** The registry options of a chosen estimator, from the sliders: each option of its registry row that a slider sets (ST's t: none, its default). */
+/**
+ * The registry options of a chosen estimator, from the sliders: each option of its registry row that a
+ * slider sets (ST's t: none, its default).
+ */
 export function optionsOf(name: ChoiceName, s: State): Record<string, number> {
   const row = resolveEstimator({ name }).row;
   const o: Record<string, number> = {};

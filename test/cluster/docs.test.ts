@@ -26,7 +26,7 @@ function blockAfter(text: string, marker: string, file: string): string[] {
 }
 
 describe('scale-out docs: the commands are the ones CI runs', () => {
-  it('docs/scale-out.md gives, line for line, the local run, the Slurm submission and the comparison of cluster/slurm/ci-test.sh', () => {
+  it('docs/scale-out.md gives, line for line, the local run, the Slurm submission and the ' + 'comparison of cluster/slurm/ci-test.sh', () => {
     const commands = blockAfter(read('docs/scale-out.md'), MARKER, 'docs/scale-out.md');
     assert.equal(commands.length, 3, commands.join('\n'));
     assert.match(commands[1], /^ZGR_SUBMIT_WAIT=1 cluster\/slurm\/submit\.sh 4 --sweep-file cluster\/examples\/ci-sweep\.json /);

@@ -87,14 +87,14 @@ describe('Kubernetes manifests (cluster/k8s): schemas, overlay, the sweep\'s con
     figures = readYaml(path.join(K8S, 'figures-job.yaml'))[0] as JobManifest;
   });
 
-  it('every object of the base, the GPU overlay and the figures Job validates against the Kubernetes API schemas', () => {
+  it('every object of the base, the GPU overlay and the figures Job validates against the ' + 'Kubernetes API schemas', () => {
     assert.deepEqual(base.map((o) => `${o.kind}/${o.metadata.name}`).sort(), ['Job/zgr-sweep', 'PersistentVolumeClaim/zgr-results']);
     for (const [where, objects] of [['base', base], ['gpu', gpu], ['figures-job.yaml', [figures]]] as const) {
       for (const o of objects) validate(o, where);
     }
   });
 
-  it('the validator rejects a wrong enum, a wrong type and a missing required field (so the check above can fail)', () => {
+  it('the validator rejects a wrong enum, a wrong type and a missing required field (so the ' + 'check above can fail)', () => {
     const broken: [string, (j: JobManifest) => void, RegExp][] = [
       ['completionMode "Indexd"', (j) => (j.spec.completionMode = 'Indexd'), /completionMode must be equal to one of the allowed values/],
       ['completions "16" as a string', (j) => ((j.spec as Record<string, unknown>).completions = '16'), /completions must be integer/],
@@ -107,7 +107,7 @@ describe('Kubernetes manifests (cluster/k8s): schemas, overlay, the sweep\'s con
     }
   });
 
-  it('the sweep is an Indexed Job: pod I of N runs --shard $JOB_COMPLETION_INDEX/$SHARDS with SHARDS = completions, restartPolicy Never, replaced per shard', () => {
+  it('the sweep is an Indexed Job: pod I of N runs --shard $JOB_COMPLETION_INDEX/$SHARDS with ' + 'SHARDS = completions, restartPolicy Never, replaced per shard', () => {
     for (const objects of [base, gpu]) {
       const { spec } = job(objects, 'zgr-sweep');
       assert.equal(spec.completionMode, 'Indexed');
@@ -121,7 +121,7 @@ describe('Kubernetes manifests (cluster/k8s): schemas, overlay, the sweep\'s con
     }
   });
 
-  it('the sweep and the figures Job share the results claim, mounted where --results-dir and ZGR_CACHE_E3_VAE_TRAINING point', () => {
+  it('the sweep and the figures Job share the results claim, mounted where --results-dir and ' + 'ZGR_CACHE_E3_VAE_TRAINING point', () => {
     const claim = base.find((o) => o.kind === 'PersistentVolumeClaim')!;
     assert.deepEqual((claim.spec as { accessModes: string[] }).accessModes, ['ReadWriteMany'], 'pods on several nodes write into it at once');
     const mountOf = (j: JobManifest, c: Container) => {
@@ -141,7 +141,7 @@ describe('Kubernetes manifests (cluster/k8s): schemas, overlay, the sweep\'s con
     assert.match(draw.args!.join(' '), /e3-summary\.js --profile "\$ZGR_PROFILE" --results-dir "\$ZGR_CACHE_E3_VAE_TRAINING" && exec \S+ figures 06 07/);
   });
 
-  it('the GPU overlay adds one nvidia.com/gpu per pod, the gpu image and the GPU taint\'s toleration, and changes nothing else', () => {
+  it('the GPU overlay adds one nvidia.com/gpu per pod, the gpu image and the GPU taint\'s ' + 'toleration, and changes nothing else', () => {
     const [b, g] = [job(base, 'zgr-sweep'), job(gpu, 'zgr-sweep')];
     const [cb, cg] = [b.spec.template.spec.containers[0], g.spec.template.spec.containers[0]];
     assert.equal(cg.resources?.limits?.['nvidia.com/gpu'], '1');

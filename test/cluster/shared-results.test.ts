@@ -57,7 +57,7 @@ function epochsDone(runFolder: string): number {
 }
 
 describe('shared results folder: concurrent shards, one killed and resumed', () => {
-  it(`${SHARDS} shards write into one folder at once; shard 1 is killed (SIGKILL, its process group) after its first run's first epoch and restarted while the others run; the folder then equals the same sweep run in one process`, async () => {
+  it(`${SHARDS} shards write into one folder at once; shard 1 is killed (SIGKILL, its process ` + `group) after its first run's first epoch and restarted while the others run; the folder ` + `then equals the same sweep run in one process`, async () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'zgr-shared-'));
     const shared = path.join(tmp, 'shared');
     const alone = path.join(tmp, 'alone');

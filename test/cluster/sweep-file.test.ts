@@ -33,7 +33,7 @@ function withFile(text: string, body: (file: string) => void): void {
 }
 
 describe('sweep files', () => {
-  it('the CI sweep (cluster/examples/ci-sweep.json) is 8 runs of 1 epoch on 500 images: ZGR and ST × 4 seeds, 8×4; 4 shards take 2 runs each', () => {
+  it('the CI sweep (cluster/examples/ci-sweep.json) is 8 runs of 1 epoch on 500 images: ZGR ' + 'and ST × 4 seeds, 8×4; 4 shards take 2 runs each', () => {
     const configs = readSweepFile(CI_SWEEP);
     assert.equal(configs.length, 8);
     assert.ok(configs.every((c) => c.epochs === 1 && c.trainSize === 500 && c.testSize === 200 && c.C === 8 && c.numLatents === 4));
@@ -43,7 +43,7 @@ describe('sweep files', () => {
     for (let i = 0; i < 4; i++) assert.equal(shard(configs, [i, 4]).length, 2);
   });
 
-  it('a missing file, bad JSON, a non-array, a missing or unknown field, a bad value and a duplicate run are errors naming the file and the entry', () => {
+  it('a missing file, bad JSON, a non-array, a missing or unknown field, a bad value and a ' + 'duplicate run are errors naming the file and the entry', () => {
     assert.throws(() => readSweepFile('/no/such/sweep.json'), /sweep file \/no\/such\/sweep\.json: cannot be read \(ENOENT\)/);
     const cases: [string, RegExp][] = [
       ['[{"C": 8,', /: not JSON \(/],
@@ -69,7 +69,7 @@ describe('sweep files', () => {
     assert.throws(() => parseShard('1-4'), /--shard must look like I\/N, got "1-4"/);
   });
 
-  it('train-vae --sweep-file: a missing file and --sweep-file with --sweep or --config are errors, before any training', () => {
+  it('train-vae --sweep-file: a missing file and --sweep-file with --sweep or --config are ' + 'errors, before any training', () => {
     const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
     const missing = cli('--sweep-file', '/no/such/sweep.json');
     assert.equal(missing.status, 1);

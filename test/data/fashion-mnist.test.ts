@@ -17,7 +17,10 @@ const SMALL = { train: 3, test: 2 };
 /** Image j of class c: pixel 0 = c, pixel 1 = j, the rest a ramp; every image distinct. */
 const image = (c: number, j: number) => Array.from({ length: MNIST_PIXELS }, (_, k) => (k === 0 ? c : k === 1 ? j : (k * 7 + c) % 256));
 
-/** A folder of ten class files of `SMALL` size; class 0 has the package's two empty entries; `edit` may change a class's entries. */
+/**
+ * A folder of ten class files of `SMALL` size; class 0 has the package's two empty entries; `edit` may
+ * change a class's entries.
+ */
 function fixture(edit: (c: number, data: unknown[]) => unknown[] = (_c, d) => d): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fashion-'));
   for (let c = 0; c < 10; c++) {
@@ -31,7 +34,7 @@ function fixture(edit: (c: number, data: unknown[]) => unknown[] = (_c, d) => d)
 const key = (images: Uint8Array, i: number) => `${images[i * MNIST_PIXELS]}:${images[i * MNIST_PIXELS + 1]}`;
 
 describe('E5 data: Fashion-MNIST with a fixed, seeded split', () => {
-  it('small files: per class `test` images to test and the rest to train, disjoint, covering, round-robin over classes, same every time', () => {
+  it('small files: per class `test` images to test and the rest to train, disjoint, covering, ' + 'round-robin over classes, same every time', () => {
     const dir = fixture();
     try {
       const { train, test } = loadFashionMnistSplits({ dir, perClass: SMALL });
@@ -97,7 +100,7 @@ describe('E5 data: Fashion-MNIST with a fixed, seeded split', () => {
     }
   });
 
-  it('the package: 60,000 / 10,000 images, 6,000 / 1,000 per class, grey values of clothes (mean ≈ 0.286), the committed split', () => {
+  it('the package: 60,000 / 10,000 images, 6,000 / 1,000 per class, grey values of clothes ' + '(mean ≈ 0.286), the committed split', () => {
     const { train, test } = loadFashionMnistSplits();
     assert.equal(train.count, 60_000);
     assert.equal(test.count, 10_000);

@@ -142,7 +142,7 @@ describe('Dockerfile: variants and base images', () => {
     assert.ok('@tensorflow/tfjs-node' in optional, 'tfjs-node is optional, so a failed download does not fail the build');
   });
 
-  it("every variant installs the figures' fonts (FONT_FAMILIES of lib/plots/style.ts) by their Debian and Ubuntu package names", () => {
+  it("every variant installs the figures' fonts (FONT_FAMILIES of lib/plots/style.ts) by " + "their Debian and Ubuntu package names", () => {
     const pkgs = /^\s*pkgs="([^"$]*)"$/m.exec(installSh.slice(installSh.indexOf('step_system() {')));
     assert.ok(pkgs, 'step_system starts from one unconditional package list');
     const style = read('lib/plots/style.ts');
@@ -180,7 +180,7 @@ describe('Dockerfile: variants and base images', () => {
       if (parent.length > 0) for (const name of parent[0]) if (parent.every((p) => p.has(name))) scope.add(name);
       for (const ins of s.body) {
         for (const v of ins.getVariables()) {
-          assert.ok(scope.has(v.getName()), `stage ${s.name}, line ${ins.getRange().start.line + 1} (${ins.getKeyword()}): $${v.getName()} is not declared before it`);
+          assert.ok(scope.has(v.getName()), `stage ${s.name}, line ${ins.getRange().start.line + 1} (${ins.getKeyword()}): ` + `$${v.getName()} is not declared before it`);
         }
         if (ins.getKeyword() === 'ARG') scope.add(argsOf({ ...s, body: [ins] }).keys().next().value!);
         if (ins.getKeyword() === 'ENV') for (const k of envOf({ ...s, body: [ins] }).keys()) scope.add(k);
@@ -250,7 +250,11 @@ describe('Dockerfile: user, init, entrypoint and commands', () => {
 
   it('test runs the test files that npm test runs', () => {
     assert.match(pkg.scripts.test, /node --test --test-reporter=spec \$\(find dist\/test -name "\*\.test\.js" \| sort\)/);
-    assert.match(entrypointSh, /test\)\s*\n[\s\S]*?exec node --test --test-reporter=spec "\$@" \$\(find dist\/test -name '\*\.test\.js' \| sort\)/);
+    const testCase = new RegExp(
+      String.raw`test\)\s*\n[\s\S]*?exec node --test --test-reporter=spec "\$@" ` +
+        String.raw`\$\(find dist/test -name '\*\.test\.js' \| sort\)`,
+    );
+    assert.match(entrypointSh, testCase);
   });
 
   it('gpu-check runs the compiled scripts/gpu-check.ts', () => {
@@ -352,7 +356,7 @@ describe('the documented docker commands match the Dockerfile', () => {
     assert.ok(cmds.some((c) => c.endsWith('gpu-check')), 'gpu-check');
   });
 
-  it('every build uses declared arguments and valid variants; every run a built tag, an image command, the image\'s paths and port', () => {
+  it('every build uses declared arguments and valid variants; every run a built tag, an image ' + 'command, the image\'s paths and port', () => {
     const builtVariant = new Map<string, string>();
     for (const { file, commands } of all) {
       for (const words of commands) {

@@ -30,8 +30,8 @@ const CREATED =
   '/job:localhost/replica:0/task:0/device:GPU:0 with 78852 MB memory:  -> device: 0, name: NVIDIA H100 80GB HBM3, ' +
   'pci bus id: 0000:18:00.0, compute capability: 9.0\n';
 const MISSING =
-  "W tensorflow/stream_executor/platform/default/dso_loader.cc:64] Could not load dynamic library 'libcudnn.so.8'; dlerror: libcudnn.so.8: cannot open shared object file\n" +
-  'W tensorflow/core/common_runtime/gpu/gpu_device.cc:1850] Cannot dlopen some GPU libraries. Skipping registering GPU devices...\n';
+  "W tensorflow/stream_executor/platform/default/dso_loader.cc:64] Could not load dynamic " + "library 'libcudnn.so.8'; dlerror: libcudnn.so.8: cannot open shared object file\n" +
+  'W tensorflow/core/common_runtime/gpu/gpu_device.cc:1850] Cannot dlopen some GPU ' + 'libraries. Skipping registering GPU devices...\n';
 
 describe('gpu-check: is the work on the GPU?', () => {
   it('tfjs-node-gpu with a created GPU device: on the GPU, named with its compute capability', () => {
@@ -85,7 +85,7 @@ describe('gpu-check: does the backend compute what its reference does?', () => {
     assert.ok(a.ok && Math.abs(a.maxLossRelError - 1e-4) < 1e-9 && Math.abs(a.weightRelError - 0.02) < 1e-6, JSON.stringify(a));
   });
 
-  it('a loss off by 10× the tolerance, a NaN loss, weights off by half their update, other initial weights or a missing step fail', () => {
+  it('a loss off by 10× the tolerance, a NaN loss, weights off by half their update, other ' + 'initial weights or a missing step fail', () => {
     const cases: Record<string, RunTrace> = {
       loss: { ...ref, losses: [540, 530 * (1 + 10 * TOLERANCE.lossRel), 520] },
       nan: { ...ref, losses: [540, NaN, 520] },
@@ -103,11 +103,12 @@ describe('gpu-check: does the backend compute what its reference does?', () => {
     assert.deepEqual(mismatches({ estimators: [], training: { ...training, ok: true } }), []);
   });
 
-  it('end to end on wasm (reference cpu): every registry estimator matches its float64 form, 2 training steps agree, steps/s on both; exit 0', () => {
+  it('end to end on wasm (reference cpu): every registry estimator matches its float64 form, ' + '2 training steps agree, steps/s on both; exit 0', () => {
     const script = path.join(__dirname, '..', '..', 'scripts', 'gpu-check.js');
     const run = spawnSync(process.execPath, [script, '--json', '--size', '64', '--repeat', '1', '--steps', '2'], { env: { ...process.env, ZGR_BACKEND: 'wasm', ZGR_EXPECT_GPU: '0' }, encoding: 'utf8' });
     assert.equal(run.status, 0, run.stderr);
-    const r = JSON.parse(run.stdout.slice(0, run.stdout.lastIndexOf('gpu-check: ok'))) as CheckResult; // the JSON, then the verdict line
+    // the JSON, then the verdict line
+    const r = JSON.parse(run.stdout.slice(0, run.stdout.lastIndexOf('gpu-check: ok'))) as CheckResult;
     assert.ok(r.estimators.length >= 14, `${r.estimators.length} estimators`);
     for (const e of r.estimators) assert.ok(e.ok && e.maxError < 1e-5, `${e.label}: ${e.maxError}`);
     assert.equal(r.training.reference, 'cpu');
@@ -117,7 +118,7 @@ describe('gpu-check: does the backend compute what its reference does?', () => {
 
   // webgpu on whatever adapter Dawn finds: CI installs Mesa ≥ 25 lavapipe (a software Vulkan
   // driver, bookworm-backports) and sets ZGR_REQUIRE_WEBGPU=1, so there the test cannot skip.
-  it('end to end on webgpu (reference wasm): every estimator matches its float64 form, 10 VAE training steps agree with wasm; nothing reads synchronously', (t) => {
+  it('end to end on webgpu (reference wasm): every estimator matches its float64 form, 10 VAE ' + 'training steps agree with wasm; nothing reads synchronously', (t) => {
     const script = path.join(__dirname, '..', '..', 'scripts', 'gpu-check.js');
     const env = { ...process.env, ZGR_BACKEND: 'webgpu', ZGR_EXPECT_GPU: '0', XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? os.tmpdir() };
     const run = spawnSync(process.execPath, [script, '--json', '--size', '64', '--repeat', '1', '--steps', '10'], { env, encoding: 'utf8', timeout: 600_000 });

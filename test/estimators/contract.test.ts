@@ -159,7 +159,10 @@ const binarySample = (seed: number) => {
   return BIN_A.map((a, i) => (u[i] < 1 / (1 + Math.exp(-a)) ? 1 : 0));
 };
 
-/** The binary op's forward value and gradient of Σ value ⊙ d w.r.t. the logits, at a given sample or drawn from a stream. */
+/**
+ * The binary op's forward value and gradient of Σ value ⊙ d w.r.t. the logits, at a given sample or
+ * drawn from a stream.
+ */
 function runBinary(e: BinaryEstimator, noise: { b: number[] } | { seed: number }): { value: number[]; grad: number[] } {
   return tf.tidy(() => {
     const given = 'b' in noise ? { b: tf.tensor(noise.b) } : { rng: Random.fromSeed(noise.seed) };
@@ -176,7 +179,7 @@ for (const backend of TEST_BACKENDS) {
 
     for (const e of BINARY_ESTIMATORS) {
       describe(e.name, () => {
-        it('tfjs op equals the float64 form on the same sample; the forward value is the sample; finite at a = ±1e4', () => {
+        it('tfjs op equals the float64 form on the same sample; the forward value is the sample; ' + 'finite at a = ±1e4', () => {
           for (const b of [binarySample(21), BIN_A.map(() => 0), BIN_A.map(() => 1)]) {
             const { value, grad } = runBinary(e, { b });
             assert.deepEqual(value, b, `${e.name}: forward value is not the sample`);
@@ -185,7 +188,7 @@ for (const backend of TEST_BACKENDS) {
           }
         });
 
-        it(`equals its categorical twin (${e.twin}) on two categories with logits [0, a], given the same sample`, () => {
+        it(`equals its categorical twin (${e.twin}) on two categories with logits [0, a], given the ` + `same sample`, () => {
           // the unit's value is b = onehot_1, so upstream v = [0, d]; a is the second logit
           const twin = estimator(e.twin);
           for (const [i, a] of BIN_A.entries()) {

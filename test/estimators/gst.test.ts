@@ -25,7 +25,7 @@ describe('GST-1.0', () => {
     assertClose(gstGradient([0, 0], 1, [1, 0], { tau: 1 }), [0.1966119332, -0.1966119332], { atol: 1e-9, context: 'x = 1' });
   });
 
-  it('equals ST(τ)·1/τ whenever x is the argmax and every other logit is already ≥ 1 below it (d = logits), 300 cases', () => {
+  it('equals ST(τ)·1/τ whenever x is the argmax and every other logit is already ≥ 1 below it ' + '(d = logits), 300 cases', () => {
     const rng = Random.fromSeed(43);
     for (let k = 0; k < 300; k++) {
       const C = rng.integer(2, 6);

@@ -66,7 +66,8 @@ describe('ReinMax-CV', () => {
     const rng = Random.fromSeed(29);
     for (let k = 0; k < 200; k++) {
       const { C, logits, v, x } = randomCase(rng);
-      const G = conditionalGumbel(logits, x, Array.from(rng.exponential(C))).map((s, j) => s - logits[j]); // the noise of x
+      // the noise of x
+      const G = conditionalGumbel(logits, x, Array.from(rng.exponential(C))).map((s, j) => s - logits[j]);
       const K = rng.integer(1, 4);
       const E = Array.from({ length: K }, () => Array.from(rng.exponential(C)));
       const g = reinmaxCvGradient(logits, x, v, { tau: 0.2 + 2 * rng.uniform(1)[0], K, eta: 0 }, G, E);
@@ -81,7 +82,7 @@ describe('ReinMax-CV', () => {
     assert.ok(gap > 1e-2, `gap ${gap}`);
   });
 
-  it('the control variate does not have mean zero given x: the sample\'s G is conditioned at the logits, not at θ_D (as in the reference code)', () => {
+  it('the control variate does not have mean zero given x: the sample\'s G is conditioned at ' + 'the logits, not at θ_D (as in the reference code)', () => {
     const [logits, x, v] = [[0.3, -0.2, 1], 1, [1, -1, 0.5]];
     const o = { tau: 0.7, K: 4, eta: 1 };
     const zgr = zgrGradient(logits, x, v); // the η = 0 part
@@ -99,7 +100,7 @@ describe('ReinMax-CV', () => {
     assert.ok(Math.max(...z.map(Math.abs)) > 20, `E[GR − ST-GS | x] / SE = ${z.map((t) => t.toFixed(1)).join(', ')}`);
   });
 
-  it('exact analysis: its given-sample noise draws the sample x back, and at η = 0 registryStats gives ZGR\'s exact mean', () => {
+  it('exact analysis: its given-sample noise draws the sample x back, and at η = 0 ' + 'registryStats gives ZGR\'s exact mean', () => {
     const logits = [[0.2, -0.3, 0.5], [1, 0, -0.7]];
     const problem: Problem<number> = {
       F: float64,
@@ -123,7 +124,7 @@ describe('ReinMax-CV', () => {
 describe('ReinMax-CV op', () => {
   before(() => useBackend('cpu'));
 
-  it('draws G, then the Exp(1) noise, from its stream as sampleOp does, and equals the float64 form on those draws', () => {
+  it('draws G, then the Exp(1) noise, from its stream as sampleOp does, and equals the ' + 'float64 form on those draws', () => {
     const [B, C, K] = [3, 4, 2];
     const logitsData = Array.from({ length: B * C }, (_, i) => Math.sin(1.7 * i));
     const v = Array.from({ length: B * C }, (_, i) => Math.cos(0.9 * i));

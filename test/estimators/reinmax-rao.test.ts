@@ -42,7 +42,7 @@ describe('ReinMax-Rao', () => {
     assert.ok(thetaD([1e4, -1e4], 0).every(Number.isFinite));
   });
 
-  it('over many perturbations, τ = 1 at θ_D is not ReinMax(τ = 1) (so the checks above can fail: it is a new estimator)', () => {
+  it('over many perturbations, τ = 1 at θ_D is not ReinMax(τ = 1) (so the checks above can ' + 'fail: it is a new estimator)', () => {
     const rng = Random.fromSeed(5);
     const [logits, x, v] = [[0.3, -0.2, 1], 1, [1, -1, 0.5]];
     const E = Array.from({ length: 2000 }, () => Array.from(rng.exponential(3)));

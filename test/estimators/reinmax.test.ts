@@ -24,7 +24,7 @@ describe('ReinMax and ZGR', () => {
   });
 });
 
-describe('ReinMax on its own terms: τ = 1.3 by default, never τ = 1 (ZGR) by accident, τ < 1 named as outside its API', () => {
+describe('ReinMax on its own terms: τ = 1.3 by default, never τ = 1 (ZGR) by accident, τ < 1 ' + 'named as outside its API', () => {
   const row = estimator('reinmax');
   it('the registry default is τ = 1.3, ReinMax\'s tuned 8×4 value (PAPER.md E3)', () => {
     assert.equal(withDefaults(row).tau, 1.3);
@@ -35,7 +35,7 @@ describe('ReinMax on its own terms: τ = 1.3 by default, never τ = 1 (ZGR) by a
     assert.equal(row.label({ tau: 0.5 }), 'ReinMax(τ=0.5; official API refuses τ<1)');
     assert.equal(row.label({ tau: 1.5 }), 'ReinMax(τ=1.5)');
   });
-  it('E3: the quick profile runs ReinMax at τ = 1.3, lr 5e-4, and the tuned 8×4 settings of the table; no profile runs it at τ ≤ 1', () => {
+  it('E3: the quick profile runs ReinMax at τ = 1.3, lr 5e-4, and the tuned 8×4 settings of ' + 'the table; no profile runs it at τ ≤ 1', () => {
     const quick = e3Configs(E3_PROFILES.quick);
     const settings = quick.filter((c) => c.seed === 0).map((c) => `${estimatorLabel(c.estimator)} lr ${c.lr}`);
     assert.deepEqual(settings, ['ST(t=1.3) lr 0.001', 'ST-GS(τ=0.5) lr 0.0003', 'GR-MC100(τ=0.5) lr 0.0005', 'ZGR lr 0.0007', 'ReinMax(τ=1.3) lr 0.0005']);

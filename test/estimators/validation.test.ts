@@ -49,7 +49,7 @@ describe('ops reject bad input by name and value', () => {
     assert.throws(() => zgr(tf.tensor([[0, 1]]), 5 as never), { message: 'zgr: options must be an object with rng, x, got 5' });
   });
 
-  it('no options object (zgr(logits)) is the same clear error as a missing option (zgr(logits, {})), for every op', async () => {
+  it('no options object (zgr(logits)) is the same clear error as a missing option ' + '(zgr(logits, {})), for every op', async () => {
     await tf.setBackend('cpu');
     const logits = tf.tensor([[0, 1, 2]]);
     const loss = (onehot: tf.Tensor) => onehot.sum(-1);

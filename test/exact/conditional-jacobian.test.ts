@@ -35,7 +35,7 @@ describe('C7: E[J_τ | x] and E[J_τ J_τ | x] by quadrature of the conditional 
     for (const k of [0, 1]) assertClose([dev[k] / dev[k + 1]], [2], { rtol: 0.02, context: `deviation ratio τ → τ/2: ${dev}` });
   });
 
-  it('C = 4: the default rule agrees with a finer one (16 points, panels half as wide) to 1e-9 for τ ∈ {0.1, 1, 3}', () => {
+  it('C = 4: the default rule agrees with a finer one (16 points, panels half as wide) to ' + '1e-9 for τ ∈ {0.1, 1, 3}', () => {
     const logits = [0.2, -0.5, 1.1, -1.7];
     for (const tau of [0.1, 1, 3]) {
       const a = conditionalJacobianMoments(logits, 3, tau);

@@ -98,7 +98,7 @@ describe('C7 measurement: GR-MCK and calibrated standard errors', () => {
     }
   });
 
-  it('over 200 seeds (ST-GS, τ = 0.5): z-scores are standard normal (mean within ±0.25, sd within [0.85, 1.2]) and 95% intervals cover the truth 90–99% of the time', () => {
+  it('over 200 seeds (ST-GS, τ = 0.5): z-scores are standard normal (mean within ±0.25, sd ' + 'within [0.85, 1.2]) and 95% intervals cover the truth 90–99% of the time', () => {
     const tau = 0.5;
     // the truth: one long run (400 × the draws of each repeat)
     const [truthMoments] = stGsMoments(tau, 1000, 4000, [1]);
@@ -127,7 +127,7 @@ describe('C7 measurement: GR-MCK and calibrated standard errors', () => {
     for (const [key, k] of Object.entries(covered)) assert.ok(k >= 180 && k <= 198, `${key}: the 95% interval covered the truth in ${k} of 200 seeds`);
   });
 
-  it('registryStats reports the same quality as the moments it returns, and noiseVariance = E‖g‖²(K=1) − E‖g‖²(K=∞)', () => {
+  it('registryStats reports the same quality as the moments it returns, and noiseVariance = ' + 'E‖g‖²(K=1) − E‖g‖²(K=∞)', () => {
     const s = registryStats(problem, 'stGs', { tau: 0.5 }, { samplesPerState: 400, rng: Random.fromSeed(3) });
     assert.equal(s.method, 'monte-carlo');
     assert.equal(s.samplesPerState, 400);

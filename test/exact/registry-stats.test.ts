@@ -1,4 +1,7 @@
-/** registryStats: exact for sample functions; Monte Carlo (with SE) for ST-GS and GR-MCK, checked against quadrature. */
+/**
+ * registryStats: exact for sample functions; Monte Carlo (with SE) for ST-GS and GR-MCK, checked
+ * against quadrature.
+ */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { estimatorStats, float64, perVariable, quadraticLoss, Random, softmax, zgrGradient, type Problem } from '../../lib';

@@ -23,7 +23,7 @@ const toys = C7_TOYS.map((toy) => {
 const scan = Array.from({ length: 20001 }, (_, k) => k / 20000);
 
 describe('C7: the ST-ZGR family in closed form', () => {
-  it('β(a), σ(a) and the rescaled MSE of a mean of M equal the direct exact measurement of ST-ZGR(a) at a = 0.13, 0.3, 0.77, 0.95, on all three toys (rtol 1e-9)', () => {
+  it('β(a), σ(a) and the rescaled MSE of a mean of M equal the direct exact measurement of ' + 'ST-ZGR(a) at a = 0.13, 0.3, 0.77, 0.95, on all three toys (rtol 1e-9)', () => {
     for (const { toy, source, curve } of toys) {
       for (const a of [0.13, 0.3, 0.77, 0.95]) {
         const m = source.sampleFunction('stZgr', { a });
@@ -40,7 +40,7 @@ describe('C7: the ST-ZGR family in closed form', () => {
     }
   });
 
-  it('the best mean of M and the smallest β over a ∈ [0, 1] are no worse than a 20001-point scan of the curve, and at the scan’s a', () => {
+  it('the best mean of M and the smallest β over a ∈ [0, 1] are no worse than a 20001-point ' + 'scan of the curve, and at the scan’s a', () => {
     for (const { toy, curve } of toys) {
       for (const M of [1, 2, 4, 8]) {
         const best = bestMeanOfM(curve, M);

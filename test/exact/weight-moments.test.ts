@@ -52,7 +52,10 @@ interface Problem {
   S: number;
 }
 
-/** The images of the batch as the caller builds them: f, v at every state (as vaeStates), sums, pair sums, Gram blocks. */
+/**
+ * The images of the batch as the caller builds them: f, v at every state (as vaeStates), sums, pair
+ * sums, Gram blocks.
+ */
 function problem(vae: Vae, x: tf.Tensor2D): Problem {
   const states = stateOneHots(C, L);
   const S = states.shape[0];
@@ -133,7 +136,7 @@ function sampledWeights(vae: Vae, x: tf.Tensor2D, name: string, options: Record<
 describe('E4 w.r.t. the encoder weights on a tiny VAE (C = 3, L = 2, B = 3)', () => {
   before(() => useBackend('wasm'));
 
-  it('encoderGram: K_bb equals J_b J_bᵀ with J_b from tf.grad per output unit and image; weightVjp equals Σ_b J_bᵀ u_b', () => {
+  it('encoderGram: K_bb equals J_b J_bᵀ with J_b from tf.grad per output unit and image; ' + 'weightVjp equals Σ_b J_bᵀ u_b', () => {
     const vae = Vae.create(SHAPE, Random.fromSeed(5));
     const x = tf.tensor2d(X, [B, 7]);
     const vars = encoderVariables(vae);
@@ -164,7 +167,7 @@ describe('E4 w.r.t. the encoder weights on a tiny VAE (C = 3, L = 2, B = 3)', ()
     vae.dispose();
   });
 
-  it('latentPairSums: W^{ll}_{xx} is latentSums’ W_lx; W^{l′l}_{x′x} = (W^{ll′}_{xx′})ᵀ equals Σ_s q v_l′ v_lᵀ; pair weights are pair marginals', () => {
+  it('latentPairSums: W^{ll}_{xx} is latentSums’ W_lx; W^{l′l}_{x′x} = (W^{ll′}_{xx′})ᵀ ' + 'equals Σ_s q v_l′ v_lᵀ; pair weights are pair marginals', () => {
     const vae = Vae.create(SHAPE, Random.fromSeed(6));
     const x = tf.tensor2d(X, [B, 7]);
     const { images, v, f, S } = problem(vae, x);
@@ -202,7 +205,7 @@ describe('E4 w.r.t. the encoder weights on a tiny VAE (C = 3, L = 2, B = 3)', ()
     vae.dispose();
   });
 
-  it('latentPairSums with C = 4 (its written-out kernel) and C = 2 equal the definition on random states (L = 3)', () => {
+  it('latentPairSums with C = 4 (its written-out kernel) and C = 2 equal the definition on ' + 'random states (L = 3)', () => {
     const rng = Random.fromSeed(21);
     for (const Cq of [4, 2]) {
       const Lq = 3;
@@ -231,7 +234,7 @@ describe('E4 w.r.t. the encoder weights on a tiny VAE (C = 3, L = 2, B = 3)', ()
     }
   });
 
-  it('sample functions (ZGR, ST, DARN, ST-ZGR(0.3), ReinMax(1.3)): tr(K S) equals Σ over the 9 states of q g_sᵀ K g_s', () => {
+  it('sample functions (ZGR, ST, DARN, ST-ZGR(0.3), ReinMax(1.3)): tr(K S) equals Σ over the ' + '9 states of q g_sᵀ K g_s', () => {
     const vae = Vae.create(SHAPE, Random.fromSeed(6));
     const x = tf.tensor2d(X, [B, 7]);
     const { images, v, S } = problem(vae, x);
@@ -259,7 +262,7 @@ describe('E4 w.r.t. the encoder weights on a tiny VAE (C = 3, L = 2, B = 3)', ()
     vae.dispose();
   });
 
-  it('GR-MCK (the draws of conditionalFamilyMoments): from the same draws, Σ over the 9 states of q g_sᵀ K g_s with g_s = Ā v_s equals ((N−1) tr_∞ + tr_1)/N, and tr_K is linear in 1/K', () => {
+  it('GR-MCK (the draws of conditionalFamilyMoments): from the same draws, Σ over the 9 ' + 'states of q g_sᵀ K g_s with g_s = Ā v_s equals ((N−1) tr_∞ + tr_1)/N, and tr_K is ' + 'linear in 1/K', () => {
     // Per replicate, with Ā_lx the mean of the N draws and q_lx the mean of tr(K^{ll} J W_lx Jᵀ):
     //   tr_K = Σ_lx (q_lx/K + (1 − 1/K)(N ta_lx − q_lx)/(N − 1)) + cross,   ta_lx = tr(K^{ll} Ā W_lx Āᵀ),
     // and plugging Ā in for every variable gives Σ_lx ta_lx + cross = ((N − 1) tr_∞ + tr_1)/N.
@@ -329,7 +332,7 @@ describe('E4 w.r.t. the encoder weights on a tiny VAE (C = 3, L = 2, B = 3)', ()
     vae.dispose();
   });
 
-  it('θ-space moments of ZGR, ST-GS(0.5), GR-MC10(0.5) and RLOO(2) equal sampling through the real pipeline within 5 SE', () => {
+  it('θ-space moments of ZGR, ST-GS(0.5), GR-MC10(0.5) and RLOO(2) equal sampling through the ' + 'real pipeline within 5 SE', () => {
     const vae = Vae.create(SHAPE, Random.fromSeed(6));
     const x = tf.tensor2d(X, [B, 7]);
     const { images } = problem(vae, x);
@@ -356,7 +359,7 @@ describe('E4 w.r.t. the encoder weights on a tiny VAE (C = 3, L = 2, B = 3)', ()
     vae.dispose();
   });
 
-  it('weightQuality: RLOO is unbiased w.r.t. θ (exact); on the span of the means it equals estimatorQuality on all P weights', () => {
+  it('weightQuality: RLOO is unbiased w.r.t. θ (exact); on the span of the means it equals ' + 'estimatorQuality on all P weights', () => {
     const vae = Vae.create(SHAPE, Random.fromSeed(6));
     const x = tf.tensor2d(X, [B, 7]);
     const { images, gradient } = problem(vae, x);

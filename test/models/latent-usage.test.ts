@@ -20,7 +20,7 @@ describe('latent usage of the VAE: KL against its ceiling, max q, code perplexit
     assert.ok(Math.abs(perplexity([0.5, 0, 0.5]) - 2) < 1e-12);
   });
 
-  it('equals a float64 computation from the logits of each image (chunks of 3 over 7 images), to 1e-5 relative', async () => {
+  it('equals a float64 computation from the logits of each image (chunks of 3 over 7 images), ' + 'to 1e-5 relative', async () => {
     const vae = Vae.create({ C: 4, numLatents: 3, hidden: [6], inputSize: 5 }, Random.fromSeed(1));
     const N = 7;
     const images = Float32Array.from(Random.fromSeed(2).uniform(N * 5));

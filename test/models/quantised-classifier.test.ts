@@ -48,7 +48,7 @@ const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
 describe('E5: quantised classifiers', () => {
   before(() => useBackend('wasm'));
 
-  it('shapes: MLP 784–H–H–10 and conv nets give [B, 10] sampled and mean-field logits; the mean-field net is deterministic', () => {
+  it('shapes: MLP 784–H–H–10 and conv nets give [B, 10] sampled and mean-field logits; the ' + 'mean-field net is deterministic', () => {
     const { x, y } = inputs(6);
     const zgr = resolveEstimator({ name: 'zgr' });
     for (const model of [QuantisedMlp.create({ hidden: [16, 8] }, Random.fromSeed(1)), QuantisedConvNet.create({ channels: [2, 3] }, Random.fromSeed(1))]) {
@@ -73,7 +73,7 @@ describe('E5: quantised classifiers', () => {
     assert.throws(() => loadDataset('cifar10' as DatasetName, 'train'), /unknown data set "cifar10" \(known: mnist, fashion-mnist\)/);
   });
 
-  it('conv2dSame (tf.conv2d with its own filter gradient) equals im2col + matMul, value and gradients w.r.t. input, kernel and bias', () => {
+  it('conv2dSame (tf.conv2d with its own filter gradient) equals im2col + matMul, value and ' + 'gradients w.r.t. input, kernel and bias', () => {
     const rng = Random.fromSeed(8);
     for (const [k, cIn, cOut] of [[3, 2, 4], [5, 3, 2]]) {
       const x = tf.tensor4d(Float32Array.from(rng.uniform(2 * 6 * 6 * cIn), (u) => 2 * u - 1), [2, 6, 6, cIn]);
@@ -99,7 +99,7 @@ describe('E5: quantised classifiers', () => {
     }
   });
 
-  it('every kind of estimator gives a finite loss and finite weight gradients (pathwise, relaxed, conditional noise, binary, score on one and two layers)', () => {
+  it('every kind of estimator gives a finite loss and finite weight gradients (pathwise, ' + 'relaxed, conditional noise, binary, score on one and two layers)', () => {
     const { x, y } = inputs(5);
     const cases: [QuantisedClassifier, string, Record<string, number>][] = [];
     const two = QuantisedMlp.create({ hidden: [12, 7] }, Random.fromSeed(4));
@@ -123,11 +123,11 @@ describe('E5: quantised classifiers', () => {
   });
 
   for (const name of ['zgr', 'st']) {
-    it(`${name}: the training loss falls over 40 steps on 64 MNIST images (fixed seed), and the mean-field net learns them`, async () => {
+    it(`${name}: the training loss falls over 40 steps on 64 MNIST images (fixed seed), and the ` + `mean-field net learns them`, async () => {
       const { losses, model } = await run(mlp([64, 64]), name, 40, 10);
       assertFinite(losses, 'losses');
       const [first, last] = [mean(losses.slice(0, 5)), mean(losses.slice(-5))];
-      assert.ok(last < 0.6 * first, `${name}: mean loss of the last 5 steps ${last} is not below 0.6 × that of the first 5, ${first} (losses ${losses.map((l) => l.toFixed(3))})`);
+      assert.ok(last < 0.6 * first, `${name}: mean loss of the last 5 steps ${last} is not below 0.6 × that of the first 5, ` + `${first} (losses ${losses.map((l) => l.toFixed(3))})`);
       const { accuracy } = await evaluateClassifier(model, train());
       assert.ok(accuracy > 0.6, `${name}: mean-field training accuracy ${accuracy}`);
       model.dispose();

@@ -52,7 +52,7 @@ function sampled(net: QuantisedMlp, r: ResolvedEstimator, N: number, rng: Random
 describe('E5 exact analysis on a tiny quantised net (one ternary layer, B = 3)', () => {
   before(() => useBackend('wasm'));
 
-  it('the enumerated gradient (score identity, float64), w.r.t. the level logits and the pre-activations, equals tf.grad of the enumerated objective', () => {
+  it('the enumerated gradient (score identity, float64), w.r.t. the level logits and the ' + 'pre-activations, equals tf.grad of the enumerated objective', () => {
     for (const n of [3, 5]) {
       const net = tinyNet(n, 5);
       const x = tf.tensor2d(X, [B, D]);
@@ -61,14 +61,15 @@ describe('E5 exact analysis on a tiny quantised net (one ternary layer, B = 3)',
       assertClose([exact.objective], [brute.objective], { rtol: 1e-5, context: `n=${n}: objective J` });
       assertClose(exact.gradient, brute.gradient, { atol: 2e-6, rtol: 1e-3, context: `n=${n}: ∂J/∂η` });
       assertClose(exact.preActivationGradient, brute.preActivationGradient, { atol: 2e-6, rtol: 1e-3, context: `n=${n}: ∂J/∂a` });
-      // dη/da of the Gram block: the closed form against a central difference of η (quantised-layer.test.ts checks η itself)
+      // dη/da of the Gram block: the closed form against a central difference of η (quantised-layer.test.ts
+      // checks η itself)
       assertClose(exact.slopes.subarray(0, 3), levelLogitSlopes64(exact.preActivations[0], net.quantiser), { rtol: 1e-12, context: 'slopes' });
       x.dispose();
       net.dispose();
     }
   });
 
-  it('exact moments w.r.t. the pre-activations of ZGR, ST, ST-ZGR(½), ReinMax(1.3), ST-GS(0.5) and RLOO(2) equal brute-force sampling through the layer within 5 SE (n = 3)', () => {
+  it('exact moments w.r.t. the pre-activations of ZGR, ST, ST-ZGR(½), ReinMax(1.3), ' + 'ST-GS(0.5) and RLOO(2) equal brute-force sampling through the layer within 5 SE (n = 3)', () => {
     const net = tinyNet(3, 6);
     const x = tf.tensor2d(X, [B, D]);
     const states = quantisedStates(net, x, LABELS);
@@ -90,7 +91,7 @@ describe('E5 exact analysis on a tiny quantised net (one ternary layer, B = 3)',
     net.dispose();
   });
 
-  it('n = 8 (3^8 = 6561 states): the whole bias–variance grid w.r.t. the pre-activations is finite, and ZGR is less biased than ST', () => {
+  it('n = 8 (3^8 = 6561 states): the whole bias–variance grid w.r.t. the pre-activations is ' + 'finite, and ZGR is less biased than ST', () => {
     const net = tinyNet(8, 9);
     const x = tf.tensor2d(X, [B, D]);
     const states = quantisedStates(net, x, LABELS);

@@ -30,7 +30,7 @@ const levelIndex = (values: ArrayLike<number>, q: Quantiser) => Array.from(value
 describe('E5: the quantised layer', () => {
   before(() => useBackend('wasm'));
 
-  it('level probabilities sum to 1 and equal σ((t_{k+1} − a)/s) − σ((t_k − a)/s) computed directly where that is accurate', () => {
+  it('level probabilities sum to 1 and equal σ((t_{k+1} − a)/s) − σ((t_k − a)/s) computed ' + 'directly where that is accurate', () => {
     for (const preset of PRESETS) {
       for (const s of [0.3, 1, 2]) {
         const q = quantiser(preset, s);
@@ -45,7 +45,7 @@ describe('E5: the quantised layer', () => {
     }
   });
 
-  it('the probabilities match a Monte Carlo of the noisy quantiser (a + sε, midpoint thresholds) within 5 binomial SE', () => {
+  it('the probabilities match a Monte Carlo of the noisy quantiser (a + sε, midpoint ' + 'thresholds) within 5 binomial SE', () => {
     const rng = Random.fromSeed(11);
     const N = 20_000;
     for (const [preset, s, a] of [['ternary', 1, 0.3], ['twoBit', 0.5, -0.8], ['binary', 1, 0.7], ['binary01', 2, 1.9]] as const) {
@@ -59,11 +59,12 @@ describe('E5: the quantised layer', () => {
     }
   });
 
-  it('logits are finite and accurate at extreme a (|a| up to 1e3; float64 against the asymptotic forms, float32 tensors against float64)', () => {
+  it('logits are finite and accurate at extreme a (|a| up to 1e3; float64 against the ' + 'asymptotic forms, float32 tensors against float64)', () => {
     const q = quantiser('ternary', 1); // thresholds ±0.5, gap log(1 − e^{−1})
     const gap = Math.log1p(-Math.exp(-1));
     for (const a of [1e3, 300, 60]) {
-      // a → +∞: η_0 = log σ(−0.5 − a) ≈ −(a + 0.5), η_1 ≈ log σ(0.5 − a) + gap ≈ −(a − 0.5) + gap, η_2 = log σ(a − 0.5) ≈ −e^{−(a−0.5)}
+      // a → +∞: η_0 = log σ(−0.5 − a) ≈ −(a + 0.5), η_1 ≈ log σ(0.5 − a) + gap ≈ −(a − 0.5) + gap, η_2 = log
+      // σ(a − 0.5) ≈ −e^{−(a−0.5)}
       const expected = [-(a + 0.5) - Math.exp(-(a + 0.5)), -(a - 0.5) - Math.exp(-(a - 0.5)) + gap, -Math.exp(-(a - 0.5))];
       assertClose(levelLogits64(a, q), expected, { rtol: 1e-14, atol: 1e-300, context: `float64 a=${a}` });
       assertClose(levelLogits64(-a, q), [...expected].reverse(), { rtol: 1e-14, atol: 1e-300, context: `float64 a=${-a}` });
@@ -79,7 +80,7 @@ describe('E5: the quantised layer', () => {
     }
   });
 
-  it('dη/da in closed form (levelLogitSlopes64) equals a central difference of η and tf.grad of the tensor logits; Σ_k P_k dη_k/da = 0', () => {
+  it('dη/da in closed form (levelLogitSlopes64) equals a central difference of η and tf.grad ' + 'of the tensor logits; Σ_k P_k dη_k/da = 0', () => {
     for (const preset of PRESETS) {
       const q = quantiser(preset, 0.6);
       const as = [-3, -0.7, 0, 0.4, 2.5];
@@ -100,7 +101,7 @@ describe('E5: the quantised layer', () => {
   });
 
   for (const [name, options] of [['zgr', {}], ['st', {}], ['reinmax', { tau: 1.3 }]] as const) {
-    it(`the layer's gradient w.r.t. a for ${name} is the registry's float64 form per unit, chained through dη/da`, () => {
+    it(`the layer's gradient w.r.t. a for ${name} is the registry's float64 form per unit, ` + `chained through dη/da`, () => {
       const q = quantiser('ternary', 0.8);
       const rng = Random.fromSeed(3);
       const [B, n] = [4, 5];
@@ -129,7 +130,7 @@ describe('E5: the quantised layer', () => {
     });
   }
 
-  it('binary ZGR (and ST) on a two-level layer equal the categorical ZGR (and ST) with L = 2 on the same sample; both sample P(upper) = σ((a − t_1)/s)', () => {
+  it('binary ZGR (and ST) on a two-level layer equal the categorical ZGR (and ST) with L = 2 ' + 'on the same sample; both sample P(upper) = σ((a − t_1)/s)', () => {
     // η_1 − η_0 = (a − t_1)/s exactly, so the categorical sample has the binary law; the gradients
     // agree given the sample (C5), the noise that draws it differs (logistic vs Gumbel-max)
     const q = quantiser('binary', 0.6);
@@ -155,7 +156,7 @@ describe('E5: the quantised layer', () => {
     }
   });
 
-  it('a score-function estimator runs through its surrogate: RLOO(M = 4) on a ternary layer has a finite value and gradient', () => {
+  it('a score-function estimator runs through its surrogate: RLOO(M = 4) on a ternary layer ' + 'has a finite value and gradient', () => {
     const q = quantiser('ternary');
     const r = resolveEstimator({ name: 'rloo', options: { M: 4 } }) as Extract<ResolvedEstimator, { kind: 'score' }>;
     const { value, grad } = tf.tidy(() => {

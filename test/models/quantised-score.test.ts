@@ -18,7 +18,10 @@ const B = 2;
 const X = [[0.8, -0.5, 1.2], [-1, 0.3, 0.6]];
 const Y = [0, 2];
 
-/** 3 → 2 ternary → 2 ternary → 3 classes, with weights large enough for every layer's gradient to stand out of the noise. */
+/**
+ * 3 → 2 ternary → 2 ternary → 3 classes, with weights large enough for every layer's gradient to stand
+ * out of the noise.
+ */
 function tinyNet(hidden = [2, 2]): QuantisedMlp {
   const net = QuantisedMlp.create({ hidden, inputSize: 3, classes: 3 }, Random.fromSeed(1));
   const weights = [
@@ -62,7 +65,7 @@ describe('score-function estimators on quantised nets with several stochastic la
   before(() => useBackend('wasm'));
 
   for (const [name, options] of [['rloo', { M: 2 }], ['reinforce', {}]] as const) {
-    it(`${name}: unbiased on a net with two ternary layers — the mean of 4000 gradients is within 5 SE of the exact gradient (9×9 joint states), which the pathwise-only gradient is not`, () => {
+    it(`${name}: unbiased on a net with two ternary layers — the mean of 4000 gradients is ` + `within 5 SE of the exact gradient (9×9 joint states), which the pathwise-only gradient ` + `is not`, () => {
       const net = tinyNet();
       const [x, y] = [tf.tensor2d(X), tf.tensor1d(Y, 'int32')];
       const exact = tf.tidy(() => flatGrads(tf.variableGrads(() => exactObjective(net, x, y), net.variables()).grads, net.variables()));
@@ -77,13 +80,13 @@ describe('score-function estimators on quantised nets with several stochastic la
       // SE per coordinate from the samples themselves; 5 SE (two-sided p ≈ 6e-7 per coordinate, 23
       // coordinates) and the fixed seed keep it from flaking; 1e-5 absorbs float32 rounding
       const tol = mean.map((m, i) => 5 * Math.sqrt(Math.max(sumSq[i] / N - m * m, 0) / (N - 1)) + 1e-5);
-      exact.forEach((e, i) => assert.ok(Math.abs(mean[i] - e) <= tol[i], `${name}: coordinate ${i}: mean ${mean[i]}, exact ${e}, tolerance ${tol[i]}\n  mean  [${mean}]\n  exact [${exact}]`));
+      exact.forEach((e, i) => assert.ok(Math.abs(mean[i] - e) <= tol[i], `${name}: coordinate ${i}: mean ${mean[i]}, exact ${e}, tolerance ${tol[i]}\n  mean  ` + `[${mean}]\n  exact [${exact}]`));
       // without the score term (samples held fixed) the first two layers (W_1, b_1, W_2, b_2: 14
       // coordinates) get a zero gradient: the test must reject it for each layer's kernel
       const sizes = net.variables().map((v) => v.size);
       for (const [layer, offset] of [[1, 0], [2, sizes[0] + sizes[1]]]) {
         const rejected = exact.slice(offset, offset + sizes[2 * (layer - 1)]).some((e, i) => Math.abs(e) > tol[offset + i]);
-        assert.ok(rejected, `${name}: a zero gradient of layer ${layer}'s kernel would pass (exact [${exact.slice(offset, offset + sizes[2 * (layer - 1)])}])`);
+        assert.ok(rejected, `${name}: a zero gradient of layer ${layer}'s kernel would pass (exact ` + `[${exact.slice(offset, offset + sizes[2 * (layer - 1)])}])`);
       }
       [x, y].forEach((t) => t.dispose());
       net.dispose();
@@ -104,7 +107,7 @@ describe('score-function estimators on quantised nets with several stochastic la
     net.dispose();
   });
 
-  it('one quantised layer: the value is bit-identical to the single-layer surrogate (quantisedSurrogate) on the same samples, the gradients agree', () => {
+  it('one quantised layer: the value is bit-identical to the single-layer surrogate ' + '(quantisedSurrogate) on the same samples, the gradients agree', () => {
     const net = tinyNet([4]);
     const [x, y] = [tf.tensor2d(X), tf.tensor1d(Y, 'int32')];
     const r = resolveEstimator({ name: 'rloo', options: { M: 3 } }) as Extract<ResolvedEstimator, { kind: 'score' }>;

@@ -32,7 +32,7 @@ describe('reading after tidy', () => {
     assert.equal(tf.memory().numTensors, before);
   });
 
-  it('the exact analyses of a VAE and a quantised net give the numbers of the code that read inside tidy (hashes), leaving no tensors', () => {
+  it('the exact analyses of a VAE and a quantised net give the numbers of the code that read ' + 'inside tidy (hashes), leaving no tensors', () => {
     const rng = Random.fromSeed(5);
     const vae = Vae.create({ C: 3, numLatents: 3, hidden: [32, 16], inputSize: 20 }, rng.split());
     const x = tf.tensor2d(Float32Array.from(rng.uniform(4 * 20)), [4, 20]);

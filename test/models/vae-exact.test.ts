@@ -90,7 +90,7 @@ describe('E4 on a tiny VAE (C = 3, L = 2, B = 3)', () => {
     vae.dispose();
   });
 
-  it('exact moments of ZGR, ST, ReinMax(1.3), ST-GS(0.5), GR-MC10(0.5) and RLOO(2) equal brute-force sampling within 5 SE', () => {
+  it('exact moments of ZGR, ST, ReinMax(1.3), ST-GS(0.5), GR-MC10(0.5) and RLOO(2) equal ' + 'brute-force sampling within 5 SE', () => {
     const vae = Vae.create(SHAPE, Random.fromSeed(6));
     const x = tf.tensor2d(X, [B, 7]);
     const { blocks } = vaeStates(vae, x);

@@ -14,7 +14,10 @@ import { assertClose, useBackend } from '../helpers';
 const SHAPE = { C: 3, numLatents: 2, hidden: [6, 5], inputSize: 7 };
 const X = Array.from({ length: 4 * 7 }, (_, i) => (Math.sin(i) + 1) / 2); // targets in [0, 1]
 
-/** Options for every registry estimator, pathwise and score-function (defaults, plus a K small enough to be quick, M = 3). */
+/**
+ * Options for every registry estimator, pathwise and score-function (defaults, plus a K small enough
+ * to be quick, M = 3).
+ */
 const QUICK: Record<string, EstimatorSpec['options']> = { grMck: { K: 3, tau: 0.5 }, rloo: { M: 3 } };
 const SPECS: EstimatorSpec[] = CATEGORICAL_ESTIMATORS.map((e) => ({ name: e.name, options: QUICK[e.name] ?? {} }));
 
@@ -34,7 +37,7 @@ function lossAndGrads(spec: EstimatorSpec, seed: number): { loss: number; grads:
 describe('VAE: every estimator plugs in by name with its options', () => {
   before(() => useBackend('wasm'));
 
-  it('names: every registry row, pathwise and score-function, is one the model takes; an unknown name lists them', () => {
+  it('names: every registry row, pathwise and score-function, is one the model takes; an ' + 'unknown name lists them', () => {
     assert.ok(['rloo', 'reinforce', 'reinmaxCv', 'gst'].every((n) => ALL_ESTIMATORS.some((e) => e.name === n)));
     assert.throws(() => resolveEstimator({ name: 'zrg' }), new RegExp(`unknown estimator "zrg" \\(known: ${ALL_ESTIMATORS.map((e) => e.name).join(', ')}\\)`));
   });
@@ -61,7 +64,7 @@ describe('VAE: every estimator plugs in by name with its options', () => {
     assert.throws(() => resolveEstimator({ name: 'reinmaxCv', options: { eta: NaN } }), /estimator "reinmaxCv": option eta must be a finite number, got NaN/);
   });
 
-  it('resolving fills the defaults and says the kind: pathwise rows run through sampleOp, score rows through their surrogate', () => {
+  it('resolving fills the defaults and says the kind: pathwise rows run through sampleOp, ' + 'score rows through their surrogate', () => {
     const r = resolveEstimator({ name: 'reinmaxCv', options: { eta: -0.5 } });
     assert.equal(r.kind, 'pathwise');
     assert.deepEqual(r.options, { tau: 0.7, K: 32, eta: -0.5 });

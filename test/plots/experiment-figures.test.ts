@@ -37,7 +37,7 @@ function costRow(estimator: string, options: Record<string, number>, callMs: num
 }
 
 describe('figure builders of notebooks 04 and 05', () => {
-  it('e2ObjectiveFigure: per estimator a band (min–max over seeds) and a mean line of E f − min f, registry colours, log y, floor for gaps at 0', () => {
+  it('e2ObjectiveFigure: per estimator a band (min–max over seeds) and a mean line of E f − ' + 'min f, registry colours, log y, floor for gaps at 0', () => {
     const problem = { label: 'Σ|b−0.45|^1.5/n', minimum: -1 };
     const curves = [curve('zgr', {}, [[3, 1, 0], [3, 2, -1]]), curve('grMck', { tau: 0.5, K: 10 }, [[3, 2, 1], [3, 2, 1]]), curve('rloo', { M: 2 }, [[3, 3, 2], [3, 1, 2]])];
     const fig = e2ObjectiveFigure(problem, curves);
@@ -69,7 +69,7 @@ describe('figure builders of notebooks 04 and 05', () => {
     grSlope: 1,
   };
 
-  it('e6RatioFigure: one bar trace per row (call and step ratio), registry colours, hatching for the second GR-MCK, log y and a line at 1', () => {
+  it('e6RatioFigure: one bar trace per row (call and step ratio), registry colours, hatching ' + 'for the second GR-MCK, log y and a line at 1', () => {
     const fig = e6RatioFigure(e6);
     assert.deepEqual(fig.data.map((t) => t.name), ['ST (timed again)', 'ZGR', 'GR-MC10(τ=0.5)', 'GR-MC100(τ=0.5)', 'RLOO(M=2)']);
     assert.deepEqual(fig.data.map((t) => (t.marker as { color: string }).color), ['st', 'zgr', 'grMck', 'grMck', 'rloo'].map((name) => estimatorStyle({ name }).colour));
@@ -82,7 +82,7 @@ describe('figure builders of notebooks 04 and 05', () => {
     assert.deepEqual(styleProblems(fig), []);
   });
 
-  it('e6GrByKFigure: GR-MCK against K on log–log axes, a slope-1 guide through the largest K, ST and ZGR call times flat', () => {
+  it('e6GrByKFigure: GR-MCK against K on log–log axes, a slope-1 guide through the largest K, ' + 'ST and ZGR call times flat', () => {
     const fig = e6GrByKFigure(e6, { tau: 0.5 });
     assert.deepEqual(fig.data.map((t) => t.name), ['GR-MCK', '∝ K (slope 1)', 'ST', 'ZGR']);
     assert.deepEqual(fig.data.map(colour), [estimatorStyle({ name: 'grMck' }).colour, REFERENCE_COLOUR, estimatorStyle({ name: 'st' }).colour, estimatorStyle({ name: 'zgr' }).colour]);

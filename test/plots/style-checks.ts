@@ -85,7 +85,7 @@ export function errorBarProblems(figure: Figure): string[] {
 export function integerAxisProblems(figure: Figure, name: 'xaxis' | 'yaxis'): string[] {
   const a = figure.layout[name] as Axis;
   const ok = a.tickformat === 'd' && Number.isInteger(a.dtick) && (a.dtick as number) >= 1;
-  return ok ? [] : [`${name}: integer ticks expected (tickformat 'd', whole dtick), got tickformat ${JSON.stringify(a.tickformat)}, dtick ${JSON.stringify(a.dtick)}`];
+  return ok ? [] : [`${name}: integer ticks expected (tickformat 'd', whole dtick), got tickformat ` + `${JSON.stringify(a.tickformat)}, dtick ${JSON.stringify(a.dtick)}`];
 }
 
 /** All shared-style problems of a figure. */

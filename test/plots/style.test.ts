@@ -62,7 +62,7 @@ describe('integer axes (epochs, steps)', () => {
 });
 
 describe('the one font', () => {
-  it('every figure names the shared family: DejaVu Sans first (the widest common sans), then Liberation Sans and its metric twins', () => {
+  it('every figure names the shared family: DejaVu Sans first (the widest common sans), then ' + 'Liberation Sans and its metric twins', () => {
     // the exact CSS string: it is written into every SVG, which re-exports must keep byte for byte
     assert.equal(FONT_FAMILY, "'DejaVu Sans', 'Liberation Sans', Arial, Helvetica, sans-serif");
     const fig = lineFigure({ x: { title: 'x' }, y: { title: 'y' }, series: [{ label: 'a', x: [1, 2], y: [1, 2] }] });
@@ -93,7 +93,7 @@ describe('estimates carry their uncertainty and their parameter', () => {
     assert.throws(() => lineFigure({ x: { title: 'x' }, y: { title: 'y' }, series: [{ estimator: 'zgr', x: [1, 2], y: [1, 2], yError: [0.1, -1] }] }), /ZGR.*yError\.minus\[1\] is -1, a half-width must be >= 0/);
     assert.throws(() => lineFigure({ x: { title: 'x' }, y: { title: 'y' }, series: [{ estimator: 'zgr', x: [1, 2], y: [1, 2], yError: [0.1] }] }), /ZGR.*yError\.minus has 1 values, expected 2/);
   });
-  it('overlapping curves: one marker symbol per series, and a legend note, dotted line, where one lies on another', () => {
+  it('overlapping curves: one marker symbol per series, and a legend note, dotted line, where ' + 'one lies on another', () => {
     const x = [1, 2, 3];
     const fig = lineFigure({
       x: { title: 'step' }, y: { title: 'loss' },

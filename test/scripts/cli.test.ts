@@ -95,6 +95,7 @@ const BAD_FLAG: Record<string, { argv: string[]; error: RegExp }> = {
   'gpu-check': { argv: ['--size', '-3'], error: /--size must be at least 1, got "-3"/ },
   'notebook-client-check': { argv: ['--port', '8888'], error: /unknown option --port/ },
   'package-browser': { argv: ['--timeout=5'], error: /unknown option --timeout/ },
+  'format-notebooks': { argv: ['--check=yes'], error: /--check takes no value, got "yes"/ },
 };
 
 const COMMANDS = fs.readdirSync(path.join(ROOT, 'scripts'))

@@ -182,7 +182,7 @@ describe('the explorer (site/): built on the package, in headless Chromium', { s
   ];
 
   for (const backendName of ['webgl', 'wasm']) {
-    it(`${backendName}: moving each control while the optimisation runs leaves it running (it steps on after each move), no console error`, async () => {
+    it(`${backendName}: moving each control while the optimisation runs leaves it running (it ` + `steps on after each move), no console error`, async () => {
       // few estimators and many steps: it must not finish during the test
       const o = await open(browser!, `${base}?backend=${backendName}&C=4&est=st,darn,zgr,rloo&steps=5000`);
       await o.page.click('#run');
@@ -193,7 +193,7 @@ describe('the explorer (site/): built on the package, in headless Chromium', { s
           (n) => window.__explorer.numbers().optimisation.step >= n || window.__explorer.numbers().optimisation.error != null,
           from + 10, { timeout: 120_000 }).catch(async (e: Error) => {
           const { optimisation } = await o.numbers();
-          throw new Error(`after ${after}: step ${from} → ${optimisation.step} in ${Date.now() - t0} ms, running ${optimisation.running}, error ${optimisation.error}; ${o.problems.join('; ')}: ${e.message}`);
+          throw new Error(`after ${after}: step ${from} → ${optimisation.step} in ${Date.now() - t0} ms, running ` + `${optimisation.running}, error ${optimisation.error}; ${o.problems.join('; ')}: ` + `${e.message}`);
         });
         console.log(`# ${backendName}: after ${after}: 10 steps in ${Date.now() - t0} ms`);
         const n = await o.numbers();
@@ -213,7 +213,7 @@ describe('the explorer (site/): built on the package, in headless Chromium', { s
     });
   }
 
-  it('webgl over http: runs on WebGL where Chromium gives a context (else falls back to cpu, saying so); the τ slider moves the plots; the optimisation runs; screenshot', async () => {
+  it('webgl over http: runs on WebGL where Chromium gives a context (else falls back to cpu, ' + 'saying so); the τ slider moves the plots; the optimisation runs; screenshot', async () => {
     const o = await open(browser!, `${base}?backend=webgl`);
     const gl = await o.page.evaluate(() => {
       const canvas = document.createElement('canvas');
@@ -260,7 +260,7 @@ describe('the explorer (site/): built on the package, in headless Chromium', { s
     await o.page.close();
   });
 
-  it('without WebGL (Chromium run with --disable-3d-apis) ?backend=webgl falls back to cpu and says so on the page', async () => {
+  it('without WebGL (Chromium run with --disable-3d-apis) ?backend=webgl falls back to cpu ' + 'and says so on the page', async () => {
     const plain = await chromium.launch({ executablePath: chromiumPath!, args: [...CHROMIUM_ARGS, '--disable-3d-apis'], timeout: 60_000 });
     try {
       const o = await open(plain, `${base}?backend=webgl&C=6`);
@@ -296,7 +296,7 @@ describe('the explorer (site/): built on the package, in headless Chromium', { s
     await o.page.close();
   });
 
-  it('from file://: wasm runs on binaries inlined as data: URLs (file pages cannot fetch wasm/*.wasm), no console errors', async () => {
+  it('from file://: wasm runs on binaries inlined as data: URLs (file pages cannot fetch ' + 'wasm/*.wasm), no console errors', async () => {
     const o = await open(browser!, `${pathToFileURL(path.join(DIST, 'index.html')).href}?backend=wasm`);
     const n = await o.numbers();
     assert.equal(n.backend.active, 'wasm', JSON.stringify(n.backend));
@@ -306,7 +306,7 @@ describe('the explorer (site/): built on the package, in headless Chromium', { s
     await o.page.close();
   });
 
-  it('fixed input (C = 3, logits (0.7, −0.4, 0.2), the quadratic of seed 2023): the exact gradient and ZGR’s and ST’s exact means shown equal the package’s float64 forms in Node within 1e-9', async () => {
+  it('fixed input (C = 3, logits (0.7, −0.4, 0.2), the quadratic of seed 2023): the exact ' + 'gradient and ZGR’s and ST’s exact means shown equal the package’s float64 forms in Node ' + 'within 1e-9', async () => {
     const logits = [0.7, -0.4, 0.2];
     const o = await open(browser!, `${base}?backend=cpu&C=3&logits=${logits.join(',')}&f=quadratic&fseed=2023&est=st,darn,zgr,stGs`);
     const n = await o.numbers();
