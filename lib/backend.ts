@@ -44,12 +44,18 @@ export const SOFTWARE_ADAPTER = /llvmpipe|lavapipe|swiftshader|software|cpu/i;
 /** The WebGPU adapter's description when it is a software one, else null (call after loading the webgpu package). */
 async function softwareWebGpuAdapter(): Promise<string | null> {
   type Adapter = { info?: Record<string, unknown>; isFallbackAdapter?: boolean };
-  const gpu = (globalThis as { navigator?: { gpu?: { requestAdapter: (o?: object) => Promise<Adapter | null> } } }).navigator?.gpu;
+  const gpu = (globalThis as { navigator?: { gpu?: { requestAdapter: (o?: object) => Promise<Adapter | null> } } })
+    .navigator?.gpu;
   const adapter = await gpu?.requestAdapter({ powerPreference: 'high-performance' });
   if (adapter == null) return null; // no adapter: the backend will not start anyway
   const info = adapter.info ?? {};
-  const text = ['vendor', 'architecture', 'device', 'description'].map((k) => info[k]).filter((v) => typeof v === 'string' && v !== '').join(' ');
-  return adapter.isFallbackAdapter || info.isFallbackAdapter || SOFTWARE_ADAPTER.test(text) ? text || 'fallback adapter' : null;
+  const text = ['vendor', 'architecture', 'device', 'description']
+    .map((k) => info[k])
+    .filter((v) => typeof v === 'string' && v !== '')
+    .join(' ');
+  return adapter.isFallbackAdapter || info.isFallbackAdapter || SOFTWARE_ADAPTER.test(text)
+    ? text || 'fallback adapter'
+    : null;
 }
 
 /** Register a backend's package with tfjs; false when the package is not installed. */
@@ -66,7 +72,8 @@ function loadBackendPackage(name: BackendName): boolean {
       const dawn = require('webgpu');
       const g = globalThis as { navigator?: { gpu?: unknown } };
       Object.assign(globalThis, dawn.globals ?? {});
-      if (g.navigator == null) Object.defineProperty(globalThis, 'navigator', { value: {}, configurable: true, writable: true });
+      if (g.navigator == null)
+        Object.defineProperty(globalThis, 'navigator', { value: {}, configurable: true, writable: true });
       g.navigator!.gpu ??= dawn.create([]);
       require('@tensorflow/tfjs-backend-webgpu');
     } else if (name === 'wasm') {
@@ -96,15 +103,22 @@ async function tryBackend(name: BackendName): Promise<boolean> {
  * Pick and start the backend (once per process; later calls return the first choice).
  * `preferred` (or env ZGR_BACKEND) names one backend that must start.
  */
-export async function initBackend(preferred: string | undefined = process.env.ZGR_BACKEND, quiet = false): Promise<BackendInfo> {
+export async function initBackend(
+  preferred: string | undefined = process.env.ZGR_BACKEND,
+  quiet = false,
+): Promise<BackendInfo> {
   if (chosen && (preferred == null || preferred === '' || preferred === chosen.name)) return chosen;
   if (preferred != null && preferred !== '') {
     if (!BACKENDS.includes(preferred as BackendName)) {
-      throw new Error(`initBackend: ZGR_BACKEND must be one of ${BACKENDS.join(', ')}, got ${JSON.stringify(preferred)}`);
+      throw new Error(
+        `initBackend: ZGR_BACKEND must be one of ${BACKENDS.join(', ')}, got ${JSON.stringify(preferred)}`,
+      );
     }
     if (!(await tryBackend(preferred as BackendName))) {
-      throw new Error(`initBackend: backend ${JSON.stringify(preferred)} was requested (ZGR_BACKEND) ` +
-          'but did not start; is its package installed?');
+      throw new Error(
+        `initBackend: backend ${JSON.stringify(preferred)} was requested (ZGR_BACKEND) ` +
+          'but did not start; is its package installed?',
+      );
     }
     chosen = { name: preferred as BackendName, chosenBy: 'ZGR_BACKEND', skipped: [] };
   } else {
@@ -159,9 +173,12 @@ export const explicitTransposeBatchMatMulGradient: tf.GradConfig = {
     const [a, b] = saved;
     const { transposeA, transposeB } = attrs as unknown as { transposeA: boolean; transposeB: boolean };
     const g = dy as tf.Tensor;
-    if (!transposeA && !transposeB) return { a: () => matMulExplicit(g, b, false, true), b: () => matMulExplicit(a, g, true, false) };
-    if (!transposeA && transposeB) return { a: () => matMulExplicit(g, b, false, false), b: () => matMulExplicit(g, a, true, false) };
-    if (transposeA && !transposeB) return { a: () => matMulExplicit(b, g, false, true), b: () => matMulExplicit(a, g, false, false) };
+    if (!transposeA && !transposeB)
+      return { a: () => matMulExplicit(g, b, false, true), b: () => matMulExplicit(a, g, true, false) };
+    if (!transposeA && transposeB)
+      return { a: () => matMulExplicit(g, b, false, false), b: () => matMulExplicit(g, a, true, false) };
+    if (transposeA && !transposeB)
+      return { a: () => matMulExplicit(b, g, false, true), b: () => matMulExplicit(a, g, false, false) };
     return { a: () => matMulExplicit(b, g, true, true), b: () => matMulExplicit(g, a, true, true) };
   },
 };

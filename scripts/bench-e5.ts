@@ -30,7 +30,11 @@ const USAGE = `usage: bench-e5 [options]     time one E5 training step of every 
 const COMMAND = {
   name: 'bench-e5',
   usage: USAGE,
-  options: { profile: { type: 'string', choices: PROFILES }, rounds: { type: 'integer', min: 1 }, steps: { type: 'integer', min: 1 } },
+  options: {
+    profile: { type: 'string', choices: PROFILES },
+    rounds: { type: 'integer', min: 1 },
+    steps: { type: 'integer', min: 1 },
+  },
 } as const;
 
 async function main({ values }: { values: OptionValues<typeof COMMAND.options> }): Promise<void> {
@@ -39,9 +43,16 @@ async function main({ values }: { values: OptionValues<typeof COMMAND.options> }
   const rounds = values.rounds ?? 3;
   const steps = values.steps ?? 5;
   const info = await initBackend();
-  console.log(`E5 ${name}: MLP 784–${profile.hidden.join('–')}–10, ${profile.levels}, batch ` + `${profile.batchSize}; backend ${info.name}; ${rounds} rounds × ${steps} steps; load ` + `${os.loadavg()[0].toFixed(2)}`);
+  console.log(
+    `E5 ${name}: MLP 784–${profile.hidden.join('–')}–10, ${profile.levels}, batch ` +
+      `${profile.batchSize}; backend ${info.name}; ${rounds} rounds × ${steps} steps; load ` +
+      `${os.loadavg()[0].toFixed(2)}`,
+  );
   const data = loadDataset(profile.dataset, 'train', { limit: profile.batchSize });
-  const batch = classificationBatch(data, Array.from({ length: profile.batchSize }, (_, i) => i));
+  const batch = classificationBatch(
+    data,
+    Array.from({ length: profile.batchSize }, (_, i) => i),
+  );
   const rng = Random.fromSeed(0);
   // a block of steps is done when its last loss is read (on a GPU backend the work is queued until then)
   const block = async (step: () => tf.Scalar, n: number) => {
@@ -69,9 +80,13 @@ async function main({ values }: { values: OptionValues<typeof COMMAND.options> }
   let total = 0;
   for (const run of runs) {
     const ms = median(run.ms);
-    const coreHours = (ms / 1000) * stepsPerRun * profile.seeds.length / 3600;
+    const coreHours = ((ms / 1000) * stepsPerRun * profile.seeds.length) / 3600;
     total += coreHours;
-    console.log(`${run.label.padEnd(16)} ${ms.toFixed(1).padStart(8)} ms / step   ` + `${coreHours.toFixed(2).padStart(8)} core-hours for ${profile.seeds.length} seeds × ` + `${stepsPerRun} steps`);
+    console.log(
+      `${run.label.padEnd(16)} ${ms.toFixed(1).padStart(8)} ms / step   ` +
+        `${coreHours.toFixed(2).padStart(8)} core-hours for ${profile.seeds.length} seeds × ` +
+        `${stepsPerRun} steps`,
+    );
   }
   console.log(`all estimators: ${total.toFixed(1)} core-hours of training steps; load ${os.loadavg()[0].toFixed(2)}`);
 }

@@ -38,9 +38,14 @@ const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
-const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 
-const USAGE = `usage: bench [options]     training steps per second of the E3 VAE (8x4, batch 100) for ` +
+const USAGE =
+  `usage: bench [options]     training steps per second of the E3 VAE (8x4, batch 100) for ` +
   `ST, ZGR, GR-MC100, ST-GS
   --rounds N      interleaved rounds; medians are reported (default 7)
   --steps N       training steps per estimator and round (default 30)
@@ -52,14 +57,28 @@ env ZGR_BACKEND chooses the backend.`;
 const COMMAND = {
   name: 'bench',
   usage: USAGE,
-  options: { rounds: { type: 'integer', min: 1 }, steps: { type: 'integer', min: 1 }, warmup: { type: 'integer', min: 0 }, 'all-configs': { type: 'boolean' } },
+  options: {
+    rounds: { type: 'integer', min: 1 },
+    steps: { type: 'integer', min: 1 },
+    warmup: { type: 'integer', min: 0 },
+    'all-configs': { type: 'boolean' },
+  },
 } as const;
 
 async function main({ values }: { values: OptionValues<typeof COMMAND.options> }): Promise<void> {
   if (values['all-configs']) {
     const backend = await initBackend();
-    const table = await measureCostTable({ steps: values.steps, rounds: values.rounds, warmup: values.warmup, backend: backend.name, log: (line) => console.log(line) });
-    console.log(`\nwrote ${writeCostTable(table)}; steps/s / core-hours of the protocol (160 epochs, 10 ` + `seeds), one ${backend.name} core:\n`);
+    const table = await measureCostTable({
+      steps: values.steps,
+      rounds: values.rounds,
+      warmup: values.warmup,
+      backend: backend.name,
+      log: (line) => console.log(line),
+    });
+    console.log(
+      `\nwrote ${writeCostTable(table)}; steps/s / core-hours of the protocol (160 epochs, 10 ` +
+        `seeds), one ${backend.name} core:\n`,
+    );
     console.log(costMarkdown(table));
     console.log(`\ntotal: ${Math.round(table.totalCoreHours)} core-hours`);
     return;
@@ -70,18 +89,38 @@ async function main({ values }: { values: OptionValues<typeof COMMAND.options> }
   const backend = await initBackend();
   const batch = 100;
   const data = loadMnist('train', { limit: 6000 });
-  const batches = Array.from({ length: data.count / batch }, (_, b) => batchTargets(data, Array.from({ length: batch }, (_, i) => b * batch + i), 'grey'));
-  console.log(`bench: E3 VAE 784-512-256-(4·8) ReLU, batch ${batch}, Adam; backend ${backend.name}; ` + `${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}); node ${process.version}`);
+  const batches = Array.from({ length: data.count / batch }, (_, b) =>
+    batchTargets(
+      data,
+      Array.from({ length: batch }, (_, i) => b * batch + i),
+      'grey',
+    ),
+  );
+  console.log(
+    `bench: E3 VAE 784-512-256-(4·8) ReLU, batch ${batch}, Adam; backend ${backend.name}; ` +
+      `${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}); node ${process.version}`,
+  );
   console.log(`load average (1, 5, 15 min) before: ${load()}`);
 
   // one model, optimiser and stream per estimator, each run the same way
   const runs = ESTIMATORS.map((spec, i) => {
     const rng = Random.fromSeed(i);
     const vae = Vae.create({ C: 8, numLatents: 4 }, rng.split());
-    return { spec, label: estimatorLabel(spec), estimator: resolveEstimator(spec), vae, adam: new Adam(vae.variables(), { lr: 1e-3 }), rng, next: 0, rates: [] as number[], times: [] as number[] };
+    return {
+      spec,
+      label: estimatorLabel(spec),
+      estimator: resolveEstimator(spec),
+      vae,
+      adam: new Adam(vae.variables(), { lr: 1e-3 }),
+      rng,
+      next: 0,
+      rates: [] as number[],
+      times: [] as number[],
+    };
   });
   // a block of steps is done when its last loss is read (on a GPU backend the work is queued until then)
-  const step = (r: (typeof runs)[number]) => trainStep(r.vae, r.adam, batches[r.next++ % batches.length], r.estimator, r.rng);
+  const step = (r: (typeof runs)[number]) =>
+    trainStep(r.vae, r.adam, batches[r.next++ % batches.length], r.estimator, r.rng);
   const block = async (r: (typeof runs)[number], n: number) => {
     const losses = Array.from({ length: n }, () => step(r));
     await losses[n - 1].data();
@@ -98,12 +137,18 @@ async function main({ values }: { values: OptionValues<typeof COMMAND.options> }
       r.times.push(seconds / steps);
     }
   }
-  if (tf.memory().numTensors !== tensorsBefore) console.log(`warning: ${tf.memory().numTensors - tensorsBefore} tensors leaked during the bench`);
+  if (tf.memory().numTensors !== tensorsBefore)
+    console.log(`warning: ${tf.memory().numTensors - tensorsBefore} tensors leaked during the bench`);
   console.log(`load average after: ${load()}`);
-  console.log(`\n${'estimator'.padEnd(18)} steps/s (median of ${rounds} rounds × ${steps} steps)   min – max   ms/step`);
+  console.log(
+    `\n${'estimator'.padEnd(18)} steps/s (median of ${rounds} rounds × ${steps} steps)   min – max   ms/step`,
+  );
   for (const r of runs) {
     const m = median(r.rates);
-    console.log(`${r.label.padEnd(18)} ${m.toFixed(2).padStart(8)}   ${Math.min(...r.rates).toFixed(2)} ` + `– ${Math.max(...r.rates).toFixed(2)}   ${(1000 / m).toFixed(1)}`);
+    console.log(
+      `${r.label.padEnd(18)} ${m.toFixed(2).padStart(8)}   ${Math.min(...r.rates).toFixed(2)} ` +
+        `– ${Math.max(...r.rates).toFixed(2)}   ${(1000 / m).toFixed(1)}`,
+    );
   }
   const st = runs[0];
   const zgr = runs[1];
@@ -111,9 +156,14 @@ async function main({ values }: { values: OptionValues<typeof COMMAND.options> }
   const zgrRate = median(zgr.rates);
   console.log(`\nZGR step time / ST step time: ${ratio.toFixed(3)} (median of per-round ratios)`);
   if (backend.name === 'wasm') {
-    console.log(`target ZGR ≥ ${TARGET_ZGR_STEPS} steps/s (wasm, one process): ` + `${zgrRate >= TARGET_ZGR_STEPS ? 'met' : 'NOT met'} (${zgrRate.toFixed(2)})`);
+    console.log(
+      `target ZGR ≥ ${TARGET_ZGR_STEPS} steps/s (wasm, one process): ` +
+        `${zgrRate >= TARGET_ZGR_STEPS ? 'met' : 'NOT met'} (${zgrRate.toFixed(2)})`,
+    );
   }
-  console.log(`target ZGR ≤ ${TARGET_ZGR_OVER_ST} × ST: ${ratio <= TARGET_ZGR_OVER_ST ? 'met' : 'NOT met'} (${ratio.toFixed(3)})`);
+  console.log(
+    `target ZGR ≤ ${TARGET_ZGR_OVER_ST} × ST: ${ratio <= TARGET_ZGR_OVER_ST ? 'met' : 'NOT met'} (${ratio.toFixed(3)})`,
+  );
   for (const r of runs) {
     r.adam.dispose();
     r.vae.dispose();

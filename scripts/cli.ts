@@ -37,7 +37,9 @@ type Scalar<S extends OptionSpec> = S['type'] extends 'boolean'
       ? C
       : string;
 /** The parsed values: each option's typed value, undefined when it was not given. */
-export type OptionValues<O extends OptionSpecs> = { [K in keyof O]?: O[K] extends { multiple: true } ? Scalar<O[K]>[] : Scalar<O[K]> };
+export type OptionValues<O extends OptionSpecs> = {
+  [K in keyof O]?: O[K] extends { multiple: true } ? Scalar<O[K]>[] : Scalar<O[K]>;
+};
 
 export interface Command<O extends OptionSpecs> {
   /** the name in messages, e.g. 'train-vae' */
@@ -51,7 +53,8 @@ export interface Command<O extends OptionSpecs> {
   failureStatus?: number;
 }
 
-export type Parsed<O extends OptionSpecs> = { help: true } | { help: false; values: OptionValues<O>; positionals: string[] };
+export type Parsed<O extends OptionSpecs> =
+  { help: true } | { help: false; values: OptionValues<O>; positionals: string[] };
 
 /** A bad command line: printed as one line with the command's name, exit status 2. */
 export class UsageError extends Error {}
@@ -63,12 +66,15 @@ const quote = (s: string) => JSON.stringify(s);
 function typed(flag: string, spec: OptionSpec, raw: string): string | number {
   if (spec.type === 'number' || spec.type === 'integer') {
     const n = NUMBER.test(raw.trim()) ? Number(raw) : NaN;
-    if (spec.type === 'integer' && !Number.isSafeInteger(n)) throw new UsageError(`${flag} must be an integer, got ${quote(raw)}`);
+    if (spec.type === 'integer' && !Number.isSafeInteger(n))
+      throw new UsageError(`${flag} must be an integer, got ${quote(raw)}`);
     if (!Number.isFinite(n)) throw new UsageError(`${flag} must be a number, got ${quote(raw)}`);
-    if (spec.min != null && n < spec.min) throw new UsageError(`${flag} must be at least ${spec.min}, got ${quote(raw)}`);
+    if (spec.min != null && n < spec.min)
+      throw new UsageError(`${flag} must be at least ${spec.min}, got ${quote(raw)}`);
     return n;
   }
-  if (spec.choices != null && !spec.choices.includes(raw)) throw new UsageError(`${flag} must be one of ${spec.choices.join(', ')}, got ${quote(raw)}`);
+  if (spec.choices != null && !spec.choices.includes(raw))
+    throw new UsageError(`${flag} must be one of ${spec.choices.join(', ')}, got ${quote(raw)}`);
   return raw;
 }
 
@@ -76,7 +82,13 @@ function typed(flag: string, spec: OptionSpec, raw: string): string | number {
 export function parseCommand<const O extends OptionSpecs>(command: Command<O>, argv: string[]): Parsed<O> {
   const specs: OptionSpecs = { ...command.options, help: { type: 'boolean', short: 'h' } };
   const options = Object.fromEntries(
-    Object.entries(specs).map(([name, s]) => [name, { type: s.type === 'boolean' ? ('boolean' as const) : ('string' as const), ...(s.short ? { short: s.short } : {}) }]),
+    Object.entries(specs).map(([name, s]) => [
+      name,
+      {
+        type: s.type === 'boolean' ? ('boolean' as const) : ('string' as const),
+        ...(s.short ? { short: s.short } : {}),
+      },
+    ]),
   );
   // non-strict: parseArgs only splits; every check is made here, with messages that name the flag
   const { tokens } = parseArgs({ args: argv, options, strict: false, allowPositionals: true, tokens: true });
@@ -101,8 +113,16 @@ export function parseCommand<const O extends OptionSpecs>(command: Command<O>, a
     } else {
       // parseArgs takes the next argument whatever it is; only a negative number may start with '-'
       const v = t.value;
-      if (v == null || (!t.inlineValue && v.startsWith('-') && !((spec.type === 'number' || spec.type === 'integer') && NUMBER.test(v)))) {
-        throw new UsageError(`${flag} needs a ` + `value${v == null ? '' : `, got ${quote(v)} (write ${flag}=VALUE for a value that starts with '-')`}`);
+      if (
+        v == null ||
+        (!t.inlineValue &&
+          v.startsWith('-') &&
+          !((spec.type === 'number' || spec.type === 'integer') && NUMBER.test(v)))
+      ) {
+        throw new UsageError(
+          `${flag} needs a ` +
+            `value${v == null ? '' : `, got ${quote(v)} (write ${flag}=VALUE for a value that starts with '-')`}`,
+        );
       }
       value = typed(flag, spec, v);
     }

@@ -22,7 +22,9 @@ const EPOCH_STEPS = MNIST_SIZES.train / BATCH;
 
 const COMMAND = {
   name: 'e3-epoch',
-  usage: `usage: e3-epoch [--steps S]     wall time of one E3 epoch (${EPOCH_STEPS} steps of the ` + `8x4 VAE, ZGR, batch ${BATCH}); env ZGR_BACKEND chooses the backend`,
+  usage:
+    `usage: e3-epoch [--steps S]     wall time of one E3 epoch (${EPOCH_STEPS} steps of the ` +
+    `8x4 VAE, ZGR, batch ${BATCH}); env ZGR_BACKEND chooses the backend`,
   options: { steps: { type: 'integer', min: 1 } },
 } as const;
 
@@ -39,7 +41,11 @@ async function main({ values }: { values: OptionValues<typeof COMMAND.options> }
   const t0 = performance.now();
   let total: tf.Scalar = tf.scalar(0);
   for (let k = 0; k < steps; k++) {
-    const targets = batchTargets(data, Array.from({ length: BATCH }, (_, i) => k * BATCH + i), 'grey');
+    const targets = batchTargets(
+      data,
+      Array.from({ length: BATCH }, (_, i) => k * BATCH + i),
+      'grey',
+    );
     const loss = trainStep(vae, adam, targets, estimator, rng);
     const next = tf.add(total, loss) as tf.Scalar;
     tf.dispose([total, loss]);
@@ -50,7 +56,16 @@ async function main({ values }: { values: OptionValues<typeof COMMAND.options> }
   tf.dispose(total);
   adam.dispose();
   vae.dispose();
-  console.log(JSON.stringify({ backend: backend.name, steps, epochSteps: EPOCH_STEPS, seconds, stepsPerSecond: steps / seconds, meanLoss }));
+  console.log(
+    JSON.stringify({
+      backend: backend.name,
+      steps,
+      epochSteps: EPOCH_STEPS,
+      seconds,
+      stepsPerSecond: steps / seconds,
+      meanLoss,
+    }),
+  );
 }
 
 if (require.main === module) runCommand(COMMAND, main);

@@ -24,7 +24,8 @@ import { provenance } from '../lib/results/provenance';
 import { writeFileAtomic, writeJsonAtomic } from '../lib/results/write';
 import { runCommand, UsageError, type OptionValues } from './cli';
 
-const USAGE = `usage: e3-summary --results-dir DIR (--sweep-file FILE | --profile ` +
+const USAGE =
+  `usage: e3-summary --results-dir DIR (--sweep-file FILE | --profile ` +
   `${PROFILES.join('|')}) [--figures DIR] [--compare DIR]
   --results-dir DIR   the folder the sweep's runs are in (every shard's)
   --sweep-file FILE   the sweep: a JSON array of run configurations (as npm run train -- --sweep-file)
@@ -36,16 +37,21 @@ const COMMAND = {
   name: 'e3-summary',
   usage: USAGE,
   options: {
-    'results-dir': { type: 'string' }, 'sweep-file': { type: 'string' }, profile: { type: 'string', choices: PROFILES },
-    figures: { type: 'string' }, compare: { type: 'string' },
+    'results-dir': { type: 'string' },
+    'sweep-file': { type: 'string' },
+    profile: { type: 'string', choices: PROFILES },
+    figures: { type: 'string' },
+    compare: { type: 'string' },
   },
 } as const;
 
 async function main({ values }: { values: OptionValues<typeof COMMAND.options> }): Promise<number> {
   const resultsDir = values['results-dir'];
   if (resultsDir == null) throw new UsageError('--results-dir is required');
-  if ((values['sweep-file'] == null) === (values.profile == null)) throw new UsageError('give one of --sweep-file and --profile');
-  const configs = values['sweep-file'] != null ? readSweepFile(values['sweep-file']) : e3Configs(e3Profile(values.profile!));
+  if ((values['sweep-file'] == null) === (values.profile == null))
+    throw new UsageError('give one of --sweep-file and --profile');
+  const configs =
+    values['sweep-file'] != null ? readSweepFile(values['sweep-file']) : e3Configs(e3Profile(values.profile!));
 
   const { finished, missing, unfinished } = loadSweepResults(configs, resultsDir);
   if (missing.length + unfinished.length > 0) {
@@ -56,11 +62,17 @@ async function main({ values }: { values: OptionValues<typeof COMMAND.options> }
   }
   const rows = finished.map(summariseRun);
   const table = e3FinalTable(finished);
-  writeJsonAtomic(path.join(resultsDir, 'summary.json'), { runs: rows, provenance: provenance({ seed: null, backend: finished[0].provenance.backend }) });
+  writeJsonAtomic(path.join(resultsDir, 'summary.json'), {
+    runs: rows,
+    provenance: provenance({ seed: null, backend: finished[0].provenance.backend }),
+  });
   writeFileAtomic(path.join(resultsDir, 'summary.md'), table + '\n');
   console.log(table);
-  console.log(`${rows.length} runs finished; ${rows.filter((r) => r.resumes > 0).length} resumed from a checkpoint; ` +
-    `training time ${(rows.reduce((s, r) => s + r.wallTimeS, 0) / 3600).toFixed(3)} ` + `core-hours; summary in ${path.join(resultsDir, 'summary.json')}`);
+  console.log(
+    `${rows.length} runs finished; ${rows.filter((r) => r.resumes > 0).length} resumed from a checkpoint; ` +
+      `training time ${(rows.reduce((s, r) => s + r.wallTimeS, 0) / 3600).toFixed(3)} ` +
+      `core-hours; summary in ${path.join(resultsDir, 'summary.json')}`,
+  );
 
   if (values.figures != null) {
     try {
@@ -68,7 +80,10 @@ async function main({ values }: { values: OptionValues<typeof COMMAND.options> }
         const runs = finished.filter((r) => `${r.config.C}x${r.config.numLatents}` === configuration);
         for (const split of ['test', 'train'] as const) {
           const out = await exportFigure(e3CurvesFigure(runs, configuration, split), {
-            notebook: 'e3-sweep', name: `${configuration}-${split}`, dir: values.figures, results: e3Groups(runs),
+            notebook: 'e3-sweep',
+            name: `${configuration}-${split}`,
+            dir: values.figures,
+            results: e3Groups(runs),
             provenance: provenance({ seed: null, backend: runs[0].provenance.backend }),
           });
           console.log(`figure ${out.paths.svg ?? out.paths.html}`);
@@ -86,7 +101,9 @@ async function main({ values }: { values: OptionValues<typeof COMMAND.options> }
       console.error(`results differ from ${values.compare}:\n  ${diffs.join('\n  ')}`);
       return 1;
     }
-    console.log(`same numbers as ${values.compare}: ${finished.length} runs, per-epoch −ELBOs and weights checksums equal`);
+    console.log(
+      `same numbers as ${values.compare}: ${finished.length} runs, per-epoch −ELBOs and weights checksums equal`,
+    );
   }
   return 0;
 }

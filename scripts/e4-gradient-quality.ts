@@ -24,11 +24,24 @@ async function main(): Promise<void> {
   const result = await runE4();
   for (const c of result.checkpoints) {
     for (const k of c.cases) {
-      console.log(`\n${c.configuration}, ${c.checkpoint.name} (epoch ${c.checkpoint.epoch}), batch ` + `${k.batch}: J = ${k.objective.toFixed(3)}, ‖∇‖ = ${k.gradientNorm.toExponential(3)}, ` + `${k.seconds.toFixed(1)} s`);
+      console.log(
+        `\n${c.configuration}, ${c.checkpoint.name} (epoch ${c.checkpoint.epoch}), batch ` +
+          `${k.batch}: J = ${k.objective.toFixed(3)}, ‖∇‖ = ${k.gradientNorm.toExponential(3)}, ` +
+          `${k.seconds.toFixed(1)} s`,
+      );
       console.log(['estimator'.padEnd(36), 'β', 'σ', 'rel. bias', 'rel. std', 'resc. MSE'].join('\t'));
       for (const p of k.points.filter((q) => q.family !== 'ST-ZGR(a) mean of M')) {
         const q = p.quality;
-        console.log([p.label.padEnd(36), q.scaleFreeBias?.estimate.toFixed(4) ?? "n/a", q.scaleFreeStd?.estimate.toFixed(3) ?? "n/a", q.relativeBias.estimate.toFixed(4), q.relativeStd.estimate.toFixed(3), q.rescaledMse.estimate.toFixed(4)].join('\t'));
+        console.log(
+          [
+            p.label.padEnd(36),
+            q.scaleFreeBias?.estimate.toFixed(4) ?? 'n/a',
+            q.scaleFreeStd?.estimate.toFixed(3) ?? 'n/a',
+            q.relativeBias.estimate.toFixed(4),
+            q.relativeStd.estimate.toFixed(3),
+            q.rescaledMse.estimate.toFixed(4),
+          ].join('\t'),
+        );
       }
       console.log(c7BiasVariance(k.points, `${c.configuration}, ${c.checkpoint.name}, batch ${k.batch}`).summary);
     }

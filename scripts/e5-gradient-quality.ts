@@ -27,7 +27,10 @@ async function main(): Promise<void> {
   for (const c of result.checkpoints) {
     for (const k of c.cases) {
       const where = `${c.checkpoint.name} (epoch ${c.checkpoint.epoch}), batch ${k.batch}, w.r.t. the ${k.space}`;
-      console.log(`\n${where}: J = ${k.objective.toFixed(4)}, ‖∇‖ = ${k.gradientNorm.toExponential(3)}, ` + `${k.seconds.toFixed(1)} s`);
+      console.log(
+        `\n${where}: J = ${k.objective.toFixed(4)}, ‖∇‖ = ${k.gradientNorm.toExponential(3)}, ` +
+          `${k.seconds.toFixed(1)} s`,
+      );
       console.log(c7BiasVariance(k.points, `E5, ${where}`).summary);
     }
   }

@@ -23,7 +23,12 @@ const USAGE = `usage: format-notebooks [--check] [NOTEBOOK.ipynb ...]
              the printWidth, exit 1 when there is any
   NOTEBOOK   the notebooks (default: every notebooks/*.ipynb)`;
 
-const COMMAND = { name: 'format-notebooks', usage: USAGE, options: { check: { type: 'boolean' } }, positionals: true } as const;
+const COMMAND = {
+  name: 'format-notebooks',
+  usage: USAGE,
+  options: { check: { type: 'boolean' } },
+  positionals: true,
+} as const;
 
 /** A code cell: its index in the notebook (0-based) and its id, when it has one. */
 export interface CellRef {
@@ -94,7 +99,14 @@ export async function formatNotebook(text: string, options: prettier.Options, wh
 async function main({ values, positionals }: { values: { check?: boolean }; positionals: string[] }): Promise<number> {
   const root = repoRoot();
   const dir = path.join(root, 'notebooks');
-  const files = positionals.length > 0 ? positionals : fs.readdirSync(dir).filter((f) => f.endsWith('.ipynb')).sort().map((f) => path.join(dir, f));
+  const files =
+    positionals.length > 0
+      ? positionals
+      : fs
+          .readdirSync(dir)
+          .filter((f) => f.endsWith('.ipynb'))
+          .sort()
+          .map((f) => path.join(dir, f));
   const options = await projectPrettierOptions();
   const width = options.printWidth ?? 80;
   let unformatted = 0;
@@ -113,14 +125,17 @@ async function main({ values, positionals }: { values: { check?: boolean }; posi
         console.log(`${name}: formatted ${result.changed.length} code cell(s)`);
       }
     }
-    for (const l of result.longLines) console.log(`${name}: ${cellName(l)}, line ${l.line}: ${l.length} characters (> ${width})`);
+    for (const l of result.longLines)
+      console.log(`${name}: ${cellName(l)}, line ${l.line}: ${l.length} characters (> ${width})`);
     long += result.longLines.length;
   }
   const summary =
     `${files.length} notebook(s): ${unformatted} not formatted, ` +
     `${long} code-cell line(s) longer than ${width} characters`;
   if (values.check && unformatted + long > 0) {
-    console.error(`format-notebooks --check: ${summary} (npm run format:notebooks formats; long lines are shortened by hand)`);
+    console.error(
+      `format-notebooks --check: ${summary} (npm run format:notebooks formats; long lines are shortened by hand)`,
+    );
     return 1;
   }
   console.log(summary);

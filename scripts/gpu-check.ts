@@ -42,7 +42,13 @@ export interface ProbeResult {
   /** libtensorflow's version (tensorflow backend) */
   libtensorflow?: string;
   /** webgpu: what the adapter says about itself */
-  adapter?: { vendor?: string; architecture?: string; device?: string; description?: string; isFallbackAdapter?: boolean };
+  adapter?: {
+    vendor?: string;
+    architecture?: string;
+    device?: string;
+    description?: string;
+    isFallbackAdapter?: boolean;
+  };
   /** [n, n] x [n, n] float32 */
   size: number;
   repeat: number;
@@ -116,7 +122,8 @@ export function expectGpu(env: Record<string, string | undefined> = process.env)
   const flag = (env.ZGR_EXPECT_GPU ?? '').trim().toLowerCase();
   if (['1', 'true', 'yes'].includes(flag)) return true;
   if (['0', 'false', 'no'].includes(flag)) return false;
-  if (flag !== '') throw new Error(`ZGR_EXPECT_GPU must be 1/true/yes or 0/false/no, got ${JSON.stringify(env.ZGR_EXPECT_GPU)}`);
+  if (flag !== '')
+    throw new Error(`ZGR_EXPECT_GPU must be 1/true/yes or 0/false/no, got ${JSON.stringify(env.ZGR_EXPECT_GPU)}`);
   return ['gpu', 'webgpu'].includes((env.ZGR_VARIANT ?? '').trim().toLowerCase());
 }
 
@@ -132,31 +139,55 @@ export function judge(probe: ProbeResult, tfLog: string, expected: boolean): Ver
   let onGpu = false;
   let device = 'CPU';
   if (probe.backend === 'tensorflow') {
-    const created = [...tfLog.matchAll(/Created device \S*device:GPU:(\d+)[^\n]*?name: ([^,\n]+)(?:[^\n]*compute capability: ([\d.]+))?/g)];
+    const created = [
+      ...tfLog.matchAll(
+        /Created device \S*device:GPU:(\d+)[^\n]*?name: ([^,\n]+)(?:[^\n]*compute capability: ([\d.]+))?/g,
+      ),
+    ];
     const missing = [...new Set([...tfLog.matchAll(/Could not load dynamic library '([^']+)'/g)].map((m) => m[1]))];
     if (created.length > 0) {
       onGpu = true;
-      device = created.map((m) => `GPU:${m[1]} ${m[2].trim()}${m[3] ? ` (compute capability ${m[3]})` : ''}`).join('; ');
+      device = created
+        .map((m) => `GPU:${m[1]} ${m[2].trim()}${m[3] ? ` (compute capability ${m[3]})` : ''}`)
+        .join('; ');
     } else {
       device = 'CPU (libtensorflow created no GPU device)';
-      if (!/tfjs-node-gpu/.test(probe.backendPackage ?? '')) notes.push('the tensorflow backend is the CPU build @tensorflow/tfjs-node; the GPU build is @tensorflow/tfjs-node-gpu');
-      if (missing.length > 0) notes.push(`CUDA/cuDNN libraries that did not load: ${missing.join(', ')} (libtensorflow 2.9.1 needs CUDA 11 + cuDNN 8)`);
-      if (/Skipping registering GPU devices/.test(tfLog)) notes.push('libtensorflow: "Skipping registering GPU devices"');
-      if (/CUDA_ERROR_NO_DEVICE|no CUDA-capable device/.test(tfLog)) notes.push('the CUDA driver sees no GPU: was the container started with --gpus all (NVIDIA Container Toolkit)?');
+      if (!/tfjs-node-gpu/.test(probe.backendPackage ?? ''))
+        notes.push(
+          'the tensorflow backend is the CPU build @tensorflow/tfjs-node; the GPU build is @tensorflow/tfjs-node-gpu',
+        );
+      if (missing.length > 0)
+        notes.push(
+          `CUDA/cuDNN libraries that did not load: ${missing.join(', ')} (libtensorflow 2.9.1 needs CUDA 11 + cuDNN 8)`,
+        );
+      if (/Skipping registering GPU devices/.test(tfLog))
+        notes.push('libtensorflow: "Skipping registering GPU devices"');
+      if (/CUDA_ERROR_NO_DEVICE|no CUDA-capable device/.test(tfLog))
+        notes.push(
+          'the CUDA driver sees no GPU: was the container started with --gpus all (NVIDIA Container Toolkit)?',
+        );
     }
   } else if (probe.backend === 'webgpu') {
     const a = probe.adapter ?? {};
     const text = [a.vendor, a.architecture, a.device, a.description].filter(Boolean).join(' ');
     device = `WebGPU adapter: ${text || '(no adapter info)'}`;
     onGpu = !a.isFallbackAdapter && !SOFTWARE_ADAPTER.test(text);
-    if (!onGpu && expected) notes.push('the WebGPU adapter is a software (CPU) implementation: is the GPU\'s Vulkan driver ' + 'visible (NVIDIA: NVIDIA_DRIVER_CAPABILITIES must include graphics; --gpus all)?');
+    if (!onGpu && expected)
+      notes.push(
+        "the WebGPU adapter is a software (CPU) implementation: is the GPU's Vulkan driver " +
+          'visible (NVIDIA: NVIDIA_DRIVER_CAPABILITIES must include graphics; --gpus all)?',
+      );
   } else if (probe.backend === 'wasm') {
     device = 'CPU (tfjs wasm backend, one thread)';
   } else {
     device = 'CPU (tfjs cpu backend, plain JavaScript)';
   }
   if (expected && !onGpu) {
-    notes.push(`a GPU was expected (ZGR_EXPECT_GPU=${process.env.ZGR_EXPECT_GPU ?? ''}, ` + `ZGR_VARIANT=${process.env.ZGR_VARIANT ?? ''}) but the ${probe.backend} backend runs on ` + `the CPU`);
+    notes.push(
+      `a GPU was expected (ZGR_EXPECT_GPU=${process.env.ZGR_EXPECT_GPU ?? ''}, ` +
+        `ZGR_VARIANT=${process.env.ZGR_VARIANT ?? ''}) but the ${probe.backend} backend runs on ` +
+        `the CPU`,
+    );
     if (probe.skipped.length > 0) notes.push(`backends that did not start: ${probe.skipped.join(', ')}`);
   }
   return { expectGpu: expected, onGpu, device, notes };
@@ -165,7 +196,9 @@ export function judge(probe: ProbeResult, tfLog: string, expected: boolean): Ver
 const USAGE = `usage: gpu-check [--size N] [--repeat R] [--steps S] [--json]     (in the image: gpu-check)
 Which tfjs backend runs here, on which device, how fast an N×N float32 matmul is, whether every
 estimator's gradient equals its float64 form there, and whether S VAE training steps match wasm.
-  --size N     matrix size (default: by backend, ${Object.entries(DEFAULT_SIZE).map(([b, n]) => `${b} ${n}`).join(', ')})
+  --size N     matrix size (default: by backend, ${Object.entries(DEFAULT_SIZE)
+    .map(([b, n]) => `${b} ${n}`)
+    .join(', ')})
   --repeat R   timed matmuls; the median is reported (default: by backend)
   --steps S    VAE training steps compared with the reference backend (default 20)
   --json       one JSON object instead of lines
@@ -176,7 +209,13 @@ const COMMAND = {
   name: 'gpu-check',
   usage: USAGE,
   // --probe: the child process's mode (runChild), not for people
-  options: { size: { type: 'integer', min: 1 }, repeat: { type: 'integer', min: 1 }, steps: { type: 'integer', min: 1 }, json: { type: 'boolean' }, probe: { type: 'boolean' } },
+  options: {
+    size: { type: 'integer', min: 1 },
+    repeat: { type: 'integer', min: 1 },
+    steps: { type: 'integer', min: 1 },
+    json: { type: 'boolean' },
+    probe: { type: 'boolean' },
+  },
   failureStatus: 2,
 } as const;
 
@@ -206,8 +245,13 @@ async function probe(size?: number, repeat?: number, steps = 20): Promise<CheckR
     const binding = (tf.backend() as unknown as { binding?: { TF_Version?: string } }).binding;
     if (binding?.TF_Version) result.libtensorflow = binding.TF_Version;
   } else if (info.name === 'webgpu') {
-    type Adapter = { info?: Record<string, unknown>; isFallbackAdapter?: boolean; requestAdapterInfo?: () => Promise<Record<string, unknown>> };
-    const gpu = (globalThis as { navigator?: { gpu?: { requestAdapter: (o?: object) => Promise<Adapter | null> } } }).navigator?.gpu;
+    type Adapter = {
+      info?: Record<string, unknown>;
+      isFallbackAdapter?: boolean;
+      requestAdapterInfo?: () => Promise<Record<string, unknown>>;
+    };
+    const gpu = (globalThis as { navigator?: { gpu?: { requestAdapter: (o?: object) => Promise<Adapter | null> } } })
+      .navigator?.gpu;
     const adapter = await gpu?.requestAdapter({ powerPreference: 'high-performance' });
     if (adapter) {
       const ai = adapter.info ?? (adapter.requestAdapterInfo ? await adapter.requestAdapterInfo() : {});
@@ -223,7 +267,10 @@ async function probe(size?: number, repeat?: number, steps = 20): Promise<CheckR
   }
   // a software WebGPU adapter (lavapipe, SwiftShader) is as slow as the CPU: time it like the CPU
   const a0 = result.adapter;
-  const softwareAdapter = a0 != null && (a0.isFallbackAdapter === true || SOFTWARE_ADAPTER.test([a0.vendor, a0.architecture, a0.device, a0.description].join(' ')));
+  const softwareAdapter =
+    a0 != null &&
+    (a0.isFallbackAdapter === true ||
+      SOFTWARE_ADAPTER.test([a0.vendor, a0.architecture, a0.device, a0.description].join(' ')));
   const kind = softwareAdapter ? 'cpu' : info.name;
   const n = size ?? DEFAULT_SIZE[kind] ?? 1024;
   const r = repeat ?? DEFAULT_REPEAT[kind] ?? 3;
@@ -246,7 +293,16 @@ async function probe(size?: number, repeat?: number, steps = 20): Promise<CheckR
   b.dispose();
   const estimators = await checkEstimators();
   const training = await compareTraining(info.name, steps);
-  return { ...(result as ProbeResult), size: n, repeat: r, firstMs, medianMs, gflops: (2 * n ** 3) / (medianMs * 1e6), estimators, training };
+  return {
+    ...(result as ProbeResult),
+    size: n,
+    repeat: r,
+    firstMs,
+    medianMs,
+    gflops: (2 * n ** 3) / (medianMs * 1e6),
+    estimators,
+    training,
+  };
 }
 
 /** |a_i − b_i| ≤ atol + rtol |b_i| for every entry (NaN fails; so do different lengths). */
@@ -259,7 +315,8 @@ function allClose(a: ArrayLike<number>, b: ArrayLike<number>, atol: number, rtol
 /** max_i |a_i − b_i| (NaN → Infinity). */
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let worst = a.length === b.length ? 0 : Infinity;
-  for (let i = 0; i < Math.min(a.length, b.length); i++) worst = Math.max(worst, Number.isNaN(a[i] - b[i]) ? Infinity : Math.abs(a[i] - b[i]));
+  for (let i = 0; i < Math.min(a.length, b.length); i++)
+    worst = Math.max(worst, Number.isNaN(a[i] - b[i]) ? Infinity : Math.abs(a[i] - b[i]));
   return worst;
 }
 
@@ -283,8 +340,10 @@ function relativeDistance(a: Float32Array, b: Float32Array, base: Float32Array):
  */
 async function checkEstimators(): Promise<EstimatorCheck[]> {
   const tf = require('@tensorflow/tfjs') as typeof import('@tensorflow/tfjs');
-  const { ALL_ESTIMATORS, withDefaults } = require('../lib/estimators/registry') as typeof import('../lib/estimators/registry');
-  const { reinforceGradient, rlooGradient } = require('../lib/estimators/reinforce') as typeof import('../lib/estimators/reinforce');
+  const { ALL_ESTIMATORS, withDefaults } =
+    require('../lib/estimators/registry') as typeof import('../lib/estimators/registry');
+  const { reinforceGradient, rlooGradient } =
+    require('../lib/estimators/reinforce') as typeof import('../lib/estimators/reinforce');
   const { settleDeferredChecks } = require('../lib/estimators/validate') as typeof import('../lib/estimators/validate');
   const { Random } = require('../lib/random') as typeof import('../lib/random');
   const shape = [3, 2, 4];
@@ -308,14 +367,22 @@ async function checkEstimators(): Promise<EstimatorCheck[]> {
         const gumbel = Float32Array.from(rng.gumbel(N * C));
         const K = o.K ?? 1;
         const exponentials = Float32Array.from(rng.exponential(K * N * C));
-        const x = Int32Array.from({ length: N }, (_, n) => argmax(row(logits, n).map((lj, j) => Math.fround(lj + gumbel[n * C + j]))));
-        const noise = { x: tf.tensor(x, shape.slice(0, -1), 'int32'), gumbel: tf.tensor(gumbel, shape), exponentials: tf.tensor(exponentials, [K, ...shape]) };
+        const x = Int32Array.from({ length: N }, (_, n) =>
+          argmax(row(logits, n).map((lj, j) => Math.fround(lj + gumbel[n * C + j]))),
+        );
+        const noise = {
+          x: tf.tensor(x, shape.slice(0, -1), 'int32'),
+          gumbel: tf.tensor(gumbel, shape),
+          exponentials: tf.tensor(exponentials, [K, ...shape]),
+        };
         const g = tf.grad((t: TF.Tensor) => e.op(t, o, noise).mul(vt).sum())(l);
         got = (await g.data()) as Float32Array;
         tf.dispose([g, ...Object.values(noise)]);
         for (let n = 0; n < N; n++) {
           const exps = Array.from({ length: K }, (_, k) => row(exponentials, k * N + n));
-          expected.push(...e.gradient(row(logits, n), row(v, n), o, { x: x[n], gumbel: row(gumbel, n), exponentials: exps }));
+          expected.push(
+            ...e.gradient(row(logits, n), row(v, n), o, { x: x[n], gumbel: row(gumbel, n), exponentials: exps }),
+          );
         }
       } else if (e.kind === 'binary') {
         // every entry a unit of its own: sample b = 1{u < σ(a)}, upstream derivative d = v
@@ -339,15 +406,26 @@ async function checkEstimators(): Promise<EstimatorCheck[]> {
         for (let n = 0; n < N; n++) {
           const xs = Array.from({ length: M }, (_, s) => argmax(row(onehots, s * N + n)));
           const fs = xs.map((xj) => v[n * C + xj]);
-          expected.push(...(M === 1 ? reinforceGradient(row(logits, n), xs[0], fs[0]) : rlooGradient(row(logits, n), xs, fs)));
+          expected.push(
+            ...(M === 1 ? reinforceGradient(row(logits, n), xs[0], fs[0]) : rlooGradient(row(logits, n), xs, fs)),
+          );
         }
       }
       tf.dispose([l, vt]);
       await settleDeferredChecks();
-      out.push({ label: e.label(o), maxError: maxAbsDiff(got, expected), ok: allClose(got, expected, TOLERANCE.gradient.atol, TOLERANCE.gradient.rtol) });
+      out.push({
+        label: e.label(o),
+        maxError: maxAbsDiff(got, expected),
+        ok: allClose(got, expected, TOLERANCE.gradient.atol, TOLERANCE.gradient.rtol),
+      });
     } catch (err) {
       // a backend that cannot run the op (e.g. a synchronous read on webgpu) fails this row, not the whole check
-      out.push({ label: e.label(o), maxError: Infinity, ok: false, error: err instanceof Error ? err.message : String(err) });
+      out.push({
+        label: e.label(o),
+        maxError: Infinity,
+        ok: false,
+        error: err instanceof Error ? err.message : String(err),
+      });
     }
   }
   return out;
@@ -364,17 +442,34 @@ export interface RunTrace {
  * How far a run is from the reference run (TOLERANCE): the same initial weights, losses and final
  * weights within tolerance.
  */
-export function trainingAgreement(run: RunTrace, ref: RunTrace): { maxLossRelError: number; weightRelError: number; ok: boolean } {
-  const maxLossRelError = run.losses.length !== ref.losses.length ? Infinity : Math.max(0, ...run.losses.map((l, k) => (Number.isFinite(l) ? Math.abs(l - ref.losses[k]) / Math.abs(ref.losses[k]) : Infinity)));
+export function trainingAgreement(
+  run: RunTrace,
+  ref: RunTrace,
+): { maxLossRelError: number; weightRelError: number; ok: boolean } {
+  const maxLossRelError =
+    run.losses.length !== ref.losses.length
+      ? Infinity
+      : Math.max(
+          0,
+          ...run.losses.map((l, k) =>
+            Number.isFinite(l) ? Math.abs(l - ref.losses[k]) / Math.abs(ref.losses[k]) : Infinity,
+          ),
+        );
   const weightRelError = relativeDistance(run.weights, ref.weights, ref.initial);
-  const ok = maxLossRelError <= TOLERANCE.lossRel && weightRelError <= TOLERANCE.weightRel && maxAbsDiff(run.initial, ref.initial) === 0;
+  const ok =
+    maxLossRelError <= TOLERANCE.lossRel &&
+    weightRelError <= TOLERANCE.weightRel &&
+    maxAbsDiff(run.initial, ref.initial) === 0;
   return { maxLossRelError, weightRelError, ok };
 }
 
 /** What disagrees with its reference, named (empty: nothing). */
 export function mismatches(result: Pick<CheckResult, 'estimators' | 'training'>): string[] {
   const t = result.training;
-  return [...result.estimators.filter((e) => !e.ok).map((e) => `${e.label} gradient`), ...(t.ok ? [] : [`training on ${t.backend} vs ${t.reference}`])];
+  return [
+    ...result.estimators.filter((e) => !e.ok).map((e) => `${e.label} gradient`),
+    ...(t.ok ? [] : [`training on ${t.backend} vs ${t.reference}`]),
+  ];
 }
 
 /**
@@ -388,7 +483,11 @@ async function compareTraining(backend: string, steps: number): Promise<Training
   const { resolveEstimator } = require('../lib/estimators/spec') as typeof import('../lib/estimators/spec');
   const { settleDeferredChecks } = require('../lib/estimators/validate') as typeof import('../lib/estimators/validate');
   const { trainStep } = require('../lib/training/vae-task') as typeof import('../lib/training/vae-task');
-  const lib = { ...(require('../lib/models/adam') as typeof import('../lib/models/adam')), ...(require('../lib/models/vae') as typeof import('../lib/models/vae')), ...(require('../lib/random') as typeof import('../lib/random')) };
+  const lib = {
+    ...(require('../lib/models/adam') as typeof import('../lib/models/adam')),
+    ...(require('../lib/models/vae') as typeof import('../lib/models/vae')),
+    ...(require('../lib/random') as typeof import('../lib/random')),
+  };
   const { useExplicitTransposeMatMulGradient } = require('../lib/backend') as typeof import('../lib/backend');
   const reference = backend === 'wasm' ? 'cpu' : 'wasm';
   if (reference === 'wasm') {
@@ -399,15 +498,35 @@ async function compareTraining(backend: string, steps: number): Promise<Training
   const data = loadMnist('train', { limit: steps * batch });
   const estimator = resolveEstimator({ name: 'zgr' });
   // one model, optimiser and stream per backend, each made while its backend is active (tensors never cross)
-  const runs: { name: string; vae: Vae; adam: Adam; rng: Random; initial: Float32Array; losses: number[]; ms: number[] }[] = [];
+  const runs: {
+    name: string;
+    vae: Vae;
+    adam: Adam;
+    rng: Random;
+    initial: Float32Array;
+    losses: number[];
+    ms: number[];
+  }[] = [];
   for (const name of [backend, reference]) {
     if (!(await tf.setBackend(name))) throw new Error(`gpu-check: the ${name} backend did not start`);
     const root = lib.Random.fromSeed(0);
     const vae = lib.Vae.create({ C: 8, numLatents: 4 }, root.split());
-    runs.push({ name, vae, adam: new lib.Adam(vae.variables(), { lr: 1e-3 }), rng: root.split(), initial: await lib.packVariables(vae.variables()), losses: [], ms: [] });
+    runs.push({
+      name,
+      vae,
+      adam: new lib.Adam(vae.variables(), { lr: 1e-3 }),
+      rng: root.split(),
+      initial: await lib.packVariables(vae.variables()),
+      losses: [],
+      ms: [],
+    });
   }
   for (let k = 0; k < steps; k++) {
-    const targets = batchTargets(data, Array.from({ length: batch }, (_, i) => k * batch + i), 'grey');
+    const targets = batchTargets(
+      data,
+      Array.from({ length: batch }, (_, i) => k * batch + i),
+      'grey',
+    );
     for (const r of runs) {
       await tf.setBackend(r.name);
       const t0 = performance.now();
@@ -426,7 +545,8 @@ async function compareTraining(backend: string, steps: number): Promise<Training
     r.vae.dispose();
   }
   await tf.setBackend(backend);
-  const rate = (ms: number[]) => (ms.length > 1 ? (ms.length - 1) / (ms.slice(1).reduce((s, t) => s + t, 0) / 1000) : NaN);
+  const rate = (ms: number[]) =>
+    ms.length > 1 ? (ms.length - 1) / (ms.slice(1).reduce((s, t) => s + t, 0) / 1000) : NaN;
   return {
     backend,
     reference,
@@ -454,7 +574,11 @@ function runChild(args: string[]): Promise<{ code: number; stdout: string; stder
 
 function nvidiaSmi(): string | undefined {
   try {
-    return execFileSync('nvidia-smi', ['-L'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 20_000 }).trim();
+    return execFileSync('nvidia-smi', ['-L'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      timeout: 20_000,
+    }).trim();
   } catch {
     return undefined;
   }
@@ -477,20 +601,41 @@ async function main({ values: args }: { values: OptionValues<typeof COMMAND.opti
   const verdict = judge(result, child.stderr, expected);
   const smi = nvidiaSmi();
   // the lines of TensorFlow's log that say whether it found the GPU
-  const GPU_LOG_LINES = ['Created device', 'Could not load dynamic library', 'Skipping registering GPU', 'CUDA_ERROR', 'cuda_diagnostics', 'kernel driver does not appear'];
-  const interesting = child.stderr
-    .split('\n')
-    .filter((l) => GPU_LOG_LINES.some((s) => l.includes(s)));
+  const GPU_LOG_LINES = [
+    'Created device',
+    'Could not load dynamic library',
+    'Skipping registering GPU',
+    'CUDA_ERROR',
+    'cuda_diagnostics',
+    'kernel driver does not appear',
+  ];
+  const interesting = child.stderr.split('\n').filter((l) => GPU_LOG_LINES.some((s) => l.includes(s)));
   if (args.json) {
-    console.log(JSON.stringify({ ...result, ...verdict, nvidiaSmi: smi ?? null, variant: process.env.ZGR_VARIANT ?? null }, null, 2));
+    console.log(
+      JSON.stringify(
+        { ...result, ...verdict, nvidiaSmi: smi ?? null, variant: process.env.ZGR_VARIANT ?? null },
+        null,
+        2,
+      ),
+    );
   } else {
     const f = (x: number) => (x >= 100 ? x.toFixed(0) : x.toPrecision(3));
     console.log(`variant:  ${process.env.ZGR_VARIANT ?? '(not in the image)'}`);
-    console.log(`backend:  ${result.backend} ` + `(${result.chosenBy}${result.skipped.length ? `; did not start: ${result.skipped.join(', ')}` : ''})`);
-    if (result.backendPackage) console.log(`package:  ${result.backendPackage}${result.libtensorflow ? `, libtensorflow ${result.libtensorflow}` : ''}`);
+    console.log(
+      `backend:  ${result.backend} ` +
+        `(${result.chosenBy}${result.skipped.length ? `; did not start: ${result.skipped.join(', ')}` : ''})`,
+    );
+    if (result.backendPackage)
+      console.log(
+        `package:  ${result.backendPackage}${result.libtensorflow ? `, libtensorflow ${result.libtensorflow}` : ''}`,
+      );
     console.log(`device:   ${verdict.device}`);
     console.log(`nvidia-smi: ${smi ? smi.split('\n').join('; ') : '(not available)'}`);
-    console.log(`matmul:   ${result.size}x${result.size} float32, first ${f(result.firstMs)} ms ` + `(includes kernel compilation), median of ${result.repeat} ${f(result.medianMs)} ms = ` + `${f(result.gflops)} GFLOP/s`);
+    console.log(
+      `matmul:   ${result.size}x${result.size} float32, first ${f(result.firstMs)} ms ` +
+        `(includes kernel compilation), median of ${result.repeat} ${f(result.medianMs)} ms = ` +
+        `${f(result.gflops)} GFLOP/s`,
+    );
     for (const l of interesting) console.log(`  tf: ${l.trim()}`);
     const { atol, rtol } = TOLERANCE.gradient;
     for (const e of result.estimators) {
@@ -499,20 +644,35 @@ async function main({ values: args }: { values: OptionValues<typeof COMMAND.opti
       console.log(`gradient: ${e.label.padEnd(26)} vs float64: ${outcome}`);
     }
     const t = result.training;
-    console.log(`training: ${t.steps} VAE steps (8×4, ZGR) on ${t.backend} vs ${t.reference}: ` + `${t.ok ? 'ok' : 'MISMATCH'} (losses: max relative difference ` + `${t.maxLossRelError.toExponential(1)}, tolerance ${TOLERANCE.lossRel}; final weights: ` + `‖w − w_ref‖ / ‖w_ref − w_0‖ = ${t.weightRelError.toExponential(1)}, tolerance ` + `${TOLERANCE.weightRel})`);
-    for (const name of [t.backend, t.reference]) console.log(`steps/s:  ${name.padEnd(10)} ${t.stepsPerSecond[name].toFixed(2)} (first step ` + `${f(t.firstStepMs[name])} ms; alternating with ` + `${name === t.backend ? t.reference : t.backend})`);
+    console.log(
+      `training: ${t.steps} VAE steps (8×4, ZGR) on ${t.backend} vs ${t.reference}: ` +
+        `${t.ok ? 'ok' : 'MISMATCH'} (losses: max relative difference ` +
+        `${t.maxLossRelError.toExponential(1)}, tolerance ${TOLERANCE.lossRel}; final weights: ` +
+        `‖w − w_ref‖ / ‖w_ref − w_0‖ = ${t.weightRelError.toExponential(1)}, tolerance ` +
+        `${TOLERANCE.weightRel})`,
+    );
+    for (const name of [t.backend, t.reference])
+      console.log(
+        `steps/s:  ${name.padEnd(10)} ${t.stepsPerSecond[name].toFixed(2)} (first step ` +
+          `${f(t.firstStepMs[name])} ms; alternating with ` +
+          `${name === t.backend ? t.reference : t.backend})`,
+      );
     for (const n of verdict.notes) console.log(`note:     ${n}`);
   }
   const wrong = mismatches(result);
   if (wrong.length > 0) {
-    console.error(`gpu-check: FAILED — the ${result.backend} backend disagrees with its reference: ${wrong.join(', ')}`);
+    console.error(
+      `gpu-check: FAILED — the ${result.backend} backend disagrees with its reference: ${wrong.join(', ')}`,
+    );
     return 3;
   }
   if (verdict.expectGpu && !verdict.onGpu) {
     console.error('gpu-check: FAILED — a GPU was expected but the computation runs on the CPU (see the notes above)');
     return 1;
   }
-  console.log(`gpu-check: ok — ${verdict.onGpu ? 'on the GPU' : 'on the CPU'}${verdict.expectGpu ? '' : ' (no GPU expected)'}`);
+  console.log(
+    `gpu-check: ok — ${verdict.onGpu ? 'on the GPU' : 'on the CPU'}${verdict.expectGpu ? '' : ' (no GPU expected)'}`,
+  );
   return 0;
 }
 

@@ -58,11 +58,13 @@ function mapBundle(bundle: MimeBundle | undefined, f: (v: unknown) => unknown): 
 /** Parse .ipynb text (nbformat 4) with its line lists joined into strings. */
 export function parseNotebook(text: string): Notebook {
   const nb = JSON.parse(text) as Notebook;
-  if (nb.nbformat !== 4 || !Array.isArray(nb.cells)) throw new Error(`not an nbformat 4 notebook (nbformat ${JSON.stringify(nb.nbformat)})`);
+  if (nb.nbformat !== 4 || !Array.isArray(nb.cells))
+    throw new Error(`not an nbformat 4 notebook (nbformat ${JSON.stringify(nb.nbformat)})`);
   for (const cell of nb.cells) {
     cell.source = joined(cell.source) as string;
     cell.metadata ??= {};
-    if (cell.attachments) for (const k of Object.keys(cell.attachments)) cell.attachments[k] = mapBundle(cell.attachments[k], joined)!;
+    if (cell.attachments)
+      for (const k of Object.keys(cell.attachments)) cell.attachments[k] = mapBundle(cell.attachments[k], joined)!;
     for (const out of cell.outputs ?? []) {
       if (out.output_type === 'stream') out.text = joined(out.text) as string;
       else if (out.data) out.data = mapBundle(out.data, joined);
@@ -79,11 +81,25 @@ export function outputFromMessage(msg: OutputMessage): Output {
       return { output_type: 'stream', name: String(c.name), text: String(c.text ?? '') };
     case 'display_data':
     case 'update_display_data':
-      return { output_type: 'display_data', data: (c.data ?? {}) as MimeBundle, metadata: (c.metadata ?? {}) as Record<string, unknown> };
+      return {
+        output_type: 'display_data',
+        data: (c.data ?? {}) as MimeBundle,
+        metadata: (c.metadata ?? {}) as Record<string, unknown>,
+      };
     case 'execute_result':
-      return { output_type: 'execute_result', data: (c.data ?? {}) as MimeBundle, metadata: (c.metadata ?? {}) as Record<string, unknown>, execution_count: (c.execution_count ?? null) as number | null };
+      return {
+        output_type: 'execute_result',
+        data: (c.data ?? {}) as MimeBundle,
+        metadata: (c.metadata ?? {}) as Record<string, unknown>,
+        execution_count: (c.execution_count ?? null) as number | null,
+      };
     case 'error':
-      return { output_type: 'error', ename: String(c.ename ?? ''), evalue: String(c.evalue ?? ''), traceback: (c.traceback ?? []) as string[] };
+      return {
+        output_type: 'error',
+        ename: String(c.ename ?? ''),
+        evalue: String(c.evalue ?? ''),
+        traceback: (c.traceback ?? []) as string[],
+      };
   }
 }
 
@@ -92,11 +108,13 @@ export function coalesceStreams(outputs: readonly Output[]): Output[] {
   const merged: Output[] = [];
   for (const out of outputs) {
     const last = merged[merged.length - 1];
-    if (out.output_type === 'stream' && last?.output_type === 'stream' && last.name === out.name) last.text = (last.text ?? '') + (out.text ?? '');
+    if (out.output_type === 'stream' && last?.output_type === 'stream' && last.name === out.name)
+      last.text = (last.text ?? '') + (out.text ?? '');
     else merged.push(out.output_type === 'stream' ? { ...out } : out);
   }
   // Python's re `.` is anything but \n (JavaScript's also stops at \r, \u2028, \u2029)
-  for (const out of merged) if (out.output_type === 'stream' && out.text?.includes('\r')) out.text = out.text.replace(/[^\n]*\r(?=[^\n])/g, '');
+  for (const out of merged)
+    if (out.output_type === 'stream' && out.text?.includes('\r')) out.text = out.text.replace(/[^\n]*\r(?=[^\n])/g, '');
   return merged;
 }
 
@@ -146,9 +164,12 @@ export function pythonJson(value: unknown, indent = ''): string {
     return `[\n${value.map((v) => inner + pythonJson(v === undefined ? null : v, inner)).join(',\n')}\n${indent}]`;
   }
   if (typeof value === 'object') {
-    const keys = Object.keys(value).filter((k) => (value as Record<string, unknown>)[k] !== undefined).sort(byCodePoint);
+    const keys = Object.keys(value)
+      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+      .sort(byCodePoint);
     if (keys.length === 0) return '{}';
-    const entry = (k: string) => `${inner}${JSON.stringify(k)}: ${pythonJson((value as Record<string, unknown>)[k], inner)}`;
+    const entry = (k: string) =>
+      `${inner}${JSON.stringify(k)}: ${pythonJson((value as Record<string, unknown>)[k], inner)}`;
     return `{\n${keys.map(entry).join(',\n')}\n${indent}}`;
   }
   throw new Error(`a notebook cannot hold a ${typeof value}`);
@@ -162,9 +183,16 @@ function forWriting(nb: Notebook): Notebook {
   const cells = nb.cells.map((cell) => {
     const { trusted: _trusted, ...cellMetadata } = cell.metadata ?? {};
     const out: Record<string, unknown> = { ...cell, metadata: cellMetadata, source: split(cell.source) };
-    if (cell.attachments) out.attachments = Object.fromEntries(Object.entries(cell.attachments).map(([k, b]) => [k, mapBundle(b, split)]));
+    if (cell.attachments)
+      out.attachments = Object.fromEntries(Object.entries(cell.attachments).map(([k, b]) => [k, mapBundle(b, split)]));
     if (cell.cell_type === 'code' && cell.outputs) {
-      out.outputs = cell.outputs.map((o) => (o.output_type === 'stream' ? { ...o, text: split(o.text) } : o.data ? { ...o, data: mapBundle(o.data, split) } : o));
+      out.outputs = cell.outputs.map((o) =>
+        o.output_type === 'stream'
+          ? { ...o, text: split(o.text) }
+          : o.data
+            ? { ...o, data: mapBundle(o.data, split) }
+            : o,
+      );
     }
     return out as unknown as Cell;
   });

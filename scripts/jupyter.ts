@@ -29,10 +29,17 @@ export function pythonCandidates(): string[] {
 
 /** The first candidate Python that can import `modules`, with their versions; else null. */
 export function findPython(modules: readonly string[]): { python: string; versions: string } | null {
-  const code = `import importlib, sys\nms = [importlib.import_module(m) for m in ` + `${JSON.stringify(modules)}]\nprint(" ".join(m.__name__ + " " + str(getattr(m, ` + `"__version__", "?")) for m in ms))`;
+  const code =
+    `import importlib, sys\nms = [importlib.import_module(m) for m in ` +
+    `${JSON.stringify(modules)}]\nprint(" ".join(m.__name__ + " " + str(getattr(m, ` +
+    `"__version__", "?")) for m in ms))`;
   for (const python of pythonCandidates()) {
     try {
-      const versions = execFileSync(python, ['-c', code], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 30_000 }).trim();
+      const versions = execFileSync(python, ['-c', code], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+        timeout: 30_000,
+      }).trim();
       return { python, versions };
     } catch {
       // not installed, or cannot import: try the next one
@@ -45,10 +52,14 @@ export function findPython(modules: readonly string[]): { python: string; versio
  * Check what running notebooks needs besides Node; returns the Python to use, or a message that
  * says exactly what is missing and how to get it.
  */
-export function checkPrerequisites(root: string, modules: readonly string[]): { python: string; versions: string; chromium: string } | { missing: string } {
+export function checkPrerequisites(
+  root: string,
+  modules: readonly string[],
+): { python: string; versions: string; chromium: string } | { missing: string } {
   const problems: string[] = [];
   const py = findPython(modules);
-  if (py == null) problems.push(`- Jupyter: no Python among ${pythonCandidates().join(', ')} can import ${modules.join(', ')}.`);
+  if (py == null)
+    problems.push(`- Jupyter: no Python among ${pythonCandidates().join(', ')} can import ${modules.join(', ')}.`);
   let chromium: string | null = null;
   try {
     chromium = findChromium();
@@ -66,8 +77,10 @@ export function checkPrerequisites(root: string, modules: readonly string[]): { 
 /** What running notebooks needs in any case (either executor): tslab and the compiled library. */
 export function nodePrerequisites(root: string): string[] {
   const problems: string[] = [];
-  if (!fs.existsSync(path.join(root, 'node_modules', 'tslab', 'bin', 'tslab'))) problems.push('- tslab (the TypeScript kernel): node_modules/tslab is missing; run `npm ci`.');
-  if (!fs.existsSync(path.join(root, 'dist', 'lib', 'index.js'))) problems.push('- the compiled library (notebooks import dist/lib): run `npm run build`.');
+  if (!fs.existsSync(path.join(root, 'node_modules', 'tslab', 'bin', 'tslab')))
+    problems.push('- tslab (the TypeScript kernel): node_modules/tslab is missing; run `npm ci`.');
+  if (!fs.existsSync(path.join(root, 'dist', 'lib', 'index.js')))
+    problems.push('- the compiled library (notebooks import dist/lib): run `npm run build`.');
   return problems;
 }
 
@@ -87,8 +100,12 @@ export function writeKernelspec(root: string): string {
     argv: [
       process.execPath,
       // records async failures for the runner (scripts/kernel-preload.ts; inert without its env)
-      '--require', path.join(root, 'dist', 'scripts', 'kernel-preload.js'),
-      path.join(root, 'node_modules', 'tslab', 'bin', 'tslab'), 'kernel', '--config-path', '{connection_file}',
+      '--require',
+      path.join(root, 'dist', 'scripts', 'kernel-preload.js'),
+      path.join(root, 'node_modules', 'tslab', 'bin', 'tslab'),
+      'kernel',
+      '--config-path',
+      '{connection_file}',
     ],
     display_name: 'TypeScript',
     language: 'typescript',
@@ -115,7 +132,10 @@ export function jupyterEnv(root: string, extra: Record<string, string> = {}): No
 export function listNotebooks(root: string): string[] {
   const dir = path.join(root, 'notebooks');
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir).filter((f) => NOTEBOOK_PATTERN.test(f)).sort();
+  return fs
+    .readdirSync(dir)
+    .filter((f) => NOTEBOOK_PATTERN.test(f))
+    .sort();
 }
 
 /**
@@ -131,7 +151,8 @@ export function selectNotebooks(all: readonly string[], selectors: readonly stri
     const hits = /^\d+$/.test(key)
       ? all.filter((f) => Number(NOTEBOOK_PATTERN.exec(f)![1]) === Number(key))
       : all.filter((f) => f.replace(/\.ipynb$/, '') === key).concat(all.filter((f) => f.includes(key)));
-    if (hits.length === 0) throw new Error(`no notebook matches ${JSON.stringify(s)}; notebooks: ${all.join(', ') || '(none)'}`);
+    if (hits.length === 0)
+      throw new Error(`no notebook matches ${JSON.stringify(s)}; notebooks: ${all.join(', ') || '(none)'}`);
     hits.forEach((h) => chosen.add(h));
   }
   return all.filter((f) => chosen.has(f));

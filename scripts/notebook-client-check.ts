@@ -46,8 +46,17 @@ async function status(url: string): Promise<number> {
 /** Shut down the server's kernels through its API, then stop the server's process group. */
 async function stopServer(server: ChildProcess, base: string, token: string): Promise<void> {
   try {
-    const kernels = (await (await fetch(`${base}/api/kernels?token=${token}`, { signal: AbortSignal.timeout(5000) })).json()) as { id: string }[];
-    await Promise.all(kernels.map((k) => fetch(`${base}/api/kernels/${k.id}?token=${token}`, { method: 'DELETE', signal: AbortSignal.timeout(10_000) }).catch(() => undefined)));
+    const kernels = (await (
+      await fetch(`${base}/api/kernels?token=${token}`, { signal: AbortSignal.timeout(5000) })
+    ).json()) as { id: string }[];
+    await Promise.all(
+      kernels.map((k) =>
+        fetch(`${base}/api/kernels/${k.id}?token=${token}`, {
+          method: 'DELETE',
+          signal: AbortSignal.timeout(10_000),
+        }).catch(() => undefined),
+      ),
+    );
   } catch {
     // the server may already be gone
   }
@@ -77,7 +86,11 @@ async function main({ positionals: argv }: { positionals: string[] }): Promise<n
   const root = repoRoot();
   const pre = checkPrerequisites(root, ['notebook', 'jupyter_client']);
   if ('missing' in pre) {
-    console.error(pre.missing.replace('jupyter-nbconvert python3-nbclient jupyter-client', 'jupyter-notebook').replace('pip install nbconvert nbclient jupyter_client', 'pip install "notebook<7" jupyter_client'));
+    console.error(
+      pre.missing
+        .replace('jupyter-nbconvert python3-nbclient jupyter-client', 'jupyter-notebook')
+        .replace('pip install nbconvert nbclient jupyter_client', 'pip install "notebook<7" jupyter_client'),
+    );
     return 3;
   }
   const [file] = selectNotebooks(listNotebooks(root), argv.length > 0 ? argv : ['01']);
@@ -94,39 +107,71 @@ async function main({ positionals: argv }: { positionals: string[] }): Promise<n
   const served = path.join(outDir, 'notebooks');
   fs.mkdirSync(served);
   fs.copyFileSync(path.join(root, 'notebooks', file), path.join(served, file));
-  const args = ['-m', 'notebook', '--no-browser', '--ip=127.0.0.1', `--port=${port}`, '--port-retries=0', `--NotebookApp.token=${token}`, `--notebook-dir=${served}`];
+  const args = [
+    '-m',
+    'notebook',
+    '--no-browser',
+    '--ip=127.0.0.1',
+    `--port=${port}`,
+    '--port-retries=0',
+    `--NotebookApp.token=${token}`,
+    `--notebook-dir=${served}`,
+  ];
   if (process.getuid?.() === 0) args.push('--allow-root'); // containers and CI often run as root
-  const server = spawn(pre.python, args, { cwd: root, env: jupyterEnv(root), stdio: ['ignore', log, log], detached: true });
+  const server = spawn(pre.python, args, {
+    cwd: root,
+    env: jupyterEnv(root),
+    stdio: ['ignore', log, log],
+    detached: true,
+  });
   let browser: Browser | undefined;
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_r, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${TIMEOUT_S} s (ZGR_CLIENT_CHECK_TIMEOUT_S)`)), TIMEOUT_S * 1000);
+    timer = setTimeout(
+      () => reject(new Error(`timed out after ${TIMEOUT_S} s (ZGR_CLIENT_CHECK_TIMEOUT_S)`)),
+      TIMEOUT_S * 1000,
+    );
   });
   try {
     await Promise.race([
       deadline,
       (async () => {
         for (let t = Date.now(); (await status(`${base}/api/status?token=${token}`)) !== 200; await sleep(250)) {
-          if (server.exitCode != null) throw new Error(`the notebook server exited with code ${server.exitCode}; see ` + `${path.join(outDir, 'notebook-server.log')}`);
-          if (Date.now() - t > 60_000) throw new Error(`the notebook server did not answer within 60 s; see ${path.join(outDir, 'notebook-server.log')}`);
+          if (server.exitCode != null)
+            throw new Error(
+              `the notebook server exited with code ${server.exitCode}; see ` +
+                `${path.join(outDir, 'notebook-server.log')}`,
+            );
+          if (Date.now() - t > 60_000)
+            throw new Error(
+              `the notebook server did not answer within 60 s; see ${path.join(outDir, 'notebook-server.log')}`,
+            );
         }
         const anonymous = await status(`${base}/api/status`);
-        if (anonymous !== 403 && anonymous !== 401) throw new Error(`token auth is off: /api/status without the token answered ${anonymous}`);
+        if (anonymous !== 403 && anonymous !== 401)
+          throw new Error(`token auth is off: /api/status without the token answered ${anonymous}`);
         console.log(`server: classic Notebook on ${base} (token auth on: ${anonymous} without it)`);
 
         browser = await launchChromium();
         const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-        await page.goto(`${base}/notebooks/${encodeURIComponent(file)}?token=${token}`, { waitUntil: 'load', timeout: 60_000 });
+        await page.goto(`${base}/notebooks/${encodeURIComponent(file)}?token=${token}`, {
+          waitUntil: 'load',
+          timeout: 60_000,
+        });
         const figure = await page.waitForSelector(FIGURE_SELECTOR, { state: 'attached', timeout: 60_000 });
         await figure.scrollIntoViewIfNeeded();
         const box = await figure.boundingBox();
-        if (box == null || box.width < 50 || box.height < 50) throw new Error(`the figure element of ${file} has no size: ${JSON.stringify(box)}`);
+        if (box == null || box.width < 50 || box.height < 50)
+          throw new Error(`the figure element of ${file} has no size: ${JSON.stringify(box)}`);
         const count = await page.locator(FIGURE_SELECTOR).count();
         const tag = await figure.evaluate((el) => el.tagName.toLowerCase());
         const shot = path.join(outDir, `${file.replace(/\.ipynb$/, '')}.png`);
         await page.screenshot({ path: shot, fullPage: true });
         await figure.screenshot({ path: path.join(outDir, `${file.replace(/\.ipynb$/, '')}-figure.png`) });
-        console.log(`ok: ${file} shows ${count} figure element(s) in its output areas; the first is ` + `<${tag}>, ${Math.round(box.width)}×${Math.round(box.height)} px`);
+        console.log(
+          `ok: ${file} shows ${count} figure element(s) in its output areas; the first is ` +
+            `<${tag}>, ${Math.round(box.width)}×${Math.round(box.height)} px`,
+        );
         console.log(`screenshot: ${shot}`);
       })(),
     ]);

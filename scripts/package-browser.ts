@@ -18,7 +18,8 @@ with DONE_PREFIX; exit 1 on a console error, an exception, a failed load, or 60 
 
 async function main({ positionals }: { positionals: string[] }): Promise<number> {
   const [page, donePrefix] = positionals;
-  if (positionals.length !== 2) throw new UsageError(`needs PAGE.html and DONE_PREFIX, got ${JSON.stringify(positionals)}`);
+  if (positionals.length !== 2)
+    throw new UsageError(`needs PAGE.html and DONE_PREFIX, got ${JSON.stringify(positionals)}`);
   const problems: string[] = [];
   const browser = await launchChromium();
   try {
@@ -36,10 +37,12 @@ async function main({ positionals }: { positionals: string[] }): Promise<number>
       finish();
     });
     await tab.goto(pathToFileURL(page).href);
-    const timeout = new Promise<void>((resolve) => setTimeout(() => {
-      problems.push(`no console line starting with '${donePrefix}' within 60 s`);
-      resolve();
-    }, 60_000).unref());
+    const timeout = new Promise<void>((resolve) =>
+      setTimeout(() => {
+        problems.push(`no console line starting with '${donePrefix}' within 60 s`);
+        resolve();
+      }, 60_000).unref(),
+    );
     await Promise.race([done, timeout]);
     await new Promise((resolve) => setTimeout(resolve, 250)); // errors logged just after the last line
   } finally {

@@ -31,7 +31,17 @@ import { repoRoot } from '../lib/results/paths';
 import { profileName, type ProfileName } from '../lib/results/profile';
 import { writeFileAtomic } from '../lib/results/write';
 import { serializeNotebook } from './ipynb';
-import { JUPYTER_HINT, KERNEL_NAME, findPython, jupyterEnv, listNotebooks, nodePrerequisites, pythonCandidates, selectNotebooks, writeKernelspec } from './jupyter';
+import {
+  JUPYTER_HINT,
+  KERNEL_NAME,
+  findPython,
+  jupyterEnv,
+  listNotebooks,
+  nodePrerequisites,
+  pythonCandidates,
+  selectNotebooks,
+  writeKernelspec,
+} from './jupyter';
 import { executeNotebook, type CellFailure } from './tslab-executor';
 import { runCommand, type OptionValues } from './cli';
 
@@ -40,7 +50,12 @@ import { runCommand, type OptionValues } from './cli';
  * takes ~270 s on an idle 2-core machine, so 1800 s leaves > 6× for slow or busy machines; paper cells
  * train.
  */
-const CELL_TIMEOUT_S: Record<ProfileName, number> = { quick: 1800, medium: 3 * 3600, long: 12 * 3600, paper: 48 * 3600 };
+const CELL_TIMEOUT_S: Record<ProfileName, number> = {
+  quick: 1800,
+  medium: 3 * 3600,
+  long: 12 * 3600,
+  paper: 48 * 3600,
+};
 const EXECUTOR_MODULES = ['nbconvert', 'nbclient', 'jupyter_client'];
 const EXECUTORS = ['tslab', 'jupyter'] as const;
 type ExecutorName = (typeof EXECUTORS)[number];
@@ -79,7 +94,8 @@ function cellTimeout(profile: ProfileName): number {
   const env = process.env.ZGR_CELL_TIMEOUT;
   if (env == null || env === '') return CELL_TIMEOUT_S[profile];
   const n = Number(env);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`ZGR_CELL_TIMEOUT must be a positive integer (seconds), got ${JSON.stringify(env)}`);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new Error(`ZGR_CELL_TIMEOUT must be a positive integer (seconds), got ${JSON.stringify(env)}`);
   return n;
 }
 
@@ -107,7 +123,14 @@ const COMMAND = {
 function chooseExecutor(forced: ExecutorName | null): Executor | { missing: string } {
   if (forced === 'tslab') return { name: 'tslab', why: "tslab's own executor in Node (forced by --executor tslab)" };
   const py = findPython(EXECUTOR_MODULES);
-  if (py != null) return { name: 'jupyter', python: py.python, why: `Jupyter's executor (nbconvert) with ${py.python} ` + `(${py.versions})${forced ? ', forced by --executor jupyter' : ''}` };
+  if (py != null)
+    return {
+      name: 'jupyter',
+      python: py.python,
+      why:
+        `Jupyter's executor (nbconvert) with ${py.python} ` +
+        `(${py.versions})${forced ? ', forced by --executor jupyter' : ''}`,
+    };
   const none = `no Python among ${pythonCandidates().join(', ')} imports ${EXECUTOR_MODULES.join(', ')}`;
   if (forced === 'jupyter') return { missing: `--executor jupyter: ${none}.\n${JUPYTER_HINT}` };
   return { name: 'tslab', why: `tslab's own executor in Node (scripts/tslab-executor.ts): ${none}` };
@@ -120,14 +143,20 @@ function chooseExecutor(forced: ExecutorName | null): Executor | { missing: stri
 function chromiumStatus(): { path: string | null; line: string } {
   const found = findChromium(); // throws for a ZGR_CHROMIUM that is not an executable
   if (found != null) return { path: found, line: `figures: SVG, PNG, HTML and JSON (Chromium ${found})` };
-  const off = process.env.ZGR_CHROMIUM ? `ZGR_CHROMIUM=${process.env.ZGR_CHROMIUM}` : `no Chromium found (looked at ${chromiumSearchPath()})`;
+  const off = process.env.ZGR_CHROMIUM
+    ? `ZGR_CHROMIUM=${process.env.ZGR_CHROMIUM}`
+    : `no Chromium found (looked at ${chromiumSearchPath()})`;
   return { path: null, line: `figures: HTML and JSON only, SVG/PNG SKIPPED — ${off}.\n  ${CHROMIUM_HINT}` };
 }
 
 // ---------------------------------------------------------------- the two executors
 
 /** Run a command; resolves with its exit code and stderr (stdout is discarded). */
-function run(cmd: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<{ code: number; stderr: string }> {
+function run(
+  cmd: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+): Promise<{ code: number; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
@@ -150,11 +179,20 @@ function cellFailures(stderr: string): CellFailure[] {
 async function runJupyter(job: Job, python: string): Promise<NotebookRun> {
   const output = path.join(job.outDir, job.file);
   const args = [
-    '-m', 'nbconvert', '--config', path.join(job.root, 'scripts', 'nbconvert-config.py'),
-    '--to', 'notebook', '--execute',
+    '-m',
+    'nbconvert',
+    '--config',
+    path.join(job.root, 'scripts', 'nbconvert-config.py'),
+    '--to',
+    'notebook',
+    '--execute',
     `--ExecutePreprocessor.timeout=${job.timeoutS}`,
     '--ExecutePreprocessor.record_timing=False', // no timestamps in committed notebooks
-    '--output-dir', job.outDir, '--output', job.file, path.join(job.root, 'notebooks', job.file),
+    '--output-dir',
+    job.outDir,
+    '--output',
+    job.file,
+    path.join(job.root, 'notebooks', job.file),
   ];
   const { code, stderr } = await run(python, args, { cwd: path.join(job.root, 'notebooks'), env: job.env });
   return { output, code, failures: cellFailures(stderr), log: stderr };
@@ -171,12 +209,22 @@ async function runTslab(job: Job): Promise<NotebookRun> {
     preload: [path.join(job.root, 'dist', 'scripts', 'kernel-preload.js')],
   });
   if (result.failure == null) fs.writeFileSync(output, serializeNotebook(result.notebook));
-  return { output, code: result.failure == null ? 0 : 1, failures: result.failure ? [result.failure] : [], log: result.kernelLog };
+  return {
+    output,
+    code: result.failure == null ? 0 : 1,
+    failures: result.failure ? [result.failure] : [],
+    log: result.kernelLog,
+  };
 }
 
 // ---------------------------------------------------------------- checks and messages
 
-type Cell = { cell_type: string; source: string | string[]; execution_count?: number | null; outputs?: { output_type: string; name?: string; text?: string | string[] }[] };
+type Cell = {
+  cell_type: string;
+  source: string | string[];
+  execution_count?: number | null;
+  outputs?: { output_type: string; name?: string; text?: string | string[] }[];
+};
 const joinText = (t: string | string[] | undefined) => (Array.isArray(t) ? t.join('') : (t ?? ''));
 
 /** Checks of the executed notebook that the executors do not make. */
@@ -185,8 +233,12 @@ function checkExecuted(file: string): string[] {
   const problems: string[] = [];
   nb.cells.forEach((cell, i) => {
     if (cell.cell_type !== 'code') return;
-    if (joinText(cell.source).trim() !== '' && cell.execution_count == null) problems.push(`cell ${i} was not executed`);
-    const stderr = (cell.outputs ?? []).filter((o) => o.output_type === 'stream' && o.name === 'stderr').map((o) => joinText(o.text)).join('');
+    if (joinText(cell.source).trim() !== '' && cell.execution_count == null)
+      problems.push(`cell ${i} was not executed`);
+    const stderr = (cell.outputs ?? [])
+      .filter((o) => o.output_type === 'stream' && o.name === 'stderr')
+      .map((o) => joinText(o.text))
+      .join('');
     if (/UnhandledPromiseRejection:|UncaughtException:/.test(stderr)) problems.push(`cell ${i}: ${stderr.trim()}`);
   });
   return problems;
@@ -195,14 +247,25 @@ function checkExecuted(file: string): string[] {
 /** The failures recorded by scripts/kernel-preload.ts in the kernel. */
 function asyncFailures(file: string): string[] {
   if (!fs.existsSync(file)) return [];
-  return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => {
-    const { kind, message } = JSON.parse(line) as { kind: string; message: string };
-    return `an ${kind} in the kernel (it surfaced after its cell had ended, so no cell reported ` + `it):\n${indent(message)}`;
-  });
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const { kind, message } = JSON.parse(line) as { kind: string; message: string };
+      return (
+        `an ${kind} in the kernel (it surfaced after its cell had ended, so no cell reported ` +
+        `it):\n${indent(message)}`
+      );
+    });
 }
 
 function indent(text: string, prefix = '    '): string {
-  return text.replace(/\s+$/, '').split('\n').map((l) => prefix + l).join('\n');
+  return text
+    .replace(/\s+$/, '')
+    .split('\n')
+    .map((l) => prefix + l)
+    .join('\n');
 }
 
 function describeFailure(notebook: string, f: CellFailure): string {
@@ -225,9 +288,12 @@ function describeFailure(notebook: string, f: CellFailure): string {
 /** Run one notebook with `executor`; true when it ran and was saved in place. */
 async function reproduceOne(job: Job, executor: Executor): Promise<boolean> {
   const input = path.join(job.root, 'notebooks', job.file);
-  const kernel = (JSON.parse(fs.readFileSync(input, 'utf8')) as { metadata?: { kernelspec?: { name?: string } } }).metadata?.kernelspec?.name;
+  const kernel = (JSON.parse(fs.readFileSync(input, 'utf8')) as { metadata?: { kernelspec?: { name?: string } } })
+    .metadata?.kernelspec?.name;
   if (kernel !== KERNEL_NAME) {
-    console.log(`${job.tag}: FAILED — its kernelspec is ${JSON.stringify(kernel)}, expected ${JSON.stringify(KERNEL_NAME)}`);
+    console.log(
+      `${job.tag}: FAILED — its kernelspec is ${JSON.stringify(kernel)}, expected ${JSON.stringify(KERNEL_NAME)}`,
+    );
     return false;
   }
   console.log(`${job.tag}: running…`);
@@ -250,7 +316,16 @@ async function reproduceOne(job: Job, executor: Executor): Promise<boolean> {
     console.log(`${job.tag}: FAILED after ${took} (notebooks/${job.file} left as it was)`);
     if (failures.length > 0) failures.forEach((f) => console.error(describeFailure(`notebooks/${job.file}`, f)));
     else if (problems.length > 0) console.error(indent(problems.join('\n')));
-    else console.error(indent(result.log.split('\n').filter((l) => l.trim() !== '').slice(-30).join('\n')));
+    else
+      console.error(
+        indent(
+          result.log
+            .split('\n')
+            .filter((l) => l.trim() !== '')
+            .slice(-30)
+            .join('\n'),
+        ),
+      );
     return false;
   }
   writeFileAtomic(input, fs.readFileSync(output));
@@ -260,7 +335,13 @@ async function reproduceOne(job: Job, executor: Executor): Promise<boolean> {
 
 // ---------------------------------------------------------------- main
 
-async function main({ values: args, positionals: selectors }: { values: OptionValues<typeof COMMAND.options>; positionals: string[] }): Promise<number> {
+async function main({
+  values: args,
+  positionals: selectors,
+}: {
+  values: OptionValues<typeof COMMAND.options>;
+  positionals: string[];
+}): Promise<number> {
   const root = repoRoot();
   const profile = profileName(); // a bad ZGR_PROFILE is an error here, before anything runs
   const timeoutS = cellTimeout(profile);
@@ -298,7 +379,10 @@ async function main({ values: args, positionals: selectors }: { values: OptionVa
   }
   const kernelspec = ex.name === 'jupyter' ? `, kernel ${path.relative(root, writeKernelspec(root))}` : '';
   // without a Chromium the runner has said so (above): the kernels stay quiet about it
-  const extra: Record<string, string> = { ZGR_PROFILE: profile, ...(chromium.path == null ? { ZGR_CHROMIUM: 'none' } : {}) };
+  const extra: Record<string, string> = {
+    ZGR_PROFILE: profile,
+    ...(chromium.path == null ? { ZGR_CHROMIUM: 'none' } : {}),
+  };
   const env = ex.name === 'jupyter' ? jupyterEnv(root, extra) : { ...process.env, ...extra };
   const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zgr-reproduce-'));
   console.log(`reproduce: ${chosen.length} notebook(s), profile ${profile}, cell timeout ${timeoutS} s${kernelspec}`);
@@ -309,7 +393,16 @@ async function main({ values: args, positionals: selectors }: { values: OptionVa
     for (const [i, file] of chosen.entries()) {
       const name = file.replace(/\.ipynb$/, '');
       const asyncFile = path.join(outDir, `${name}.async-failures.jsonl`);
-      const job: Job = { root, file, tag: `[${i + 1}/${chosen.length}] ${name}`, outDir, timeoutS, asyncFile, t0, env: { ...env, ZGR_ASYNC_FAILURES_FILE: asyncFile } };
+      const job: Job = {
+        root,
+        file,
+        tag: `[${i + 1}/${chosen.length}] ${name}`,
+        outDir,
+        timeoutS,
+        asyncFile,
+        t0,
+        env: { ...env, ZGR_ASYNC_FAILURES_FILE: asyncFile },
+      };
       if (!(await reproduceOne(job, ex))) failed.push(name);
     }
   } finally {
@@ -317,10 +410,15 @@ async function main({ values: args, positionals: selectors }: { values: OptionVa
   }
   const total = fmtS(Date.now() - t0);
   if (failed.length > 0) {
-    console.log(`reproduce: ${failed.length} of ${chosen.length} notebook(s) FAILED (${failed.join(', ')}) in ${total}`);
+    console.log(
+      `reproduce: ${failed.length} of ${chosen.length} notebook(s) FAILED (${failed.join(', ')}) in ${total}`,
+    );
     return 1;
   }
-  console.log(`reproduce: all ${chosen.length} notebook(s) ok in ${total}, profile ${profile}, ` + `executor ${ex.name}${chromium.path == null ? ', no SVG/PNG (no Chromium)' : ''}`);
+  console.log(
+    `reproduce: all ${chosen.length} notebook(s) ok in ${total}, profile ${profile}, ` +
+      `executor ${ex.name}${chromium.path == null ? ', no SVG/PNG (no Chromium)' : ''}`,
+  );
   return 0;
 }
 

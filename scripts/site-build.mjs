@@ -51,7 +51,10 @@ const siteImports = Object.entries(result.metafile.inputs)
   .flatMap(([f, input]) => input.imports.map((i) => ({ from: f, path: i.path })))
   .filter((i) => i.path.startsWith('lib/') && i.path !== 'lib/package/index.ts');
 if (siteImports.length > 0) {
-  console.error(`site build: site/src may import lib/ only through lib/package/index.ts; found ` + `${siteImports.map((i) => `${i.from} → ${i.path}`).join(', ')}`);
+  console.error(
+    `site build: site/src may import lib/ only through lib/package/index.ts; found ` +
+      `${siteImports.map((i) => `${i.from} → ${i.path}`).join(', ')}`,
+  );
   process.exit(1);
 }
 if (libInputs.length > 0 && !libInputs.includes('lib/package/index.ts')) {
@@ -73,7 +76,11 @@ const newer = (a, b) => {
   }
 };
 if (newer(plotlySource, plotlyOut)) {
-  const minified = await transform(readFileSync(plotlySource, 'utf8'), { minify: true, legalComments: 'inline', loader: 'js' });
+  const minified = await transform(readFileSync(plotlySource, 'utf8'), {
+    minify: true,
+    legalComments: 'inline',
+    loader: 'js',
+  });
   writeFileSync(plotlyOut, minified.code);
 }
 
@@ -85,8 +92,17 @@ for (const name of binaries) {
   copyFileSync(join(wasmDir, name), join(dist, 'wasm', name));
   inline[name] = `data:application/wasm;base64,${readFileSync(join(wasmDir, name)).toString('base64')}`;
 }
-writeFileSync(join(dist, 'wasm-inline.js'), `/* tfjs-backend-wasm binaries as data: URLs (site-build.mjs), for the wasm backend from ` + `file:// */\nwindow.__zgrWasmBinaries = ${JSON.stringify(inline)};\n`);
+writeFileSync(
+  join(dist, 'wasm-inline.js'),
+  `/* tfjs-backend-wasm binaries as data: URLs (site-build.mjs), for the wasm backend from ` +
+    `file:// */\nwindow.__zgrWasmBinaries = ${JSON.stringify(inline)};\n`,
+);
 
 const size = (f) => `${(statSync(join(dist, f)).size / 1e6).toFixed(1)} MB`;
-console.log(`explorer built into ${relative(root, dist)} in ` + `${((Date.now() - started) / 1000).toFixed(1)} s: index.html, explorer.js ` + `(${size('explorer.js')}), plotly.min.js (${size('plotly.min.js')}), wasm/, ` + `wasm-inline.js`);
+console.log(
+  `explorer built into ${relative(root, dist)} in ` +
+    `${((Date.now() - started) / 1000).toFixed(1)} s: index.html, explorer.js ` +
+    `(${size('explorer.js')}), plotly.min.js (${size('plotly.min.js')}), wasm/, ` +
+    `wasm-inline.js`,
+);
 console.log(`open ${join(dist, 'index.html')} in a browser, or serve it: npm run site`);

@@ -55,20 +55,40 @@ const COMMAND = {
   usage: USAGE,
   options: {
     estimator: { type: 'string', choices: ESTIMATOR_NAMES },
-    tau: { type: 'number' }, t: { type: 'number' }, K: { type: 'number' }, a: { type: 'number' }, M: { type: 'number' }, eta: { type: 'number' },
-    model: { type: 'string', choices: E5_MODELS }, dataset: { type: 'string', choices: DATASETS }, hidden: { type: 'string' },
+    tau: { type: 'number' },
+    t: { type: 'number' },
+    K: { type: 'number' },
+    a: { type: 'number' },
+    M: { type: 'number' },
+    eta: { type: 'number' },
+    model: { type: 'string', choices: E5_MODELS },
+    dataset: { type: 'string', choices: DATASETS },
+    hidden: { type: 'string' },
     levels: { type: 'string', choices: Object.keys(LEVEL_PRESETS) as LevelPreset[] },
-    lr: { type: 'number' }, optimizer: { type: 'string', choices: OPTIMIZERS }, epochs: { type: 'integer' }, batch: { type: 'integer' },
-    'train-size': { type: 'integer' }, 'test-size': { type: 'integer' }, seed: { type: 'integer' },
-    sweep: { type: 'boolean' }, profile: { type: 'string', choices: PROFILES }, workers: { type: 'integer', min: 1 }, shard: { type: 'string' },
-    'only-estimator': { type: 'string', multiple: true, choices: ESTIMATOR_NAMES }, 'results-dir': { type: 'string' }, 'no-progress': { type: 'boolean' },
+    lr: { type: 'number' },
+    optimizer: { type: 'string', choices: OPTIMIZERS },
+    epochs: { type: 'integer' },
+    batch: { type: 'integer' },
+    'train-size': { type: 'integer' },
+    'test-size': { type: 'integer' },
+    seed: { type: 'integer' },
+    sweep: { type: 'boolean' },
+    profile: { type: 'string', choices: PROFILES },
+    workers: { type: 'integer', min: 1 },
+    shard: { type: 'string' },
+    'only-estimator': { type: 'string', multiple: true, choices: ESTIMATOR_NAMES },
+    'results-dir': { type: 'string' },
+    'no-progress': { type: 'boolean' },
   },
 } as const;
 
 /** --hidden 256,256: the widths, or a UsageError naming the flag. */
 function hiddenWidths(text: string): number[] {
   const widths = text.split(',').map((w) => (/^\s*\d+\s*$/.test(w) ? Number(w) : NaN));
-  if (!widths.every((w) => Number.isSafeInteger(w) && w >= 1)) throw new UsageError(`--hidden must be positive integer widths separated by commas, e.g. 256,256, got ${JSON.stringify(text)}`);
+  if (!widths.every((w) => Number.isSafeInteger(w) && w >= 1))
+    throw new UsageError(
+      `--hidden must be positive integer widths separated by commas, e.g. 256,256, got ${JSON.stringify(text)}`,
+    );
   return widths;
 }
 
@@ -87,7 +107,9 @@ async function main({ values }: { values: OptionValues<typeof COMMAND.options> }
     });
     for (const r of results) {
       const last = r.history.at(-1)!;
-      console.log(`${r.key}\ttrain cross-entropy ${last.trainLoss.toFixed(4)}\ttest accuracy ${(100 * last.testAccuracy).toFixed(2)} %`);
+      console.log(
+        `${r.key}\ttrain cross-entropy ${last.trainLoss.toFixed(4)}\ttest accuracy ${(100 * last.testAccuracy).toFixed(2)} %`,
+      );
     }
     return;
   }
@@ -120,9 +142,15 @@ async function main({ values }: { values: OptionValues<typeof COMMAND.options> }
   await initBackend(); // says which backend runs
   console.log(`results: ${folder}`);
   if (before != null) console.log(`resuming: ${before.history.length} of ${config.epochs} epochs done`);
-  const result = await trainQuantised(config, { resultsDir, progress, onCheckpoint: (epoch) => console.log(`checkpoint epoch ${epoch}`) });
+  const result = await trainQuantised(config, {
+    resultsDir,
+    progress,
+    onCheckpoint: (epoch) => console.log(`checkpoint epoch ${epoch}`),
+  });
   for (const h of result.history) {
-    console.log(`epoch ${h.epoch}\ttrain cross-entropy ${h.trainLoss.toFixed(4)}\ttest cross-entropy ${h.testLoss.toFixed(4)}\ttest accuracy ${(100 * h.testAccuracy).toFixed(2)} % (sampled ${(100 * h.testAccuracySampled).toFixed(2)} %)\t${h.wallTimeS.toFixed(1)} s`);
+    console.log(
+      `epoch ${h.epoch}\ttrain cross-entropy ${h.trainLoss.toFixed(4)}\ttest cross-entropy ${h.testLoss.toFixed(4)}\ttest accuracy ${(100 * h.testAccuracy).toFixed(2)} % (sampled ${(100 * h.testAccuracySampled).toFixed(2)} %)\t${h.wallTimeS.toFixed(1)} s`,
+    );
   }
   console.log(runSummary(result, E5_TASK.summary(result.history.at(-1)!), folder));
 }

@@ -17,7 +17,19 @@ import { initBackend } from '../lib/backend';
 import { BINARISATIONS } from '../lib/data/mnist';
 import { E3_GRID, profileOfRuns, runE3Grid } from '../lib/experiments/e3-grid';
 import { protocolSettings } from '../lib/experiments/protocol';
-import { E3_DEFAULTS, e3Profile, e3ResultsDir, loadRunResult, normaliseConfig, OPTIMIZERS, runDir, runE3, runSweep, trainVae, type VaeTrainingConfig } from '../lib/experiments/e3-vae-training';
+import {
+  E3_DEFAULTS,
+  e3Profile,
+  e3ResultsDir,
+  loadRunResult,
+  normaliseConfig,
+  OPTIMIZERS,
+  runDir,
+  runE3,
+  runSweep,
+  trainVae,
+  type VaeTrainingConfig,
+} from '../lib/experiments/e3-vae-training';
 import { finishedBefore, runSummary } from '../lib/training/progress';
 import { VAE_TASK } from '../lib/training/vae-task';
 import { parseShard, shard as shardOf } from '../lib/training/process-pool';
@@ -61,13 +73,32 @@ const COMMAND = {
   name: 'train-vae',
   usage: USAGE,
   options: {
-    C: { type: 'integer' }, latents: { type: 'integer' }, estimator: { type: 'string', choices: CATEGORICAL_ESTIMATORS.map((e) => e.name) },
-    tau: { type: 'number' }, t: { type: 'number' }, K: { type: 'number' }, a: { type: 'number' }, M: { type: 'number' },
-    lr: { type: 'number' }, optimizer: { type: 'string', choices: OPTIMIZERS }, epochs: { type: 'integer' }, batch: { type: 'integer' },
-    'train-size': { type: 'integer' }, 'test-size': { type: 'integer' }, binarisation: { type: 'string', choices: BINARISATIONS }, seed: { type: 'integer' },
-    sweep: { type: 'boolean' }, grid: { type: 'boolean' }, profile: { type: 'string', choices: PROFILES }, workers: { type: 'integer', min: 1 }, shard: { type: 'string' },
-    config: { type: 'string', multiple: true }, 'only-estimator': { type: 'string', multiple: true, choices: CATEGORICAL_ESTIMATORS.map((e) => e.name) },
-    'results-dir': { type: 'string' }, 'sweep-file': { type: 'string' }, 'no-progress': { type: 'boolean' },
+    C: { type: 'integer' },
+    latents: { type: 'integer' },
+    estimator: { type: 'string', choices: CATEGORICAL_ESTIMATORS.map((e) => e.name) },
+    tau: { type: 'number' },
+    t: { type: 'number' },
+    K: { type: 'number' },
+    a: { type: 'number' },
+    M: { type: 'number' },
+    lr: { type: 'number' },
+    optimizer: { type: 'string', choices: OPTIMIZERS },
+    epochs: { type: 'integer' },
+    batch: { type: 'integer' },
+    'train-size': { type: 'integer' },
+    'test-size': { type: 'integer' },
+    binarisation: { type: 'string', choices: BINARISATIONS },
+    seed: { type: 'integer' },
+    sweep: { type: 'boolean' },
+    grid: { type: 'boolean' },
+    profile: { type: 'string', choices: PROFILES },
+    workers: { type: 'integer', min: 1 },
+    shard: { type: 'string' },
+    config: { type: 'string', multiple: true },
+    'only-estimator': { type: 'string', multiple: true, choices: CATEGORICAL_ESTIMATORS.map((e) => e.name) },
+    'results-dir': { type: 'string' },
+    'sweep-file': { type: 'string' },
+    'no-progress': { type: 'boolean' },
   },
 } as const;
 
@@ -75,27 +106,39 @@ async function main({ values }: { values: OptionValues<typeof COMMAND.options> }
   const progress = !values['no-progress'];
   if (values.grid) {
     const summary = await runE3Grid({ workers: values.workers, resultsDir: values['results-dir'], progress });
-    for (const c of summary.cells) console.log(`${c.estimator}\tlr ${c.lr}\t${c.optimizer}\ttrain −ELBO ${c.trainNegElbo.toFixed(3)}\ttest −ELBO ${c.testNegElbo.toFixed(3)}`);
+    for (const c of summary.cells)
+      console.log(
+        `${c.estimator}\tlr ${c.lr}\t${c.optimizer}\ttrain −ELBO ${c.trainNegElbo.toFixed(3)}\ttest −ELBO ${c.testNegElbo.toFixed(3)}`,
+      );
     console.log(`winners: ${JSON.stringify(summary.winners)} (written to ${E3_GRID.file})`);
     return;
   }
 
   if (values['sweep-file'] != null) {
-    if (values.sweep || values.profile != null) throw new Error('--sweep-file replaces --sweep and --profile: give one of them');
-    if (values.config != null || values['only-estimator'] != null) throw new Error('--config and --only-estimator choose from a profile; with --sweep-file, list the runs in the file');
+    if (values.sweep || values.profile != null)
+      throw new Error('--sweep-file replaces --sweep and --profile: give one of them');
+    if (values.config != null || values['only-estimator'] != null)
+      throw new Error(
+        '--config and --only-estimator choose from a profile; with --sweep-file, list the runs in the file',
+      );
     const configs = readSweepFile(values['sweep-file']);
     // each result records its profile (provenance): the one these runs belong to, unless ZGR_PROFILE names one
     if (!process.env.ZGR_PROFILE) {
       const owner = profileOfRuns(configs);
-      if (owner != null) process.env.ZGR_PROFILE = owner; // the workers inherit it
-      else console.log(`train: the runs of ${values['sweep-file']} belong to no single profile; their provenance records profile ${profileName()} (set ZGR_PROFILE to name another)`);
+      if (owner != null)
+        process.env.ZGR_PROFILE = owner; // the workers inherit it
+      else
+        console.log(
+          `train: the runs of ${values['sweep-file']} belong to no single profile; their provenance records profile ${profileName()} (set ZGR_PROFILE to name another)`,
+        );
     }
     const results = await runSweep(values.shard != null ? shardOf(configs, parseShard(values.shard)) : configs, {
       workers: values.workers,
       resultsDir: values['results-dir'],
       progress,
     });
-    for (const r of results) console.log(`${r.key}\ttest −ELBO ${r.history.at(-1)!.testNegElbo.toFixed(3)}\tweights ${r.weightsChecksum}`);
+    for (const r of results)
+      console.log(`${r.key}\ttest −ELBO ${r.history.at(-1)!.testNegElbo.toFixed(3)}\tweights ${r.weightsChecksum}`);
     return;
   }
 
@@ -110,7 +153,9 @@ async function main({ values }: { values: OptionValues<typeof COMMAND.options> }
       resultsDir: values['results-dir'], // default: the profile's own folder
       progress,
       shard,
-      only: (c: VaeTrainingConfig) => (configs == null || configs.includes(`${c.C}x${c.numLatents}`)) && (names == null || names.includes(c.estimator.name)),
+      only: (c: VaeTrainingConfig) =>
+        (configs == null || configs.includes(`${c.C}x${c.numLatents}`)) &&
+        (names == null || names.includes(c.estimator.name)),
     });
     for (const r of results) {
       const last = r.history.at(-1)!;
@@ -125,12 +170,20 @@ async function main({ values }: { values: OptionValues<typeof COMMAND.options> }
     if (v != null) options[k] = v;
   }
   // one run: --config CxL (or --C and --latents); lr, optimiser and τ from the protocol's table unless given
-  if ((values.config?.length ?? 0) > 1) throw new Error(`--config: one configuration for a single run, got ${values.config!.join(', ')} (use --sweep for several)`);
+  if ((values.config?.length ?? 0) > 1)
+    throw new Error(
+      `--config: one configuration for a single run, got ${values.config!.join(', ')} (use --sweep for several)`,
+    );
   const cxl = values.config?.[0] != null ? /^(\d+)x(\d+)$/i.exec(values.config[0]) : null;
-  if (values.config?.[0] != null && cxl == null) throw new Error(`--config must look like CxL, e.g. 8x4, got ${JSON.stringify(values.config[0])}`);
-  const C = cxl ? Number(cxl[1]) : values.C ?? 8;
-  const numLatents = cxl ? Number(cxl[2]) : values.latents ?? 4;
-  const chosen = protocolSettings(values.estimator ?? 'zgr', C, numLatents, { options, lr: values.lr, optimizer: values.optimizer });
+  if (values.config?.[0] != null && cxl == null)
+    throw new Error(`--config must look like CxL, e.g. 8x4, got ${JSON.stringify(values.config[0])}`);
+  const C = cxl ? Number(cxl[1]) : (values.C ?? 8);
+  const numLatents = cxl ? Number(cxl[2]) : (values.latents ?? 4);
+  const chosen = protocolSettings(values.estimator ?? 'zgr', C, numLatents, {
+    options,
+    lr: values.lr,
+    optimizer: values.optimizer,
+  });
   // every field checked (a bad --lr, --epochs … named) before anything is printed or started
   const config = normaliseConfig({
     C,
@@ -150,8 +203,12 @@ async function main({ values }: { values: OptionValues<typeof COMMAND.options> }
   const before = loadRunResult(config, resultsDir);
   if (before?.done) return console.log(finishedBefore(before, (last) => VAE_TASK.summary(last), folder));
   await initBackend(); // says which backend runs
-  console.log(`settings: ${JSON.stringify(chosen.estimator.options)}, lr ${chosen.lr}, ${chosen.optimizer}` +
-    (chosen.tuned ? ` (the protocol's tuned ${C}x${numLatents} cell, PAPER.md E3, where no flag overrides it)` : ` (not in the protocol's table: the defaults, where no flag overrides them)`));
+  console.log(
+    `settings: ${JSON.stringify(chosen.estimator.options)}, lr ${chosen.lr}, ${chosen.optimizer}` +
+      (chosen.tuned
+        ? ` (the protocol's tuned ${C}x${numLatents} cell, PAPER.md E3, where no flag overrides it)`
+        : ` (not in the protocol's table: the defaults, where no flag overrides them)`),
+  );
   console.log(`results: ${folder}`);
   if (before != null) console.log(`resuming: ${before.history.length} of ${config.epochs} epochs done`);
   const result = await trainVae(config, {
@@ -161,7 +218,9 @@ async function main({ values }: { values: OptionValues<typeof COMMAND.options> }
     onCheckpoint: (epoch) => console.log(`checkpoint epoch ${epoch}`),
   });
   for (const h of result.history) {
-    console.log(`epoch ${h.epoch}\ttrain −ELBO ${h.trainNegElbo.toFixed(3)}\ttest −ELBO ${h.testNegElbo.toFixed(3)}\t${h.wallTimeS.toFixed(1)} s`);
+    console.log(
+      `epoch ${h.epoch}\ttrain −ELBO ${h.trainNegElbo.toFixed(3)}\ttest −ELBO ${h.testNegElbo.toFixed(3)}\t${h.wallTimeS.toFixed(1)} s`,
+    );
   }
   console.log(runSummary(result, VAE_TASK.summary(result.history.at(-1)!), folder));
 }

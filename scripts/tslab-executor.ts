@@ -56,7 +56,11 @@ type KernelMessage =
 /** tslab's own process handlers print these into the cell's stderr (main.js). */
 const ASYNC_FAILURE_PREFIXES = ['UnhandledPromiseRejection:', 'UncaughtException:'];
 
-const stderrOf = (cell: Cell) => (cell.outputs ?? []).filter((o) => o.output_type === 'stream' && o.name === 'stderr').map((o) => o.text ?? '').join('');
+const stderrOf = (cell: Cell) =>
+  (cell.outputs ?? [])
+    .filter((o) => o.output_type === 'stream' && o.name === 'stderr')
+    .map((o) => o.text ?? '')
+    .join('');
 
 /** The child process and a queue of its messages. */
 class Kernel {
@@ -131,7 +135,8 @@ class DisplayIds {
   private readonly where = new Map<string, { outputs: Output[]; index: number }[]>();
 
   update(id: string, out: Output): void {
-    for (const { outputs, index } of this.where.get(id) ?? []) outputs[index] = { ...outputs[index], data: out.data, metadata: out.metadata };
+    for (const { outputs, index } of this.where.get(id) ?? [])
+      outputs[index] = { ...outputs[index], data: out.data, metadata: out.metadata };
   }
 
   record(id: string, outputs: Output[], index: number): void {
@@ -156,7 +161,13 @@ function collect(cell: Cell, m: Extract<KernelMessage, { type: 'stream' | 'displ
 }
 
 /** Run one cell; resolves with the kernel's reply, or the reason there was none. */
-async function runCell(kernel: Kernel, cell: Cell, index: number, timeoutS: number | undefined, ids: DisplayIds): Promise<{ status: string; execution_count?: number } | { lost: 'timeout' | 'died' }> {
+async function runCell(
+  kernel: Kernel,
+  cell: Cell,
+  index: number,
+  timeoutS: number | undefined,
+  ids: DisplayIds,
+): Promise<{ status: string; execution_count?: number } | { lost: 'timeout' | 'died' }> {
   cell.outputs = [];
   kernel.send({ type: 'execute', cell: index, code: cell.source });
   const deadline = timeoutS != null ? Date.now() + timeoutS * 1000 : Infinity;
@@ -171,13 +182,31 @@ async function runCell(kernel: Kernel, cell: Cell, index: number, timeoutS: numb
 }
 
 /** The failure of cell `index`, or null: an error reply, or tslab's report of an async failure in its stderr. */
-function cellFailure(cell: Cell, index: number, reply: Awaited<ReturnType<typeof runCell>>, kernel: Kernel, timeoutS: number | undefined): CellFailure | null {
+function cellFailure(
+  cell: Cell,
+  index: number,
+  reply: Awaited<ReturnType<typeof runCell>>,
+  kernel: Kernel,
+  timeoutS: number | undefined,
+): CellFailure | null {
   const base = { cell: index, execution_count: cell.execution_count ?? null, source: cell.source };
   if ('lost' in reply) {
-    const message = reply.lost === 'timeout' ? `the cell ran longer than ${timeoutS} s (ZGR_CELL_TIMEOUT)` : `the kernel process ended (${kernel.exited}) while the cell ran`;
-    return { ...base, kind: reply.lost, message: [stderrOf(cell), message, kernel.log.trim()].filter((s) => s.trim() !== '').join('\n') };
+    const message =
+      reply.lost === 'timeout'
+        ? `the cell ran longer than ${timeoutS} s (ZGR_CELL_TIMEOUT)`
+        : `the kernel process ended (${kernel.exited}) while the cell ran`;
+    return {
+      ...base,
+      kind: reply.lost,
+      message: [stderrOf(cell), message, kernel.log.trim()].filter((s) => s.trim() !== '').join('\n'),
+    };
   }
-  if (reply.status !== 'ok') return { ...base, kind: 'error', message: stderrOf(cell).trim() || `(the kernel gave no message; status ${reply.status})` };
+  if (reply.status !== 'ok')
+    return {
+      ...base,
+      kind: 'error',
+      message: stderrOf(cell).trim() || `(the kernel gave no message; status ${reply.status})`,
+    };
   const err = stderrOf(cell);
   if (ASYNC_FAILURE_PREFIXES.some((p) => err.includes(p))) return { ...base, kind: 'async', message: err };
   return null;
@@ -186,7 +215,8 @@ function cellFailure(cell: Cell, index: number, reply: Awaited<ReturnType<typeof
 /** Wait for the kernel's ready message (tslab loaded, converter warm). */
 async function waitReady(kernel: Kernel): Promise<Extract<KernelMessage, { type: 'ready' }>> {
   const m = await kernel.next(Date.now() + 120_000);
-  if (m?.type !== 'ready') throw new Error(`the tslab kernel did not start (${kernel.exited ?? 'no answer in 120 s'}):\n${kernel.log.trim()}`);
+  if (m?.type !== 'ready')
+    throw new Error(`the tslab kernel did not start (${kernel.exited ?? 'no answer in 120 s'}):\n${kernel.log.trim()}`);
   return m;
 }
 

@@ -30,7 +30,11 @@ type WriteStream = (name: string, text: string) => void;
 type WriteDisplayData = (content: unknown, update: boolean) => void;
 interface JupyterHandler {
   handleKernel(): { language_info: Record<string, unknown> };
-  handleExecute(req: { code: string }, writeStream: WriteStream, writeDisplayData: WriteDisplayData): Promise<{ status: string; execution_count?: number }>;
+  handleExecute(
+    req: { code: string },
+    writeStream: WriteStream,
+    writeDisplayData: WriteDisplayData,
+  ): Promise<{ status: string; execution_count?: number }>;
   close(): void;
 }
 
@@ -39,7 +43,8 @@ interface JupyterHandler {
  * its internals moved).
  */
 function loadTslab() {
-  const req = (m: string) => require(require.resolve(m, { paths: [process.cwd(), __dirname] })) as Record<string, unknown>;
+  const req = (m: string) =>
+    require(require.resolve(m, { paths: [process.cwd(), __dirname] })) as Record<string, unknown>;
   const converter = req('tslab/dist/converter.js');
   const executor = req('tslab/dist/executor.js');
   const jupyter = req('tslab/dist/jupyter.js');
@@ -49,11 +54,20 @@ function loadTslab() {
     ['executor.js', 'createExecutor', executor.createExecutor],
     ['jupyter.js', 'JupyterHandlerImpl', jupyter.JupyterHandlerImpl],
   ].filter(([, , f]) => typeof f !== 'function');
-  if (missing.length > 0) throw new Error(`tslab ${version} lacks ` + `${missing.map(([file, name]) => `${name} in dist/${file}`).join(', ')} (written for ` + `tslab 1.0.22); use --executor jupyter`);
+  if (missing.length > 0)
+    throw new Error(
+      `tslab ${version} lacks ` +
+        `${missing.map(([file, name]) => `${name} in dist/${file}`).join(', ')} (written for ` +
+        `tslab 1.0.22); use --executor jupyter`,
+    );
   return {
     version,
     createConverter: converter.createConverter as (o: { isJS: boolean; isBrowser: boolean }) => Converter,
-    createExecutor: executor.createExecutor as (rootDir: string, convs: ConverterSet, out: { log: (...a: unknown[]) => void; error: (...a: unknown[]) => void }) => unknown,
+    createExecutor: executor.createExecutor as (
+      rootDir: string,
+      convs: ConverterSet,
+      out: { log: (...a: unknown[]) => void; error: (...a: unknown[]) => void },
+    ) => unknown,
     JupyterHandlerImpl: jupyter.JupyterHandlerImpl as new (executor: unknown, isJs: boolean) => JupyterHandler,
   };
 }
@@ -82,11 +96,15 @@ function send(message: Record<string, unknown>): void {
 
 /** startKernel without the ZeroMQ server: the handler, tslab's process handlers, and the IPC loop. */
 function main(): void {
-  if (!process.send) throw new Error(`${path.basename(__filename)} is the child of scripts/tslab-executor.ts (it needs an IPC channel)`);
+  if (!process.send)
+    throw new Error(`${path.basename(__filename)} is the child of scripts/tslab-executor.ts (it needs an IPC channel)`);
   const tslab = loadTslab();
   const convs = converterSet(tslab.createConverter);
   void convs.node; // warm the converter, as startKernel does
-  const executor = tslab.createExecutor(process.cwd(), convs, { log: (...a: unknown[]) => console.log(...a), error: (...a: unknown[]) => console.error(...a) });
+  const executor = tslab.createExecutor(process.cwd(), convs, {
+    log: (...a: unknown[]) => console.log(...a),
+    error: (...a: unknown[]) => console.error(...a),
+  });
   const handler = new tslab.JupyterHandlerImpl(executor, false);
   // tslab's own handlers (main.js): the message lands in the running cell's stderr
   process.on('uncaughtException', (err) => console.error('UncaughtException:', err));
@@ -98,7 +116,9 @@ function main(): void {
       const cell = msg.cell;
       const writeStream: WriteStream = (name, text) => send({ type: 'stream', cell, name, text });
       const writeDisplayData: WriteDisplayData = (content, update) => send({ type: 'display', cell, content, update });
-      void handler.handleExecute({ code: msg.code ?? '' }, writeStream, writeDisplayData).then((reply) => send({ type: 'reply', cell, ...reply }));
+      void handler
+        .handleExecute({ code: msg.code ?? '' }, writeStream, writeDisplayData)
+        .then((reply) => send({ type: 'reply', cell, ...reply }));
     } else if (msg.type === 'shutdown') {
       handler.close();
       process.disconnect();

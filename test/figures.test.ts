@@ -44,7 +44,11 @@ function xmlProblems(text: string, root: string): string[] {
   let roots = 0;
   let last = 0;
   const checkText = (s: string, at: number) => {
-    if (s.includes('<')) problems.push(`stray '<' or malformed tag near offset ${at + s.indexOf('<')}: ` + `${JSON.stringify(s.slice(s.indexOf('<'), s.indexOf('<') + 60))}`);
+    if (s.includes('<'))
+      problems.push(
+        `stray '<' or malformed tag near offset ${at + s.indexOf('<')}: ` +
+          `${JSON.stringify(s.slice(s.indexOf('<'), s.indexOf('<') + 60))}`,
+      );
     const amp = /&(?!(?:[A-Za-z][A-Za-z0-9]*|#\d+|#x[0-9A-Fa-f]+);)/.exec(s);
     if (amp) problems.push(`bare '&' near offset ${at + amp.index}`);
   };
@@ -83,14 +87,24 @@ function checkSvg(svg: string, record: FigureRecord): void {
   assert.ok(traces.length > 0, `${record.slug}: the figure has no visible traces`);
   const cartesian = traces.filter((t) => traceTypes.has(t.type ?? 'scatter')).length;
   const drawn = (svg.match(/<g class="trace[ "]/g) ?? []).length;
-  assert.ok(drawn >= cartesian, `${record.files.svg}: ${drawn} trace groups drawn, the JSON has ${cartesian} cartesian traces`);
+  assert.ok(
+    drawn >= cartesian,
+    `${record.files.svg}: ${drawn} trace groups drawn, the JSON has ${cartesian} cartesian traces`,
+  );
   const legendable = traces.filter((t) => t.showlegend !== false && typeof t.name === 'string' && t.name !== '');
-  const legendShown = record.figure.layout.showlegend === true || (record.figure.layout.showlegend !== false && legendable.length >= 2);
+  const legendShown =
+    record.figure.layout.showlegend === true || (record.figure.layout.showlegend !== false && legendable.length >= 2);
   if (legendShown) {
-    const legendText = [...svg.matchAll(/<text[^>]*class="legendtext"[^>]*>([\s\S]*?)<\/text>/g)].map((m) => m[1].replace(/<[^>]+>/g, ''));
+    const legendText = [...svg.matchAll(/<text[^>]*class="legendtext"[^>]*>([\s\S]*?)<\/text>/g)].map((m) =>
+      m[1].replace(/<[^>]+>/g, ''),
+    );
     for (const t of legendable) {
       const name = xmlEscape(String(t.name).replace(/<[^>]+>/g, ''));
-      assert.ok(legendText.some((l) => l.includes(name)), `${record.files.svg}: no legend entry for trace ${JSON.stringify(t.name)} (legend: ` + `${JSON.stringify(legendText)})`);
+      assert.ok(
+        legendText.some((l) => l.includes(name)),
+        `${record.files.svg}: no legend entry for trace ${JSON.stringify(t.name)} (legend: ` +
+          `${JSON.stringify(legendText)})`,
+      );
     }
   }
   const ids = new Set([...svg.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]));
@@ -107,7 +121,11 @@ function checkPng(bytes: Buffer, record: FigureRecord): void {
   } catch (err) {
     assert.fail(`${record.files.png} does not decode as PNG: ${(err as Error).message}`);
   }
-  assert.ok(png.width >= record.size.width && png.height >= record.size.height, `${record.files.png}: ${png.width}×${png.height} px, smaller than the figure ` + `(${record.size.width}×${record.size.height})`);
+  assert.ok(
+    png.width >= record.size.width && png.height >= record.size.height,
+    `${record.files.png}: ${png.width}×${png.height} px, smaller than the figure ` +
+      `(${record.size.width}×${record.size.height})`,
+  );
   const d = png.data;
   const background = d.readUInt32BE(0); // the top-left pixel, RGBA
   const colours = new Set<number>();
@@ -118,17 +136,29 @@ function checkPng(bytes: Buffer, record: FigureRecord): void {
     if (colours.size < 64) colours.add(px);
   }
   const fraction = differ / (png.width * png.height);
-  assert.ok(fraction > 0.01 && colours.size >= 3, `${record.files.png} looks blank: ${(100 * fraction).toFixed(2)}% of pixels differ from ` + `the background, ${colours.size} colours`);
+  assert.ok(
+    fraction > 0.01 && colours.size >= 3,
+    `${record.files.png} looks blank: ${(100 * fraction).toFixed(2)}% of pixels differ from ` +
+      `the background, ${colours.size} colours`,
+  );
 }
 
 /** The page loads nothing from the network (only plotly.js beside it) and holds the figure. */
 function checkHtml(html: string, record: FigureRecord): void {
-  const external = html.match(/<(?:script|link|img|iframe)\b[^>]*\s(?:src|href)\s*=\s*["']?(?:https?:)?\/\/[^"'\s>]*/gi) ?? [];
+  const external =
+    html.match(/<(?:script|link|img|iframe)\b[^>]*\s(?:src|href)\s*=\s*["']?(?:https?:)?\/\/[^"'\s>]*/gi) ?? [];
   assert.deepEqual(external, [], `${record.files.html} loads resources from the network`);
-  assert.ok(/Plotly\.newPlot/.test(html) && html.includes(`<script src="${PLOTLY_FILE}"></script>`), `${record.files.html} does not load ${PLOTLY_FILE}`);
+  assert.ok(
+    /Plotly\.newPlot/.test(html) && html.includes(`<script src="${PLOTLY_FILE}"></script>`),
+    `${record.files.html} does not load ${PLOTLY_FILE}`,
+  );
   const json = /<script type="application\/json" id="figure">([\s\S]*?)<\/script>/.exec(html)?.[1];
   assert.ok(json, `${record.files.html} holds no figure data`);
-  assert.deepEqual((JSON.parse(json) as { data: unknown }).data, record.figure.data, `${record.files.html}: its data differ from ${record.files.json}`);
+  assert.deepEqual(
+    (JSON.parse(json) as { data: unknown }).data,
+    record.figure.data,
+    `${record.files.html}: its data differ from ${record.files.json}`,
+  );
 }
 
 /** The JSON names the figure, its files and a complete provenance record. */
@@ -136,18 +166,35 @@ function checkRecord(record: FigureRecord, jsonFile: string): void {
   const where = path.basename(jsonFile);
   assert.equal(record.slug, figureSlug(record.notebook, record.name), `${where}: slug`);
   assert.equal(`${record.slug}.json`, where, `${where}: the file name must be the slug`);
-  for (const ext of FIGURE_EXTENSIONS) assert.equal(record.files?.[ext], `${record.slug}.${ext}`, `${where}: files.${ext}`);
+  for (const ext of FIGURE_EXTENSIONS)
+    assert.equal(record.files?.[ext], `${record.slug}.${ext}`, `${where}: files.${ext}`);
   const p = record.provenance as unknown as Record<string, unknown>;
   assert.ok(p && typeof p === 'object', `${where}: no provenance`);
-  for (const key of ['commit', 'dirty', 'backend', 'seed', 'profile', 'wallTimeS', 'node', 'date']) assert.ok(key in p, `${where}: provenance.${key} is missing`);
-  assert.ok(p.commit === null || /^[0-9a-f]{40}$/.test(String(p.commit)), `${where}: provenance.commit = ${JSON.stringify(p.commit)}, expected a 40-hex commit or null`);
+  for (const key of ['commit', 'dirty', 'backend', 'seed', 'profile', 'wallTimeS', 'node', 'date'])
+    assert.ok(key in p, `${where}: provenance.${key} is missing`);
+  assert.ok(
+    p.commit === null || /^[0-9a-f]{40}$/.test(String(p.commit)),
+    `${where}: provenance.commit = ${JSON.stringify(p.commit)}, expected a 40-hex commit or null`,
+  );
   assert.ok(p.backend === null || typeof p.backend === 'string', `${where}: provenance.backend`);
   assert.ok(p.seed === null || Number.isSafeInteger(p.seed), `${where}: provenance.seed = ${JSON.stringify(p.seed)}`);
-  assert.ok(p.profile === 'quick' || p.profile === 'paper', `${where}: provenance.profile = ${JSON.stringify(p.profile)}`);
-  assert.ok(p.wallTimeS === null || (typeof p.wallTimeS === 'number' && p.wallTimeS >= 0), `${where}: provenance.wallTimeS = ${JSON.stringify(p.wallTimeS)}`);
+  assert.ok(
+    p.profile === 'quick' || p.profile === 'paper',
+    `${where}: provenance.profile = ${JSON.stringify(p.profile)}`,
+  );
+  assert.ok(
+    p.wallTimeS === null || (typeof p.wallTimeS === 'number' && p.wallTimeS >= 0),
+    `${where}: provenance.wallTimeS = ${JSON.stringify(p.wallTimeS)}`,
+  );
   assert.ok(typeof p.node === 'string' && /^v\d+/.test(p.node), `${where}: provenance.node`);
-  assert.ok(typeof p.date === 'string' && !Number.isNaN(Date.parse(p.date)), `${where}: provenance.date = ${JSON.stringify(p.date)}`);
-  assert.ok(Array.isArray(record.figure?.data) && typeof record.figure.layout === 'object', `${where}: figure.data / figure.layout`);
+  assert.ok(
+    typeof p.date === 'string' && !Number.isNaN(Date.parse(p.date)),
+    `${where}: provenance.date = ${JSON.stringify(p.date)}`,
+  );
+  assert.ok(
+    Array.isArray(record.figure?.data) && typeof record.figure.layout === 'object',
+    `${where}: figure.data / figure.layout`,
+  );
 }
 
 /**
@@ -162,11 +209,17 @@ function checkFigure(jsonFile: string): FigureRecord {
   for (const ext of FIGURE_EXTENSIONS) {
     if (record.staticImages != null && (ext === 'svg' || ext === 'png')) continue;
     const file = path.join(dir, record.files[ext]);
-    assert.ok(fs.existsSync(file) && fs.statSync(file).size > 0, `${record.files[ext]} is missing or empty (named by ${path.basename(jsonFile)})`);
+    assert.ok(
+      fs.existsSync(file) && fs.statSync(file).size > 0,
+      `${record.files[ext]} is missing or empty (named by ${path.basename(jsonFile)})`,
+    );
   }
   if (record.staticImages == null) checkStaticImages(record, dir);
   checkHtml(fs.readFileSync(path.join(dir, record.files.html), 'utf8'), record);
-  assert.ok(fs.statSync(path.join(dir, PLOTLY_FILE)).size > 1_000_000, `${PLOTLY_FILE} is missing beside ${record.files.html}`);
+  assert.ok(
+    fs.statSync(path.join(dir, PLOTLY_FILE)).size > 1_000_000,
+    `${PLOTLY_FILE} is missing beside ${record.files.html}`,
+  );
   return record;
 }
 
@@ -178,24 +231,45 @@ function checkStaticImages(record: FigureRecord, dir: string): void {
 
 // ------------------------------------------------------------------ the committed figures
 
-const figureJsons = fs.existsSync(figuresDir()) ? fs.readdirSync(figuresDir()).filter((f) => f.endsWith('.json')).sort() : [];
+const figureJsons = fs.existsSync(figuresDir())
+  ? fs
+      .readdirSync(figuresDir())
+      .filter((f) => f.endsWith('.json'))
+      .sort()
+  : [];
 
 describe('figures/: every figure is complete and holds data', () => {
   if (figureJsons.length === 0) {
-    it('has figures to check', { skip: 'figures/ holds no figure (*.json) yet: run `npm run reproduce`' }, () => undefined);
+    it(
+      'has figures to check',
+      { skip: 'figures/ holds no figure (*.json) yet: run `npm run reproduce`' },
+      () => undefined,
+    );
     return;
   }
   for (const file of figureJsons) {
-    const staticImages = (JSON.parse(fs.readFileSync(path.join(figuresDir(), file), 'utf8')) as FigureRecord).staticImages;
+    const staticImages = (JSON.parse(fs.readFileSync(path.join(figuresDir(), file), 'utf8')) as FigureRecord)
+      .staticImages;
     if (staticImages != null) {
-      it(`${file.replace(/\.json$/, '')}: SVG and PNG`, { skip: `${staticImages}: re-run its notebook with a Chromium` }, () => undefined);
+      it(
+        `${file.replace(/\.json$/, '')}: SVG and PNG`,
+        { skip: `${staticImages}: re-run its notebook with a Chromium` },
+        () => undefined,
+      );
     }
-    it(`${file.replace(/\.json$/, '')}: JSON with provenance, SVG with its traces, non-blank ` + `PNG, self-contained HTML`, () => {
-      const record = checkFigure(path.join(figuresDir(), file));
-      if (/^\d{2}-/.test(record.notebook)) {
-        assert.ok(fs.existsSync(path.join(repoRoot(), 'notebooks', `${record.notebook}.ipynb`)), `${file}: its notebook notebooks/${record.notebook}.ipynb does not exist`);
-      }
-    });
+    it(
+      `${file.replace(/\.json$/, '')}: JSON with provenance, SVG with its traces, non-blank ` +
+        `PNG, self-contained HTML`,
+      () => {
+        const record = checkFigure(path.join(figuresDir(), file));
+        if (/^\d{2}-/.test(record.notebook)) {
+          assert.ok(
+            fs.existsSync(path.join(repoRoot(), 'notebooks', `${record.notebook}.ipynb`)),
+            `${file}: its notebook notebooks/${record.notebook}.ipynb does not exist`,
+          );
+        }
+      },
+    );
   }
   // the shared style (one font; log axes labelled with numbers, no bare minor digits; error bars
   // as arrays). A figure exported before the shared font was set is stale: skipped, naming the
@@ -203,16 +277,29 @@ describe('figures/: every figure is complete and holds data', () => {
   for (const file of figureJsons) {
     const record = JSON.parse(fs.readFileSync(path.join(figuresDir(), file), 'utf8')) as FigureRecord;
     const family = (record.figure?.layout?.font as { family?: string } | undefined)?.family;
-    const stale = family !== FONT_FAMILY ? `exported before the shared style (font ${JSON.stringify(family)}): re-run notebooks/${record.notebook}.ipynb` : false;
+    const stale =
+      family !== FONT_FAMILY
+        ? `exported before the shared style (font ${JSON.stringify(family)}): re-run notebooks/${record.notebook}.ipynb`
+        : false;
     it(`${file.replace(/\.json$/, '')}: the shared style (font, log ticks, error bars)`, { skip: stale }, () => {
       const problems = styleProblems(record.figure);
       assert.deepEqual(problems, [], `${file}:\n  ${problems.join('\n  ')}`);
     });
   }
   it('no file in figures/ is left without the JSON that names it', () => {
-    const named = new Set(figureJsons.flatMap((f) => Object.values((JSON.parse(fs.readFileSync(path.join(figuresDir(), f), 'utf8')) as FigureRecord).files)));
-    const orphans = fs.readdirSync(figuresDir()).filter((f) => FIGURE_EXTENSIONS.some((e) => f.endsWith(`.${e}`)) && !named.has(f));
-    assert.deepEqual(orphans, [], 'stale figure files (renamed or removed figures?): delete them or re-run their notebook');
+    const named = new Set(
+      figureJsons.flatMap((f) =>
+        Object.values((JSON.parse(fs.readFileSync(path.join(figuresDir(), f), 'utf8')) as FigureRecord).files),
+      ),
+    );
+    const orphans = fs
+      .readdirSync(figuresDir())
+      .filter((f) => FIGURE_EXTENSIONS.some((e) => f.endsWith(`.${e}`)) && !named.has(f));
+    assert.deepEqual(
+      orphans,
+      [],
+      'stale figure files (renamed or removed figures?): delete them or re-run their notebook',
+    );
   });
 });
 
@@ -223,11 +310,25 @@ describe('figure builders: registry colours, labelled axes, log scales where val
     const fig = lineFigure({
       x: { title: 'temperature τ', log: true },
       y: { title: 'deviation', log: 'auto' },
-      series: [{ estimator: 'zgr', x: [0.1, 1, 10], y: [1e-3, 1e-2, 1e-1], band: { lower: [5e-4, 5e-3, 5e-2], upper: [2e-3, 2e-2, 2e-1] } }, { estimator: 'st', x: [0.1, 1], y: [0.5, 0.5] }],
+      series: [
+        {
+          estimator: 'zgr',
+          x: [0.1, 1, 10],
+          y: [1e-3, 1e-2, 1e-1],
+          band: { lower: [5e-4, 5e-3, 5e-2], upper: [2e-3, 2e-2, 2e-1] },
+        },
+        { estimator: 'st', x: [0.1, 1], y: [0.5, 0.5] },
+      ],
     });
     const lines = fig.data.filter((t) => t.showlegend !== false);
-    assert.deepEqual(lines.map((t) => t.name), ['ZGR', 'ST']);
-    assert.deepEqual(lines.map((t) => (t.line as { color: string }).color), [estimatorStyle({ name: 'zgr' }).colour, estimatorStyle({ name: 'st' }).colour]);
+    assert.deepEqual(
+      lines.map((t) => t.name),
+      ['ZGR', 'ST'],
+    );
+    assert.deepEqual(
+      lines.map((t) => (t.line as { color: string }).color),
+      [estimatorStyle({ name: 'zgr' }).colour, estimatorStyle({ name: 'st' }).colour],
+    );
     assert.equal(fig.data.filter((t) => t.fill === 'tonexty').length, 1, 'one filled band');
     const { xaxis, yaxis } = fig.layout as Record<string, { type: string; title: { text: string } }>;
     assert.equal(xaxis.type, 'log');
@@ -235,25 +336,81 @@ describe('figure builders: registry colours, labelled axes, log scales where val
     assert.equal(xaxis.title.text, 'temperature τ');
   });
   it('lineFigure keeps a linear axis for values within a decade, and labels units', () => {
-    const fig = lineFigure({ x: { title: 'step' }, y: { title: 'time', unit: 's', log: 'auto' }, series: [{ label: 'a', x: [1, 2], y: [1, 2] }] });
+    const fig = lineFigure({
+      x: { title: 'step' },
+      y: { title: 'time', unit: 's', log: 'auto' },
+      series: [{ label: 'a', x: [1, 2], y: [1, 2] }],
+    });
     const { yaxis } = fig.layout as Record<string, { type: string; title: { text: string } }>;
     assert.equal(yaxis.type, 'linear');
     assert.equal(yaxis.title.text, 'time (s)');
   });
-  it('builders reject NaN, ragged series, unknown estimators and non-positive values on log ' + 'axes, naming the series', () => {
-    assert.throws(() => lineFigure({ x: { title: 'x' }, y: { title: 'y' }, series: [{ estimator: 'zgr', x: [1, 2], y: [1, NaN] }] }), /ZGR.*y\[1\] is NaN/);
-    assert.throws(() => lineFigure({ x: { title: 'x' }, y: { title: 'y' }, series: [{ estimator: 'zgr', x: [1, 2], y: [1] }] }), /ZGR.*1 values, expected 2/);
-    assert.throws(() => lineFigure({ x: { title: 'x' }, y: { title: 'y' }, series: [{ estimator: 'nope', x: [1], y: [1] }] }), /unknown estimator "nope"/);
-    assert.throws(() => lineFigure({ x: { title: 'x' }, y: { title: 'y', log: true }, series: [{ label: 'a', x: [1, 2], y: [1, 0] }] }), /log-scale/);
-    assert.throws(() => groupedBarFigure({ categories: ['a', 'b'], x: { title: 'c' }, y: { title: 'v' }, series: [{ estimator: 'st', values: [1] }] }), /ST.*1 values, expected 2/);
-  });
+  it(
+    'builders reject NaN, ragged series, unknown estimators and non-positive values on log ' +
+      'axes, naming the series',
+    () => {
+      assert.throws(
+        () =>
+          lineFigure({ x: { title: 'x' }, y: { title: 'y' }, series: [{ estimator: 'zgr', x: [1, 2], y: [1, NaN] }] }),
+        /ZGR.*y\[1\] is NaN/,
+      );
+      assert.throws(
+        () => lineFigure({ x: { title: 'x' }, y: { title: 'y' }, series: [{ estimator: 'zgr', x: [1, 2], y: [1] }] }),
+        /ZGR.*1 values, expected 2/,
+      );
+      assert.throws(
+        () => lineFigure({ x: { title: 'x' }, y: { title: 'y' }, series: [{ estimator: 'nope', x: [1], y: [1] }] }),
+        /unknown estimator "nope"/,
+      );
+      assert.throws(
+        () =>
+          lineFigure({
+            x: { title: 'x' },
+            y: { title: 'y', log: true },
+            series: [{ label: 'a', x: [1, 2], y: [1, 0] }],
+          }),
+        /log-scale/,
+      );
+      assert.throws(
+        () =>
+          groupedBarFigure({
+            categories: ['a', 'b'],
+            x: { title: 'c' },
+            y: { title: 'v' },
+            series: [{ estimator: 'st', values: [1] }],
+          }),
+        /ST.*1 values, expected 2/,
+      );
+    },
+  );
   it('groupedBarFigure: one bar trace per series, estimator colours, references in grey', () => {
-    const fig = groupedBarFigure({ categories: ['j = 1', 'j = 2'], x: { title: 'j' }, y: { title: 'g' }, series: [{ label: 'exact', values: [1, -1] }, { estimator: 'darn', values: [0.5, -0.5], error: [0.1, 0.1] }] });
-    assert.deepEqual(fig.data.map((t) => (t.marker as { color: string }).color), ['#333333', estimatorStyle({ name: 'darn' }).colour]);
+    const fig = groupedBarFigure({
+      categories: ['j = 1', 'j = 2'],
+      x: { title: 'j' },
+      y: { title: 'g' },
+      series: [
+        { label: 'exact', values: [1, -1] },
+        { estimator: 'darn', values: [0.5, -0.5], error: [0.1, 0.1] },
+      ],
+    });
+    assert.deepEqual(
+      fig.data.map((t) => (t.marker as { color: string }).color),
+      ['#333333', estimatorStyle({ name: 'darn' }).colour],
+    );
     assert.equal((fig.layout as { barmode: string }).barmode, 'group');
   });
   it('markdownTable right-aligns numeric columns and formats −0 as 0', () => {
-    assert.equal(markdownTable(['name', 'g'], [['a|b', -0.00001], ['c', 1]], 2), '| name | g |\n|:---|---:|\n| a\\|b | 0.00 |\n| c | 1.00 |');
+    assert.equal(
+      markdownTable(
+        ['name', 'g'],
+        [
+          ['a|b', -0.00001],
+          ['c', 1],
+        ],
+        2,
+      ),
+      '| name | g |\n|:---|---:|\n| a\\|b | 0.00 |\n| c | 1.00 |',
+    );
   });
   it('figure names are kebab-case', () => {
     assert.equal(figureSlug('03-c1-zero-temperature-limit', 'deviation'), '03-c1-zero-temperature-limit-deviation');
@@ -302,7 +459,10 @@ describe('results: atomic writer, provenance and profile', () => {
     assert.equal(profileName({}), 'quick');
     assert.equal(profileName({ ZGR_PROFILE: 'paper' }), 'paper');
     assert.equal(profileName({ ZGR_PROFILE: 'medium' }), 'medium');
-    assert.throws(() => profileName({ ZGR_PROFILE: 'full' }), /ZGR_PROFILE must be one of quick, medium, long, paper .*"full"/);
+    assert.throws(
+      () => profileName({ ZGR_PROFILE: 'full' }),
+      /ZGR_PROFILE must be one of quick, medium, long, paper .*"full"/,
+    );
   });
   it('a run gives figures its notebook, name and provenance with the wall time so far', () => {
     const run = startRun({ notebook: '01-estimators-tour', seed: 3 });
@@ -324,7 +484,10 @@ describe('npm run reproduce: choosing notebooks', () => {
     assert.deepEqual(selectNotebooks(all, []), all);
   });
   it('an unknown selector is an error that lists the notebooks', () => {
-    assert.throws(() => selectNotebooks(all, ['09']), /no notebook matches "09"; notebooks: 01-estimators-tour.ipynb, /);
+    assert.throws(
+      () => selectNotebooks(all, ['09']),
+      /no notebook matches "09"; notebooks: 01-estimators-tour.ipynb, /,
+    );
   });
 });
 
@@ -336,32 +499,56 @@ describe('exporter: one browser, four files per figure', () => {
     chromium = null;
   }
   const skip = chromium == null ? 'no Chromium here (apt-get install chromium, or set ZGR_CHROMIUM)' : false;
-  it('exportFigure writes SVG, PNG, HTML and JSON that pass the figure checks, with stable element ids', { skip, timeout: 120_000 }, async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zgr-figures-'));
-    try {
-      const fig = lineFigure({
-        title: 'exporter test',
-        x: { title: 'temperature τ', log: true },
-        y: { title: 'value', log: 'auto' },
-        series: [{ estimator: 'zgr', x: [0.1, 1, 10], y: [0.001, 0.01, 0.1], band: { lower: [0.0005, 0.005, 0.05], upper: [0.002, 0.02, 0.2] } }, { estimator: 'grMck', options: { K: 10, tau: 1 }, x: [0.1, 1, 10], y: [0.002, 0.03, 0.2] }],
-      });
-      const target = { notebook: '00-test', name: 'lines', provenance: provenance({ seed: 1, wallTimeS: 0 }), dir };
-      const first = await exportFigure(fig, target);
-      const second = await exportFigure(fig, target);
-      assert.equal(second.ms.launch, 0, 'the second figure reuses the browser');
-      assert.ok(first.svg != null && second.svg != null && first.png != null, 'with a Chromium the SVG and PNG are rendered');
-      const ids = (svg: string) => [...svg.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]).join(' ');
-      assert.ok(/id="defs-z[0-9a-f]{8}"/.test(first.svg), "plotly's random plot id is replaced by one derived from the slug");
-      assert.ok(ids(first.svg) === ids(second.svg), `element ids differ between two exports of one figure:\n  ${ids(first.svg)}\n  ${ids(second.svg)}`);
-      const record = checkFigure(first.paths.json);
-      assert.equal(record.slug, '00-test-lines');
-      assert.deepEqual(styleProblems(record.figure), []);
-      // the SVG names the shared font, so a viewer draws the text the legend boxes were measured with
-      assert.ok(first.svg.includes('DejaVu Sans'), 'the SVG names the shared font family');
-      assert.ok(fs.readFileSync(first.paths.html, 'utf8').includes(`font-family:${FONT_FAMILY}`), 'the page uses the shared font');
-    } finally {
-      await closeExporter();
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  it(
+    'exportFigure writes SVG, PNG, HTML and JSON that pass the figure checks, with stable element ids',
+    { skip, timeout: 120_000 },
+    async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zgr-figures-'));
+      try {
+        const fig = lineFigure({
+          title: 'exporter test',
+          x: { title: 'temperature τ', log: true },
+          y: { title: 'value', log: 'auto' },
+          series: [
+            {
+              estimator: 'zgr',
+              x: [0.1, 1, 10],
+              y: [0.001, 0.01, 0.1],
+              band: { lower: [0.0005, 0.005, 0.05], upper: [0.002, 0.02, 0.2] },
+            },
+            { estimator: 'grMck', options: { K: 10, tau: 1 }, x: [0.1, 1, 10], y: [0.002, 0.03, 0.2] },
+          ],
+        });
+        const target = { notebook: '00-test', name: 'lines', provenance: provenance({ seed: 1, wallTimeS: 0 }), dir };
+        const first = await exportFigure(fig, target);
+        const second = await exportFigure(fig, target);
+        assert.equal(second.ms.launch, 0, 'the second figure reuses the browser');
+        assert.ok(
+          first.svg != null && second.svg != null && first.png != null,
+          'with a Chromium the SVG and PNG are rendered',
+        );
+        const ids = (svg: string) => [...svg.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]).join(' ');
+        assert.ok(
+          /id="defs-z[0-9a-f]{8}"/.test(first.svg),
+          "plotly's random plot id is replaced by one derived from the slug",
+        );
+        assert.ok(
+          ids(first.svg) === ids(second.svg),
+          `element ids differ between two exports of one figure:\n  ${ids(first.svg)}\n  ${ids(second.svg)}`,
+        );
+        const record = checkFigure(first.paths.json);
+        assert.equal(record.slug, '00-test-lines');
+        assert.deepEqual(styleProblems(record.figure), []);
+        // the SVG names the shared font, so a viewer draws the text the legend boxes were measured with
+        assert.ok(first.svg.includes('DejaVu Sans'), 'the SVG names the shared font family');
+        assert.ok(
+          fs.readFileSync(first.paths.html, 'utf8').includes(`font-family:${FONT_FAMILY}`),
+          'the page uses the shared font',
+        );
+      } finally {
+        await closeExporter();
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });

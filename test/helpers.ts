@@ -52,7 +52,8 @@ export function assertClose(
     if (!(diff <= tol)) {
       assert.fail(
         `${context}: entry ${i}: got ${actual[i]}, expected ${expected[i]}, |diff| = ${diff} > tolerance ${tol} ` +
-          `(atol ${atol}, rtol ${rtol})\n  actual   [${Array.from(actual).join(', ')}]\n  expected ` + `[${Array.from(expected).join(', ')}]`,
+          `(atol ${atol}, rtol ${rtol})\n  actual   [${Array.from(actual).join(', ')}]\n  expected ` +
+          `[${Array.from(expected).join(', ')}]`,
       );
     }
   }
@@ -78,17 +79,23 @@ export function assertMomentsAgree(label: string, m: Moments, samples: readonly 
   samples.forEach((g) => g.forEach((x, i) => (varI[i] += (x - mean[i]) ** 2 / (N - 1))));
   const R = m.replicates.length;
   for (let i = 0; i < P; i++) {
-    const seExact = R > 0 ? Math.sqrt(m.replicates.reduce((s, r) => s + (r.mean[i] - m.mean[i]) ** 2, 0) / (R * (R - 1))) : 0;
+    const seExact =
+      R > 0 ? Math.sqrt(m.replicates.reduce((s, r) => s + (r.mean[i] - m.mean[i]) ** 2, 0) / (R * (R - 1))) : 0;
     const se = Math.hypot(Math.sqrt(varI[i] / N), seExact);
-    assert.ok(Math.abs(mean[i] - m.mean[i]) <= 5 * se + 1e-6, `${label}: mean[${i}] sampled ${mean[i]} vs exact ${m.mean[i]} (5 SE = ${5 * se})`);
+    assert.ok(
+      Math.abs(mean[i] - m.mean[i]) <= 5 * se + 1e-6,
+      `${label}: mean[${i}] sampled ${mean[i]} vs exact ${m.mean[i]} (5 SE = ${5 * se})`,
+    );
   }
   // trace variance: mean of ‖G − Ḡ‖² with its SE, against E‖G‖² − ‖E G‖² (and the replicates' spread)
   const d2 = samples.map((g) => Array.from(g).reduce((s, x, i) => s + (x - mean[i]) ** 2, 0));
   const v = d2.reduce((s, x) => s + x, 0) / (N - 1);
   const seV = Math.sqrt(d2.reduce((s, x) => s + (x - v) ** 2, 0) / (N - 1) / N);
-  const variance = (e: { mean: Float64Array; secondMoment: number }) => e.secondMoment - e.mean.reduce((s, x) => s + x * x, 0);
+  const variance = (e: { mean: Float64Array; secondMoment: number }) =>
+    e.secondMoment - e.mean.reduce((s, x) => s + x * x, 0);
   const exact = variance(m);
-  const seExact = R > 0 ? Math.sqrt(m.replicates.reduce((s, r) => s + (variance(r) - exact) ** 2, 0) / (R * (R - 1))) : 0;
+  const seExact =
+    R > 0 ? Math.sqrt(m.replicates.reduce((s, r) => s + (variance(r) - exact) ** 2, 0) / (R * (R - 1))) : 0;
   const tol = 5 * Math.hypot(seV, seExact);
   assert.ok(Math.abs(v - exact) <= tol, `${label}: trace variance sampled ${v} vs exact ${exact} (5 SE = ${tol})`);
 }

@@ -28,15 +28,30 @@ describe('install: npm ci without warnings', () => {
   it(`every package admits the oldest Node of package.json's engines (${pkg.engines.node}): no EBADENGINE`, () => {
     const oldest = semver.minVersion(pkg.engines.node)!.version;
     const refusing = installed
-      .filter(({ entry }) => !Array.isArray(entry.engines) && entry.engines?.node != null && !semver.satisfies(oldest, entry.engines.node))
-      .map(({ name, entry }) => `${name}@${entry.version} wants node ${(entry.engines as Record<string, string>).node}`);
+      .filter(
+        ({ entry }) =>
+          !Array.isArray(entry.engines) && entry.engines?.node != null && !semver.satisfies(oldest, entry.engines.node),
+      )
+      .map(
+        ({ name, entry }) => `${name}@${entry.version} wants node ${(entry.engines as Record<string, string>).node}`,
+      );
     assert.deepEqual(refusing, [], `packages that refuse Node ${oldest}`);
   });
 
   it('every package with an install script is approved or denied in allowScripts, and every entry names one', () => {
     const allow = pkg.allowScripts ?? {};
-    const withScripts = [...new Set(installed.filter(({ entry }) => entry.hasInstallScript).map(({ name }) => name))].sort();
-    assert.deepEqual(withScripts.filter((name) => !(name in allow)), [], 'install scripts npm 11 would warn about (add them to allowScripts)');
-    assert.deepEqual(Object.keys(allow).filter((name) => !withScripts.includes(name)), [], 'allowScripts entries for packages without install scripts');
+    const withScripts = [
+      ...new Set(installed.filter(({ entry }) => entry.hasInstallScript).map(({ name }) => name)),
+    ].sort();
+    assert.deepEqual(
+      withScripts.filter((name) => !(name in allow)),
+      [],
+      'install scripts npm 11 would warn about (add them to allowScripts)',
+    );
+    assert.deepEqual(
+      Object.keys(allow).filter((name) => !withScripts.includes(name)),
+      [],
+      'allowScripts entries for packages without install scripts',
+    );
   });
 });

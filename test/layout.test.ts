@@ -16,14 +16,19 @@ const root = path.resolve(__dirname, '..', '..');
 
 /** The floors, bottom up: a module is a folder of lib/ or a file directly in it. */
 const FLOORS: Readonly<Record<string, number>> = {
-  'math': 1, 'random.ts': 1, 'backend.ts': 1, // shared math, the one seeded stream, the backend
-  'estimators': 2, 'data': 2, 'results': 2, // the estimators; datasets; where and how results are written
-  'exact': 3, // enumeration, exact moments and quality metrics
-  'models': 4, // the VAE, the quantised nets, optimisers; their exact forms
-  'training': 5, // the machinery that trains: runner, tasks, sweeps, progress
-  'checks': 6, 'experiments': 6, // checks judge measurements, experiments make them: neither imports the other
-  'plots': 7, // figure builders over results and verdicts
-  'package': 8, // the browser-safe entry of the package
+  math: 1,
+  'random.ts': 1,
+  'backend.ts': 1, // shared math, the one seeded stream, the backend
+  estimators: 2,
+  data: 2,
+  results: 2, // the estimators; datasets; where and how results are written
+  exact: 3, // enumeration, exact moments and quality metrics
+  models: 4, // the VAE, the quantised nets, optimisers; their exact forms
+  training: 5, // the machinery that trains: runner, tasks, sweeps, progress
+  checks: 6,
+  experiments: 6, // checks judge measurements, experiments make them: neither imports the other
+  plots: 7, // figure builders over results and verdicts
+  package: 8, // the browser-safe entry of the package
   'index.ts': 9, // the public API, re-exports only
 };
 
@@ -50,7 +55,8 @@ function importsOf(file: string, source: string, exists: (file: string) => boole
       const base = path.posix.normalize(path.posix.join(path.posix.dirname(file), spec));
       const candidates = [base, `${base}.ts`, `${base}/index.ts`];
       const found = candidates.find(exists);
-      if (found == null) throw new Error(`importsOf: ${file} imports ${spec}, which is none of ${candidates.join(', ')}`);
+      if (found == null)
+        throw new Error(`importsOf: ${file} imports ${spec}, which is none of ${candidates.join(', ')}`);
       return found;
     });
 }
@@ -60,7 +66,8 @@ function floorViolations(edges: readonly Edge[], floors: Readonly<Record<string,
   return edges.flatMap(({ from, to }) => {
     const [a, b] = [moduleOf(from), moduleOf(to)];
     if (a === b) return [];
-    if (floors[a] == null || floors[b] == null) return [`${from} -> ${to}: ${floors[a] == null ? a : b} is on no floor`];
+    if (floors[a] == null || floors[b] == null)
+      return [`${from} -> ${to}: ${floors[a] == null ? a : b} is on no floor`];
     return floors[b] < floors[a] ? [] : [`${from} (floor ${floors[a]}) -> ${to} (floor ${floors[b]})`];
   });
 }
@@ -104,7 +111,9 @@ function libEdges(): Edge[] {
     .map((f) => `lib/${f.split(path.sep).join('/')}`)
     .filter((f) => f.endsWith('.ts'));
   const exists = (f: string) => fs.existsSync(path.join(root, f)) && fs.statSync(path.join(root, f)).isFile();
-  return files.flatMap((from) => importsOf(from, fs.readFileSync(path.join(root, from), 'utf8'), exists).map((to) => ({ from, to })));
+  return files.flatMap((from) =>
+    importsOf(from, fs.readFileSync(path.join(root, from), 'utf8'), exists).map((to) => ({ from, to })),
+  );
 }
 
 describe('Layout: lower floors never import upper ones; checks and experiments never import each other', () => {
@@ -113,7 +122,10 @@ describe('Layout: lower floors never import upper ones; checks and experiments n
   it('lib/ has imports to check, and every module of lib/ stands on a floor', () => {
     assert.ok(edges.length > 100, `only ${edges.length} imports read`);
     const modules = new Set(edges.flatMap((e) => [moduleOf(e.from), moduleOf(e.to)]));
-    assert.deepEqual([...modules].filter((m) => FLOORS[m] == null), []);
+    assert.deepEqual(
+      [...modules].filter((m) => FLOORS[m] == null),
+      [],
+    );
   });
 
   it('no import in lib/ runs to the same or a higher floor of another module', () => {
@@ -167,6 +179,9 @@ describe('Layout: lower floors never import upper ones; checks and experiments n
       "const e = import('./e');",
     ].join('\n');
     const known = new Set(['lib/exact/a.ts', 'lib/math/b.ts', 'lib/data/index.ts', 'lib/exact/d.ts', 'lib/exact/e.ts']);
-    assert.deepEqual(importsOf('lib/exact/x.ts', source, (f) => known.has(f)), ['lib/exact/a.ts', 'lib/math/b.ts', 'lib/data/index.ts', 'lib/exact/d.ts', 'lib/exact/e.ts']);
+    assert.deepEqual(
+      importsOf('lib/exact/x.ts', source, (f) => known.has(f)),
+      ['lib/exact/a.ts', 'lib/math/b.ts', 'lib/data/index.ts', 'lib/exact/d.ts', 'lib/exact/e.ts'],
+    );
   });
 });

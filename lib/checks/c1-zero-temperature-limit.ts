@@ -8,7 +8,11 @@
  */
 import { checkIndex, checkLogitsArray, checkTemperature } from '../estimators/validate';
 import {
-  conditionalJacobianBinary, conditionalJacobianMC, maxAbsDifference, zgrJacobian, type Matrix,
+  conditionalJacobianBinary,
+  conditionalJacobianMC,
+  maxAbsDifference,
+  zgrJacobian,
+  type Matrix,
 } from '../exact/tempered-jacobian';
 import { logLogSlope } from '../math/slope';
 import { softmax } from '../math/softmax';
@@ -46,7 +50,8 @@ export function c1ZeroTemperatureLimit(args: {
   taus.forEach((tau) => checkTemperature('c1ZeroTemperatureLimit', 'tau', tau));
   const target = zgrJacobian(softmax(logits), x);
   const binary = logits.length === 2;
-  if (!binary && args.rng == null) throw new Error('c1ZeroTemperatureLimit: option rng is required for C > 2 (Monte Carlo)');
+  if (!binary && args.rng == null)
+    throw new Error('c1ZeroTemperatureLimit: option rng is required for C > 2 (Monte Carlo)');
   const rows = taus.map((tau) => {
     const mc = binary ? undefined : conditionalJacobianMC(logits, x, tau, args.samples ?? 100000, args.rng!);
     const J = mc ? mc.mean : conditionalJacobianBinary(logits, x, tau);
@@ -57,7 +62,10 @@ export function c1ZeroTemperatureLimit(args: {
     method: binary ? 'quadrature' : 'monte-carlo',
     zgrJacobian: target,
     rows,
-    slope: logLogSlope(rows.map((r) => r.tau), rows.map((r) => r.deviation)),
+    slope: logLogSlope(
+      rows.map((r) => r.tau),
+      rows.map((r) => r.deviation),
+    ),
   };
 }
 
@@ -97,13 +105,18 @@ export const C1_THRESHOLDS = {
   },
 } as const;
 
-const STATEMENT = 'E[J_τ(logits + G) | argmax = x] → J_ZGR(x) as τ → 0, the deviation shrinking about linearly in τ (so GR-MCK → ZGR)';
+const STATEMENT =
+  'E[J_τ(logits + G) | argmax = x] → J_ZGR(x) as τ → 0, the deviation shrinking about linearly in τ (so GR-MCK → ZGR)';
 
 /** Rows with tau ≤ maxTau, warmest first. */
 const coldRows = (r: C1Result, maxTau: number) => r.rows.filter((q) => q.tau <= maxTau).sort((a, b) => b.tau - a.tau);
 
 /** The slope of log deviation against log tau over rows. */
-const deviationSlope = (rows: readonly C1Row[]) => logLogSlope(rows.map((q) => q.tau), rows.map((q) => q.deviation));
+const deviationSlope = (rows: readonly C1Row[]) =>
+  logLogSlope(
+    rows.map((q) => q.tau),
+    rows.map((q) => q.deviation),
+  );
 
 /** The C1 verdict on labelled cases of c1ZeroTemperatureLimit, each judged by the rules of its method. */
 export function c1Verdict(cases: readonly { label: string; result: C1Result }[]): ClaimReport<typeof C1_THRESHOLDS> {
@@ -113,9 +126,19 @@ export function c1Verdict(cases: readonly { label: string; result: C1Result }[])
       const rows = coldRows(result, t.maxTau);
       const coldest = result.rows.reduce((a, b) => (b.tau < a.tau ? b : a));
       return [
-        inRange(`slope (${label})`, `${label}: log–log slope of the deviation over τ ≤ ${t.maxTau}`, deviationSlope(rows), t.slope),
+        inRange(
+          `slope (${label})`,
+          `${label}: log–log slope of the deviation over τ ≤ ${t.maxTau}`,
+          deviationSlope(rows),
+          t.slope,
+        ),
         atMost(`coldest tau (${label})`, `${label}: coldest τ of the sweep`, coldest.tau, t.coldTau),
-        atMost(`coldest deviation (${label})`, `${label}: deviation at τ = ${coldest.tau}`, coldest.deviation, t.maxColdDeviation),
+        atMost(
+          `coldest deviation (${label})`,
+          `${label}: deviation at τ = ${coldest.tau}`,
+          coldest.deviation,
+          t.maxColdDeviation,
+        ),
       ];
     }
     const t = C1_THRESHOLDS.monteCarlo;
@@ -123,8 +146,18 @@ export function c1Verdict(cases: readonly { label: string; result: C1Result }[])
     const [warm, cold] = [rows[0], rows[rows.length - 1]];
     const drop = warm && cold ? (warm.deviation - cold.deviation) / (warm.se + cold.se) : NaN;
     return [
-      inRange(`slope (${label})`, `${label}: log–log slope of the deviation over τ ≤ ${t.maxTau}`, deviationSlope(rows), t.slope),
-      atLeast(`drop in SE (${label})`, `${label}: drop of the deviation from τ = ${warm?.tau} to ${cold?.tau}, in standard errors`, drop, t.minDropInSE),
+      inRange(
+        `slope (${label})`,
+        `${label}: log–log slope of the deviation over τ ≤ ${t.maxTau}`,
+        deviationSlope(rows),
+        t.slope,
+      ),
+      atLeast(
+        `drop in SE (${label})`,
+        `${label}: drop of the deviation from τ = ${warm?.tau} to ${cold?.tau}, in standard errors`,
+        drop,
+        t.minDropInSE,
+      ),
     ];
   });
   return claimReport('C1', STATEMENT, C1_THRESHOLDS, comparisons);
@@ -146,10 +179,38 @@ export function c1ColdGrVerdict(cold: ColdGrSweep): ClaimReport<typeof C1_THRESH
   const noisy = rows.filter((r) => r.tau <= t.maxNoiseTau);
   const gap = (a: number, b: number) => Math.abs(a - b) / b;
   const at = `at τ = ${formatShort(coldest?.tau)}`;
-  return claimReport('C1', 'GR-MCK → ZGR as τ → 0 and K → ∞, on a toy quadratic; the noise GR-MCK averages over K grows like 1/τ (C4)', C1_THRESHOLDS, [
-    atMost('mseGap', `GR-MC${t.K}’s MSE ${at} vs ZGR’s exact MSE, relative gap`, k < 0 ? NaN : gap(coldest?.mse[k], cold.zgr.mse), t.maxMseGap),
-    atMost('varianceGap', `variance over x of E[g | x] ${at} vs ZGR’s variance, relative gap`, gap(coldest?.variance - coldest?.noiseVariance, cold.zgr.variance), t.maxVarianceGap),
-    atMost('coldToWarmBias', `GR’s bias ${at} ÷ at τ = ${formatShort(warmest?.tau)}`, coldest?.biasNorm / warmest?.biasNorm, t.maxColdToWarmBias),
-    inRange('noiseSlope', `log–log slope of the noise given x over τ ≤ ${t.maxNoiseTau}`, logLogSlope(noisy.map((r) => r.tau), noisy.map((r) => r.noiseVariance)), t.noiseSlope),
-  ]);
+  return claimReport(
+    'C1',
+    'GR-MCK → ZGR as τ → 0 and K → ∞, on a toy quadratic; the noise GR-MCK averages over K grows like 1/τ (C4)',
+    C1_THRESHOLDS,
+    [
+      atMost(
+        'mseGap',
+        `GR-MC${t.K}’s MSE ${at} vs ZGR’s exact MSE, relative gap`,
+        k < 0 ? NaN : gap(coldest?.mse[k], cold.zgr.mse),
+        t.maxMseGap,
+      ),
+      atMost(
+        'varianceGap',
+        `variance over x of E[g | x] ${at} vs ZGR’s variance, relative gap`,
+        gap(coldest?.variance - coldest?.noiseVariance, cold.zgr.variance),
+        t.maxVarianceGap,
+      ),
+      atMost(
+        'coldToWarmBias',
+        `GR’s bias ${at} ÷ at τ = ${formatShort(warmest?.tau)}`,
+        coldest?.biasNorm / warmest?.biasNorm,
+        t.maxColdToWarmBias,
+      ),
+      inRange(
+        'noiseSlope',
+        `log–log slope of the noise given x over τ ≤ ${t.maxNoiseTau}`,
+        logLogSlope(
+          noisy.map((r) => r.tau),
+          noisy.map((r) => r.noiseVariance),
+        ),
+        t.noiseSlope,
+      ),
+    ],
+  );
 }

@@ -28,9 +28,20 @@ export const C2_THRESHOLDS = {
 /** The C2 verdict on cases (p, x, v) in a field: the gap must vanish exactly (F.equals) in every one. */
 export function c2Verdict<T>(F: Field<T>, cases: readonly SampleCase<T>[]): ClaimReport<typeof C2_THRESHOLDS> {
   const show = (a: readonly T[]) => `(${a.map((t) => F.toString(t)).join(', ')})`;
-  const withGap = cases.map((c) => ({ ...c, gap: c2DecompositionGap(F, c.p, c.x, c.v) })).filter((c) => !c.gap.every((g) => F.equals(g, F.zero)));
+  const withGap = cases
+    .map((c) => ({ ...c, gap: c2DecompositionGap(F, c.p, c.x, c.v) }))
+    .filter((c) => !c.gap.every((g) => F.equals(g, F.zero)));
   const first = withGap[0];
-  const example = first ? `; the first: p = ${show(first.p)}, x = ${first.x}, v = ${show(first.v)}, gap ${show(first.gap)}` : '';
-  const count = atMost('casesWithGap', `cases (of ${cases.length}, in ${F.name}) where ZGR − (ST + DARN)/2 ≠ 0`, withGap.length, C2_THRESHOLDS.maxCasesWithGap);
-  return claimReport('C2', 'ZGR = (ST + DARN) / 2 for every sample', C2_THRESHOLDS, [{ ...count, text: count.text + example }]);
+  const example = first
+    ? `; the first: p = ${show(first.p)}, x = ${first.x}, v = ${show(first.v)}, gap ${show(first.gap)}`
+    : '';
+  const count = atMost(
+    'casesWithGap',
+    `cases (of ${cases.length}, in ${F.name}) where ZGR − (ST + DARN)/2 ≠ 0`,
+    withGap.length,
+    C2_THRESHOLDS.maxCasesWithGap,
+  );
+  return claimReport('C2', 'ZGR = (ST + DARN) / 2 for every sample', C2_THRESHOLDS, [
+    { ...count, text: count.text + example },
+  ]);
 }

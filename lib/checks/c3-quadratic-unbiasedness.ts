@@ -24,9 +24,18 @@ export function c3Moments<T>(problem: Problem<T>): C3Result<T> {
   const { F, p } = problem;
   const { objective, gradient } = exactGradient(problem);
   const mean = {
-    st: estimatorMean(problem, perVariable((i, _x, v) => stGradientOf(F, p[i], v))),
-    darn: estimatorMean(problem, perVariable((i, x, v) => darnGradientOf(F, p[i], x, v))),
-    zgr: estimatorMean(problem, perVariable((i, x, v) => zgrGradientOf(F, p[i], x, v))),
+    st: estimatorMean(
+      problem,
+      perVariable((i, _x, v) => stGradientOf(F, p[i], v)),
+    ),
+    darn: estimatorMean(
+      problem,
+      perVariable((i, x, v) => darnGradientOf(F, p[i], x, v)),
+    ),
+    zgr: estimatorMean(
+      problem,
+      perVariable((i, x, v) => zgrGradientOf(F, p[i], x, v)),
+    ),
   };
   const minus = (a: T[][]) => a.map((ai, i) => ai.map((aij, j) => F.sub(aij, gradient[i][j])));
   return { objective, gradient, mean, bias: { st: minus(mean.st), darn: minus(mean.darn), zgr: minus(mean.zgr) } };
@@ -50,16 +59,48 @@ export const C3_THRESHOLDS = {
 } as const;
 
 /** The C3 verdict on the c3Moments of random quadratics and of random cubics (the cubics show that the check can fail). */
-export function c3Verdict<T>(F: Field<T>, results: { quadratics: readonly C3Result<T>[]; cubics: readonly C3Result<T>[] }): ClaimReport<typeof C3_THRESHOLDS> {
+export function c3Verdict<T>(
+  F: Field<T>,
+  results: { quadratics: readonly C3Result<T>[]; cubics: readonly C3Result<T>[] },
+): ClaimReport<typeof C3_THRESHOLDS> {
   const { quadratics, cubics } = results;
   const t = C3_THRESHOLDS;
   const count = (rs: readonly C3Result<T>[], test: (r: C3Result<T>) => boolean) => rs.filter(test).length;
-  const opposite = (r: C3Result<T>) => isZero(F, r.bias.st.map((row, i) => row.map((b, j) => F.add(b, r.bias.darn[i][j]))));
+  const opposite = (r: C3Result<T>) =>
+    isZero(
+      F,
+      r.bias.st.map((row, i) => row.map((b, j) => F.add(b, r.bias.darn[i][j]))),
+    );
   const n = quadratics.length;
-  return claimReport('C3', 'E[ZGR] = ∇L exactly for quadratics of one-hot variables; ST and DARN biased there, equally and oppositely; ZGR biased for cubics', t, [
-    atMost('zgrBiasedQuadratics', `quadratics (of ${n}) with E[ZGR] ≠ ∇L`, count(quadratics, (r) => !isZero(F, r.bias.zgr)), t.maxZgrBiasedQuadratics),
-    atMost('unopposedQuadratics', `quadratics (of ${n}) with bias(ST) + bias(DARN) ≠ 0`, count(quadratics, (r) => !opposite(r)), t.maxUnopposedQuadratics),
-    atLeast('stBiasedFraction', `fraction of the quadratics on which ST is biased`, count(quadratics, (r) => !isZero(F, r.bias.st)) / n, t.minStBiasedFraction),
-    atLeast('zgrBiasedCubicFraction', `fraction of ${cubics.length} cubics on which ZGR is biased`, count(cubics, (r) => !isZero(F, r.bias.zgr)) / cubics.length, t.minZgrBiasedCubicFraction),
-  ]);
+  return claimReport(
+    'C3',
+    'E[ZGR] = ∇L exactly for quadratics of one-hot variables; ST and DARN biased there, equally and oppositely; ZGR biased for cubics',
+    t,
+    [
+      atMost(
+        'zgrBiasedQuadratics',
+        `quadratics (of ${n}) with E[ZGR] ≠ ∇L`,
+        count(quadratics, (r) => !isZero(F, r.bias.zgr)),
+        t.maxZgrBiasedQuadratics,
+      ),
+      atMost(
+        'unopposedQuadratics',
+        `quadratics (of ${n}) with bias(ST) + bias(DARN) ≠ 0`,
+        count(quadratics, (r) => !opposite(r)),
+        t.maxUnopposedQuadratics,
+      ),
+      atLeast(
+        'stBiasedFraction',
+        `fraction of the quadratics on which ST is biased`,
+        count(quadratics, (r) => !isZero(F, r.bias.st)) / n,
+        t.minStBiasedFraction,
+      ),
+      atLeast(
+        'zgrBiasedCubicFraction',
+        `fraction of ${cubics.length} cubics on which ZGR is biased`,
+        count(cubics, (r) => !isZero(F, r.bias.zgr)) / cubics.length,
+        t.minZgrBiasedCubicFraction,
+      ),
+    ],
+  );
 }

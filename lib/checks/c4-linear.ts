@@ -41,7 +41,13 @@ export interface C4Result {
 const matVec = (A: number[][], v: readonly number[]) => A.map((row) => row.reduce((s, a, j) => s + a * v[j], 0));
 
 /** E_x Var[J_tau(s)ᵀ v | x] by Monte Carlo: x ~ p, s from the conditional Gumbel draw. */
-export function grConditionalVariance(logits: readonly number[], v: readonly number[], tau: number, samples: number, rng: Random): number {
+export function grConditionalVariance(
+  logits: readonly number[],
+  v: readonly number[],
+  tau: number,
+  samples: number,
+  rng: Random,
+): number {
   const C = logits.length;
   const p = softmax(logits);
   let total = 0;
@@ -85,14 +91,25 @@ export function c4LinearRelaxedBias(args: {
       // J's entries' errors propagate through v: a bound on the SE of each component, then its norm
       biasSE = norm(mc.se.map((row) => row.reduce((s, se, j) => s + se * Math.abs(v[j]), 0)));
     }
-    return { tau, biasNorm, biasSE, conditionalVariance: grConditionalVariance(logits, v, tau, Math.ceil(samples / logits.length), rng) };
+    return {
+      tau,
+      biasNorm,
+      biasSE,
+      conditionalVariance: grConditionalVariance(logits, v, tau, Math.ceil(samples / logits.length), rng),
+    };
   });
   return {
     method: binary ? 'quadrature' : 'monte-carlo',
     gradient,
     rows,
-    biasSlope: logLogSlope(taus, rows.map((r) => r.biasNorm)),
-    varianceSlope: logLogSlope(taus, rows.map((r) => r.conditionalVariance)),
+    biasSlope: logLogSlope(
+      taus,
+      rows.map((r) => r.biasNorm),
+    ),
+    varianceSlope: logLogSlope(
+      taus,
+      rows.map((r) => r.conditionalVariance),
+    ),
   };
 }
 
@@ -122,16 +139,22 @@ export const C4_THRESHOLDS = {
   },
 } as const;
 
-const STATEMENT = 'for linear f, ST, DARN and ZGR are unbiased; ST-GS and GR-MCK are biased at τ > 0, the bias → 0 as τ → 0, while the variance GR-MCK must average out grows like 1/τ';
+const STATEMENT =
+  'for linear f, ST, DARN and ZGR are unbiased; ST-GS and GR-MCK are biased at τ > 0, the bias → 0 as τ → 0, while the variance GR-MCK must average out grows like 1/τ';
 
 /**
  * The C4 verdict on the c3Moments of random linear losses (degree 1), a quadrature sweep
  * (C = 2) and a Monte Carlo sweep (C > 2) of c4LinearRelaxedBias.
  */
-export function c4Verdict<T>(F: Field<T>, results: { linear: readonly C3Result<T>[]; quadrature: C4Result; monteCarlo: C4Result }): ClaimReport<typeof C4_THRESHOLDS> {
+export function c4Verdict<T>(
+  F: Field<T>,
+  results: { linear: readonly C3Result<T>[]; quadrature: C4Result; monteCarlo: C4Result },
+): ClaimReport<typeof C4_THRESHOLDS> {
   const { linear, quadrature, monteCarlo } = results;
   if (quadrature.method !== 'quadrature' || monteCarlo.method !== 'monte-carlo') {
-    throw new Error(`c4Verdict: expected a quadrature (C = 2) and a Monte Carlo (C > 2) sweep, got ${quadrature.method} and ${monteCarlo.method}`);
+    throw new Error(
+      `c4Verdict: expected a quadrature (C = 2) and a Monte Carlo (C > 2) sweep, got ${quadrature.method} and ${monteCarlo.method}`,
+    );
   }
   const warmFirst = (r: C4Result) => [...r.rows].sort((a, b) => b.tau - a.tau);
   const q = C4_THRESHOLDS.quadrature;
@@ -143,14 +166,53 @@ export function c4Verdict<T>(F: Field<T>, results: { linear: readonly C3Result<T
   const [warm3, cold3] = [three[0], three[three.length - 1]];
   const range = (rows: readonly C4Row[]) => `τ = ${rows[0]?.tau} → ${rows[rows.length - 1]?.tau}`;
   return claimReport('C4', STATEMENT, C4_THRESHOLDS, [
-    atMost('biasedLinear', `linear losses (of ${linear.length}) on which ST, DARN or ZGR is biased`,
-      linear.filter((r) => !(isZero(F, r.bias.st) && isZero(F, r.bias.darn) && isZero(F, r.bias.zgr))).length, C4_THRESHOLDS.maxBiasedLinear),
-    atMost('notShrinking', `C = 2: steps of ${range(two)} where the bias of ST-GS is not positive or does not shrink`, notShrinking, q.maxNotShrinking),
-    atMost('coldToWarm', `C = 2: bias at the coldest ÷ at the warmest τ (${range(two)})`, two[two.length - 1]?.biasNorm / two[0]?.biasNorm, q.maxColdToWarm),
-    atLeast('biasSlope', `C = 2: log–log slope of the bias over τ ≤ ${q.maxTau}`, logLogSlope(cold.map((r) => r.tau), cold.map((r) => r.biasNorm)), q.minBiasSlope),
-    inRange('varianceSlope', `C = 2: log–log slope of the conditional variance E_x Var[g | x] over τ ≤ ${q.maxTau}`,
-      logLogSlope(cold.map((r) => r.tau), cold.map((r) => r.conditionalVariance)), q.varianceSlope),
-    atLeast('warmBiasInSE', `C = ${monteCarlo.gradient.length} (Monte Carlo): bias at τ = ${warm3?.tau} in standard errors`, warm3?.biasNorm / warm3?.biasSE, m.minWarmBiasInSE),
-    atMost('coldToWarmMC', `C = ${monteCarlo.gradient.length} (Monte Carlo): bias at the coldest ÷ at the warmest τ (${range(three)})`, cold3?.biasNorm / warm3?.biasNorm, m.maxColdToWarm),
+    atMost(
+      'biasedLinear',
+      `linear losses (of ${linear.length}) on which ST, DARN or ZGR is biased`,
+      linear.filter((r) => !(isZero(F, r.bias.st) && isZero(F, r.bias.darn) && isZero(F, r.bias.zgr))).length,
+      C4_THRESHOLDS.maxBiasedLinear,
+    ),
+    atMost(
+      'notShrinking',
+      `C = 2: steps of ${range(two)} where the bias of ST-GS is not positive or does not shrink`,
+      notShrinking,
+      q.maxNotShrinking,
+    ),
+    atMost(
+      'coldToWarm',
+      `C = 2: bias at the coldest ÷ at the warmest τ (${range(two)})`,
+      two[two.length - 1]?.biasNorm / two[0]?.biasNorm,
+      q.maxColdToWarm,
+    ),
+    atLeast(
+      'biasSlope',
+      `C = 2: log–log slope of the bias over τ ≤ ${q.maxTau}`,
+      logLogSlope(
+        cold.map((r) => r.tau),
+        cold.map((r) => r.biasNorm),
+      ),
+      q.minBiasSlope,
+    ),
+    inRange(
+      'varianceSlope',
+      `C = 2: log–log slope of the conditional variance E_x Var[g | x] over τ ≤ ${q.maxTau}`,
+      logLogSlope(
+        cold.map((r) => r.tau),
+        cold.map((r) => r.conditionalVariance),
+      ),
+      q.varianceSlope,
+    ),
+    atLeast(
+      'warmBiasInSE',
+      `C = ${monteCarlo.gradient.length} (Monte Carlo): bias at τ = ${warm3?.tau} in standard errors`,
+      warm3?.biasNorm / warm3?.biasSE,
+      m.minWarmBiasInSE,
+    ),
+    atMost(
+      'coldToWarmMC',
+      `C = ${monteCarlo.gradient.length} (Monte Carlo): bias at the coldest ÷ at the warmest τ (${range(three)})`,
+      cold3?.biasNorm / warm3?.biasNorm,
+      m.maxColdToWarm,
+    ),
   ]);
 }

@@ -20,7 +20,9 @@ export interface C5Values {
 /** The three values that C5 claims equal, for logit a, sample b and upstream derivative d. */
 export function c5BinaryValues(a: number, b: 0 | 1, d: number): C5Values {
   return {
-    a, b, d,
+    a,
+    b,
+    d,
     zgrBinary: zgrBinaryGradient(a, b, d),
     darnHalf: darnBinaryGradient(a, b, d, { mu: 0.5 }),
     zgrCategorical: zgrGradient([0, a], b, [0, d])[1],
@@ -36,7 +38,9 @@ export const C5_THRESHOLDS = {
 /** The relative gap of one case: the largest difference from zgrBinary over the largest magnitude (0 when all are 0). */
 function relativeGap(c: C5Values): number {
   const scale = Math.max(Math.abs(c.zgrBinary), Math.abs(c.darnHalf), Math.abs(c.zgrCategorical));
-  return scale === 0 ? 0 : Math.max(Math.abs(c.zgrBinary - c.darnHalf), Math.abs(c.zgrBinary - c.zgrCategorical)) / scale;
+  return scale === 0
+    ? 0
+    : Math.max(Math.abs(c.zgrBinary - c.darnHalf), Math.abs(c.zgrBinary - c.zgrCategorical)) / scale;
 }
 
 /** The C5 verdict on cases of c5BinaryValues. */
@@ -47,6 +51,11 @@ export function c5Verdict(cases: readonly C5Values[]): ClaimReport<typeof C5_THR
   const c = cases[worst];
   const at = c ? ` (at a = ${c.a}, b = ${c.b}, d = ${c.d}: ${c.zgrBinary}, ${c.darnHalf}, ${c.zgrCategorical})` : '';
   return claimReport('C5', 'binary ZGR = DARN(1/2) = categorical ZGR with C = 2', C5_THRESHOLDS, [
-    atMost('maxRelativeGap', `largest relative gap among ZGR binary, DARN(1/2) and categorical ZGR over ${cases.length} cases${at}`, c ? gaps[worst] : NaN, C5_THRESHOLDS.maxRelativeGap),
+    atMost(
+      'maxRelativeGap',
+      `largest relative gap among ZGR binary, DARN(1/2) and categorical ZGR over ${cases.length} cases${at}`,
+      c ? gaps[worst] : NaN,
+      C5_THRESHOLDS.maxRelativeGap,
+    ),
   ]);
 }

@@ -36,7 +36,10 @@ export const C6_THRESHOLDS = {
 
 /** The log–log slope of GR-MCK's time per call against K over the larger half of the K values, where the work proportional to K outweighs a call's fixed cost. */
 export function grCostSlope(grByK: CostTimes['grByK']): number {
-  return logLogSlopeOfLargerHalf(grByK.map((r) => r.K), grByK.map((r) => r.callMs));
+  return logLogSlopeOfLargerHalf(
+    grByK.map((r) => r.K),
+    grByK.map((r) => r.callMs),
+  );
 }
 
 /** The C6 verdict on E6's times: they must hold rows for ZGR and for GR-MCK with K = 100, and a K sweep of GR-MCK. */
@@ -48,7 +51,17 @@ export function c6Verdict(times: CostTimes): ClaimReport<typeof C6_THRESHOLDS> {
   return claimReport('C6', 'ZGR costs about what ST costs; GR-MCK costs grow linearly in K', t, [
     atMost('zgrCallRatio', 'ZGR’s time per call ÷ ST’s', zgr?.callRatio ?? NaN, t.maxZgrCallRatio),
     atMost('zgrStepRatio', 'ZGR’s time per toy training step ÷ ST’s', zgr?.stepRatio ?? NaN, t.maxZgrStepRatio),
-    inRange('grSlope', `log–log slope of GR-MCK’s time per call against K over K ∈ {${Ks.slice(Math.floor(Ks.length / 2)).join(', ')}}`, grCostSlope(times.grByK), t.grSlope),
-    atLeast('gr100OverZgr', 'GR-MC100’s time per call ÷ ZGR’s', (gr100?.callMs ?? NaN) / (zgr?.callMs ?? NaN), t.minGr100OverZgr),
+    inRange(
+      'grSlope',
+      `log–log slope of GR-MCK’s time per call against K over K ∈ {${Ks.slice(Math.floor(Ks.length / 2)).join(', ')}}`,
+      grCostSlope(times.grByK),
+      t.grSlope,
+    ),
+    atLeast(
+      'gr100OverZgr',
+      'GR-MC100’s time per call ÷ ZGR’s',
+      (gr100?.callMs ?? NaN) / (zgr?.callMs ?? NaN),
+      t.minGr100OverZgr,
+    ),
   ]);
 }

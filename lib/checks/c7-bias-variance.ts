@@ -105,20 +105,26 @@ export type C7Report = ClaimReport<typeof C7_THRESHOLDS> & {
 };
 
 const fmt = formatNumber;
-const show = (i: Interval | null) => (i == null ? 'undefined' : i.low === i.high ? fmt(i.estimate) : `${fmt(i.estimate)} [${fmt(i.low)}, ${fmt(i.high)}]`);
+const show = (i: Interval | null) =>
+  i == null ? 'undefined' : i.low === i.high ? fmt(i.estimate) : `${fmt(i.estimate)} [${fmt(i.low)}, ${fmt(i.high)}]`;
 
 /** The bounds (β, σ) at which to ask "does some a qualify": the practical or the strict margins applied to g's bounds. */
 const dominatedAt = (c: StZgrCurve, beta: number, sigma: number, margins: { beta: number; sigmaFactor: number }) =>
   feasibleA(c, beta + margins.beta, sigma * margins.sigmaFactor) != null;
 
 /** Three-valued dominance of one GR member (see the file comment), with the given margins. */
-export function dominance(c: StZgrCurve, gr: EstimatorPoint, margins: { beta: number; sigmaFactor: number } = C7_MARGINS): Outcome {
+export function dominance(
+  c: StZgrCurve,
+  gr: EstimatorPoint,
+  margins: { beta: number; sigmaFactor: number } = C7_MARGINS,
+): Outcome {
   const q = gr.quality;
   if (q.projection.high < 0) return 'dominated'; // opposed: any a whose mean points along ∇ beats it
   if (q.scaleFreeBias == null || q.scaleFreeStd == null) return 'undecided'; // E g·∇̂ ≤ 0 by its estimate, not beyond the noise
   if (dominatedAt(c, q.scaleFreeBias.low, q.scaleFreeStd.low, margins)) return 'dominated';
   // an unresolved projection leaves β and σ unbounded above: never "not dominated"
-  if (q.projection.low > 0 && !dominatedAt(c, q.scaleFreeBias.high, q.scaleFreeStd.high, margins)) return 'not dominated';
+  if (q.projection.low > 0 && !dominatedAt(c, q.scaleFreeBias.high, q.scaleFreeStd.high, margins))
+    return 'not dominated';
   return 'undecided';
 }
 
@@ -126,7 +132,12 @@ export function dominance(c: StZgrCurve, gr: EstimatorPoint, margins: { beta: nu
  * The smallest λ with some a: β_a ≤ β_g + λ m_β and σ_a ≤ (1 + λ(f_σ − 1)) σ_g (bisection on λ
  * over the exact test feasibleA, to rounding), and that a; Infinity when no a's mean points along ∇.
  */
-export function neededMargin(c: StZgrCurve, beta: number, sigma: number, margins = C7_MARGINS): { lambda: number; a: number | null } {
+export function neededMargin(
+  c: StZgrCurve,
+  beta: number,
+  sigma: number,
+  margins = C7_MARGINS,
+): { lambda: number; a: number | null } {
   const mb = margins.beta;
   const ms = margins.sigmaFactor - 1;
   const at = (l: number) => feasibleA(c, beta + l * mb, sigma * (1 + l * ms));
@@ -150,15 +161,25 @@ function row(c: StZgrCurve, gr: EstimatorPoint): C7Row {
   const q = gr.quality;
   const outcome = dominance(c, gr);
   const strict = dominance(c, gr, { beta: 0, sigmaFactor: 1 });
-  if (q.projection.high < 0) return { gr, outcome, strict, needed: null, a: null, decides: `opposed: E g·∇̂/‖∇‖ ${show(q.projection)} < 0` };
-  if (q.scaleFreeBias == null || q.scaleFreeStd == null) return { gr, outcome, strict, needed: null, a: null, decides: `mean not resolved from ⊥∇: E g·∇̂/‖∇‖ ${show(q.projection)}` };
+  if (q.projection.high < 0)
+    return { gr, outcome, strict, needed: null, a: null, decides: `opposed: E g·∇̂/‖∇‖ ${show(q.projection)} < 0` };
+  if (q.scaleFreeBias == null || q.scaleFreeStd == null)
+    return {
+      gr,
+      outcome,
+      strict,
+      needed: null,
+      a: null,
+      decides: `mean not resolved from ⊥∇: E g·∇̂/‖∇‖ ${show(q.projection)}`,
+    };
   const { lambda, a } = neededMargin(c, q.scaleFreeBias.estimate, q.scaleFreeStd.estimate);
   let decides = 'no ST-ZGR member’s mean points along ∇';
   if (a != null) {
     const m = curveAt(c, a);
     decides = `at a = ${formatShort(a)}: β ${fmt(m.beta!)} vs ${show(q.scaleFreeBias)}, σ ${fmt(m.sigma!)} vs ${show(q.scaleFreeStd)} (σ ratio ${fmt(m.sigma! / q.scaleFreeStd.estimate)})`;
   }
-  if (outcome === 'undecided' && gr.draws && !gr.draws.precise) decides += `; the draw budget (${gr.draws.rounds} of ${gr.draws.maxRounds} rounds) was spent before se(β), se(σ) fell below a third of the margins`;
+  if (outcome === 'undecided' && gr.draws && !gr.draws.precise)
+    decides += `; the draw budget (${gr.draws.rounds} of ${gr.draws.maxRounds} rounds) was spent before se(β), se(σ) fell below a third of the margins`;
   return { gr, outcome, strict, needed: Number.isFinite(lambda) ? lambda : null, a, decides };
 }
 
@@ -167,7 +188,8 @@ function verdictOf(outcomes: readonly Outcome[]): Verdict {
   return outcomes.includes('undecided') ? 'undecided' : 'holds';
 }
 
-const count = (rows: readonly C7Row[], key: 'outcome' | 'strict', o: Outcome) => rows.filter((r) => r[key] === o).length;
+const count = (rows: readonly C7Row[], key: 'outcome' | 'strict', o: Outcome) =>
+  rows.filter((r) => r[key] === o).length;
 
 /** The bias–variance half on the measured estimators of one problem. */
 export function c7BiasVarianceHalf(points: readonly EstimatorPoint[], where: string): C7BiasVariance {
@@ -183,8 +205,14 @@ export function c7BiasVarianceHalf(points: readonly EstimatorPoint[], where: str
   const withMargin = rows.filter((r) => r.needed != null);
   const worst = withMargin.length ? withMargin.reduce((x, y) => (y.needed! > x.needed! ? y : x)) : null;
   const m = C7_MARGINS;
-  const counts = (key: 'outcome' | 'strict') => `${count(rows, key, 'dominated')} dominated, ${count(rows, key, 'not dominated')} not dominated, ${count(rows, key, 'undecided')} undecided`;
-  const listed = rows.filter((r) => r.outcome !== 'dominated').map((r) => `    ${r.outcome}: ${r.gr.label} — ${r.decides}${r.needed == null ? '' : `; needs ${fmt(r.needed)} × the margins`}`);
+  const counts = (key: 'outcome' | 'strict') =>
+    `${count(rows, key, 'dominated')} dominated, ${count(rows, key, 'not dominated')} not dominated, ${count(rows, key, 'undecided')} undecided`;
+  const listed = rows
+    .filter((r) => r.outcome !== 'dominated')
+    .map(
+      (r) =>
+        `    ${r.outcome}: ${r.gr.label} — ${r.decides}${r.needed == null ? '' : `; needs ${fmt(r.needed)} × the margins`}`,
+    );
   const worstText =
     worst == null
       ? 'no member with a defined β'
@@ -212,26 +240,48 @@ export function c7EqualCostHalf(points: readonly EstimatorPoint[], curve: StZgrC
   const stWins = rows.filter((r) => r.a === 0).map((r) => r.M);
   const lines = rows.map((r) => `    ${r.holds ? '✓' : '✗'} ${r.text}`);
   const holds = rows.length > 0 && rows.every((r) => r.holds);
-  const st = stWins.length ? `; the winner is plain ST (a = 0) at M ∈ {${stWins.join(', ')}}: that evidence is for ST, not ZGR` : '';
-  return { rows, holds, stWins, summary: [`${where}: equal cost ${holds ? 'holds' : 'fails'}${st}`, ...lines].join('\n') };
+  const st = stWins.length
+    ? `; the winner is plain ST (a = 0) at M ∈ {${stWins.join(', ')}}: that evidence is for ST, not ZGR`
+    : '';
+  return {
+    rows,
+    holds,
+    stWins,
+    summary: [`${where}: equal cost ${holds ? 'holds' : 'fails'}${st}`, ...lines].join('\n'),
+  };
 }
 
 /** C7's verdict on the measured estimators of one problem (`where` names it, e.g. "8×4, end"), with the training half where given. */
-export function c7BiasVariance(points: readonly EstimatorPoint[], where: string, options: { training?: ClaimReport } = {}): C7Report {
+export function c7BiasVariance(
+  points: readonly EstimatorPoint[],
+  where: string,
+  options: { training?: ClaimReport } = {},
+): C7Report {
   const biasVariance = c7BiasVarianceHalf(points, where);
   const equalCost = c7EqualCostHalf(points, biasVariance.curve, where);
   const training = options.training ?? null;
   const notDominated = biasVariance.rows.filter((r) => r.outcome !== 'dominated').length;
   const comparisons: Comparison[] = [
     { ...atMost('notDominatedGr', '', notDominated, 0), holds: biasVariance.holds, text: biasVariance.summary },
-    ...equalCost.rows.map((r) => ({ ...atMost(`equalCostM${r.M}`, '', r.ratio, C7_THRESHOLDS.maxEqualCostRatio), text: r.text })),
-    ...(training ? [{ name: 'training', value: training.holds ? 1 : 0, holds: training.holds, text: training.summary }] : []),
+    ...equalCost.rows.map((r) => ({
+      ...atMost(`equalCostM${r.M}`, '', r.ratio, C7_THRESHOLDS.maxEqualCostRatio),
+      text: r.text,
+    })),
+    ...(training
+      ? [{ name: 'training', value: training.holds ? 1 : 0, holds: training.holds, text: training.summary }]
+      : []),
   ];
-  const statement = 'the ST-ZGR family practically dominates the whole GR family in bias and std, and beats RLOO(M) at equal cost';
+  const statement =
+    'the ST-ZGR family practically dominates the whole GR family in bias and std, and beats RLOO(M) at equal cost';
   const report = claimReport('C7', statement, C7_THRESHOLDS, comparisons);
   const fails = biasVariance.verdict === 'fails' || !equalCost.holds || (training != null && !training.holds);
   const verdict: Verdict = fails ? 'fails' : biasVariance.verdict;
-  const summary = [`C7 ${verdict === 'holds' ? 'holds' : verdict === 'fails' ? 'FAILS' : verdict.toUpperCase()}: ${statement}`, biasVariance.summary, equalCost.summary, ...(training ? [training.summary] : [])].join('\n');
+  const summary = [
+    `C7 ${verdict === 'holds' ? 'holds' : verdict === 'fails' ? 'FAILS' : verdict.toUpperCase()}: ${statement}`,
+    biasVariance.summary,
+    equalCost.summary,
+    ...(training ? [training.summary] : []),
+  ].join('\n');
   return { ...report, summary, verdict, where, biasVariance, equalCost, training };
 }
 
@@ -243,7 +293,10 @@ export function c7Headline(reports: readonly C7Report[], what: string): string {
   const n = reports.length;
   const by = (v: Verdict) => reports.filter((r) => r.biasVariance.verdict === v);
   const names = (rs: readonly C7Report[]) => rs.map((r) => r.where).join('; ');
-  const worst = reports.map((r) => r.biasVariance.worst).filter((w): w is C7Row => w != null).reduce<C7Row | null>((x, y) => (x == null || y.needed! > x.needed! ? y : x), null);
+  const worst = reports
+    .map((r) => r.biasVariance.worst)
+    .filter((w): w is C7Row => w != null)
+    .reduce<C7Row | null>((x, y) => (x == null || y.needed! > x.needed! ? y : x), null);
   const parts = [
     `bias–variance holds in ${by('holds').length} of ${n}`,
     by('fails').length ? `fails in ${by('fails').length} (${names(by('fails'))})` : '',
@@ -251,14 +304,20 @@ export function c7Headline(reports: readonly C7Report[], what: string): string {
     by('uninformative').length ? `is uninformative in ${by('uninformative').length}` : '',
   ].filter(Boolean);
   const strictHolds = reports.filter((r) => r.biasVariance.strictVerdict === 'holds').length;
-  const worstText = worst ? `; the largest margin any GR member needs is ${formatNumber(worst.needed!)} × the declared one (${worst.gr.label})` : '';
+  const worstText = worst
+    ? `; the largest margin any GR member needs is ${formatNumber(worst.needed!)} × the declared one (${worst.gr.label})`
+    : '';
   const ec = reports.flatMap((r) => r.equalCost.rows.map((row) => ({ r, row })));
   const lost = ec.filter((x) => !x.row.holds);
   const worstRatio = ec.length ? ec.reduce((x, y) => (y.row.ratio > x.row.ratio ? y : x)) : null;
   const stWins = ec.filter((x) => x.row.a === 0).length;
   const equal =
     `equal cost holds in ${reports.filter((r) => r.equalCost.holds).length} of ${n}` +
-    (lost.length ? `, RLOO(M) wins ${lost.length} of ${ec.length} comparisons (worst ratio ${formatNumber(worstRatio!.row.ratio)}, ${worstRatio!.r.where}, M = ${worstRatio!.row.M})` : worstRatio ? ` (worst ratio ${formatNumber(worstRatio.row.ratio)})` : '') +
+    (lost.length
+      ? `, RLOO(M) wins ${lost.length} of ${ec.length} comparisons (worst ratio ${formatNumber(worstRatio!.row.ratio)}, ${worstRatio!.r.where}, M = ${worstRatio!.row.M})`
+      : worstRatio
+        ? ` (worst ratio ${formatNumber(worstRatio.row.ratio)})`
+        : '') +
     (stWins ? `, with plain ST (a = 0) the winner in ${stWins} of ${ec.length}` : '');
   return `C7 over ${n} ${what}: ${parts.join(', ')} (strict, margins 0: holds in ${strictHolds})${worstText}; ${equal}; the whole claim holds in ${reports.filter((r) => r.holds).length} of ${n}.`;
 }

@@ -39,12 +39,20 @@ export interface TrainingMeasure<M> {
 
 /** E3's measure: −ELBO in nats per image. */
 export const VAE_MEASURE: TrainingMeasure<VaeMetrics> = {
-  train: 'train −ELBO', test: 'test −ELBO', unit: 'nats', trainOf: (r) => r.trainNegElbo, testOf: (r) => r.testNegElbo,
+  train: 'train −ELBO',
+  test: 'test −ELBO',
+  unit: 'nats',
+  trainOf: (r) => r.trainNegElbo,
+  testOf: (r) => r.testNegElbo,
 };
 
 /** E5's measure: training cross-entropy of the sampled net (nats per image); test accuracy of the mean-field net beside. */
 export const E5_MEASURE: TrainingMeasure<E5Metrics> = {
-  train: 'train cross-entropy', test: 'test accuracy', unit: 'nats', trainOf: (r) => r.trainLoss, testOf: (r) => r.testAccuracy,
+  train: 'train cross-entropy',
+  test: 'test accuracy',
+  unit: 'nats',
+  trainOf: (r) => r.trainLoss,
+  testOf: (r) => r.testAccuracy,
 };
 
 /**
@@ -80,22 +88,31 @@ export interface FinalStats {
   secondsPerStep: number;
 }
 
-
 /**
  * The statistics of each estimator setting (runs grouped by label, lr and optimiser) at the final
  * epoch, or at `epoch` (the horizon a verdict is at: every run must have reached it); `train` and
  * `test` are the measure's.
  */
-export function finalStats<M = VaeMetrics>(results: readonly Run<M>[], measure: TrainingMeasure<M> = VAE_MEASURE as unknown as TrainingMeasure<M>, epoch?: number): FinalStats[] {
+export function finalStats<M = VaeMetrics>(
+  results: readonly Run<M>[],
+  measure: TrainingMeasure<M> = VAE_MEASURE as unknown as TrainingMeasure<M>,
+  epoch?: number,
+): FinalStats[] {
   const groups = new Map<string, Run<M>[]>();
   for (const r of results) {
-    if (epoch == null && !r.done) throw new Error(`finalStats: run ${r.key} has not finished (${r.history.length}/${r.config.epochs} epochs)`);
-    if (epoch != null && !r.history.some((h) => h.epoch === epoch)) throw new Error(`finalStats: run ${r.key} has not reached epoch ${epoch} (${r.history.length}/${r.config.epochs} epochs)`);
+    if (epoch == null && !r.done)
+      throw new Error(`finalStats: run ${r.key} has not finished (${r.history.length}/${r.config.epochs} epochs)`);
+    if (epoch != null && !r.history.some((h) => h.epoch === epoch))
+      throw new Error(
+        `finalStats: run ${r.key} has not reached epoch ${epoch} (${r.history.length}/${r.config.epochs} epochs)`,
+      );
     const key = `${r.label}|${r.config.lr}|${r.config.optimizer}`;
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
   return [...groups.values()].map((runs) => {
-    const last = runs.map((r) => (epoch == null ? r.history[r.history.length - 1] : r.history.find((h) => h.epoch === epoch)!));
+    const last = runs.map((r) =>
+      epoch == null ? r.history[r.history.length - 1] : r.history.find((h) => h.epoch === epoch)!,
+    );
     return {
       label: runs[0].label,
       name: runs[0].config.estimator.name,
@@ -127,7 +144,10 @@ export function checkC7Training<M = VaeMetrics>(
   const stats = finalStats(results, measure, epoch);
   const one = (name: string) => {
     const s = stats.filter((x) => x.name === name && x.seeds >= 2);
-    if (s.length === 0) throw new Error(`checkC7Training: no ${name} setting with at least 2 seeds among ${stats.map((x) => `${x.label} (${x.seeds} seed${x.seeds === 1 ? '' : 's'})`).join(', ')}`);
+    if (s.length === 0)
+      throw new Error(
+        `checkC7Training: no ${name} setting with at least 2 seeds among ${stats.map((x) => `${x.label} (${x.seeds} seed${x.seeds === 1 ? '' : 's'})`).join(', ')}`,
+      );
     return s.reduce((a, b) => (b.train.mean < a.train.mean ? b : a));
   };
   const zgr = one('zgr');
@@ -135,7 +155,8 @@ export function checkC7Training<M = VaeMetrics>(
   const rloo = one('rloo');
   const t = (df: number) => (Number.isFinite(df) ? studentQuantile((1 + thresholds.confidence) / 2, df) : 1.96);
   const vs = (other: FinalStats) => welch({ ...zgr.train, n: zgr.seeds }, { ...other.train, n: other.seeds });
-  const interval = (w: { d: number; se: number; df: number }) => `${formatNumber(w.d)} ${measure.unit} [${formatNumber(w.d - t(w.df) * w.se)}, ${formatNumber(w.d + t(w.df) * w.se)}]`;
+  const interval = (w: { d: number; se: number; df: number }) =>
+    `${formatNumber(w.d)} ${measure.unit} [${formatNumber(w.d - t(w.df) * w.se)}, ${formatNumber(w.d + t(w.df) * w.se)}]`;
   const wGr = vs(gr);
   const wRloo = vs(rloo);
   const comparisons: Comparison[] = [
@@ -153,6 +174,11 @@ export function checkC7Training<M = VaeMetrics>(
     ),
   ];
   const horizon = `epoch ${zgr.epochs}`;
-  const report = claimReport('C7', `ZGR trains about as well as, or better than, GR-MCK at its best temperature, and beats RLOO at equal cost (${where}; at ${horizon})`, thresholds, comparisons);
+  const report = claimReport(
+    'C7',
+    `ZGR trains about as well as, or better than, GR-MCK at its best temperature, and beats RLOO at equal cost (${where}; at ${horizon})`,
+    thresholds,
+    comparisons,
+  );
   return { ...report, stats, where };
 }

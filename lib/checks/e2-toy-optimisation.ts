@@ -15,7 +15,13 @@ import { atLeast, atMost, claimReport, type ClaimReport } from './report';
 /** One problem's runs: its slug, label and min f, and per estimator the exact E f per recorded step (mean, min and max over seeds). */
 export interface E2Outcome {
   problem: { slug: string; label: string; minimum: number };
-  curves: readonly { estimator: string; label: string; mean: readonly number[]; min: readonly number[]; max: readonly number[] }[];
+  curves: readonly {
+    estimator: string;
+    label: string;
+    mean: readonly number[];
+    min: readonly number[];
+    max: readonly number[];
+  }[];
 }
 
 /** ST's stationary value on the polynomial toy with q: E f at p = c, f = |b − c|^q, c = 0.45. */
@@ -41,7 +47,10 @@ const last = (values: readonly number[]) => values[values.length - 1];
 
 function curveOf(outcome: E2Outcome, name: string): E2Outcome['curves'][number] {
   const c = outcome.curves.find((k) => k.estimator === name);
-  if (c == null) throw new Error(`e2Verdict: problem ${outcome.problem.slug} has no ${name} curve (estimators: ${outcome.curves.map((k) => k.estimator).join(', ')})`);
+  if (c == null)
+    throw new Error(
+      `e2Verdict: problem ${outcome.problem.slug} has no ${name} curve (estimators: ${outcome.curves.map((k) => k.estimator).join(', ')})`,
+    );
   return c;
 }
 
@@ -49,16 +58,32 @@ function curveOf(outcome: E2Outcome, name: string): E2Outcome['curves'][number] 
 export function e2Verdict(outcomes: readonly E2Outcome[]): ClaimReport<typeof E2_THRESHOLDS> {
   const T = E2_THRESHOLDS;
   const stall = outcomes.find((o) => o.problem.slug === T.stallProblem);
-  if (stall == null) throw new Error(`e2Verdict: no ${T.stallProblem} problem among ${outcomes.map((o) => o.problem.slug).join(', ')}`);
+  if (stall == null)
+    throw new Error(`e2Verdict: no ${T.stallProblem} problem among ${outcomes.map((o) => o.problem.slug).join(', ')}`);
   const [st, zgr] = [curveOf(stall, 'st'), curveOf(stall, 'zgr')];
   const q2 = stall.problem.label;
   return claimReport('E2', 'ST stalls where C3 says it is biased, and ZGR trains no worse than GR-MC10(τ = 0.5)', T, [
-    atLeast('stFinalBest', `${q2}: ST's final E f, best seed (stationary value ${T.stStall.toFixed(4)} − ${T.stallSlack})`, last(st.min), T.stStall - T.stallSlack),
-    atLeast('zgrBelowSt', `${q2}: ST's final E f (best seed) − ZGR's (worst seed)`, last(st.min) - last(zgr.max), T.zgrBelowSt),
+    atLeast(
+      'stFinalBest',
+      `${q2}: ST's final E f, best seed (stationary value ${T.stStall.toFixed(4)} − ${T.stallSlack})`,
+      last(st.min),
+      T.stStall - T.stallSlack,
+    ),
+    atLeast(
+      'zgrBelowSt',
+      `${q2}: ST's final E f (best seed) − ZGR's (worst seed)`,
+      last(st.min) - last(zgr.max),
+      T.zgrBelowSt,
+    ),
     ...outcomes.map((o) => {
       const [z, gr] = [curveOf(o, 'zgr'), curveOf(o, 'grMck')];
       const gap0 = z.mean[0] - o.problem.minimum;
-      return atMost(`zgrVsGr:${o.problem.slug}`, `${o.problem.label}: (ZGR − ${gr.label}) final mean E f ÷ initial gap ${gap0.toFixed(4)}`, (last(z.mean) - last(gr.mean)) / gap0, T.grMargin);
+      return atMost(
+        `zgrVsGr:${o.problem.slug}`,
+        `${o.problem.label}: (ZGR − ${gr.label}) final mean E f ÷ initial gap ${gap0.toFixed(4)}`,
+        (last(z.mean) - last(gr.mean)) / gap0,
+        T.grMargin,
+      );
     }),
   ]);
 }

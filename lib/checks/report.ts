@@ -44,7 +44,12 @@ export const formatShort = (x: number): string => String(Number(x.toPrecision(3)
 
 /** lo ≤ value ≤ hi */
 export function inRange(name: string, what: string, value: number, [lo, hi]: readonly [number, number]): Comparison {
-  return { name, value, text: `${what} = ${formatNumber(value)}, in [${formatShort(lo)}, ${formatShort(hi)}]`, holds: value >= lo && value <= hi };
+  return {
+    name,
+    value,
+    text: `${what} = ${formatNumber(value)}, in [${formatShort(lo)}, ${formatShort(hi)}]`,
+    holds: value >= lo && value <= hi,
+  };
 }
 
 /** value ≤ max */
@@ -58,11 +63,18 @@ export function atLeast(name: string, what: string, value: number, min: number):
 }
 
 /** The report of a claim from its comparisons (at least one, names unique). */
-export function claimReport<Thresholds>(claim: ClaimId, statement: string, thresholds: Thresholds, comparisons: readonly Comparison[]): ClaimReport<Thresholds> {
-  if (comparisons.length === 0) throw new Error(`${claim}: a verdict needs at least one comparison (were the measurements empty?)`);
+export function claimReport<Thresholds>(
+  claim: ClaimId,
+  statement: string,
+  thresholds: Thresholds,
+  comparisons: readonly Comparison[],
+): ClaimReport<Thresholds> {
+  if (comparisons.length === 0)
+    throw new Error(`${claim}: a verdict needs at least one comparison (were the measurements empty?)`);
   const names = comparisons.map((c) => c.name);
   const repeated = names.find((n, k) => names.indexOf(n) !== k);
-  if (repeated !== undefined) throw new Error(`${claim}: two comparisons are named "${repeated}" (give the cases distinct labels)`);
+  if (repeated !== undefined)
+    throw new Error(`${claim}: two comparisons are named "${repeated}" (give the cases distinct labels)`);
   const holds = comparisons.every((c) => c.holds);
   return {
     claim,
@@ -71,7 +83,10 @@ export function claimReport<Thresholds>(claim: ClaimId, statement: string, thres
     measured: Object.fromEntries(comparisons.map((c) => [c.name, c.value])),
     thresholds,
     comparisons: [...comparisons],
-    summary: [`${claim} ${holds ? 'holds' : 'FAILS'}: ${statement}`, ...comparisons.map((c) => `  ${c.holds ? '✓' : '✗'} ${c.text}`)].join('\n'),
+    summary: [
+      `${claim} ${holds ? 'holds' : 'FAILS'}: ${statement}`,
+      ...comparisons.map((c) => `  ${c.holds ? '✓' : '✗'} ${c.text}`),
+    ].join('\n'),
   };
 }
 

@@ -26,6 +26,14 @@ export interface ClassificationBatch {
 }
 
 /** Images `indices` of `data` as a batch ('dynamic' binarises the inputs with `rng`, as for the VAE). */
-export function classificationBatch(data: Mnist, indices: ArrayLike<number>, rng?: Random, binarisation: 'grey' | 'dynamic' = 'grey'): ClassificationBatch {
-  return { images: batchTargets(data, indices, binarisation, rng), labels: Int32Array.from(indices, (i) => data.labels[i]) };
+export function classificationBatch(
+  data: Mnist,
+  indices: ArrayLike<number>,
+  rng?: Random,
+  binarisation: 'grey' | 'dynamic' = 'grey',
+): ClassificationBatch {
+  return {
+    images: batchTargets(data, indices, binarisation, rng),
+    labels: Int32Array.from(indices, (i) => data.labels[i]),
+  };
 }

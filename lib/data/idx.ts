@@ -29,7 +29,8 @@ export interface IdxExpectation {
 
 /** Parse IDX bytes (unsigned-byte elements); `name` is used in error messages. */
 export function parseIdx(bytes: Uint8Array, name: string, expect: IdxExpectation = {}): IdxArray {
-  if (bytes.length < 4) throw new Error(`IDX ${name}: truncated: ${bytes.length} bytes, shorter than the 4-byte magic number`);
+  if (bytes.length < 4)
+    throw new Error(`IDX ${name}: truncated: ${bytes.length} bytes, shorter than the 4-byte magic number`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const magic = view.getUint32(0); // 0x0000 TT NN
   const type = bytes[2];
@@ -46,11 +47,14 @@ export function parseIdx(bytes: Uint8Array, name: string, expect: IdxExpectation
   }
   const headerBytes = 4 + 4 * rank;
   if (bytes.length < headerBytes) {
-    throw new Error(`IDX ${name}: truncated header: ${rank} dimensions need ${headerBytes} bytes, the file has ${bytes.length}`);
+    throw new Error(
+      `IDX ${name}: truncated header: ${rank} dimensions need ${headerBytes} bytes, the file has ${bytes.length}`,
+    );
   }
   const dims = Array.from({ length: rank }, (_, i) => view.getUint32(4 + 4 * i));
   expect.dims?.forEach((d, i) => {
-    if (d != null && dims[i] !== d) throw new Error(`IDX ${name}: dimension ${i} is ${dims[i]}, expected ${d} (sizes [${dims}])`);
+    if (d != null && dims[i] !== d)
+      throw new Error(`IDX ${name}: dimension ${i} is ${dims[i]}, expected ${d} (sizes [${dims}])`);
   });
   // prod(dims) elements of one byte each
   const count = dims.reduce((a, b) => a * b, 1);
@@ -62,7 +66,9 @@ export function parseIdx(bytes: Uint8Array, name: string, expect: IdxExpectation
     );
   }
   if (bodyBytes > count) {
-    throw new Error(`IDX ${name}: ${bodyBytes - count} unexpected bytes after the ${count} data bytes of sizes [${dims}]`);
+    throw new Error(
+      `IDX ${name}: ${bodyBytes - count} unexpected bytes after the ${count} data bytes of sizes [${dims}]`,
+    );
   }
   return { dims, data: bytes.subarray(headerBytes) };
 }

@@ -68,7 +68,12 @@ export function loadMnist(split: MnistSplit, options: { limit?: number; dir?: st
  * Targets of a batch: images `indices` of `data`, as float32 [indices.length × 784] in [0, 1].
  * 'grey': t = grey / 255.  'dynamic': t = 1[u < grey / 255], u ~ U(0, 1) from `rng`.
  */
-export function batchTargets(data: Mnist, indices: ArrayLike<number>, binarisation: Binarisation, rng?: Random): Float32Array {
+export function batchTargets(
+  data: Mnist,
+  indices: ArrayLike<number>,
+  binarisation: Binarisation,
+  rng?: Random,
+): Float32Array {
   const n = indices.length;
   const out = new Float32Array(n * MNIST_PIXELS);
   for (let i = 0; i < n; i++) {
@@ -80,7 +85,9 @@ export function batchTargets(data: Mnist, indices: ArrayLike<number>, binarisati
     const u = rng.uniform(out.length);
     for (let k = 0; k < out.length; k++) out[k] = u[k] < out[k] ? 1 : 0;
   } else if (binarisation !== 'grey') {
-    throw new Error(`batchTargets: binarisation must be one of ${BINARISATIONS.join(', ')}, got ${JSON.stringify(binarisation)}`);
+    throw new Error(
+      `batchTargets: binarisation must be one of ${BINARISATIONS.join(', ')}, got ${JSON.stringify(binarisation)}`,
+    );
   }
   return out;
 }

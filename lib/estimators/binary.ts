@@ -56,13 +56,16 @@ function drawBinary(where: string, logits: tf.Tensor, options: BinaryOptions): t
   checkFinite(where, 'logits', logits);
   if (options.b != null) {
     const b = options.b;
-    if (b.shape.join() !== logits.shape.join()) throw new Error(`${where}: sample b must have shape [${logits.shape}], got [${b.shape}]`);
+    if (b.shape.join() !== logits.shape.join())
+      throw new Error(`${where}: sample b must have shape [${logits.shape}], got [${b.shape}]`);
     checkBinarySample(where, b);
     return b.toFloat();
   }
   const noise = requireRng(where, options.rng, 'a sample b').logistic(logits.size);
   // on the device (no synchronous read), off the tape: a comparison has no gradient; float32 a + noise
-  return heldConstant(() => tf.greater(logits.add(tf.tensor(Float32Array.from(noise), logits.shape, 'float32')), 0).toFloat());
+  return heldConstant(() =>
+    tf.greater(logits.add(tf.tensor(Float32Array.from(noise), logits.shape, 'float32')), 0).toFloat(),
+  );
 }
 
 /** Binary ST sampler: b ∈ {0, 1} with P(b = 1) = sigmoid(logits), gradient d p (1 − p). */

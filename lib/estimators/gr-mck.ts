@@ -12,7 +12,16 @@ import { logSumExp } from '../math/softmax';
 import type { Random } from '../random';
 import { checkNoiseShape, temperedJacobianProduct, temperedJacobianProductTensor } from './gs';
 import { drawOneHot, exponentialTensor, heldConstant, requireRng, straightThrough, type SampleOptions } from './sample';
-import { checkExponentialRows, checkIndex, checkK, checkLogitsArray, checkLogitsTensor, checkOptionNames, checkTemperature, checkVector } from './validate';
+import {
+  checkExponentialRows,
+  checkIndex,
+  checkK,
+  checkLogitsArray,
+  checkLogitsTensor,
+  checkOptionNames,
+  checkTemperature,
+  checkVector,
+} from './validate';
 
 export interface GrMckOptions extends SampleOptions {
   /** temperature of the relaxation, > 0 */

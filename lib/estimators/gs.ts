@@ -20,7 +20,12 @@ export interface GsOptions {
 }
 
 /** GS gradient w.r.t. the logits, float64, given the Gumbel noise and v at the relaxed sample. */
-export function gsGradient(logits: readonly number[], v: readonly number[], options: { tau: number }, gumbel: readonly number[]): number[] {
+export function gsGradient(
+  logits: readonly number[],
+  v: readonly number[],
+  options: { tau: number },
+  gumbel: readonly number[],
+): number[] {
   return relaxedGradient('gsGradient', logits, v, options, gumbel);
 }
 
@@ -28,12 +33,22 @@ export function gsGradient(logits: readonly number[], v: readonly number[], opti
  * J_tau(logits + G)ᵀ v with its arguments checked: the float64 gradient of GS and of ST-GS (their
  * backward passes are the same; they differ in the forward value and where v is taken).
  */
-export function relaxedGradient(where: string, logits: readonly number[], v: readonly number[], options: { tau: number }, gumbel: readonly number[]): number[] {
+export function relaxedGradient(
+  where: string,
+  logits: readonly number[],
+  v: readonly number[],
+  options: { tau: number },
+  gumbel: readonly number[],
+): number[] {
   checkLogitsArray(where, logits);
   checkVector(where, 'v', v, logits.length);
   checkVector(where, 'gumbel', gumbel, logits.length);
   const tau = checkTemperature(where, 'tau', options?.tau);
-  return temperedJacobianProduct(logits.map((l, j) => l + gumbel[j]), v, tau);
+  return temperedJacobianProduct(
+    logits.map((l, j) => l + gumbel[j]),
+    v,
+    tau,
+  );
 }
 
 /** J_tau(s)ᵀ v = J(softmax(s / tau))ᵀ v / tau at perturbed logits s (GS, ST-GS, GR-MCK), float64. */

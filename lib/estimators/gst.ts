@@ -11,7 +11,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { softmax, softmaxJacobianProduct64, softmaxJacobianProductTensor } from '../math/softmax';
 import { drawOneHot, straightThrough, type SampleOptions } from './sample';
-import { checkIndex, checkLogitsArray, checkLogitsTensor, checkOptionNames, checkTemperature, checkVector } from './validate';
+import {
+  checkIndex,
+  checkLogitsArray,
+  checkLogitsTensor,
+  checkOptionNames,
+  checkTemperature,
+  checkVector,
+} from './validate';
 
 /** The gap of GST-1.0 between the sample's moved logit and every other one. */
 export const GST_GAP = 1;
@@ -29,7 +36,12 @@ export function gappedLogits(logits: readonly number[], x: number): number[] {
 }
 
 /** GST-1.0 gradient w.r.t. the logits, float64. */
-export function gstGradient(logits: readonly number[], x: number, v: readonly number[], options: { tau: number }): number[] {
+export function gstGradient(
+  logits: readonly number[],
+  x: number,
+  v: readonly number[],
+  options: { tau: number },
+): number[] {
   checkLogitsArray('gstGradient', logits);
   checkIndex('gstGradient', x, logits.length);
   checkVector('gstGradient', 'v', v, logits.length);
@@ -47,7 +59,12 @@ export function gst(logits: tf.Tensor, options: GstOptions): tf.Tensor {
     const onehot = drawOneHot('gst', logits, C, options); // [..., C]
     return straightThrough([logits, onehot], onehot, (dy, [l, e]) => {
       const m = l.max(-1, true); //                                              [..., 1]
-      const d = e.mul(m).add(tf.scalar(1).sub(e).mul(tf.minimum(l, m.sub(GST_GAP)))); // [..., C]
+      const d = e.mul(m).add(
+        tf
+          .scalar(1)
+          .sub(e)
+          .mul(tf.minimum(l, m.sub(GST_GAP))),
+      ); // [..., C]
       return softmaxJacobianProductTensor(tf.softmax(d.div(tau)), dy).div(tau);
     });
   });

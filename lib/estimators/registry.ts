@@ -15,7 +15,14 @@ import { exponentialTensor, gumbelMaxIndex, gumbelTensor } from './sample';
 import { darn, darnGradient } from './darn';
 import { gs, gsGradient } from './gs';
 import { conditionalGumbel, grMck, grMckGradient } from './gr-mck';
-import { reinforce, reinforceCoefficients, rloo, rlooCoefficients, type ScoreCoefficients, type SampleLoss } from './reinforce';
+import {
+  reinforce,
+  reinforceCoefficients,
+  rloo,
+  rlooCoefficients,
+  type ScoreCoefficients,
+  type SampleLoss,
+} from './reinforce';
 import { reinmax, reinmaxGradient } from './reinmax';
 import { st, stGradient, stTau, stTauGradient } from './st';
 import { gst, gstGradient } from './gst';
@@ -55,8 +62,18 @@ export interface Noise64 {
 
 /** The families figures group estimators in (see `family` below). */
 export type EstimatorFamily =
-  | 'ST(t)' | 'DARN' | 'ST-ZGR(a)' | 'GS(τ)' | 'GR-MCK(τ)' | 'ReinMax(τ)' | 'ST(τ)·1/τ' | 'GST(τ)'
-  | 'ReinMax-Rao(τ)' | 'ReinMax-CV(τ)' | 'REINFORCE' | 'RLOO(M)';
+  | 'ST(t)'
+  | 'DARN'
+  | 'ST-ZGR(a)'
+  | 'GS(τ)'
+  | 'GR-MCK(τ)'
+  | 'ReinMax(τ)'
+  | 'ST(τ)·1/τ'
+  | 'GST(τ)'
+  | 'ReinMax-Rao(τ)'
+  | 'ReinMax-CV(τ)'
+  | 'REINFORCE'
+  | 'RLOO(M)';
 
 /** What every row has: how it is named, drawn and configured. */
 interface EstimatorRowBase {
@@ -91,7 +108,13 @@ export interface PathwiseEstimator extends EstimatorRowBase {
    * estimate given the sample x, with the noise drawn from its conditional distribution given x.
    * Exact analysis enumerates x and averages this by Monte Carlo.
    */
-  givenSample?(logits: readonly number[], x: number, v: readonly number[], options: EstimatorOptions, rng: Random): number[];
+  givenSample?(
+    logits: readonly number[],
+    x: number,
+    v: readonly number[],
+    options: EstimatorOptions,
+    rng: Random,
+  ): number[];
 }
 
 /** A score-function estimator: it needs the loss of each sample, not its gradient. */
@@ -134,7 +157,8 @@ export type EstimatorRow = PathwiseEstimator | ScoreEstimator | BinaryEstimator;
 export type CategoricalEstimator = PathwiseEstimator | ScoreEstimator;
 
 /** K rows of Exp(1) noise of length C, for the conditional Gumbel draw of GR-MCK. */
-const exponentialRows = (rng: Random, K: number, C: number) => Array.from({ length: K }, () => Array.from(rng.exponential(C)));
+const exponentialRows = (rng: Random, K: number, C: number) =>
+  Array.from({ length: K }, () => Array.from(rng.exponential(C)));
 
 const fmt = (n: number) => String(Number(n.toPrecision(3)));
 
@@ -218,7 +242,8 @@ export const CATEGORICAL_ESTIMATORS: readonly CategoricalEstimator[] = [
     op: (logits, o, n) => stGs(logits, { tau: o.tau, gumbel: n.gumbel }),
     gradient: (logits, v, o, n) => stGsGradient(logits, v, { tau: o.tau }, n.gumbel),
     // given x, ST-GS's noise is the Gumbel conditioned on argmax = x: GR-MCK with K = 1 (tested)
-    givenSample: (logits, x, v, o, rng) => grMckGradient(logits, x, v, { tau: o.tau, K: 1 }, exponentialRows(rng, 1, logits.length)),
+    givenSample: (logits, x, v, o, rng) =>
+      grMckGradient(logits, x, v, { tau: o.tau, K: 1 }, exponentialRows(rng, 1, logits.length)),
   },
   {
     name: 'grMck',
@@ -235,7 +260,8 @@ export const CATEGORICAL_ESTIMATORS: readonly CategoricalEstimator[] = [
     sampleFunction: false,
     op: (logits, o, n) => grMck(logits, { x: n.x, tau: o.tau, K: o.K, exponentials: n.exponentials }),
     gradient: (logits, v, o, n) => grMckGradient(logits, n.x, v, { tau: o.tau, K: o.K }, n.exponentials!),
-    givenSample: (logits, x, v, o, rng) => grMckGradient(logits, x, v, { tau: o.tau, K: o.K }, exponentialRows(rng, o.K, logits.length)),
+    givenSample: (logits, x, v, o, rng) =>
+      grMckGradient(logits, x, v, { tau: o.tau, K: o.K }, exponentialRows(rng, o.K, logits.length)),
   },
   {
     // τ = 1 is ZGR sample by sample (test/estimators/reinmax.test.ts), so the default is ReinMax's
@@ -298,7 +324,9 @@ export const CATEGORICAL_ESTIMATORS: readonly CategoricalEstimator[] = [
       tau: {
         kind: 'temperature',
         default: 1,
-        doc: 'temperature of the backward softmax at the gapped logits; ' + 'default 1.0, the GST-1.0 8×4 cell of PAPER.md E3',
+        doc:
+          'temperature of the backward softmax at the gapped logits; ' +
+          'default 1.0, the GST-1.0 8×4 cell of PAPER.md E3',
       },
     },
     claims: [],
@@ -315,14 +343,19 @@ export const CATEGORICAL_ESTIMATORS: readonly CategoricalEstimator[] = [
     colour: '#637939',
     forward: 'sample',
     options: {
-      tau: { kind: 'temperature', default: 0.7, doc: 'temperature of the Gumbel-Rao Jacobian at θ_D = log((p + e_x)/2)' },
+      tau: {
+        kind: 'temperature',
+        default: 0.7,
+        doc: 'temperature of the Gumbel-Rao Jacobian at θ_D = log((p + e_x)/2)',
+      },
       K: { kind: 'K', default: 32, doc: 'number of conditional Gumbel perturbations at θ_D averaged' },
     },
     claims: [],
     sampleFunction: false,
     op: (logits, o, n) => reinmaxRao(logits, { x: n.x, tau: o.tau, K: o.K, exponentials: n.exponentials }),
     gradient: (logits, v, o, n) => reinmaxRaoGradient(logits, n.x, v, { tau: o.tau, K: o.K }, n.exponentials!),
-    givenSample: (logits, x, v, o, rng) => reinmaxRaoGradient(logits, x, v, { tau: o.tau, K: o.K }, exponentialRows(rng, o.K, logits.length)),
+    givenSample: (logits, x, v, o, rng) =>
+      reinmaxRaoGradient(logits, x, v, { tau: o.tau, K: o.K }, exponentialRows(rng, o.K, logits.length)),
   },
   {
     // Wang & Bui 2026 (PAPER.md E3; reinmax-cv.ts): defaults τ = 0.7, K = 32, η = 1.5 of the public reimplementation
@@ -341,12 +374,18 @@ export const CATEGORICAL_ESTIMATORS: readonly CategoricalEstimator[] = [
           "ReinMax's own term is at τ = 1",
       },
       K: { kind: 'K', default: 32, doc: 'number of conditional Gumbel perturbations at θ_D averaged by the GR term' },
-      eta: { kind: 'eta', default: 1.5, doc: 'weight η of the control variate GR − ST-GS (0: ReinMax at τ = 1, i.e. ZGR)' },
+      eta: {
+        kind: 'eta',
+        default: 1.5,
+        doc: 'weight η of the control variate GR − ST-GS (0: ReinMax at τ = 1, i.e. ZGR)',
+      },
     },
     claims: [],
     sampleFunction: false,
-    op: (logits, o, n) => reinmaxCv(logits, { x: n.x, gumbel: n.gumbel, tau: o.tau, K: o.K, eta: o.eta, exponentials: n.exponentials }),
-    gradient: (logits, v, o, n) => reinmaxCvGradient(logits, n.x, v, { tau: o.tau, K: o.K, eta: o.eta }, n.gumbel, n.exponentials!),
+    op: (logits, o, n) =>
+      reinmaxCv(logits, { x: n.x, gumbel: n.gumbel, tau: o.tau, K: o.K, eta: o.eta, exponentials: n.exponentials }),
+    gradient: (logits, v, o, n) =>
+      reinmaxCvGradient(logits, n.x, v, { tau: o.tau, K: o.K, eta: o.eta }, n.gumbel, n.exponentials!),
     givenSample: (logits, x, v, o, rng) => {
       // the sample's own noise given x: G = s − logits, s = logits + G conditioned on argmax = x; then K rows for GR
       const [E, ...rows] = exponentialRows(rng, 1 + o.K, logits.length);
@@ -381,23 +420,54 @@ export const CATEGORICAL_ESTIMATORS: readonly CategoricalEstimator[] = [
 ];
 
 /** A binary row, drawn like its categorical twin: the twin's colour and family, its label + " (binary)". */
-function binaryRow(name: string, twinName: string, op: BinaryEstimator['op'], gradient: BinaryEstimator['gradient'], claims: string[]): BinaryEstimator {
+function binaryRow(
+  name: string,
+  twinName: string,
+  op: BinaryEstimator['op'],
+  gradient: BinaryEstimator['gradient'],
+  claims: string[],
+): BinaryEstimator {
   const twin = CATEGORICAL_ESTIMATORS.find((r) => r.name === twinName)!;
   const label = `${twin.label()} (binary)`;
-  return { name, kind: 'binary', family: twin.family, label: () => label, colour: twin.colour, twin: twinName, options: {}, claims, op, gradient };
+  return {
+    name,
+    kind: 'binary',
+    family: twin.family,
+    label: () => label,
+    colour: twin.colour,
+    twin: twinName,
+    options: {},
+    claims,
+    op,
+    gradient,
+  };
 }
 
 /** The binary rows (binary.ts): for quantised layers with two levels (PAPER.md E5). */
 export const BINARY_ESTIMATORS: readonly BinaryEstimator[] = [
-  binaryRow('stBinary', 'st', (logits, _o, noise) => stBinary(logits, noise), (a, b, d) => stBinaryGradient(a, b, d), []),
-  binaryRow('zgrBinary', 'zgr', (logits, _o, noise) => zgrBinary(logits, noise), (a, b, d) => zgrBinaryGradient(a, b, d), ['C5']),
+  binaryRow(
+    'stBinary',
+    'st',
+    (logits, _o, noise) => stBinary(logits, noise),
+    (a, b, d) => stBinaryGradient(a, b, d),
+    [],
+  ),
+  binaryRow(
+    'zgrBinary',
+    'zgr',
+    (logits, _o, noise) => zgrBinary(logits, noise),
+    (a, b, d) => zgrBinaryGradient(a, b, d),
+    ['C5'],
+  ),
 ];
 
 /** Every row: categorical (pathwise, then score-function), then binary. */
 export const ALL_ESTIMATORS: readonly EstimatorRow[] = [...CATEGORICAL_ESTIMATORS, ...BINARY_ESTIMATORS];
 
 /** The pathwise rows, in registry order: what the contract test and the exact analysis iterate. */
-export const ESTIMATORS: readonly PathwiseEstimator[] = ALL_ESTIMATORS.filter((e): e is PathwiseEstimator => e.kind === 'pathwise');
+export const ESTIMATORS: readonly PathwiseEstimator[] = ALL_ESTIMATORS.filter(
+  (e): e is PathwiseEstimator => e.kind === 'pathwise',
+);
 
 /** The pathwise row of an estimator, by name; an error lists the known names. */
 export function estimator(name: string): PathwiseEstimator {
@@ -410,7 +480,10 @@ export function estimator(name: string): PathwiseEstimator {
 }
 
 /** The estimator's options with defaults filled in. */
-export function withDefaults(e: { options: Record<string, OptionSpec> }, options: EstimatorOptions = {}): EstimatorOptions {
+export function withDefaults(
+  e: { options: Record<string, OptionSpec> },
+  options: EstimatorOptions = {},
+): EstimatorOptions {
   const out: EstimatorOptions = {};
   for (const [key, spec] of Object.entries(e.options)) if (spec.default != null) out[key] = spec.default;
   return { ...out, ...options };
@@ -426,7 +499,8 @@ export function sampleOp(e: PathwiseEstimator, logits: tf.Tensor, options: Estim
     const gumbel = gumbelTensor(rng, logits.shape); //    [..., C]
     const x = gumbelMaxIndex(logits, gumbel); //           [...]
     const K = options.K;
-    const exponentials = K != null && Number.isInteger(K) && K > 0 ? exponentialTensor(rng, [K, ...logits.shape]) : undefined;
+    const exponentials =
+      K != null && Number.isInteger(K) && K > 0 ? exponentialTensor(rng, [K, ...logits.shape]) : undefined;
     return e.op(logits, options, { x, gumbel, exponentials });
   });
 }

@@ -52,7 +52,8 @@ export function reinforceGradient(logits: readonly number[], x: number, f: numbe
 export function rlooGradient(logits: readonly number[], xs: readonly number[], fs: readonly number[]): number[] {
   checkLogitsArray('rlooGradient', logits);
   checkM('rlooGradient', xs.length);
-  if (fs.length !== xs.length) throw new Error(`rlooGradient: fs must have one loss per sample (M = ${xs.length}), got length ${fs.length}`);
+  if (fs.length !== xs.length)
+    throw new Error(`rlooGradient: fs must have one loss per sample (M = ${xs.length}), got length ${fs.length}`);
   xs.forEach((x) => checkIndex('rlooGradient', x, logits.length));
   fs.forEach((f, s) => {
     if (!Number.isFinite(f)) throw new Error(`rlooGradient: loss values must be finite; fs[${s}], got ${f}`);
@@ -89,16 +90,24 @@ export type ScoreCoefficients = (f: tf.Tensor) => tf.Tensor;
 export const reinforceCoefficients: ScoreCoefficients = (f) => f.div(f.shape[0]);
 
 /** RLOO(M): c_s = (f_s − f̄)/(M − 1), the leave-one-out baseline (PAPER.md Estimators: RLOO(M)). */
-export const rlooCoefficients: ScoreCoefficients = (f) => f.sub(f.mean(0, true)).div(checkM('rlooCoefficients', f.shape[0]) - 1);
+export const rlooCoefficients: ScoreCoefficients = (f) =>
+  f.sub(f.mean(0, true)).div(checkM('rlooCoefficients', f.shape[0]) - 1);
 
 /**
  * The score term of a joint sample: value 0, gradient Σ_s c_s ∇ log q(x_s), with c = coefficients(f)
  * held constant. logProb [M, ...lead] is log q(x_s) summed over everything sample s drew that shares
  * the loss f_s (one variable or a whole net's layers); f [M, ...lead] are the per-sample losses.
  */
-export function scoreTerm(logProb: tf.Tensor, f: tf.Tensor, coefficients: ScoreCoefficients, where = 'scoreTerm'): tf.Scalar {
+export function scoreTerm(
+  logProb: tf.Tensor,
+  f: tf.Tensor,
+  coefficients: ScoreCoefficients,
+  where = 'scoreTerm',
+): tf.Scalar {
   if (logProb.shape.length !== f.shape.length || logProb.shape.some((d, i) => d !== f.shape[i])) {
-    throw new Error(`${where}: logProb and losses f must have the same shape [M, ...lead], got [${logProb.shape}] and [${f.shape}]`);
+    throw new Error(
+      `${where}: logProb and losses f must have the same shape [M, ...lead], got [${logProb.shape}] and [${f.shape}]`,
+    );
   }
   checkLossFinite(where, f);
   return tf.tidy(() => {
@@ -117,11 +126,14 @@ function scoreSurrogate(
   coefficients: ScoreCoefficients,
 ): tf.Tensor {
   const C = checkLogitsTensor(where, logits);
-  if (typeof loss !== 'function') throw new Error(`${where}: loss must be a function of the one-hot samples, got ${loss}`);
+  if (typeof loss !== 'function')
+    throw new Error(`${where}: loss must be a function of the one-hot samples, got ${loss}`);
   return tf.tidy(() => {
     const shape = [M, ...logits.shape];
-    const onehot = tf.oneHot(gumbelMaxIndex(logits, gumbelTensor(requireRng(where, rng, 'nothing'), shape)).reshape([-1]), C)
-      .reshape(shape).toFloat(); // [M, ...batch, C]
+    const onehot = tf
+      .oneHot(gumbelMaxIndex(logits, gumbelTensor(requireRng(where, rng, 'nothing'), shape)).reshape([-1]), C)
+      .reshape(shape)
+      .toFloat(); // [M, ...batch, C]
     const f = loss(onehot); // [M, ...lead]
     const lead = f.shape.slice(1);
     if (f.shape[0] !== M || lead.some((d, i) => d !== logits.shape[i])) {
@@ -133,7 +145,10 @@ function scoreSurrogate(
     let logpx = onehot.mul(tf.logSoftmax(logits)).sum(-1); // log p(x_s)   [M, ...batch]
     while (logpx.rank > f.rank) logpx = logpx.sum(-1); //     summed over latents sharing a loss
     // its gradient w.r.t. the logits: Σ_s c_s ∇ log p(x_s) = Σ_s c_s (e_{x_s} − p)
-    return f.mean(0).sum().add(scoreTerm(logpx, f, coefficients, where));
+    return f
+      .mean(0)
+      .sum()
+      .add(scoreTerm(logpx, f, coefficients, where));
   });
 }
 

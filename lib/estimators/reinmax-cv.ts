@@ -14,8 +14,27 @@ import { checkNoiseShape, temperedJacobianProduct, temperedJacobianProductTensor
 import { conditionalGumbelTensor, grMckGradient } from './gr-mck';
 import { reinmaxBackward, reinmaxGradient } from './reinmax';
 import { thetaD, thetaDTensor } from './reinmax-rao';
-import { drawOneHot, exponentialTensor, gumbelMaxIndex, gumbelTensor, heldConstant, requireRng, straightThrough, type SampleOptions } from './sample';
-import { checkEta, checkExponentialRows, checkIndex, checkK, checkLogitsArray, checkLogitsTensor, checkOptionNames, checkTemperature, checkVector } from './validate';
+import {
+  drawOneHot,
+  exponentialTensor,
+  gumbelMaxIndex,
+  gumbelTensor,
+  heldConstant,
+  requireRng,
+  straightThrough,
+  type SampleOptions,
+} from './sample';
+import {
+  checkEta,
+  checkExponentialRows,
+  checkIndex,
+  checkK,
+  checkLogitsArray,
+  checkLogitsTensor,
+  checkOptionNames,
+  checkTemperature,
+  checkVector,
+} from './validate';
 
 export interface ReinmaxCvOptions extends SampleOptions {
   /** temperature of both Jacobians of the control variate, > 0 */
@@ -49,7 +68,11 @@ export function reinmaxCvGradient(
   checkExponentialRows('reinmaxCvGradient', K, exponentials, logits.length);
   const theta = thetaD(logits, x);
   const gr = grMckGradient(theta, x, v, { tau, K }, exponentials); //                   (1/K) Σ_k J_τ(s^k)ᵀ v
-  const stGs = temperedJacobianProduct(theta.map((t, j) => t + gumbel[j]), v, tau); // J_τ(θ_D + G)ᵀ v
+  const stGs = temperedJacobianProduct(
+    theta.map((t, j) => t + gumbel[j]),
+    v,
+    tau,
+  ); // J_τ(θ_D + G)ᵀ v
   return reinmaxGradient(logits, x, v, { tau: 1 }).map((r, j) => r + eta * (gr[j] - stGs[j]));
 }
 
@@ -60,7 +83,8 @@ export function reinmaxCv(logits: tf.Tensor, options: ReinmaxCvOptions): tf.Tens
   const tau = checkTemperature('reinmaxCv', 'tau', options.tau);
   const K = checkK('reinmaxCv', options.K);
   const eta = checkEta('reinmaxCv', options.eta);
-  if (options.x != null && options.gumbel == null) throw new Error('reinmaxCv: option gumbel is required with a given sample x (G is the noise that drew x)');
+  if (options.x != null && options.gumbel == null)
+    throw new Error('reinmaxCv: option gumbel is required with a given sample x (G is the noise that drew x)');
   return tf.tidy(() => {
     // the sample's noise first, then the conditional draw's: the order of the registry's sampleOp
     const G = options.gumbel ?? gumbelTensor(requireRng('reinmaxCv', options.rng, 'gumbel'), logits.shape); // [..., C]
@@ -74,7 +98,9 @@ export function reinmaxCv(logits: tf.Tensor, options: ReinmaxCvOptions): tf.Tens
     const s = heldConstant(() => conditionalGumbelTensor(theta, onehot, E)); // [K, ..., C]
     const sG = heldConstant(() => theta.add(G)); //                  θ_D + G   [..., C]
     return straightThrough([logits, onehot, s, sG], onehot, (dy, [l, e, sk, sg]) => {
-      const cv = temperedJacobianProductTensor(sk, dy, tau).mean(0).sub(temperedJacobianProductTensor(sg, dy, tau)); // [..., C]
+      const cv = temperedJacobianProductTensor(sk, dy, tau)
+        .mean(0)
+        .sub(temperedJacobianProductTensor(sg, dy, tau)); // [..., C]
       return reinmaxBackward(l, e, dy, 1).add(cv.mul(eta));
     });
   });

@@ -13,7 +13,16 @@ import { logSumExp, softmax, softmaxJacobianProduct64, softmaxJacobianProductTen
 import { checkNoiseShape, temperedJacobianProductTensor } from './gs';
 import { conditionalGumbelTensor, grMckGradient } from './gr-mck';
 import { drawOneHot, exponentialTensor, heldConstant, requireRng, straightThrough, type SampleOptions } from './sample';
-import { checkExponentialRows, checkIndex, checkK, checkLogitsArray, checkLogitsTensor, checkOptionNames, checkTemperature, checkVector } from './validate';
+import {
+  checkExponentialRows,
+  checkIndex,
+  checkK,
+  checkLogitsArray,
+  checkLogitsTensor,
+  checkOptionNames,
+  checkTemperature,
+  checkVector,
+} from './validate';
 
 export interface ReinmaxRaoOptions extends SampleOptions {
   /** temperature of the Gumbel-Rao Jacobian, > 0 */

@@ -7,7 +7,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { softmax, softmaxJacobianProduct64, softmaxJacobianProductTensor } from '../math/softmax';
 import { drawOneHot, straightThrough, type SampleOptions } from './sample';
-import { checkIndex, checkLogitsArray, checkLogitsTensor, checkOptionNames, checkTemperature, checkVector } from './validate';
+import {
+  checkIndex,
+  checkLogitsArray,
+  checkLogitsTensor,
+  checkOptionNames,
+  checkTemperature,
+  checkVector,
+} from './validate';
 
 export interface ReinmaxOptions extends SampleOptions {
   /** temperature of the softmax inside π, > 0 */
@@ -15,7 +22,12 @@ export interface ReinmaxOptions extends SampleOptions {
 }
 
 /** ReinMax gradient w.r.t. the logits, float64. */
-export function reinmaxGradient(logits: readonly number[], x: number, v: readonly number[], options: { tau: number }): number[] {
+export function reinmaxGradient(
+  logits: readonly number[],
+  x: number,
+  v: readonly number[],
+  options: { tau: number },
+): number[] {
   checkLogitsArray('reinmaxGradient', logits);
   checkIndex('reinmaxGradient', x, logits.length);
   checkVector('reinmaxGradient', 'v', v, logits.length);

@@ -50,7 +50,10 @@ export function drawOneHot(where: string, logits: tf.Tensor, C: number, options:
       const rng = requireRng(where, options.rng, 'a sample x');
       x = gumbelMaxIndex(logits, gumbelTensor(rng, logits.shape));
     }
-    return tf.oneHot(x.reshape([-1]), C).reshape(logits.shape).toFloat(); // [..., C]
+    return tf
+      .oneHot(x.reshape([-1]), C)
+      .reshape(logits.shape)
+      .toFloat(); // [..., C]
   });
 }
 

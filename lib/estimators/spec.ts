@@ -8,7 +8,16 @@
  * `op` (the sample drawn from the stream).
  * @example estimatorId({ name: 'grMck', options: { tau: 0.5, K: 100 } })   // → "grMck-K100-tau0.5"
  */
-import { ALL_ESTIMATORS, withDefaults, type EstimatorFamily, type EstimatorOptions, type OptionKind, type BinaryEstimator, type PathwiseEstimator, type ScoreEstimator } from './registry';
+import {
+  ALL_ESTIMATORS,
+  withDefaults,
+  type EstimatorFamily,
+  type EstimatorOptions,
+  type OptionKind,
+  type BinaryEstimator,
+  type PathwiseEstimator,
+  type ScoreEstimator,
+} from './registry';
 import { checkA, checkEta, checkK, checkM, checkTemperature } from './validate';
 
 /** An estimator by registry name, with its options (defaults filled in where it has them). */
@@ -49,7 +58,9 @@ export function resolveEstimator(spec: EstimatorSpec): ResolvedEstimator {
   const given = spec.options ?? {};
   for (const key of Object.keys(given)) {
     if (!(key in row.options)) {
-      throw new Error(`${where}: unknown option ${JSON.stringify(key)} (options: ${Object.keys(row.options).join(', ') || 'none'})`);
+      throw new Error(
+        `${where}: unknown option ${JSON.stringify(key)} (options: ${Object.keys(row.options).join(', ') || 'none'})`,
+      );
     }
   }
   const options = withDefaults(row, given);
@@ -58,9 +69,12 @@ export function resolveEstimator(spec: EstimatorSpec): ResolvedEstimator {
     CHECKS[option.kind](where, key, options[key]);
   }
   switch (row.kind) {
-    case 'pathwise': return { kind: 'pathwise', name: row.name, row, options };
-    case 'score': return { kind: 'score', name: row.name, row, options };
-    case 'binary': return { kind: 'binary', name: row.name, row, options };
+    case 'pathwise':
+      return { kind: 'pathwise', name: row.name, row, options };
+    case 'score':
+      return { kind: 'score', name: row.name, row, options };
+    case 'binary':
+      return { kind: 'binary', name: row.name, row, options };
   }
 }
 
@@ -112,6 +126,8 @@ export function estimatorLabel(spec: EstimatorSpec): string {
 /** A short file-name-safe id with the options, e.g. "grMck-K100-tau0.5", "rloo-M2", "zgr" (run keys use it). */
 export function estimatorId(spec: EstimatorSpec): string {
   const r = resolveEstimator(spec);
-  const opts = Object.keys(r.options).sort().map((k) => `${k}${r.options[k]}`);
+  const opts = Object.keys(r.options)
+    .sort()
+    .map((k) => `${k}${r.options[k]}`);
   return [r.name, ...opts].join('-');
 }

@@ -19,7 +19,12 @@ export interface StGsOptions {
 }
 
 /** ST-GS gradient w.r.t. the logits, float64, given the Gumbel noise of the sample. */
-export function stGsGradient(logits: readonly number[], v: readonly number[], options: { tau: number }, gumbel: readonly number[]): number[] {
+export function stGsGradient(
+  logits: readonly number[],
+  v: readonly number[],
+  options: { tau: number },
+  gumbel: readonly number[],
+): number[] {
   return relaxedGradient('stGsGradient', logits, v, options, gumbel);
 }
 
@@ -31,7 +36,10 @@ export function stGs(logits: tf.Tensor, options: StGsOptions): tf.Tensor {
   return tf.tidy(() => {
     const G = options.gumbel ?? gumbelTensor(requireRng('stGs', options.rng, 'gumbel'), logits.shape); // [..., C]
     checkNoiseShape('stGs', 'gumbel', G, logits.shape);
-    const onehot = tf.oneHot(gumbelMaxIndex(logits, G).reshape([-1]), C).reshape(logits.shape).toFloat(); // [..., C]
+    const onehot = tf
+      .oneHot(gumbelMaxIndex(logits, G).reshape([-1]), C)
+      .reshape(logits.shape)
+      .toFloat(); // [..., C]
     return straightThrough([logits, G], onehot, (dy, [l, g]) => temperedJacobianProductTensor(l.add(g), dy, tau));
   });
 }

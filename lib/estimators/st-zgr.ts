@@ -25,7 +25,12 @@ export function stZgrGradientOf<T>(F: Field<T>, p: readonly T[], x: number, v: r
 }
 
 /** ST-ZGR(a) gradient w.r.t. the logits, float64. */
-export function stZgrGradient(logits: readonly number[], x: number, v: readonly number[], options: { a: number }): number[] {
+export function stZgrGradient(
+  logits: readonly number[],
+  x: number,
+  v: readonly number[],
+  options: { a: number },
+): number[] {
   checkLogitsArray('stZgrGradient', logits);
   checkIndex('stZgrGradient', x, logits.length);
   checkVector('stZgrGradient', 'v', v, logits.length);
@@ -42,7 +47,9 @@ export function stZgr(logits: tf.Tensor, options: StZgrOptions): tf.Tensor {
     const onehot = drawOneHot('stZgr', logits, C, options); // [..., C]
     return straightThrough([logits, onehot], onehot, (dy, [l, e]) => {
       const p = tf.softmax(l); // [..., C]
-      return softmaxJacobianProductTensor(p, dy).mul(1 - a).add(zgrBackward(p, e, dy).mul(a));
+      return softmaxJacobianProductTensor(p, dy)
+        .mul(1 - a)
+        .add(zgrBackward(p, e, dy).mul(a));
     });
   });
 }

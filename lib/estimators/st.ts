@@ -12,7 +12,14 @@ import * as tf from '@tensorflow/tfjs';
 import { float64, type Field } from '../math/field';
 import { softmax, softmaxJacobianProduct, softmaxJacobianProductTensor } from '../math/softmax';
 import { drawOneHot, straightThrough, type SampleOptions } from './sample';
-import { checkIndex, checkLogitsArray, checkLogitsTensor, checkOptionNames, checkTemperature, checkVector } from './validate';
+import {
+  checkIndex,
+  checkLogitsArray,
+  checkLogitsTensor,
+  checkOptionNames,
+  checkTemperature,
+  checkVector,
+} from './validate';
 
 export interface StOptions extends SampleOptions {
   /** backward temperature t of ST(t); default 1 (plain ST) */
@@ -30,7 +37,12 @@ export function stGradientOf<T>(F: Field<T>, q: readonly T[], v: readonly T[]): 
 }
 
 /** ST / ST(t) gradient w.r.t. the logits, float64 (x does not enter; kept for a uniform signature). */
-export function stGradient(logits: readonly number[], x: number, v: readonly number[], options: { t?: number } = {}): number[] {
+export function stGradient(
+  logits: readonly number[],
+  x: number,
+  v: readonly number[],
+  options: { t?: number } = {},
+): number[] {
   checkLogitsArray('stGradient', logits);
   checkIndex('stGradient', x, logits.length);
   checkVector('stGradient', 'v', v, logits.length);
@@ -50,7 +62,12 @@ export function st(logits: tf.Tensor, options: StOptions): tf.Tensor {
 }
 
 /** ST(τ)·1/τ gradient w.r.t. the logits, float64: J(softmax(logits / τ))ᵀ v / τ (ReinMax's ST). */
-export function stTauGradient(logits: readonly number[], x: number, v: readonly number[], options: { tau: number }): number[] {
+export function stTauGradient(
+  logits: readonly number[],
+  x: number,
+  v: readonly number[],
+  options: { tau: number },
+): number[] {
   checkLogitsArray('stTauGradient', logits);
   checkIndex('stTauGradient', x, logits.length);
   checkVector('stTauGradient', 'v', v, logits.length);
@@ -66,6 +83,8 @@ export function stTau(logits: tf.Tensor, options: StTauOptions): tf.Tensor {
   const tau = checkTemperature('stTau', 'tau', options.tau);
   return tf.tidy(() => {
     const onehot = drawOneHot('stTau', logits, C, options); // [..., C]
-    return straightThrough([logits], onehot, (dy, [l]) => softmaxJacobianProductTensor(tf.softmax(l.div(tau)), dy).div(tau));
+    return straightThrough([logits], onehot, (dy, [l]) =>
+      softmaxJacobianProductTensor(tf.softmax(l.div(tau)), dy).div(tau),
+    );
   });
 }

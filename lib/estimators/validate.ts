@@ -77,7 +77,8 @@ export function checkIndex(where: string, x: unknown, C: number): number {
 /** An array (upstream gradient v, noise) of the given length with finite entries. */
 export function checkVector(where: string, name: string, v: readonly number[], length: number): void {
   if (v == null || typeof v.length !== 'number') fail(where, `${name} must be an array of ${length} numbers`, v);
-  if (v.length !== length) fail(where, `${name} must have length ${length} (as the logits)`, described(`length ${v.length}`));
+  if (v.length !== length)
+    fail(where, `${name} must have length ${length} (as the logits)`, described(`length ${v.length}`));
   v.forEach((vj, j) => {
     if (typeof vj !== 'number' || !Number.isFinite(vj)) fail(where, `${name} must be finite; ${name}[${j}]`, vj);
   });
@@ -88,41 +89,72 @@ export function checkVector(where: string, name: string, v: readonly number[], l
  * finite (read back once: cheap next to the sample and gradient, and it stops NaN at the source).
  */
 export function checkLogitsTensor(where: string, logits: tf.Tensor, minC = 2): number {
-  if (logits == null || typeof (logits as tf.Tensor).dataSync !== 'function') fail(where, 'logits must be a tf.Tensor', logits);
-  if (logits.rank < 1) fail(where, 'logits must have rank ≥ 1 (categories on the last axis)', described(`shape [${logits.shape}]`));
+  if (logits == null || typeof (logits as tf.Tensor).dataSync !== 'function')
+    fail(where, 'logits must be a tf.Tensor', logits);
+  if (logits.rank < 1)
+    fail(where, 'logits must have rank ≥ 1 (categories on the last axis)', described(`shape [${logits.shape}]`));
   if (logits.dtype !== 'float32') fail(where, 'logits must be float32', logits.dtype);
   const C = logits.shape[logits.rank - 1];
-  if (C < minC) fail(where, `logits must have C ≥ ${minC} categories on the last axis`, described(`shape [${logits.shape}]`));
+  if (C < minC)
+    fail(where, `logits must have C ≥ ${minC} categories on the last axis`, described(`shape [${logits.shape}]`));
   checkFinite(where, 'logits', logits);
   return C;
 }
 
 /** Every entry of a tensor is finite. */
 export function checkFinite(where: string, name: string, t: tf.Tensor): void {
-  const message = (i: number, value: number) => `${where}: ${name} must be finite; entry ${i} of shape [${t.shape}], got ${formatValue(value)}`;
-  checkEntries(t, (data) => firstIndex(data, (d) => !Number.isFinite(d)), () => tf.logicalNot(tf.isFinite(t)), message);
+  const message = (i: number, value: number) =>
+    `${where}: ${name} must be finite; entry ${i} of shape [${t.shape}], got ${formatValue(value)}`;
+  checkEntries(
+    t,
+    (data) => firstIndex(data, (d) => !Number.isFinite(d)),
+    () => tf.logicalNot(tf.isFinite(t)),
+    message,
+  );
 }
 
 /** A given sample: int32 indices of shape `batchShape`, each in [0, C). */
 export function checkSampleTensor(where: string, x: tf.Tensor, batchShape: number[], C: number): void {
   if (x.dtype !== 'int32') fail(where, 'sample x must be an int32 tensor of category indices', x.dtype);
   if (x.shape.length !== batchShape.length || x.shape.some((d, i) => d !== batchShape[i])) {
-    fail(where, `sample x must have shape [${batchShape}] (the logits' shape without the last axis)`, described(`shape [${x.shape}]`));
+    fail(
+      where,
+      `sample x must have shape [${batchShape}] (the logits' shape without the last axis)`,
+      described(`shape [${x.shape}]`),
+    );
   }
-  const message = (i: number, value: number) => `${where}: sample x must hold indices in [0, ${C - 1}]; entry ${i}, got ${formatValue(value)}`;
-  checkEntries(x, (data) => firstIndex(data, (d) => d < 0 || d >= C), () => tf.logicalOr(tf.less(x, 0), tf.greaterEqual(x, C)), message);
+  const message = (i: number, value: number) =>
+    `${where}: sample x must hold indices in [0, ${C - 1}]; entry ${i}, got ${formatValue(value)}`;
+  checkEntries(
+    x,
+    (data) => firstIndex(data, (d) => d < 0 || d >= C),
+    () => tf.logicalOr(tf.less(x, 0), tf.greaterEqual(x, C)),
+    message,
+  );
 }
 
 /** A given binary sample: every entry 0 or 1. */
 export function checkBinarySample(where: string, b: tf.Tensor): void {
-  const message = (i: number, value: number) => `${where}: sample b must hold 0 or 1; entry ${i}, got ${formatValue(value)}`;
-  checkEntries(b, (data) => firstIndex(data, (d) => d !== 0 && d !== 1), () => tf.logicalAnd(tf.notEqual(b, 0), tf.notEqual(b, 1)), message);
+  const message = (i: number, value: number) =>
+    `${where}: sample b must hold 0 or 1; entry ${i}, got ${formatValue(value)}`;
+  checkEntries(
+    b,
+    (data) => firstIndex(data, (d) => d !== 0 && d !== 1),
+    () => tf.logicalAnd(tf.notEqual(b, 0), tf.notEqual(b, 1)),
+    message,
+  );
 }
 
 /** The per-sample losses of a score-function estimator: every entry finite. */
 export function checkLossFinite(where: string, f: tf.Tensor): void {
-  const message = (i: number, value: number) => `${where}: loss values must be finite; entry ${i}, got ${formatValue(value)}`;
-  checkEntries(f, (data) => firstIndex(data, (d) => !Number.isFinite(d)), () => tf.logicalNot(tf.isFinite(f)), message);
+  const message = (i: number, value: number) =>
+    `${where}: loss values must be finite; entry ${i}, got ${formatValue(value)}`;
+  checkEntries(
+    f,
+    (data) => firstIndex(data, (d) => !Number.isFinite(d)),
+    () => tf.logicalNot(tf.isFinite(f)),
+    message,
+  );
 }
 
 // ------------------------------------------------------------------------------ checks of entries
@@ -148,7 +180,12 @@ function firstIndex(data: ArrayLike<number>, bad: (d: number) => boolean): numbe
  * Fail on the first entry of `t` that is bad: on the host at once (`firstBad` over its data), on
  * other backends through a deferred device-side check (`badMask`: a bool tensor of t's shape).
  */
-function checkEntries(t: tf.Tensor, firstBad: (data: ArrayLike<number>) => number, badMask: () => tf.Tensor, message: (i: number, value: number) => string): void {
+function checkEntries(
+  t: tf.Tensor,
+  firstBad: (data: ArrayLike<number>) => number,
+  badMask: () => tf.Tensor,
+  message: (i: number, value: number) => string,
+): void {
   if (HOST_BACKENDS.includes(tf.getBackend())) {
     const data = t.dataSync();
     const i = firstBad(data);
@@ -197,15 +234,23 @@ export async function settleDeferredChecks(): Promise<void> {
  */
 export function checkOptionNames<T extends object>(where: string, options: T | undefined, known: readonly string[]): T {
   if (options == null) return {} as T;
-  if (typeof options !== 'object' || Array.isArray(options)) fail(where, `options must be an object with ${known.join(', ')}`, options);
+  if (typeof options !== 'object' || Array.isArray(options))
+    fail(where, `options must be an object with ${known.join(', ')}`, options);
   for (const key of Object.keys(options)) {
-    if (!known.includes(key)) throw new Error(`${where}: unknown option ${JSON.stringify(key)} (known: ${known.join(', ')})`);
+    if (!known.includes(key))
+      throw new Error(`${where}: unknown option ${JSON.stringify(key)} (known: ${known.join(', ')})`);
   }
   return options;
 }
 
 /** K rows of Exp(1) noise of length C, as the float64 forms of GR-MCK, ReinMax-Rao and ReinMax-CV take them. */
-export function checkExponentialRows(where: string, K: number, exponentials: readonly (readonly number[])[], C: number): void {
-  if (exponentials?.length !== K) throw new Error(`${where}: exponentials must have K = ${K} rows, got ${exponentials?.length}`);
+export function checkExponentialRows(
+  where: string,
+  K: number,
+  exponentials: readonly (readonly number[])[],
+  C: number,
+): void {
+  if (exponentials?.length !== K)
+    throw new Error(`${where}: exponentials must have K = ${K} rows, got ${exponentials?.length}`);
   for (const E of exponentials) checkVector(where, 'exponentials row', E, C);
 }

@@ -34,7 +34,10 @@ export function zgrBackward(p: tf.Tensor, onehot: tf.Tensor, v: tf.Tensor): tf.T
   return tf.tidy(() => {
     const vx = v.mul(onehot).sum(-1, true); // v_x        [..., 1]
     const pv = v.mul(p).sum(-1, true); //      ⟨p, v⟩     [..., 1]
-    return p.mul(v.sub(vx)).add(onehot.mul(vx.sub(pv))).mul(0.5); // [..., C]
+    return p
+      .mul(v.sub(vx))
+      .add(onehot.mul(vx.sub(pv)))
+      .mul(0.5); // [..., C]
   });
 }
 

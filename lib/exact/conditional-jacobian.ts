@@ -32,7 +32,8 @@ export const DEFAULT_RULE: QuadratureRule = { points: 8, firstWidth: 0.25, maxWi
 
 /** Gauss–Legendre nodes and weights on [−1, 1] (Newton on the Legendre recurrence; n ≤ 64). */
 export function gaussLegendre(n: number): { nodes: Float64Array; weights: Float64Array } {
-  if (!(Number.isInteger(n) && n >= 1 && n <= 64)) throw new Error(`gaussLegendre: n must be an integer in [1, 64], got ${n}`);
+  if (!(Number.isInteger(n) && n >= 1 && n <= 64))
+    throw new Error(`gaussLegendre: n must be an integer in [1, 64], got ${n}`);
   const nodes = new Float64Array(n);
   const weights = new Float64Array(n);
   for (let i = 0; i < n; i++) {
@@ -80,10 +81,17 @@ function panelRule(end: number, h: number, bulk: number, rule: QuadratureRule): 
  * E[J_τ | x] (A) and E[J_τ J_τ | x] (Q), C × C row-major, by quadrature of the conditional Gumbel
  * density. C ≤ 4 (the cost grows like (points per coordinate)^{C−1}).
  */
-export function conditionalJacobianMoments(logits: readonly number[], x: number, tau: number, rule: QuadratureRule = DEFAULT_RULE): { A: Float64Array; Q: Float64Array } {
+export function conditionalJacobianMoments(
+  logits: readonly number[],
+  x: number,
+  tau: number,
+  rule: QuadratureRule = DEFAULT_RULE,
+): { A: Float64Array; Q: Float64Array } {
   const C = logits.length;
-  if (!(C >= 2 && C <= 4)) throw new Error(`conditionalJacobianMoments: C must be 2, 3 or 4 (tensor quadrature), got ${C}`);
-  if (!(Number.isInteger(x) && x >= 0 && x < C)) throw new Error(`conditionalJacobianMoments: x must be an index in [0, ${C}), got ${x}`);
+  if (!(C >= 2 && C <= 4))
+    throw new Error(`conditionalJacobianMoments: C must be 2, 3 or 4 (tensor quadrature), got ${C}`);
+  if (!(Number.isInteger(x) && x >= 0 && x < C))
+    throw new Error(`conditionalJacobianMoments: x must be an index in [0, ${C}), got ${x}`);
   checkTemperature('conditionalJacobianMoments', 'tau', tau);
   const p = softmax(logits);
   const others = [...Array(C).keys()].filter((j) => j !== x);
@@ -144,9 +152,10 @@ export function conditionalJacobianMoments(logits: readonly number[], x: number,
     while (d < axes.length && ++idx[d] === sizes[d]) idx[d++] = 0;
     if (d === axes.length) break;
   }
-  for (let i = 0; i < C; i++) for (let k = 0; k < i; k++) {
-    A[i * C + k] = A[k * C + i];
-    Q[i * C + k] = Q[k * C + i];
-  }
+  for (let i = 0; i < C; i++)
+    for (let k = 0; k < i; k++) {
+      A[i * C + k] = A[k * C + i];
+      Q[i * C + k] = Q[k * C + i];
+    }
   return { A, Q };
 }

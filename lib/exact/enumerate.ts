@@ -7,7 +7,8 @@ import type { Field } from '../math/field';
 /** Every joint state of variables with Cs[i] categories, in lexicographic order. */
 export function* jointStates(Cs: readonly number[]): Generator<number[]> {
   Cs.forEach((C, i) => {
-    if (!Number.isInteger(C) || C < 2) throw new Error(`jointStates: every variable needs C ≥ 2 categories; Cs[${i}] = ${C}`);
+    if (!Number.isInteger(C) || C < 2)
+      throw new Error(`jointStates: every variable needs C ≥ 2 categories; Cs[${i}] = ${C}`);
   });
   const state = Cs.map(() => 0);
   for (;;) {

@@ -77,9 +77,12 @@ export function conditionalMoments(
   visit: (add: (w: number, draw: () => ArrayLike<number>) => void) => void,
 ): Moments[] {
   const { replicates: R, drawsPerReplicate: N, Ks } = options;
-  if (!(Number.isInteger(R) && R >= 2)) throw new Error(`conditionalMoments: replicates must be an integer ≥ 2, got ${R}`);
-  if (!(Number.isInteger(N) && N >= 2)) throw new Error(`conditionalMoments: drawsPerReplicate must be an integer ≥ 2, got ${N}`);
-  if (Ks.length === 0 || Ks.some((K) => !((Number.isInteger(K) && K >= 1) || K === Infinity))) throw new Error(`conditionalMoments: Ks must be integers ≥ 1 or Infinity, got [${Ks}]`);
+  if (!(Number.isInteger(R) && R >= 2))
+    throw new Error(`conditionalMoments: replicates must be an integer ≥ 2, got ${R}`);
+  if (!(Number.isInteger(N) && N >= 2))
+    throw new Error(`conditionalMoments: drawsPerReplicate must be an integer ≥ 2, got ${N}`);
+  if (Ks.length === 0 || Ks.some((K) => !((Number.isInteger(K) && K >= 1) || K === Infinity)))
+    throw new Error(`conditionalMoments: Ks must be integers ≥ 1 or Infinity, got [${Ks}]`);
   const means = Array.from({ length: R }, () => new Float64Array(n));
   const second = Ks.map(() => new Float64Array(R));
   const sum = new Float64Array(n);
@@ -128,7 +131,11 @@ export function fromReplicates(replicates: MomentEstimate[]): Moments {
  * (ψ₁(a) = E_b ψ(a, b) = ½((f_a − F) h_a + ∇L); ζ₁ = tr Cov ψ₁, ζ₂ = tr Cov ψ).
  * `visit` calls `add(w, f, h)` once per state.
  */
-export function rlooMoments(M: number, n: number, visit: (add: (w: number, f: number, h: ArrayLike<number>) => void) => void): Moments {
+export function rlooMoments(
+  M: number,
+  n: number,
+  visit: (add: (w: number, f: number, h: ArrayLike<number>) => void) => void,
+): Moments {
   checkM('rlooMoments', M);
   const mean = new Float64Array(n); // E[f h]
   const sums: ScoreSums = { f: 0, f2: 0, h2: 0, fh2: 0, f2h2: 0 };
@@ -187,7 +194,8 @@ export function averaged(m: Moments, M: number): Moments {
  */
 export function concatenated(blocks: Moments[], scale = 1): Moments {
   const R = blocks[0].replicates.length;
-  if (blocks.some((b) => b.replicates.length !== R)) throw new Error('concatenated: every block needs the same number of replicates');
+  if (blocks.some((b) => b.replicates.length !== R))
+    throw new Error('concatenated: every block needs the same number of replicates');
   const cat = (parts: MomentEstimate[]): MomentEstimate => {
     const n = parts.reduce((s, p) => s + p.mean.length, 0);
     const mean = new Float64Array(n);

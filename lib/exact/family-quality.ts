@@ -95,15 +95,35 @@ export interface MomentSource {
  * The GR family's: by Monte Carlo over its noise given the state (`mc`), or, where C ≤ 4, exact by
  * quadrature of the conditional Gumbel density (`'quadrature'`).
  */
-export function logitMoments(blocks: readonly Block[], scale: number, mc: { replicates: number; drawsPerReplicate: number; rng: Random } | 'quadrature'): MomentSource {
+export function logitMoments(
+  blocks: readonly Block[],
+  scale: number,
+  mc: { replicates: number; drawsPerReplicate: number; rng: Random } | 'quadrature',
+): MomentSource {
   if (blocks.length === 0) throw new Error('logitMoments: no blocks');
-  const gradient = concatenated(blocks.map((b) => ({ mean: b.sums.gradient, secondMoment: 0, replicates: [] })), scale).mean;
-  const joint = (perBlock: (b: Block) => Moments): Measured => ({ gradient, moments: concatenated(blocks.map(perBlock), scale) });
+  const gradient = concatenated(
+    blocks.map((b) => ({ mean: b.sums.gradient, secondMoment: 0, replicates: [] })),
+    scale,
+  ).mean;
+  const joint = (perBlock: (b: Block) => Moments): Measured => ({
+    gradient,
+    moments: concatenated(blocks.map(perBlock), scale),
+  });
   return {
     sampleFunction: (name, options) => joint((b) => sampleFunctionMoments(b.sums, b.logits, name, options)),
     conditionalFamily: (tau, Ks) => {
-      const perK = blocks.map((b) => (mc === 'quadrature' ? conditionalFamilyMomentsExact(b.sums, b.logits, tau, Ks) : conditionalFamilyMoments(b.sums, b.logits, tau, Ks, mc)));
-      return Ks.map((_, k) => ({ gradient, moments: concatenated(perK.map((ms) => ms[k]), scale) }));
+      const perK = blocks.map((b) =>
+        mc === 'quadrature'
+          ? conditionalFamilyMomentsExact(b.sums, b.logits, tau, Ks)
+          : conditionalFamilyMoments(b.sums, b.logits, tau, Ks, mc),
+      );
+      return Ks.map((_, k) => ({
+        gradient,
+        moments: concatenated(
+          perK.map((ms) => ms[k]),
+          scale,
+        ),
+      }));
     },
     rloo: (M) => joint((b) => rlooLatentMoments(b.sums, M)),
   };
@@ -113,7 +133,12 @@ export function logitMoments(blocks: readonly Block[], scale: number, mc: { repl
 function precise(perK: readonly Measured[], a: NonNullable<FamilyGrid['adaptive']>): boolean {
   return perK.every((m) => {
     const q = estimatorQuality(m.gradient, m.moments);
-    return q.scaleFreeBias != null && q.scaleFreeStd != null && q.scaleFreeBias.se < a.betaMargin / 3 && q.scaleFreeStd.se < ((a.sigmaFactor - 1) * q.scaleFreeStd.estimate) / 3;
+    return (
+      q.scaleFreeBias != null &&
+      q.scaleFreeStd != null &&
+      q.scaleFreeBias.se < a.betaMargin / 3 &&
+      q.scaleFreeStd.se < ((a.sigmaFactor - 1) * q.scaleFreeStd.estimate) / 3
+    );
   });
 }
 
@@ -121,16 +146,24 @@ function precise(perK: readonly Measured[], a: NonNullable<FamilyGrid['adaptive'
  * The GR family at τ for every K: one round of the source's draws, or adaptive rounds pooled
  * (FamilyGrid.adaptive).
  */
-function grFamilyAt(source: MomentSource, tau: number, grid: FamilyGrid): { perK: Measured[]; draws?: EstimatorPoint['draws'] } {
+function grFamilyAt(
+  source: MomentSource,
+  tau: number,
+  grid: FamilyGrid,
+): { perK: Measured[]; draws?: EstimatorPoint['draws'] } {
   let perK = source.conditionalFamily(tau, grid.Ks);
   const a = grid.adaptive;
   if (a == null || perK[0].moments.replicates.length === 0) return { perK };
-  if (!(Number.isInteger(a.maxRounds) && a.maxRounds >= 1)) throw new Error(`familyQuality: adaptive.maxRounds must be an integer ≥ 1, got ${a.maxRounds}`);
+  if (!(Number.isInteger(a.maxRounds) && a.maxRounds >= 1))
+    throw new Error(`familyQuality: adaptive.maxRounds must be an integer ≥ 1, got ${a.maxRounds}`);
   let rounds = 1;
   while (!precise(perK, a) && rounds < a.maxRounds) {
     const more = source.conditionalFamily(tau, grid.Ks);
     // independent replicates of the same size: pooling them is one larger Monte Carlo
-    perK = perK.map((m, k) => ({ gradient: m.gradient, moments: fromReplicates([...m.moments.replicates, ...more[k].moments.replicates]) }));
+    perK = perK.map((m, k) => ({
+      gradient: m.gradient,
+      moments: fromReplicates([...m.moments.replicates, ...more[k].moments.replicates]),
+    }));
     rounds++;
   }
   return { perK, draws: { rounds, maxRounds: a.maxRounds, precise: precise(perK, a) } };
@@ -146,7 +179,13 @@ export function familyQuality(source: MomentSource, grid: FamilyGrid): Estimator
   }
   const label = (name: string, options: Record<string, number>) => estimatorStyle({ name, options }).label;
   // a member of a curve is drawn in its registry family; an estimator without a curve parameter is a point
-  const point = (name: string, options: Record<string, number>, param: number | null, m: Measured, extra: Partial<EstimatorPoint> = {}): EstimatorPoint => ({
+  const point = (
+    name: string,
+    options: Record<string, number>,
+    param: number | null,
+    m: Measured,
+    extra: Partial<EstimatorPoint> = {},
+  ): EstimatorPoint => ({
     name,
     options,
     label: extra.label ?? label(name, options),
@@ -163,19 +202,33 @@ export function familyQuality(source: MomentSource, grid: FamilyGrid): Estimator
     const { perK, draws } = grFamilyAt(source, tau, grid);
     grid.Ks.forEach((K, k) => {
       const [name, options] = K === 1 ? ['stGs', { tau }] : ['grMck', { tau, K }];
-      out.push(point(name as string, options as Record<string, number>, tau, perK[k], { K, ...(draws ? { draws } : {}) }));
+      out.push(
+        point(name as string, options as Record<string, number>, tau, perK[k], { K, ...(draws ? { draws } : {}) }),
+      );
     });
   }
   for (const t of grid.taus) out.push(point('st', { t }, t, source.sampleFunction('st', { t })));
   for (const tau of grid.reinmaxTaus) {
     const note = tau < 1 ? ' (below the official API’s τ ≥ 1)' : tau === 1 ? ' ≡ ZGR' : '';
-    out.push(point('reinmax', { tau }, tau, source.sampleFunction('reinmax', { tau }), { label: `ReinMax(τ=${fmt(tau)})${note}` }));
+    out.push(
+      point('reinmax', { tau }, tau, source.sampleFunction('reinmax', { tau }), {
+        label: `ReinMax(τ=${fmt(tau)})${note}`,
+      }),
+    );
   }
   out.push(point('darn', {}, null, source.sampleFunction('darn', {})));
   for (const M of grid.Ms) {
     out.push(point('rloo', { M }, null, source.rloo(M), { M, cost: M }));
     for (const { a, m } of stZgr) {
-      out.push(point('stZgr', { a }, a, { gradient: m.gradient, moments: averaged(m.moments, M) }, { family: 'ST-ZGR(a) mean of M', label: `mean of ${M} ${label('stZgr', { a })}`, M, cost: M }));
+      out.push(
+        point(
+          'stZgr',
+          { a },
+          a,
+          { gradient: m.gradient, moments: averaged(m.moments, M) },
+          { family: 'ST-ZGR(a) mean of M', label: `mean of ${M} ${label('stZgr', { a })}`, M, cost: M },
+        ),
+      );
     }
   }
   return out;

@@ -24,7 +24,13 @@ import { fromReplicates, type MomentEstimate, type Moments } from './estimator-m
 import type { LatentSums } from './latent-sums';
 
 /** ST-GS's matrix given x: J_τ(s), s the conditional Gumbel perturbation from Exp(1) noise E (row-major). */
-export function stGsMatrix(logits: readonly number[], x: number, tau: number, E: readonly number[], out: Float64Array = new Float64Array(logits.length ** 2)): Float64Array {
+export function stGsMatrix(
+  logits: readonly number[],
+  x: number,
+  tau: number,
+  E: readonly number[],
+  out: Float64Array = new Float64Array(logits.length ** 2),
+): Float64Array {
   const C = logits.length;
   const s = conditionalGumbel(logits, x, E);
   // J_τ(s) = (diag(y) − y yᵀ)/τ, y = softmax(s/τ) (max-shifted), written out: this is the hot loop
@@ -42,7 +48,16 @@ export function stGsMatrix(logits: readonly number[], x: number, tau: number, E:
  * Add J and JᵀJ (= J², J symmetric) of one ST-GS draw to A and Q, each scaled by w (the hot loop of
  * the GR family).
  */
-function accumulateStGsDraw(A: Float64Array, Q: Float64Array, w: number, logits: readonly number[], x: number, tau: number, E: readonly number[], J: Float64Array): void {
+function accumulateStGsDraw(
+  A: Float64Array,
+  Q: Float64Array,
+  w: number,
+  logits: readonly number[],
+  x: number,
+  tau: number,
+  E: readonly number[],
+  J: Float64Array,
+): void {
   const C = logits.length;
   stGsMatrix(logits, x, tau, E, J);
   for (let j = 0; j < C; j++) {
@@ -81,11 +96,12 @@ function addMatVec(out: Float64Array, at: number, M: Float64Array, V: Float64Arr
 /** MᵀM (C × C). */
 function gram(M: Float64Array, C: number): Float64Array {
   const G = new Float64Array(C * C);
-  for (let j = 0; j < C; j++) for (let k = 0; k < C; k++) {
-    let s = 0;
-    for (let i = 0; i < C; i++) s += M[i * C + j] * M[i * C + k];
-    G[j * C + k] = s;
-  }
+  for (let j = 0; j < C; j++)
+    for (let k = 0; k < C; k++) {
+      let s = 0;
+      for (let i = 0; i < C; i++) s += M[i * C + j] * M[i * C + k];
+      G[j * C + k] = s;
+    }
   return G;
 }
 
@@ -98,14 +114,22 @@ function traceProduct(S: Float64Array, W: Float64Array, wAt: number, C: number):
 
 function checkLogits(sums: LatentSums, logits: readonly (readonly number[])[]): void {
   if (logits.length !== sums.L || logits.some((l) => l.length !== sums.C)) {
-    throw new Error(`latent moments: logits must be [${sums.L}][${sums.C}], got [${logits.length}][${logits[0]?.length}]`);
+    throw new Error(
+      `latent moments: logits must be [${sums.L}][${sums.C}], got [${logits.length}][${logits[0]?.length}]`,
+    );
   }
 }
 
 /** Exact moments of a registry estimator that is a function of the sample (ST, DARN, ZGR, ST-ZGR, ReinMax). */
-export function sampleFunctionMoments(sums: LatentSums, logits: readonly (readonly number[])[], name: string, options: EstimatorOptions = {}): Moments {
+export function sampleFunctionMoments(
+  sums: LatentSums,
+  logits: readonly (readonly number[])[],
+  name: string,
+  options: EstimatorOptions = {},
+): Moments {
   const { row: e, options: o } = resolvePathwise({ name, options }, 'sampleFunctionMoments');
-  if (!e.sampleFunction) throw new Error(`sampleFunctionMoments: ${name} is not a function of the sample (use conditionalFamilyMoments)`);
+  if (!e.sampleFunction)
+    throw new Error(`sampleFunctionMoments: ${name} is not a function of the sample (use conditionalFamilyMoments)`);
   checkLogits(sums, logits);
   const { L, C, V, W } = sums;
   const mean = new Float64Array(L * C);
@@ -143,9 +167,12 @@ export function conditionalFamilyMoments(
   checkLogits(sums, logits);
   checkTemperature('conditionalFamilyMoments', 'tau', tau);
   const { replicates: R, drawsPerReplicate: N, rng } = mc;
-  if (!(Number.isInteger(R) && R >= 2)) throw new Error(`conditionalFamilyMoments: replicates must be an integer ≥ 2, got ${R}`);
-  if (!(Number.isInteger(N) && N >= 2)) throw new Error(`conditionalFamilyMoments: drawsPerReplicate must be an integer ≥ 2, got ${N}`);
-  if (Ks.length === 0 || Ks.some((K) => !((Number.isInteger(K) && K >= 1) || K === Infinity))) throw new Error(`conditionalFamilyMoments: Ks must be integers ≥ 1 or Infinity, got [${Ks}]`);
+  if (!(Number.isInteger(R) && R >= 2))
+    throw new Error(`conditionalFamilyMoments: replicates must be an integer ≥ 2, got ${R}`);
+  if (!(Number.isInteger(N) && N >= 2))
+    throw new Error(`conditionalFamilyMoments: drawsPerReplicate must be an integer ≥ 2, got ${N}`);
+  if (Ks.length === 0 || Ks.some((K) => !((Number.isInteger(K) && K >= 1) || K === Infinity)))
+    throw new Error(`conditionalFamilyMoments: Ks must be integers ≥ 1 or Infinity, got [${Ks}]`);
   const { L, C, V, W } = sums;
   const perK: MomentEstimate[][] = Ks.map(() => []);
   const J = new Float64Array(C * C);
@@ -156,7 +183,8 @@ export function conditionalFamilyMoments(
       for (let x = 0; x < C; x++) {
         const A = new Float64Array(C * C);
         const Q = new Float64Array(C * C);
-        for (let k = 0; k < N; k++) accumulateStGsDraw(A, Q, 1 / N, logits[l], x, tau, Array.from(rng.exponential(C)), J);
+        for (let k = 0; k < N; k++)
+          accumulateStGsDraw(A, Q, 1 / N, logits[l], x, tau, Array.from(rng.exponential(C)), J);
         const at = (l * C + x) * C;
         addMatVec(mean, l * C, A, V, at, C);
         const AA = gram(A, C);
@@ -177,10 +205,17 @@ export function conditionalFamilyMoments(
  * (conditional-jacobian.ts) instead of draws, so E‖g_K‖² = Σ_lx tr(((1/K) Q + (1 − 1/K) AᵀA) W_lx).
  * C ≤ 4 (the toys).
  */
-export function conditionalFamilyMomentsExact(sums: LatentSums, logits: readonly (readonly number[])[], tau: number, Ks: readonly number[], rule?: QuadratureRule): Moments[] {
+export function conditionalFamilyMomentsExact(
+  sums: LatentSums,
+  logits: readonly (readonly number[])[],
+  tau: number,
+  Ks: readonly number[],
+  rule?: QuadratureRule,
+): Moments[] {
   checkLogits(sums, logits);
   checkTemperature('conditionalFamilyMomentsExact', 'tau', tau);
-  if (Ks.length === 0 || Ks.some((K) => !((Number.isInteger(K) && K >= 1) || K === Infinity))) throw new Error(`conditionalFamilyMomentsExact: Ks must be integers ≥ 1 or Infinity, got [${Ks}]`);
+  if (Ks.length === 0 || Ks.some((K) => !((Number.isInteger(K) && K >= 1) || K === Infinity)))
+    throw new Error(`conditionalFamilyMomentsExact: Ks must be integers ≥ 1 or Infinity, got [${Ks}]`);
   const { L, C, V, W } = sums;
   const mean = new Float64Array(L * C);
   const second = Ks.map(() => 0);

@@ -36,10 +36,14 @@ export interface LatentSums {
  * returns f(s) and v(s) = ∇f at the one-hot state ([L·C]) for state number s (digits s_l in base C,
  * l = 0 most significant, the order of `jointStates`).
  */
-export function latentSums(p: readonly (readonly number[])[], state: (s: number, digits: readonly number[]) => { f: number; v: ArrayLike<number> }): LatentSums {
+export function latentSums(
+  p: readonly (readonly number[])[],
+  state: (s: number, digits: readonly number[]) => { f: number; v: ArrayLike<number> },
+): LatentSums {
   const L = p.length;
   const C = p[0].length;
-  if (p.some((pl) => pl.length !== C)) throw new Error('latentSums: every variable needs the same number of categories');
+  if (p.some((pl) => pl.length !== C))
+    throw new Error('latentSums: every variable needs the same number of categories');
   const pf = Float64Array.from(p.flat());
   const gradient = new Float64Array(L * C);
   const V = new Float64Array(L * C * C);

@@ -42,7 +42,10 @@ export function draws<T>({ F, p, loss }: Problem<T>): { prob: T; draw: Draw<T> }
   const out: { prob: T; draw: Draw<T> }[] = [];
   for (const state of jointStates(Cs)) {
     const z = oneHotConcat(F, Cs, state);
-    out.push({ prob: stateProbability(F, p, state), draw: { state, z, f: loss.value(z), v: splitByVariable(Cs, loss.gradient(z)) } });
+    out.push({
+      prob: stateProbability(F, p, state),
+      draw: { state, z, f: loss.value(z), v: splitByVariable(Cs, loss.gradient(z)) },
+    });
   }
   return out;
 }
@@ -76,7 +79,10 @@ function forEachTuple<T>(problem: Problem<T>, M: number, visit: (prob: T, tuple:
   const S = all.length;
   if (S ** M > 5e6) throw new Error(`exact moments: ${S}^${M} sample tuples are too many to enumerate`);
   for (const idx of jointStates(new Array<number>(M).fill(S))) {
-    visit(idx.reduce((acc, k) => F.mul(acc, all[k].prob), F.one), idx.map((k) => all[k].draw));
+    visit(
+      idx.reduce((acc, k) => F.mul(acc, all[k].prob), F.one),
+      idx.map((k) => all[k].draw),
+    );
   }
 }
 

@@ -27,7 +27,8 @@ export interface PolynomialLoss<T> extends Loss<T> {
 export function polynomialLoss<T>(F: Field<T>, n: number, terms: readonly Monomial<T>[]): PolynomialLoss<T> {
   for (const t of terms) {
     for (const k of t.vars) {
-      if (!Number.isInteger(k) || k < 0 || k >= n) throw new Error(`polynomialLoss: variable index must be in [0, ${n - 1}], got ${k}`);
+      if (!Number.isInteger(k) || k < 0 || k >= n)
+        throw new Error(`polynomialLoss: variable index must be in [0, ${n - 1}], got ${k}`);
     }
   }
   const product = (z: readonly T[], vars: readonly number[], skip: number) =>
@@ -46,7 +47,12 @@ export function polynomialLoss<T>(F: Field<T>, n: number, terms: readonly Monomi
 }
 
 /** f(z) = zᵀ A z + bᵀ z (+ c): a quadratic with cross terms. */
-export function quadraticLoss<T>(F: Field<T>, A: readonly (readonly T[])[], b: readonly T[], c: T = F.zero): PolynomialLoss<T> {
+export function quadraticLoss<T>(
+  F: Field<T>,
+  A: readonly (readonly T[])[],
+  b: readonly T[],
+  c: T = F.zero,
+): PolynomialLoss<T> {
   const n = b.length;
   if (A.length !== n || A.some((row) => row.length !== n)) {
     throw new Error(`quadraticLoss: A must be ${n}×${n} (as b has length ${n}), got ${A.length}×${A[0]?.length}`);

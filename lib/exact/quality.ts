@@ -130,7 +130,8 @@ function smoothMetric(phi: (e: MomentEstimate) => number, m: Moments, spread: Sp
   const h = 1e-3;
   let v = 0;
   spread.d.forEach((d, r) => {
-    const at = (s: number) => phi({ mean: m.mean.map((x, i) => x + s * d[i]), secondMoment: m.secondMoment + s * spread.e[r] });
+    const at = (s: number) =>
+      phi({ mean: m.mean.map((x, i) => x + s * d[i]), secondMoment: m.secondMoment + s * spread.e[r] });
     v += ((at(h) - at(-h)) / (2 * h)) ** 2;
   });
   const se = Math.sqrt(v * spread.w);
@@ -141,9 +142,13 @@ function smoothMetric(phi: (e: MomentEstimate) => number, m: Moments, spread: Sp
 export function estimatorQuality(gradient: ArrayLike<number>, m: Moments, confidence = 0.95): Quality {
   const n = gradient.length;
   if (m.mean.length !== n) throw new Error(`estimatorQuality: moments have length ${m.mean.length}, the gradient ${n}`);
-  if (!(confidence > 0 && confidence < 1)) throw new Error(`estimatorQuality: confidence must be in (0, 1), got ${confidence}`);
+  if (!(confidence > 0 && confidence < 1))
+    throw new Error(`estimatorQuality: confidence must be in (0, 1), got ${confidence}`);
   const gradientNorm = Math.sqrt(dot(gradient, gradient));
-  if (!(gradientNorm > 0 && Number.isFinite(gradientNorm))) throw new Error(`estimatorQuality: the exact gradient has norm ${gradientNorm}; relative metrics need a non-zero finite gradient`);
+  if (!(gradientNorm > 0 && Number.isFinite(gradientNorm)))
+    throw new Error(
+      `estimatorQuality: the exact gradient has norm ${gradientNorm}; relative metrics need a non-zero finite gradient`,
+    );
   const spread = spreadOf(m);
   const t = spread ? studentQuantile((1 + confidence) / 2, spread.d.length - 1) : 0;
   const unit = Float64Array.from(gradient, (g) => g / gradientNorm); // ∇̂
@@ -162,14 +167,19 @@ export function estimatorQuality(gradient: ArrayLike<number>, m: Moments, confid
       const along = dot(x, unit);
       return x.map((xi, i) => xi - along * unit[i]);
     };
-    scaleFreeBias = scaleInterval(noisyNorm(perp(m.mean), spread ? spread.d.map(perp) : null, spread?.w ?? 0, t), 1 / P);
+    scaleFreeBias = scaleInterval(
+      noisyNorm(perp(m.mean), spread ? spread.d.map(perp) : null, spread?.w ?? 0, t),
+      1 / P,
+    );
   }
   return {
     method: spread ? 'monte-carlo' : 'exact',
     relativeBias,
     relativeStd: sqrtOf(smoothMetric((e) => variance(e) / gradientNorm ** 2, m, spread, t)),
     // from the scale-free bias β = tan∠ where P > 0: near cos = 1 the angle is the part to resolve
-    cosine: scaleFreeBias ? cosineOf(scaleFreeBias) : smoothMetric((e) => projection(e) / Math.sqrt(dot(e.mean, e.mean)), m, spread, t),
+    cosine: scaleFreeBias
+      ? cosineOf(scaleFreeBias)
+      : smoothMetric((e) => projection(e) / Math.sqrt(dot(e.mean, e.mean)), m, spread, t),
     rescaledMse: smoothMetric((e) => 1 - (projection(e) ** 2 - alongM) / e.secondMoment, m, spread, t),
     scaleFreeBias,
     scaleFreeStd: P > 0 ? sqrtOf(smoothMetric((e) => variance(e) / projection(e) ** 2, m, spread, t)) : null,

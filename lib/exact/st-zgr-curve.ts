@@ -50,17 +50,23 @@ export function stZgrCurve(points: readonly EstimatorPoint[]): StZgrCurve {
       const needed = CURVE_MEMBERS.join(', ');
       throw new Error(`stZgrCurve: the ST-ZGR member a = ${a} was not measured (the closed form needs a = ${needed})`);
     }
-    if (p.quality.method !== 'exact') throw new Error(`stZgrCurve: ST-ZGR(a = ${a}) has ${p.quality.method} moments; a function of the sample is measured exactly`);
+    if (p.quality.method !== 'exact')
+      throw new Error(
+        `stZgrCurve: ST-ZGR(a = ${a}) has ${p.quality.method} moments; a function of the sample is measured exactly`,
+      );
     return p.quality;
   };
   const qs = CURVE_MEMBERS.map(member);
   const P = qs.map((q) => q.projection.estimate);
   // P is linear: its value at ½ checks that the three points are one family (to 1e-6: weight-space
   // means pass through a float32 vector–Jacobian product)
-  if (Math.abs(P[1] - (P[0] + P[2]) / 2) > 1e-6 * (Math.abs(P[0]) + Math.abs(P[2]))) throw new Error(`stZgrCurve: projections ${P} at a = 0, ½, 1 are not linear in a`);
+  if (Math.abs(P[1] - (P[0] + P[2]) / 2) > 1e-6 * (Math.abs(P[0]) + Math.abs(P[2])))
+    throw new Error(`stZgrCurve: projections ${P} at a = 0, ½, 1 are not linear in a`);
   // where β and σ are defined they give ‖q‖² and V without cancellation (ZGR's β = 0 on a quadratic stays 0)
   const perp = qs.map((q, k) => (q.scaleFreeBias ? (q.scaleFreeBias.estimate * P[k]) ** 2 : q.meanSquared - P[k] ** 2));
-  const variance = qs.map((q, k) => (q.scaleFreeStd ? (q.scaleFreeStd.estimate * P[k]) ** 2 : q.secondMoment - q.meanSquared));
+  const variance = qs.map((q, k) =>
+    q.scaleFreeStd ? (q.scaleFreeStd.estimate * P[k]) ** 2 : q.secondMoment - q.meanSquared,
+  );
   return {
     projection: [P[0], P[2] - P[0]],
     perpendicular: throughThree(perp[0], perp[1], perp[2]),
@@ -70,10 +76,18 @@ export function stZgrCurve(points: readonly EstimatorPoint[]): StZgrCurve {
 }
 
 /** β(a) and σ(a), null where the mean does not point along ∇ (P(a) ≤ 0). */
-export function curveAt(c: StZgrCurve, a: number): { a: number; projection: number; beta: number | null; sigma: number | null } {
+export function curveAt(
+  c: StZgrCurve,
+  a: number,
+): { a: number; projection: number; beta: number | null; sigma: number | null } {
   const P = projectionAt(c, a);
   if (!(P > 0)) return { a, projection: P, beta: null, sigma: null };
-  return { a, projection: P, beta: Math.sqrt(Math.max(0, evaluate(c.perpendicular, a))) / P, sigma: Math.sqrt(Math.max(0, evaluate(c.variance, a))) / P };
+  return {
+    a,
+    projection: P,
+    beta: Math.sqrt(Math.max(0, evaluate(c.perpendicular, a))) / P,
+    sigma: Math.sqrt(Math.max(0, evaluate(c.variance, a))) / P,
+  };
 }
 
 /** Real roots of c0 + c1 a + c2 a² (numerically stable form), any order. */
@@ -97,11 +111,18 @@ function roots(q: Quadratic): number[] {
 export function feasibleA(c: StZgrCurve, maxBeta: number, maxSigma: number): number | null {
   if (!(maxBeta >= 0) || !(maxSigma >= 0)) return null;
   const P2: Quadratic = [c.projection[0] ** 2, 2 * c.projection[0] * c.projection[1], c.projection[1] ** 2];
-  const constraint = (q: Quadratic, bound: number): Quadratic | null => (Number.isFinite(bound) ? [q[0] - bound ** 2 * P2[0], q[1] - bound ** 2 * P2[1], q[2] - bound ** 2 * P2[2]] : null);
-  const constraints = [constraint(c.perpendicular, maxBeta), constraint(c.variance, maxSigma)].filter((q): q is Quadratic => q != null);
+  const constraint = (q: Quadratic, bound: number): Quadratic | null =>
+    Number.isFinite(bound) ? [q[0] - bound ** 2 * P2[0], q[1] - bound ** 2 * P2[1], q[2] - bound ** 2 * P2[2]] : null;
+  const constraints = [constraint(c.perpendicular, maxBeta), constraint(c.variance, maxSigma)].filter(
+    (q): q is Quadratic => q != null,
+  );
   // rounding at a root: a constraint counts as met within 1e-12 of its coefficients' size
-  const met = (a: number) => projectionAt(c, a) > 0 && constraints.every((q) => evaluate(q, a) <= 1e-12 * (Math.abs(q[0]) + Math.abs(q[1]) + Math.abs(q[2])));
-  const breaks = [0, 1, ...constraints.flatMap(roots), ...roots([c.projection[0], c.projection[1], 0])].filter((a) => a >= 0 && a <= 1).sort((x, y) => x - y);
+  const met = (a: number) =>
+    projectionAt(c, a) > 0 &&
+    constraints.every((q) => evaluate(q, a) <= 1e-12 * (Math.abs(q[0]) + Math.abs(q[1]) + Math.abs(q[2])));
+  const breaks = [0, 1, ...constraints.flatMap(roots), ...roots([c.projection[0], c.projection[1], 0])]
+    .filter((a) => a >= 0 && a <= 1)
+    .sort((x, y) => x - y);
   const candidates: number[] = [];
   breaks.forEach((a, k) => {
     if (k > 0 && a > breaks[k - 1]) candidates.push((a + breaks[k - 1]) / 2);

@@ -38,15 +38,17 @@ export interface MonteCarloMatrix {
 }
 
 function monteCarloMatrix(C: number, samples: number, draw: () => Matrix): MonteCarloMatrix {
-  if (!Number.isInteger(samples) || samples < 2) throw new Error(`Monte Carlo: samples must be an integer ≥ 2, got ${samples}`);
+  if (!Number.isInteger(samples) || samples < 2)
+    throw new Error(`Monte Carlo: samples must be an integer ≥ 2, got ${samples}`);
   const sum = Array.from({ length: C }, () => new Array<number>(C).fill(0));
   const sumSq = Array.from({ length: C }, () => new Array<number>(C).fill(0));
   for (let n = 0; n < samples; n++) {
     const J = draw();
-    for (let i = 0; i < C; i++) for (let j = 0; j < C; j++) {
-      sum[i][j] += J[i][j];
-      sumSq[i][j] += J[i][j] * J[i][j];
-    }
+    for (let i = 0; i < C; i++)
+      for (let j = 0; j < C; j++) {
+        sum[i][j] += J[i][j];
+        sumSq[i][j] += J[i][j] * J[i][j];
+      }
   }
   const mean = sum.map((row) => row.map((s) => s / samples));
   const se = sumSq.map((row, i) =>
@@ -56,17 +58,33 @@ function monteCarloMatrix(C: number, samples: number, draw: () => Matrix): Monte
 }
 
 /** E[J_tau(logits + G) | argmax = x] by Monte Carlo over the conditional Gumbel draw of GR. */
-export function conditionalJacobianMC(logits: readonly number[], x: number, tau: number, samples: number, rng: Random): MonteCarloMatrix {
+export function conditionalJacobianMC(
+  logits: readonly number[],
+  x: number,
+  tau: number,
+  samples: number,
+  rng: Random,
+): MonteCarloMatrix {
   const C = logits.length;
-  return monteCarloMatrix(C, samples, () => temperedJacobian(conditionalGumbel(logits, x, Array.from(rng.exponential(C))), tau));
+  return monteCarloMatrix(C, samples, () =>
+    temperedJacobian(conditionalGumbel(logits, x, Array.from(rng.exponential(C))), tau),
+  );
 }
 
 /** E[J_tau(logits + G)] (unconditional: the mean Jacobian of ST-GS) by Monte Carlo. */
-export function expectedJacobianMC(logits: readonly number[], tau: number, samples: number, rng: Random): MonteCarloMatrix {
+export function expectedJacobianMC(
+  logits: readonly number[],
+  tau: number,
+  samples: number,
+  rng: Random,
+): MonteCarloMatrix {
   const C = logits.length;
   return monteCarloMatrix(C, samples, () => {
     const g = rng.gumbel(C);
-    return temperedJacobian(logits.map((l, j) => l + g[j]), tau);
+    return temperedJacobian(
+      logits.map((l, j) => l + g[j]),
+      tau,
+    );
   });
 }
 
@@ -99,7 +117,10 @@ function binaryJacobianIntegral(logits: readonly number[], tau: number, range: '
   return simpson(h, -U, 0, n) + simpson(h, 0, U, n);
 }
 
-const binaryMatrix = (k: number): Matrix => [[k, -k], [-k, k]];
+const binaryMatrix = (k: number): Matrix => [
+  [k, -k],
+  [-k, k],
+];
 
 /** E[J_tau | argmax = x] for C = 2 by quadrature. */
 export function conditionalJacobianBinary(logits: readonly number[], x: number, tau: number): Matrix {

@@ -48,7 +48,12 @@ export function randomSampleCase<T>(F: Field<T>, rng: Random, C: number): Sample
  * the given degree and below, over all of z (cross terms between and within variables), random
  * coefficients k/d, random probabilities n_j/Σn.
  */
-export function randomPolynomialProblem<T>(F: Field<T>, rng: Random, Cs: readonly number[], degree: 1 | 2 | 3): Problem<T> & { loss: PolynomialLoss<T> } {
+export function randomPolynomialProblem<T>(
+  F: Field<T>,
+  rng: Random,
+  Cs: readonly number[],
+  degree: 1 | 2 | 3,
+): Problem<T> & { loss: PolynomialLoss<T> } {
   const n = Cs.reduce((a, b) => a + b, 0);
   const terms: Monomial<T>[] = [{ coef: randomCoefficient(F, rng), vars: [] }];
   const add = (vars: number[]) => terms.push({ coef: randomCoefficient(F, rng), vars });

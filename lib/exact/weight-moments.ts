@@ -49,20 +49,29 @@ export interface LatentPairSums {
 }
 
 /** Index of W^{ll'}_{xx'}[0, 0] in `LatentPairSums.W`. */
-export const pairIndex = (L: number, C: number, l: number, l2: number, x: number, x2: number) => (((l * L + l2) * C + x) * C + x2) * C * C;
+export const pairIndex = (L: number, C: number, l: number, l2: number, x: number, x2: number) =>
+  (((l * L + l2) * C + x) * C + x2) * C * C;
 
 /**
  * The pair sums over all joint states of variables with probabilities `p` ([L][C]), from the same
  * per-state callback as `latentSums` (f(s) and v(s) = ∇f at the one-hot state, [L·C]).
  */
-export function latentPairSums(p: readonly (readonly number[])[], state: (s: number, digits: readonly number[]) => { f: number; v: ArrayLike<number> }): LatentPairSums {
+export function latentPairSums(
+  p: readonly (readonly number[])[],
+  state: (s: number, digits: readonly number[]) => { f: number; v: ArrayLike<number> },
+): LatentPairSums {
   const L = p.length;
   const C = p[0].length;
-  if (p.some((pl) => pl.length !== C)) throw new Error('latentPairSums: every variable needs the same number of categories');
+  if (p.some((pl) => pl.length !== C))
+    throw new Error('latentPairSums: every variable needs the same number of categories');
   const n = L * C;
   const pf = Float64Array.from(p.flat());
   const W = new Float64Array(L * L * C ** 4);
-  const P = [new Float64Array(n * n), new Float64Array(n * n), new Float64Array(n * n)] as [Float64Array, Float64Array, Float64Array];
+  const P = [new Float64Array(n * n), new Float64Array(n * n), new Float64Array(n * n)] as [
+    Float64Array,
+    Float64Array,
+    Float64Array,
+  ];
   const [P0, P1, P2] = P;
   const vv = new Float64Array(n); //  v(s)
   const qv = new Float64Array(n); //  q(s) v(s)
@@ -92,17 +101,35 @@ export function latentPairSums(p: readonly (readonly number[])[], state: (s: num
         P1[at] += w1;
         P2[at] += w2;
         // W^{ll'}_{xx'} += q v_l v_l'ᵀ
-        const r = ((((l * L + l2) * C + x) * C + x2) * C) * C; // pairIndex
+        const r = (((l * L + l2) * C + x) * C + x2) * C * C; // pairIndex
         const a = l * C;
         const b = l2 * C;
         if (C === 4) {
           // written out for E4's C = 4: three times faster in V8 than the loops below
-          const a0 = qv[a], a1 = qv[a + 1], a2 = qv[a + 2], a3 = qv[a + 3];
-          const b0 = vv[b], b1 = vv[b + 1], b2 = vv[b + 2], b3 = vv[b + 3];
-          W[r] += a0 * b0; W[r + 1] += a0 * b1; W[r + 2] += a0 * b2; W[r + 3] += a0 * b3;
-          W[r + 4] += a1 * b0; W[r + 5] += a1 * b1; W[r + 6] += a1 * b2; W[r + 7] += a1 * b3;
-          W[r + 8] += a2 * b0; W[r + 9] += a2 * b1; W[r + 10] += a2 * b2; W[r + 11] += a2 * b3;
-          W[r + 12] += a3 * b0; W[r + 13] += a3 * b1; W[r + 14] += a3 * b2; W[r + 15] += a3 * b3;
+          const a0 = qv[a],
+            a1 = qv[a + 1],
+            a2 = qv[a + 2],
+            a3 = qv[a + 3];
+          const b0 = vv[b],
+            b1 = vv[b + 1],
+            b2 = vv[b + 2],
+            b3 = vv[b + 3];
+          W[r] += a0 * b0;
+          W[r + 1] += a0 * b1;
+          W[r + 2] += a0 * b2;
+          W[r + 3] += a0 * b3;
+          W[r + 4] += a1 * b0;
+          W[r + 5] += a1 * b1;
+          W[r + 6] += a1 * b2;
+          W[r + 7] += a1 * b3;
+          W[r + 8] += a2 * b0;
+          W[r + 9] += a2 * b1;
+          W[r + 10] += a2 * b2;
+          W[r + 11] += a2 * b3;
+          W[r + 12] += a3 * b0;
+          W[r + 13] += a3 * b1;
+          W[r + 14] += a3 * b2;
+          W[r + 15] += a3 * b3;
         } else {
           for (let j = 0; j < C; j++) for (let k = 0; k < C; k++) W[r + j * C + k] += qv[a + j] * vv[b + k];
         }
@@ -146,7 +173,14 @@ export interface WeightMoments extends WeightMomentEstimate {
 }
 
 /** K^{ll'} (rows of variable l, columns of l'), C × C row-major. */
-function gramBlock(K: ArrayLike<number>, L: number, C: number, l: number, l2: number, out = new Float64Array(C * C)): Float64Array {
+function gramBlock(
+  K: ArrayLike<number>,
+  L: number,
+  C: number,
+  l: number,
+  l2: number,
+  out = new Float64Array(C * C),
+): Float64Array {
   const n = L * C;
   for (let i = 0; i < C; i++) for (let j = 0; j < C; j++) out[i * C + j] = K[(l * C + i) * n + l2 * C + j];
   return out;
@@ -185,20 +219,28 @@ function quadratic(K: ArrayLike<number>, m: ArrayLike<number>, a: ArrayLike<numb
 
 function checkImage(where: string, im: WeightImage): void {
   const { L, C } = im.sums;
-  if (im.pairs.L !== L || im.pairs.C !== C) throw new Error(`${where}: pair sums are for ${im.pairs.L}×${im.pairs.C}, the sums for ${L}×${C}`);
-  if (im.gram.length !== (L * C) ** 2) throw new Error(`${where}: the Gram block has ${im.gram.length} entries, expected (L·C)² = ${(L * C) ** 2}`);
+  if (im.pairs.L !== L || im.pairs.C !== C)
+    throw new Error(`${where}: pair sums are for ${im.pairs.L}×${im.pairs.C}, the sums for ${L}×${C}`);
+  if (im.gram.length !== (L * C) ** 2)
+    throw new Error(`${where}: the Gram block has ${im.gram.length} entries, expected (L·C)² = ${(L * C) ** 2}`);
 }
 
 /**
  * tr(K S) of one image, S = E[g gᵀ], for a registry estimator that is a function of the sample,
  * with its exact mean E g [L·C] (sampleFunctionMoments).
  */
-export function sampleFunctionGramTrace(im: WeightImage, name: string, options: EstimatorOptions = {}): { mean: Float64Array; trace: number } {
+export function sampleFunctionGramTrace(
+  im: WeightImage,
+  name: string,
+  options: EstimatorOptions = {},
+): { mean: Float64Array; trace: number } {
   checkImage('sampleFunctionGramTrace', im);
   const { mean } = sampleFunctionMoments(im.sums, im.logits, name, options);
   const { row: e, options: o } = resolvePathwise({ name, options }, 'sampleFunctionGramTrace');
   const { L, C } = im.sums;
-  const M = im.logits.map((logits) => Array.from({ length: C }, (_, x) => matrixOf(C, (v) => e.gradient(logits, v, o, { x, gumbel: [] }))));
+  const M = im.logits.map((logits) =>
+    Array.from({ length: C }, (_, x) => matrixOf(C, (v) => e.gradient(logits, v, o, { x, gumbel: [] }))),
+  );
   const Kb = new Float64Array(C * C);
   const T = new Float64Array(C * C);
   const Z = new Float64Array(C * C);
@@ -220,11 +262,17 @@ export function sampleFunctionGramTrace(im: WeightImage, name: string, options: 
 }
 
 /** The batch's moments (exact) for a registry estimator that is a function of the sample. */
-export function sampleFunctionWeightMoments(images: readonly WeightImage[], name: string, options: EstimatorOptions = {}): WeightMoments {
-  return batch(images.map((im) => {
-    const { mean, trace } = sampleFunctionGramTrace(im, name, options);
-    return { mean, trace: trace - quadratic(im.gram, mean) };
-  }));
+export function sampleFunctionWeightMoments(
+  images: readonly WeightImage[],
+  name: string,
+  options: EstimatorOptions = {},
+): WeightMoments {
+  return batch(
+    images.map((im) => {
+      const { mean, trace } = sampleFunctionGramTrace(im, name, options);
+      return { mean, trace: trace - quadratic(im.gram, mean) };
+    }),
+  );
 }
 
 /** Per image and replicate: E g estimate and, per K, tr(K S) estimate. */
@@ -238,13 +286,21 @@ export interface ConditionalGramTrace {
  * GR-MCK(τ, K) for every K of `Ks` on one image, R replicates of N single ST-GS draws per
  * variable and category (the draws of `conditionalFamilyMoments`, in the same order from `rng`).
  */
-export function conditionalGramTraces(im: WeightImage, tau: number, Ks: readonly number[], mc: ConditionalMonteCarlo): ConditionalGramTrace[] {
+export function conditionalGramTraces(
+  im: WeightImage,
+  tau: number,
+  Ks: readonly number[],
+  mc: ConditionalMonteCarlo,
+): ConditionalGramTrace[] {
   checkImage('conditionalGramTraces', im);
   checkTemperature('conditionalGramTraces', 'tau', tau);
   const { replicates: R, drawsPerReplicate: N, rng } = mc;
-  if (!(Number.isInteger(R) && R >= 2)) throw new Error(`conditionalGramTraces: replicates must be an integer ≥ 2, got ${R}`);
-  if (!(Number.isInteger(N) && N >= 2)) throw new Error(`conditionalGramTraces: drawsPerReplicate must be an integer ≥ 2, got ${N}`);
-  if (Ks.length === 0 || Ks.some((K) => !((Number.isInteger(K) && K >= 1) || K === Infinity))) throw new Error(`conditionalGramTraces: Ks must be integers ≥ 1 or Infinity, got [${Ks}]`);
+  if (!(Number.isInteger(R) && R >= 2))
+    throw new Error(`conditionalGramTraces: replicates must be an integer ≥ 2, got ${R}`);
+  if (!(Number.isInteger(N) && N >= 2))
+    throw new Error(`conditionalGramTraces: drawsPerReplicate must be an integer ≥ 2, got ${N}`);
+  if (Ks.length === 0 || Ks.some((K) => !((Number.isInteger(K) && K >= 1) || K === Infinity)))
+    throw new Error(`conditionalGramTraces: Ks must be integers ≥ 1 or Infinity, got [${Ks}]`);
   const { L, C, V, W } = im.sums;
   const Kb = new Float64Array(C * C);
   const J = new Float64Array(C * C);
@@ -280,7 +336,8 @@ export function conditionalGramTraces(im: WeightImage, tau: number, Ks: readonly
         gramBlock(im.gram, L, C, l, l2, Kb);
         for (let x2 = 0; x2 < C; x2++) {
           mul(Kb, A[l2][x2], C, false, T);
-          for (let x = 0; x < C; x++) cross += 2 * frobenius(mul(A[l][x], T, C, true, Z), im.pairs.W, pairIndex(L, C, l, l2, x, x2));
+          for (let x = 0; x < C; x++)
+            cross += 2 * frobenius(mul(A[l][x], T, C, true, Z), im.pairs.W, pairIndex(L, C, l, l2, x, x2));
         }
       }
     }
@@ -290,15 +347,22 @@ export function conditionalGramTraces(im: WeightImage, tau: number, Ks: readonly
 }
 
 /** The batch's moments of GR-MCK(τ, K) for every K of `Ks` (K = 1: ST-GS), R replicates. */
-export function conditionalFamilyWeightMoments(images: readonly WeightImage[], tau: number, Ks: readonly number[], mc: ConditionalMonteCarlo): WeightMoments[] {
+export function conditionalFamilyWeightMoments(
+  images: readonly WeightImage[],
+  tau: number,
+  Ks: readonly number[],
+  mc: ConditionalMonteCarlo,
+): WeightMoments[] {
   const perImage = images.map((im) => conditionalGramTraces(im, tau, Ks, mc)); // [B][R]
   const R = mc.replicates;
   return Ks.map((_, j) => {
     const replicates = Array.from({ length: R }, (_, r) =>
-      batch(images.map((im, b) => {
-        const { mean, traces } = perImage[b][r];
-        return { mean, trace: traces[j] - quadratic(im.gram, mean) };
-      })),
+      batch(
+        images.map((im, b) => {
+          const { mean, traces } = perImage[b][r];
+          return { mean, trace: traces[j] - quadratic(im.gram, mean) };
+        }),
+      ),
     );
     return averageReplicates(replicates);
   });
@@ -368,7 +432,11 @@ function averageReplicates(replicates: WeightMomentEstimate[]): WeightMoments {
  * vjp(means)/B (P numbers), secondMoment ‖E G‖² + variance, replicates likewise. `vjp(u)` is
  * Σ_b J_bᵀ u_b (encoder-gram.ts weightVjp on the same batch).
  */
-export function weightSpaceMoments(m: WeightMoments, B: number, vjp: (upstream: Float64Array) => Float64Array): Moments {
+export function weightSpaceMoments(
+  m: WeightMoments,
+  B: number,
+  vjp: (upstream: Float64Array) => Float64Array,
+): Moments {
   const one = (e: WeightMomentEstimate): MomentEstimate => {
     const mean = vjp(e.means).map((g) => g / B);
     let mm = 0;
@@ -386,16 +454,35 @@ export function weightSpaceMoments(m: WeightMoments, B: number, vjp: (upstream: 
  * their span (R + 1 numbers instead of P ≈ 540k: the same metrics, seconds faster per estimator;
  * `averaged` works on them too).
  */
-export function weightMeasured(gradient: Float64Array, m: WeightMoments, B: number, vjp: (upstream: Float64Array) => Float64Array): Measured {
+export function weightMeasured(
+  gradient: Float64Array,
+  m: WeightMoments,
+  B: number,
+  vjp: (upstream: Float64Array) => Float64Array,
+): Measured {
   const estimates = m.replicates.length > 0 ? m.replicates : [m];
-  const [target, ...means] = spanCoordinates([gradient, ...estimates.map((e) => e.means)].map((u) => vjp(u).map((g) => g / B)));
+  const [target, ...means] = spanCoordinates(
+    [gradient, ...estimates.map((e) => e.means)].map((u) => vjp(u).map((g) => g / B)),
+  );
   // E‖G‖² = ‖E G‖² + tr Cov G, per replicate
-  const reduced = estimates.map((e, r) => ({ mean: means[r], secondMoment: means[r].reduce((s, x) => s + x * x, 0) + e.variance }));
-  return { gradient: target, moments: m.replicates.length > 0 ? fromReplicates(reduced) : { ...reduced[0], replicates: [] } };
+  const reduced = estimates.map((e, r) => ({
+    mean: means[r],
+    secondMoment: means[r].reduce((s, x) => s + x * x, 0) + e.variance,
+  }));
+  return {
+    gradient: target,
+    moments: m.replicates.length > 0 ? fromReplicates(reduced) : { ...reduced[0], replicates: [] },
+  };
 }
 
 /** Quality metrics (quality.ts) w.r.t. the encoder weights (see weightMeasured). */
-export function weightQuality(gradient: Float64Array, m: WeightMoments, B: number, vjp: (upstream: Float64Array) => Float64Array, confidence = 0.95): Quality {
+export function weightQuality(
+  gradient: Float64Array,
+  m: WeightMoments,
+  B: number,
+  vjp: (upstream: Float64Array) => Float64Array,
+  confidence = 0.95,
+): Quality {
   const r = weightMeasured(gradient, m, B, vjp);
   return estimatorQuality(r.gradient, r.moments, confidence);
 }
@@ -404,7 +491,11 @@ export function weightQuality(gradient: Float64Array, m: WeightMoments, B: numbe
  * Every estimator's moments w.r.t. the encoder weights of a batch (family-quality.ts's
  * MomentSource): `vjp(u)` = Σ_b J_bᵀ u_b on the same batch (encoder-gram.ts weightVjp).
  */
-export function weightMoments(images: readonly WeightImage[], vjp: (upstream: Float64Array) => Float64Array, mc: ConditionalMonteCarlo): MomentSource {
+export function weightMoments(
+  images: readonly WeightImage[],
+  vjp: (upstream: Float64Array) => Float64Array,
+  mc: ConditionalMonteCarlo,
+): MomentSource {
   if (images.length === 0) throw new Error('weightMoments: no images');
   const B = images.length;
   const n = images[0].sums.L * images[0].sums.C;

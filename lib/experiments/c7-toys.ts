@@ -7,7 +7,13 @@
  */
 import { C7_GRID } from '../exact/c7-grid';
 import { draws } from '../exact/moments';
-import { familyQuality, logitMoments, type EstimatorPoint, type FamilyGrid, type MomentSource } from '../exact/family-quality';
+import {
+  familyQuality,
+  logitMoments,
+  type EstimatorPoint,
+  type FamilyGrid,
+  type MomentSource,
+} from '../exact/family-quality';
 import { latentSums } from '../exact/latent-sums';
 import { randomPolynomialProblem } from '../exact/toy-problems';
 import { float64 } from '../math/field';
@@ -40,14 +46,26 @@ export const C7_TOY_MC = { replicates: 20, drawsPerReplicate: 200 };
  * (C7_TOY_MC draws), the cross-check of the quadrature.
  */
 export function c7ToySource(toy: C7Toy, monteCarloSeed?: number): MomentSource {
-  const problem = randomPolynomialProblem(float64, Random.fromSeed(toy.seed), new Array<number>(toy.numVariables).fill(toy.C), toy.degree);
+  const problem = randomPolynomialProblem(
+    float64,
+    Random.fromSeed(toy.seed),
+    new Array<number>(toy.numVariables).fill(toy.C),
+    toy.degree,
+  );
   const all = draws(problem);
   const sums = latentSums(problem.p, (s) => ({ f: all[s].draw.f, v: all[s].draw.v.flat() }));
   const logits = problem.p.map((pi) => pi.map(Math.log));
-  return logitMoments([{ sums, logits }], 1, monteCarloSeed == null ? 'quadrature' : { ...C7_TOY_MC, rng: Random.fromSeed(monteCarloSeed) });
+  return logitMoments(
+    [{ sums, logits }],
+    1,
+    monteCarloSeed == null ? 'quadrature' : { ...C7_TOY_MC, rng: Random.fromSeed(monteCarloSeed) },
+  );
 }
 
 /** Measure every estimator on one toy (C7's grid unless `grid`); the verdict is c7BiasVariance(points, toy.name), computed by the caller. */
-export function runC7Toy(toy: C7Toy, options: { grid?: FamilyGrid; monteCarloSeed?: number } = {}): { toy: C7Toy; points: EstimatorPoint[] } {
+export function runC7Toy(
+  toy: C7Toy,
+  options: { grid?: FamilyGrid; monteCarloSeed?: number } = {},
+): { toy: C7Toy; points: EstimatorPoint[] } {
   return { toy, points: familyQuality(c7ToySource(toy, options.monteCarloSeed), options.grid ?? C7_GRID) };
 }

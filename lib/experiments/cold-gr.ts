@@ -28,7 +28,13 @@ export interface ColdGrConfig {
 const logSpace = (from: number, to: number, n: number) =>
   Array.from({ length: n }, (_, k) => from * (to / from) ** (k / (n - 1)));
 
-const QUICK: ColdGrConfig = { taus: logSpace(0.02, 2, 9), Ks: [1, 10, 100, 1000], samplesPerState: 3000, Cs: [3, 3], problemSeed: 7 };
+const QUICK: ColdGrConfig = {
+  taus: logSpace(0.02, 2, 9),
+  Ks: [1, 10, 100, 1000],
+  samplesPerState: 3000,
+  Cs: [3, 3],
+  problemSeed: 7,
+};
 
 export const COLD_GR_PROFILES: Record<ProfileName, ColdGrConfig> = {
   quick: QUICK,

@@ -39,17 +39,26 @@ export function quadraticToy(slug: string, label: string, numLatents: number, C:
   const n = numLatents * C;
   const Cs = new Array<number>(numLatents).fill(C);
   let minimum = Infinity;
-  for (const state of jointStates(Cs)) minimum = Math.min(minimum, problem.loss.value(oneHotConcat(float64, Cs, state)));
+  for (const state of jointStates(Cs))
+    minimum = Math.min(minimum, problem.loss.value(oneHotConcat(float64, Cs, state)));
   const bT = tf.keep(tf.tensor(b, [n, 1]));
   const AT = tf.keep(tf.tensor(A, [n, n]));
   return {
-    slug, label, numLatents, C, minimum,
-    f: (z) => tf.tidy(() => {
-      const lead = z.shape.slice(0, -2);
-      const flat = z.reshape([-1, n]); //                                   [B, n]
-      const quad = flat.matMul(AT).mul(flat).sum(-1); //                      zᵀ A z   [B]
-      return quad.add(flat.matMul(bT).reshape([-1])).add(c).reshape(lead); // [...]
-    }),
+    slug,
+    label,
+    numLatents,
+    C,
+    minimum,
+    f: (z) =>
+      tf.tidy(() => {
+        const lead = z.shape.slice(0, -2);
+        const flat = z.reshape([-1, n]); //                                   [B, n]
+        const quad = flat.matMul(AT).mul(flat).sum(-1); //                      zᵀ A z   [B]
+        return quad
+          .add(flat.matMul(bT).reshape([-1]))
+          .add(c)
+          .reshape(lead); // [...]
+      }),
     objective: (p) => exactGradient({ F: float64, p, loss: problem.loss }).objective,
   };
 }
@@ -61,12 +70,14 @@ export function polynomialToy(q: number, numLatents = 128): ToyProblem {
   return {
     slug: `polynomial-q${q}`,
     label: `Σ|b−0.45|^${q}/n, n = ${numLatents}`,
-    numLatents, C: 2,
+    numLatents,
+    C: 2,
     minimum: numLatents * f0,
-    f: (z) => tf.tidy(() => {
-      const b = z.slice([...z.shape.slice(0, -1).map(() => 0), 1], [...z.shape.slice(0, -1), 1]).squeeze([-1]); // [..., n]
-      return b.sub(0.45).abs().pow(q).sum(-1).div(numLatents);
-    }),
+    f: (z) =>
+      tf.tidy(() => {
+        const b = z.slice([...z.shape.slice(0, -1).map(() => 0), 1], [...z.shape.slice(0, -1), 1]).squeeze([-1]); // [..., n]
+        return b.sub(0.45).abs().pow(q).sum(-1).div(numLatents);
+      }),
     // E f = Σ_i (p_i1 0.55^q + p_i0 0.45^q) / n: separable, so exact in closed form
     objective: (p) => p.reduce((s, pi) => s + pi[1] * f1 + pi[0] * f0, 0),
   };
@@ -97,19 +108,39 @@ export interface E2Config {
 }
 
 const E2_ESTIMATORS: EstimatorSpec[] = [
-  { name: 'st' }, { name: 'darn' }, { name: 'zgr' }, { name: 'stZgr', options: { a: 0.5 } },
-  { name: 'gs', options: { tau: 0.5 } }, { name: 'stGs', options: { tau: 0.5 } },
-  { name: 'grMck', options: { tau: 0.5, K: 10 } }, { name: 'reinmax', options: { tau: 1.5 } },
-  { name: 'reinforce' }, { name: 'rloo', options: { M: 2 } },
+  { name: 'st' },
+  { name: 'darn' },
+  { name: 'zgr' },
+  { name: 'stZgr', options: { a: 0.5 } },
+  { name: 'gs', options: { tau: 0.5 } },
+  { name: 'stGs', options: { tau: 0.5 } },
+  { name: 'grMck', options: { tau: 0.5, K: 10 } },
+  { name: 'reinmax', options: { tau: 1.5 } },
+  { name: 'reinforce' },
+  { name: 'rloo', options: { M: 2 } },
 ];
 
-const QUICK: E2Config = { estimators: E2_ESTIMATORS, steps: 300, seeds: [1, 2], learningRate: 0.05, evalEvery: 10, qs: [1.5, 2, 3] };
+const QUICK: E2Config = {
+  estimators: E2_ESTIMATORS,
+  steps: 300,
+  seeds: [1, 2],
+  learningRate: 0.05,
+  evalEvery: 10,
+  qs: [1.5, 2, 3],
+};
 
 export const E2_PROFILES: Record<ProfileName, E2Config> = {
   quick: QUICK,
   medium: QUICK, // no committed medium runs: the quick settings
   long: QUICK, // likewise
-  paper: { estimators: E2_ESTIMATORS, steps: 2000, seeds: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], learningRate: 0.05, evalEvery: 20, qs: [1.5, 2, 3] },
+  paper: {
+    estimators: E2_ESTIMATORS,
+    steps: 2000,
+    seeds: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+    learningRate: 0.05,
+    evalEvery: 20,
+    qs: [1.5, 2, 3],
+  },
 };
 
 /** The training loss of one step: the sampled f through the estimator (its surrogate for a score-function one). */
@@ -120,7 +151,12 @@ export function stepLoss(spec: EstimatorSpec, problem: ToyProblem, logits: tf.Te
 }
 
 /** The exact objective along one training run: at steps 0, evalEvery, 2 evalEvery, …, steps. */
-export function trainToy(problem: ToyProblem, spec: EstimatorSpec, config: E2Config, seed: number): { steps: number[]; objective: number[] } {
+export function trainToy(
+  problem: ToyProblem,
+  spec: EstimatorSpec,
+  config: E2Config,
+  seed: number,
+): { steps: number[]; objective: number[] } {
   const rng = Random.fromSeed(seed);
   const logits = tf.variable(tf.zeros([problem.numLatents, problem.C]));
   const optimizer = new Adam([logits], { lr: config.learningRate });
@@ -159,7 +195,11 @@ export interface E2Curve {
 }
 
 /** Every estimator of the config on one problem, over the config's seeds. */
-export function runE2Problem(problem: ToyProblem, config: E2Config, onProgress?: (done: number, total: number) => void): E2Curve[] {
+export function runE2Problem(
+  problem: ToyProblem,
+  config: E2Config,
+  onProgress?: (done: number, total: number) => void,
+): E2Curve[] {
   const total = config.estimators.length * config.seeds.length;
   let done = 0;
   return config.estimators.map((spec) => {

@@ -25,7 +25,11 @@ import { PROTOCOL_CONFIGS, type ProtocolConfig } from './protocol';
 const PAPER = E3_PROFILES.paper;
 
 /** The protocol's scale (PAPER.md E3, the paper profile): steps per run and seeds per estimator and configuration. */
-export const PROTOCOL_SCALE = { epochs: PAPER.epochs, stepsPerEpoch: PAPER.trainSize / PAPER.batchSize, seeds: PAPER.seeds.length };
+export const PROTOCOL_SCALE = {
+  epochs: PAPER.epochs,
+  stepsPerEpoch: PAPER.trainSize / PAPER.batchSize,
+  seeds: PAPER.seeds.length,
+};
 
 /** The estimators timed: the paper profile's, in its order (the table's rows, then ZGR, ST-ZGR(½), RLOO(2)). */
 export const COST_ESTIMATORS: readonly string[] = PAPER.estimators.map((e) => e.name);
@@ -61,7 +65,13 @@ const median = (xs: number[]) => {
 };
 
 /** Time `rounds` × `steps` training steps (after `warmup`) of every estimator on every configuration, interleaved. */
-export async function measureCostTable(options: { steps?: number; rounds?: number; warmup?: number; backend: string; log?: (line: string) => void }): Promise<CostTable> {
+export async function measureCostTable(options: {
+  steps?: number;
+  rounds?: number;
+  warmup?: number;
+  backend: string;
+  log?: (line: string) => void;
+}): Promise<CostTable> {
   const started = Date.now();
   const loadBefore = os.loadavg()[0];
   const steps = options.steps ?? 3;
@@ -69,16 +79,24 @@ export async function measureCostTable(options: { steps?: number; rounds?: numbe
   const warmup = options.warmup ?? 2;
   const batch = 100;
   const data = loadMnist('train', { limit: 1000 });
-  const batches = Array.from({ length: data.count / batch }, (_, b) => batchTargets(data, Array.from({ length: batch }, (_, i) => b * batch + i), 'grey'));
+  const batches = Array.from({ length: data.count / batch }, (_, b) =>
+    batchTargets(
+      data,
+      Array.from({ length: batch }, (_, i) => b * batch + i),
+      'grey',
+    ),
+  );
   const rows: CostRow[] = [];
   for (const config of PROTOCOL_CONFIGS) {
     // the paper profile's runs of this configuration (seed 0): each estimator at its protocol settings
-    const runs = e3Configs(PAPER).filter((c) => `${c.C}x${c.numLatents}` === config && c.seed === 0).map(({ C, numLatents: L, estimator: spec, lr, optimizer }) => {
-      const rng = Random.fromSeed(0);
-      const vae = Vae.create({ C, numLatents: L }, rng.split());
-      const opt = optimizer === 'radam' ? new RAdam(vae.variables(), { lr }) : new Adam(vae.variables(), { lr });
-      return { spec, rng, vae, opt, estimator: resolveEstimator(spec), next: 0, times: [] as number[] };
-    });
+    const runs = e3Configs(PAPER)
+      .filter((c) => `${c.C}x${c.numLatents}` === config && c.seed === 0)
+      .map(({ C, numLatents: L, estimator: spec, lr, optimizer }) => {
+        const rng = Random.fromSeed(0);
+        const vae = Vae.create({ C, numLatents: L }, rng.split());
+        const opt = optimizer === 'radam' ? new RAdam(vae.variables(), { lr }) : new Adam(vae.variables(), { lr });
+        return { spec, rng, vae, opt, estimator: resolveEstimator(spec), next: 0, times: [] as number[] };
+      });
     // a step is done when its loss is read (on a GPU backend the work is queued until then)
     const step = async (r: (typeof runs)[number]) => {
       const loss = trainStep(r.vae, r.opt, batches[r.next++ % batches.length], r.estimator, r.rng);
@@ -101,8 +119,17 @@ export async function measureCostTable(options: { steps?: number; rounds?: numbe
       r.vae.dispose();
       const stepsPerSecond = 1 / median(r.times);
       const hoursPerRun = (PROTOCOL_SCALE.epochs * PROTOCOL_SCALE.stepsPerEpoch) / stepsPerSecond / 3600;
-      rows.push({ config, estimator: r.spec, label: estimatorLabel(r.spec), stepsPerSecond, hoursPerRun, coreHours: hoursPerRun * PROTOCOL_SCALE.seeds });
-      options.log?.(`${config} ${estimatorLabel(r.spec).padEnd(22)} ${stepsPerSecond.toFixed(2)} steps/s, ${hoursPerRun.toFixed(1)} h per run`);
+      rows.push({
+        config,
+        estimator: r.spec,
+        label: estimatorLabel(r.spec),
+        stepsPerSecond,
+        hoursPerRun,
+        coreHours: hoursPerRun * PROTOCOL_SCALE.seeds,
+      });
+      options.log?.(
+        `${config} ${estimatorLabel(r.spec).padEnd(22)} ${stepsPerSecond.toFixed(2)} steps/s, ${hoursPerRun.toFixed(1)} h per run`,
+      );
     }
   }
   if (tf.memory().numTensors > 1000) options.log?.(`warning: ${tf.memory().numTensors} tensors held after the bench`);
@@ -126,7 +153,14 @@ export function writeCostTable(table: CostTable): string {
 
 /** Column headers of the README's cost table: the estimator at the configuration's tuned τ. */
 const COLUMN: Record<string, string> = {
-  st: 'ST(t)', stGs: 'ST-GS(τ)', grMck: 'GR-MC100(τ)', gst: 'GST-1.0(τ)', reinmax: 'ReinMax(τ)', zgr: 'ZGR', stZgr: 'ST-ZGR(a=½)', rloo: 'RLOO(M=2)',
+  st: 'ST(t)',
+  stGs: 'ST-GS(τ)',
+  grMck: 'GR-MC100(τ)',
+  gst: 'GST-1.0(τ)',
+  reinmax: 'ReinMax(τ)',
+  zgr: 'ZGR',
+  stZgr: 'ST-ZGR(a=½)',
+  rloo: 'RLOO(M=2)',
 };
 
 /**
@@ -140,7 +174,8 @@ export function costMarkdown(table: CostTable): string {
     const r = table.rows.find((x) => x.config === c && x.estimator.name === n);
     return r ? `${r.stepsPerSecond.toFixed(1)} / ${Math.round(r.coreHours)}` : '—';
   };
-  const total = (c: string) => Math.round(table.rows.filter((r) => r.config === c).reduce((s, r) => s + r.coreHours, 0));
+  const total = (c: string) =>
+    Math.round(table.rows.filter((r) => r.config === c).reduce((s, r) => s + r.coreHours, 0));
   return [
     `| config | ${names.map((n) => COLUMN[n]).join(' | ')} | total core-hours |`,
     `|---|${names.map(() => '---:').join('|')}|---:|`,
@@ -154,7 +189,17 @@ export function costMarkdown(table: CostTable): string {
  * measured steps/s of each (configuration, estimator) in `table` (evaluation not included);
  * a run whose cell the table lacks is counted in `unpriced`.
  */
-export function profileCoreHours(configs: readonly { C: number; numLatents: number; estimator: EstimatorSpec; epochs: number; trainSize: number; batchSize: number }[], table: CostTable): { coreHours: number; unpriced: number } {
+export function profileCoreHours(
+  configs: readonly {
+    C: number;
+    numLatents: number;
+    estimator: EstimatorSpec;
+    epochs: number;
+    trainSize: number;
+    batchSize: number;
+  }[],
+  table: CostTable,
+): { coreHours: number; unpriced: number } {
   let seconds = 0;
   let unpriced = 0;
   for (const c of configs) {

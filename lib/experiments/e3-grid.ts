@@ -41,7 +41,11 @@ export interface E3Grid {
   file: string;
 }
 
-const UNTUNED_ESTIMATORS: EstimatorSpec[] = [{ name: 'zgr' }, { name: 'stZgr', options: { a: 0.5 } }, { name: 'rloo', options: { M: 2 } }];
+const UNTUNED_ESTIMATORS: EstimatorSpec[] = [
+  { name: 'zgr' },
+  { name: 'stZgr', options: { a: 0.5 } },
+  { name: 'rloo', options: { M: 2 } },
+];
 
 /** The first screen: 2 epochs (its winners are today's GRID_WINNERS). */
 export const E3_SCREEN: E3Grid = {
@@ -76,7 +80,17 @@ export function gridConfigs(grid: E3Grid = E3_GRID): VaeTrainingConfig[] {
   return grid.estimators.flatMap((estimator) =>
     grid.lrs.flatMap((lr) =>
       grid.optimizers.map((optimizer) =>
-        normaliseConfig({ C, numLatents, estimator, lr, optimizer, seed: grid.seed, epochs: grid.epochs, trainSize: grid.trainSize, testSize: grid.testSize }),
+        normaliseConfig({
+          C,
+          numLatents,
+          estimator,
+          lr,
+          optimizer,
+          seed: grid.seed,
+          epochs: grid.epochs,
+          trainSize: grid.trainSize,
+          testSize: grid.testSize,
+        }),
       ),
     ),
   );
@@ -104,9 +118,17 @@ export interface GridSummary {
 /** The cells of finished grid runs and, per estimator, the winner (lowest final train −ELBO). */
 export function gridWinners(results: readonly VaeRunResult[]): { cells: GridCell[]; winners: GridSummary['winners'] } {
   const cells = results.map((r) => {
-    if (!r.done) throw new Error(`gridWinners: run ${r.key} has not finished (${r.history.length}/${r.config.epochs} epochs)`);
+    if (!r.done)
+      throw new Error(`gridWinners: run ${r.key} has not finished (${r.history.length}/${r.config.epochs} epochs)`);
     const last = r.history[r.history.length - 1];
-    return { estimator: r.config.estimator.name, lr: r.config.lr, optimizer: r.config.optimizer, trainNegElbo: last.trainNegElbo, testNegElbo: last.testNegElbo, key: r.key };
+    return {
+      estimator: r.config.estimator.name,
+      lr: r.config.lr,
+      optimizer: r.config.optimizer,
+      trainNegElbo: last.trainNegElbo,
+      testNegElbo: last.testNegElbo,
+      key: r.key,
+    };
   });
   const winners: GridSummary['winners'] = {};
   for (const name of new Set(cells.map((c) => c.estimator))) {
@@ -118,14 +140,20 @@ export function gridWinners(results: readonly VaeRunResult[]): { cells: GridCell
 
 /** Run (or resume, or load) a grid, then write its summary with the winners (grid.file). */
 export async function runE3Grid(options: SweepOptions = {}, grid: E3Grid = E3_GRID): Promise<GridSummary> {
-  const results = await runSweep(gridConfigs(grid), { ...options, resultsDir: options.resultsDir ?? path.join(repoRoot(), grid.resultsDir) });
+  const results = await runSweep(gridConfigs(grid), {
+    ...options,
+    resultsDir: options.resultsDir ?? path.join(repoRoot(), grid.resultsDir),
+  });
   const { C, numLatents } = grid.configuration;
   const summary: GridSummary = {
     config: `${C}x${numLatents}` as ProtocolConfig,
     ...gridWinners(results),
     criterion: `lowest final-epoch train −ELBO after ${grid.epochs} epochs of ${grid.trainSize} images, seed ${grid.seed}`,
     // wall time: the runs' training time summed (core-seconds)
-    provenance: provenance({ seed: grid.seed, wallTimeS: results.reduce((t, r) => t + (r.history[r.history.length - 1]?.wallTimeS ?? 0), 0) }),
+    provenance: provenance({
+      seed: grid.seed,
+      wallTimeS: results.reduce((t, r) => t + (r.history[r.history.length - 1]?.wallTimeS ?? 0), 0),
+    }),
   };
   writeJsonAtomic(path.join(repoRoot(), grid.file), summary);
   return summary;
@@ -145,7 +173,9 @@ export function profileOfRuns(configs: readonly VaeTrainingConfig[]): ProfileNam
   const keys = configs.map((c) => runKey(c));
   return (
     PROFILES.find((name) => {
-      const own = new Set([...e3Configs(e3Profile(name)), ...(name === 'long' ? gridConfigs(E3_HORIZON_GRID) : [])].map((c) => runKey(c)));
+      const own = new Set(
+        [...e3Configs(e3Profile(name)), ...(name === 'long' ? gridConfigs(E3_HORIZON_GRID) : [])].map((c) => runKey(c)),
+      );
       return keys.every((k) => own.has(k));
     }) ?? null
   );

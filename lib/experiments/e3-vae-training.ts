@@ -17,17 +17,37 @@ import { profileName, type ProfileName } from '../results/profile';
 import { runTaskSweep, type SweepOptions } from '../training/sweep';
 import { normaliseConfig, type Optimizer, type VaeTrainingConfig, type VaeTrainingInput } from '../training/vae-config';
 import type { VaeRunResult } from '../training/vae-task';
-import { finishedProfileResults, loadProfileResults, profileRunsDir, runProfile, type ProfileRuns, type RunProfileOptions } from '../training/profile-runs';
+import {
+  finishedProfileResults,
+  loadProfileResults,
+  profileRunsDir,
+  runProfile,
+  type ProfileRuns,
+  type RunProfileOptions,
+} from '../training/profile-runs';
 
 export type { SweepOptions, SweepEvent } from '../training/sweep';
 
 export {
-  E3_DEFAULTS, OPTIMIZERS, normaliseConfig, runKey,
-  type Optimizer, type VaeTrainingConfig, type VaeTrainingInput,
+  E3_DEFAULTS,
+  OPTIMIZERS,
+  normaliseConfig,
+  runKey,
+  type Optimizer,
+  type VaeTrainingConfig,
+  type VaeTrainingInput,
 } from '../training/vae-config';
 export {
-  trainVae, trainStep, evaluateNegElbo, e3ResultsDir, runDir, loadRunResult, loadSnapshot,
-  type TrainOptions, type EpochRecord, type VaeRunResult,
+  trainVae,
+  trainStep,
+  evaluateNegElbo,
+  e3ResultsDir,
+  runDir,
+  loadRunResult,
+  loadSnapshot,
+  type TrainOptions,
+  type EpochRecord,
+  type VaeRunResult,
 } from '../training/vae-task';
 
 /** Run many VAE configurations, each in its own process (sweep.ts `runTaskSweep` with the VAE task). */
@@ -177,16 +197,33 @@ export function e3Configs(profile: E3Profile): VaeTrainingConfig[] {
   const out: VaeTrainingConfig[] = [];
   for (const { C, numLatents } of profile.configurations) {
     for (const { lr: given, optimizer: givenOptimizer, ...spec } of profile.estimators) {
-      const tuned = given === 'protocol' ? protocolSettings(spec.name, C, numLatents, { options: spec.options, optimizer: givenOptimizer }) : null;
+      const tuned =
+        given === 'protocol'
+          ? protocolSettings(spec.name, C, numLatents, { options: spec.options, optimizer: givenOptimizer })
+          : null;
       const estimator = tuned?.estimator ?? spec;
-      const optimizer = given === 'horizon' ? 'adam' : tuned?.optimizer ?? givenOptimizer;
-      for (const { lr, seeds } of runLrs(profile, given, tuned?.lr, `${C}x${numLatents}` as ProtocolConfig, spec.name)) {
+      const optimizer = given === 'horizon' ? 'adam' : (tuned?.optimizer ?? givenOptimizer);
+      for (const { lr, seeds } of runLrs(
+        profile,
+        given,
+        tuned?.lr,
+        `${C}x${numLatents}` as ProtocolConfig,
+        spec.name,
+      )) {
         for (const seed of seeds) {
           out.push(
             normaliseConfig({
-              C, numLatents, estimator, lr, seed, ...(optimizer != null ? { optimizer } : {}),
-              epochs: profile.epochs, trainSize: profile.trainSize, testSize: profile.testSize,
-              batchSize: profile.batchSize, binarisation: profile.binarisation,
+              C,
+              numLatents,
+              estimator,
+              lr,
+              seed,
+              ...(optimizer != null ? { optimizer } : {}),
+              epochs: profile.epochs,
+              trainSize: profile.trainSize,
+              testSize: profile.testSize,
+              batchSize: profile.batchSize,
+              binarisation: profile.binarisation,
             }),
           );
         }
@@ -197,18 +234,31 @@ export function e3Configs(profile: E3Profile): VaeTrainingConfig[] {
 }
 
 /** The lrs of a profile's estimator, each with the seeds it runs at. */
-function runLrs(profile: E3Profile, given: E3ProfileEstimator['lr'], tunedLr: number | undefined, config: ProtocolConfig, name: string): { lr: number; seeds: number[] }[] {
+function runLrs(
+  profile: E3Profile,
+  given: E3ProfileEstimator['lr'],
+  tunedLr: number | undefined,
+  config: ProtocolConfig,
+  name: string,
+): { lr: number; seeds: number[] }[] {
   if (given === 'horizon') {
     const [first, ...rest] = profile.seeds;
     const won = HORIZON_WINNERS[name]?.[config];
-    return [...HORIZON_GRID_LRS.map((lr) => ({ lr, seeds: [first] })), ...(won != null ? [{ lr: won.lr, seeds: rest }] : [])];
+    return [
+      ...HORIZON_GRID_LRS.map((lr) => ({ lr, seeds: [first] })),
+      ...(won != null ? [{ lr: won.lr, seeds: rest }] : []),
+    ];
   }
   const lrs = tunedLr != null ? [tunedLr] : given != null ? [given as number] : profile.lrs;
   return lrs.map((lr) => ({ lr, seeds: profile.seeds }));
 }
 
 /** E3's profiles of runs: the VAE task, a profile by name, a profile's configurations (the rest is lib/training/profile-runs.ts). */
-const E3_RUNS: ProfileRuns<'vae', E3Profile, VaeTrainingConfig> = { task: 'vae', profile: e3Profile, configs: e3Configs };
+const E3_RUNS: ProfileRuns<'vae', E3Profile, VaeTrainingConfig> = {
+  task: 'vae',
+  profile: e3Profile,
+  configs: e3Configs,
+};
 
 /** E3 for a profile: run (or resume, or load) every configuration in parallel processes (runProfile: `shard`, `only`). */
 export function runE3(options: RunProfileOptions<E3Profile, VaeTrainingConfig> = {}): Promise<VaeRunResult[]> {

@@ -68,15 +68,32 @@ export interface E4Profile {
   seed: number;
 }
 
-
 /** ReinMax at its tuned 8 × 4 settings (PAPER.md E3 table: lr 5e-4, τ 1.3, Adam). */
 const TUNED_RUN = { estimator: { name: 'reinmax', options: { tau: 1.3 } }, seed: 0, lr: 5e-4 };
 
 const QUICK: E4Profile = {
   configurations: [
     // 4 epochs on the first 5,000 training images (the E3 quick scale)
-    { C: 8, numLatents: 4, training: { ...TUNED_RUN, epochs: 4, trainSize: 5_000, testSize: 1_000 }, checkpoints: [{ name: 'init', epoch: 0 }, { name: 'early', epoch: 1 }, { name: 'middle', epoch: 2 }, { name: 'end', epoch: 4 }] },
-    { C: 4, numLatents: 6, training: { ...TUNED_RUN, epochs: 4, trainSize: 5_000, testSize: 1_000 }, checkpoints: [{ name: 'init', epoch: 0 }, { name: 'end', epoch: 4 }] },
+    {
+      C: 8,
+      numLatents: 4,
+      training: { ...TUNED_RUN, epochs: 4, trainSize: 5_000, testSize: 1_000 },
+      checkpoints: [
+        { name: 'init', epoch: 0 },
+        { name: 'early', epoch: 1 },
+        { name: 'middle', epoch: 2 },
+        { name: 'end', epoch: 4 },
+      ],
+    },
+    {
+      C: 4,
+      numLatents: 6,
+      training: { ...TUNED_RUN, epochs: 4, trainSize: 5_000, testSize: 1_000 },
+      checkpoints: [
+        { name: 'init', epoch: 0 },
+        { name: 'end', epoch: 4 },
+      ],
+    },
   ],
   evalBatches: 2,
   evalBatch: 4,
@@ -98,8 +115,28 @@ export const E4_PROFILES: Record<ProfileName, E4Profile> = {
   long: QUICK, // likewise
   paper: {
     configurations: [
-      { C: 8, numLatents: 4, training: { ...TUNED_RUN, epochs: 160 }, checkpoints: [{ name: 'init', epoch: 0 }, { name: 'early', epoch: 2 }, { name: 'middle', epoch: 40 }, { name: 'end', epoch: 160 }] },
-      { C: 4, numLatents: 6, training: { ...TUNED_RUN, epochs: 160 }, checkpoints: [{ name: 'init', epoch: 0 }, { name: 'early', epoch: 2 }, { name: 'middle', epoch: 40 }, { name: 'end', epoch: 160 }] },
+      {
+        C: 8,
+        numLatents: 4,
+        training: { ...TUNED_RUN, epochs: 160 },
+        checkpoints: [
+          { name: 'init', epoch: 0 },
+          { name: 'early', epoch: 2 },
+          { name: 'middle', epoch: 40 },
+          { name: 'end', epoch: 160 },
+        ],
+      },
+      {
+        C: 4,
+        numLatents: 6,
+        training: { ...TUNED_RUN, epochs: 160 },
+        checkpoints: [
+          { name: 'init', epoch: 0 },
+          { name: 'early', epoch: 2 },
+          { name: 'middle', epoch: 40 },
+          { name: 'end', epoch: 160 },
+        ],
+      },
     ],
     evalBatches: 3,
     evalBatch: 100, // a real batch
@@ -149,7 +186,13 @@ export function e4ResultsDir(): string {
 }
 
 export function trainingConfig(c: E4Configuration, binarisation: Binarisation): VaeTrainingConfig {
-  return normaliseConfig({ ...c.training, C: c.C, numLatents: c.numLatents, binarisation, snapshotEpochs: c.checkpoints.map((k) => k.epoch) } as VaeTrainingInput);
+  return normaliseConfig({
+    ...c.training,
+    C: c.C,
+    numLatents: c.numLatents,
+    binarisation,
+    snapshotEpochs: c.checkpoints.map((k) => k.epoch),
+  } as VaeTrainingInput);
 }
 
 /** The key of an E4 result: a hash of the whole profile. */
@@ -162,19 +205,39 @@ export function e4Key(profile: E4Profile): string {
  * Measure one checkpoint on one batch: the exact gradient's check and every estimator, w.r.t. the
  * encoder logits and, with `weights`, w.r.t. the encoder weights too (one case each).
  */
-export function measureBatch(vae: Vae, x: tf.Tensor2D, profile: E4Profile, rng: Random, weights = false): Omit<E4Case, 'batch'>[] {
+export function measureBatch(
+  vae: Vae,
+  x: tf.Tensor2D,
+  profile: E4Profile,
+  rng: Random,
+  weights = false,
+): Omit<E4Case, 'batch'>[] {
   const t0 = Date.now();
   const states = vaeStates(vae, x, { weights });
   const exactGradientErrors = e4ExactGradientErrors(vae, x);
   const mc = { ...profile.mc, rng };
   const logits = familyQuality(logitMoments(states.blocks, 1 / states.B, mc), profile.grid);
   const common = { images: states.B, objective: states.objective, exactGradientErrors };
-  const cases: Omit<E4Case, 'batch'>[] = [{ ...common, space: 'logits', gradientNorm: logits[0].quality.gradientNorm, points: logits, seconds: (Date.now() - t0) / 1000 }];
+  const cases: Omit<E4Case, 'batch'>[] = [
+    {
+      ...common,
+      space: 'logits',
+      gradientNorm: logits[0].quality.gradientNorm,
+      points: logits,
+      seconds: (Date.now() - t0) / 1000,
+    },
+  ];
   if (weights) {
     const t1 = Date.now();
     const vjp = (u: Float64Array) => weightVjp(vae, x, u);
     const points = familyQuality(weightMoments(states.weightImages!, vjp, mc), profile.grid);
-    cases.push({ ...common, space: 'weights', gradientNorm: points[0].quality.gradientNorm, points, seconds: (Date.now() - t1) / 1000 });
+    cases.push({
+      ...common,
+      space: 'weights',
+      gradientNorm: points[0].quality.gradientNorm,
+      points,
+      seconds: (Date.now() - t1) / 1000,
+    });
   }
   return cases;
 }
@@ -185,7 +248,13 @@ export function measureBatch(vae: Vae, x: tf.Tensor2D, profile: E4Profile, rng: 
  * under its key; a rerun loads it.
  */
 export async function runE4(
-  options: { profile?: ProfileName | E4Profile; resultsDir?: string; trainingDir?: string; progress?: boolean; log?: (line: string) => void } = {},
+  options: {
+    profile?: ProfileName | E4Profile;
+    resultsDir?: string;
+    trainingDir?: string;
+    progress?: boolean;
+    log?: (line: string) => void;
+  } = {},
 ): Promise<E4Result> {
   const profile = typeof options.profile === 'object' ? options.profile : E4_PROFILES[options.profile ?? profileName()];
   const resultsDir = options.resultsDir ?? e4ResultsDir();
@@ -200,7 +269,12 @@ export async function runE4(
   const images = Math.max(profile.evalBatches * profile.evalBatch, profile.weightBatch.images);
   const train = loadMnist('train', { limit: images });
   const rng = Random.fromSeed(profile.seed);
-  const targets = batchTargets(train, Array.from({ length: images }, (_, i) => i), profile.binarisation, rng.split());
+  const targets = batchTargets(
+    train,
+    Array.from({ length: images }, (_, i) => i),
+    profile.binarisation,
+    rng.split(),
+  );
   const checkpoints: E4CheckpointResult[] = [];
   const trainingKeys: string[] = [];
   for (const configuration of profile.configurations) {
@@ -213,26 +287,43 @@ export async function runE4(
       const vae = loadSnapshot(training, checkpoint.epoch, trainingDir);
       const cases: E4Case[] = [];
       const measure = (batch: number | 'weights', from: number, count: number) => {
-        const x = tf.tensor2d(targets.subarray(from * MNIST_PIXELS, (from + count) * MNIST_PIXELS), [count, MNIST_PIXELS]);
+        const x = tf.tensor2d(targets.subarray(from * MNIST_PIXELS, (from + count) * MNIST_PIXELS), [
+          count,
+          MNIST_PIXELS,
+        ]);
         try {
           for (const c of measureBatch(vae, x, profile, rng.split(), batch === 'weights')) {
             cases.push({ batch, ...c });
-            log(`[e4] ${name}, ${checkpoint.name} (epoch ${checkpoint.epoch}), ${batch === 'weights' ? `weight batch of ${count} images` : `batch ${batch}`}, w.r.t. the ${c.space}: ${c.seconds.toFixed(1)} s`);
+            log(
+              `[e4] ${name}, ${checkpoint.name} (epoch ${checkpoint.epoch}), ${batch === 'weights' ? `weight batch of ${count} images` : `batch ${batch}`}, w.r.t. the ${c.space}: ${c.seconds.toFixed(1)} s`,
+            );
           }
         } finally {
           x.dispose();
         }
       };
       try {
-        for (let batch = 0; batch < profile.evalBatches; batch++) measure(batch, batch * profile.evalBatch, profile.evalBatch);
-        if (weightBatch && profile.weightBatch.checkpoints.includes(checkpoint.name)) measure('weights', 0, profile.weightBatch.images);
+        for (let batch = 0; batch < profile.evalBatches; batch++)
+          measure(batch, batch * profile.evalBatch, profile.evalBatch);
+        if (weightBatch && profile.weightBatch.checkpoints.includes(checkpoint.name))
+          measure('weights', 0, profile.weightBatch.images);
       } finally {
         vae.dispose();
       }
       checkpoints.push({ configuration: name, checkpoint, cases });
     }
   }
-  const result: E4Result = { key, profile, trainingKeys, checkpoints, provenance: provenance({ seed: profile.seed, wallTimeS: (Date.now() - started) / 1000, profile: typeof options.profile === 'string' ? options.profile : profileName() }) };
+  const result: E4Result = {
+    key,
+    profile,
+    trainingKeys,
+    checkpoints,
+    provenance: provenance({
+      seed: profile.seed,
+      wallTimeS: (Date.now() - started) / 1000,
+      profile: typeof options.profile === 'string' ? options.profile : profileName(),
+    }),
+  };
   writeJsonAtomic(file, result);
   return result;
 }

@@ -24,7 +24,12 @@ import { initBackend } from '../backend';
 import { classificationBatch, loadDataset, type DatasetName } from '../data/classification';
 import { MNIST_PIXELS, type Mnist } from '../data/mnist';
 import { familyQuality, logitMoments, type EstimatorPoint, type FamilyGrid } from '../exact/family-quality';
-import { preActivationMoments, quantisedExactGradientErrors, quantisedStates, type QuantisedStates } from '../models/quantised-exact';
+import {
+  preActivationMoments,
+  quantisedExactGradientErrors,
+  quantisedStates,
+  type QuantisedStates,
+} from '../models/quantised-exact';
 import { LEVEL_PRESETS, type LevelPreset } from '../models/quantised-layer';
 import { QuantisedMlp } from '../models/quantised-mlp';
 import { MAX_STATES } from '../models/vae-exact';
@@ -69,7 +74,6 @@ export interface E5QualityProfile {
   checkpoints: E5Checkpoint[];
 }
 
-
 const QUICK: E5QualityProfile = {
   units: 8, // 3^8 = 6561 states
   levels: 'ternary',
@@ -82,7 +86,11 @@ const QUICK: E5QualityProfile = {
   seed: 0,
   // ZGR at Adam 1e-3 (ours) on the first 5k training images, 3 epochs
   training: { estimator: { name: 'zgr' }, seed: 0, epochs: 3, trainSize: 5_000, testSize: 1_000 },
-  checkpoints: [{ name: 'init', epoch: 0 }, { name: 'early', epoch: 1 }, { name: 'end', epoch: 3 }],
+  checkpoints: [
+    { name: 'init', epoch: 0 },
+    { name: 'early', epoch: 1 },
+    { name: 'end', epoch: 3 },
+  ],
 };
 
 export const E5_QUALITY_PROFILES: Record<ProfileName, E5QualityProfile> = {
@@ -91,9 +99,19 @@ export const E5_QUALITY_PROFILES: Record<ProfileName, E5QualityProfile> = {
   long: QUICK, // likewise
   // 3^10 = 59049 states (≤ MAX_STATES; 3^11 is not), real batches: ≈ 1.2 s an image, 6 min a checkpoint on one core
   paper: {
-    ...QUICK, units: 10, evalBatches: 3, evalBatch: 100, grid: c7Grid(40), mc: { replicates: 20, drawsPerReplicate: 50 },
+    ...QUICK,
+    units: 10,
+    evalBatches: 3,
+    evalBatch: 100,
+    grid: c7Grid(40),
+    mc: { replicates: 20, drawsPerReplicate: 50 },
     training: { estimator: { name: 'zgr' }, seed: 0, epochs: 50 },
-    checkpoints: [{ name: 'init', epoch: 0 }, { name: 'early', epoch: 2 }, { name: 'middle', epoch: 20 }, { name: 'end', epoch: 50 }],
+    checkpoints: [
+      { name: 'init', epoch: 0 },
+      { name: 'early', epoch: 2 },
+      { name: 'middle', epoch: 20 },
+      { name: 'end', epoch: 50 },
+    ],
   },
 };
 
@@ -123,7 +141,16 @@ export interface E5QualityResult {
 
 /** The untrained net of the profile's shape: 784 → n quantised units → 10. */
 export function e5QualityNet(profile: E5QualityProfile, rng: Random): QuantisedMlp {
-  return QuantisedMlp.create({ inputSize: MNIST_PIXELS, hidden: [profile.units], classes: E5_CLASSES, levels: profile.levels, noiseScale: profile.noiseScale }, rng);
+  return QuantisedMlp.create(
+    {
+      inputSize: MNIST_PIXELS,
+      hidden: [profile.units],
+      classes: E5_CLASSES,
+      levels: profile.levels,
+      noiseScale: profile.noiseScale,
+    },
+    rng,
+  );
 }
 
 /**
@@ -137,10 +164,13 @@ export function measureQuantisedBatch(
   options: { grid: FamilyGrid; mc: E5MonteCarlo; rng: Random; spaces?: readonly E5Space[] },
 ): Omit<E5Case, 'batch'>[] {
   const inputSize = net.layers[0].W.shape[0];
-  if (x.shape[1] !== inputSize) throw new Error(`measureQuantisedBatch: x has ${x.shape[1]} columns, the net takes ${inputSize} inputs`);
+  if (x.shape[1] !== inputSize)
+    throw new Error(`measureQuantisedBatch: x has ${x.shape[1]} columns, the net takes ${inputSize} inputs`);
   const spaces = options.spaces ?? ['pre-activations', 'level logits'];
   if (spaces.length === 0 || spaces.some((s) => s !== 'pre-activations' && s !== 'level logits')) {
-    throw new Error(`measureQuantisedBatch: spaces must list 'pre-activations' and/or 'level logits', got ${JSON.stringify(spaces)}`);
+    throw new Error(
+      `measureQuantisedBatch: spaces must list 'pre-activations' and/or 'level logits', got ${JSON.stringify(spaces)}`,
+    );
   }
   let t0 = Date.now();
   const states = quantisedStates(net, x, labels);
@@ -148,7 +178,8 @@ export function measureQuantisedBatch(
   const mc = { ...options.mc, rng: options.rng };
   const cases: Omit<E5Case, 'batch'>[] = [];
   for (const space of spaces) {
-    const source = space === 'pre-activations' ? preActivationMoments(states, mc) : logitMoments(states.blocks, 1 / states.B, mc);
+    const source =
+      space === 'pre-activations' ? preActivationMoments(states, mc) : logitMoments(states.blocks, 1 / states.B, mc);
     const points = familyQuality(source, options.grid);
     const gradient = space === 'pre-activations' ? errors.preActivations : errors.levelLogits;
     cases.push({
@@ -166,18 +197,27 @@ export function measureQuantisedBatch(
 }
 
 /** Nets of the checkpoints, checked against the profile's shape; errors name the argument. */
-function checkNets(nets: readonly { name: string; epoch: number; net: QuantisedMlp }[], profile: E5QualityProfile): void {
+function checkNets(
+  nets: readonly { name: string; epoch: number; net: QuantisedMlp }[],
+  profile: E5QualityProfile,
+): void {
   if (nets.length === 0) throw new Error('measureE5Quality: nets is empty');
   nets.forEach(({ name, epoch, net }, i) => {
-    if (typeof name !== 'string' || name === '') throw new Error(`measureE5Quality: nets[${i}].name must be a non-empty string, got ${JSON.stringify(name)}`);
-    if (!(Number.isInteger(epoch) && epoch >= 0)) throw new Error(`measureE5Quality: nets[${i}].epoch must be an integer ≥ 0, got ${epoch}`);
+    if (typeof name !== 'string' || name === '')
+      throw new Error(`measureE5Quality: nets[${i}].name must be a non-empty string, got ${JSON.stringify(name)}`);
+    if (!(Number.isInteger(epoch) && epoch >= 0))
+      throw new Error(`measureE5Quality: nets[${i}].epoch must be an integer ≥ 0, got ${epoch}`);
     const widths = net.layers.map((l) => l.W.shape[1]);
     if (widths.length !== 2 || widths[0] !== profile.units) {
-      throw new Error(`measureE5Quality: nets[${i}].net (${name}) must have one quantised layer of profile.units = ${profile.units} units, its layer widths are [${widths}]`);
+      throw new Error(
+        `measureE5Quality: nets[${i}].net (${name}) must have one quantised layer of profile.units = ${profile.units} units, its layer widths are [${widths}]`,
+      );
     }
     const q = net.quantiser;
     if (q.levels.join() !== LEVEL_PRESETS[profile.levels].join() || q.noiseScale !== profile.noiseScale) {
-      throw new Error(`measureE5Quality: nets[${i}].net (${name}) quantises to [${q.levels}] with noise scale ${q.noiseScale}, the profile to ${profile.levels} with ${profile.noiseScale}`);
+      throw new Error(
+        `measureE5Quality: nets[${i}].net (${name}) quantises to [${q.levels}] with noise scale ${q.noiseScale}, the profile to ${profile.levels} with ${profile.noiseScale}`,
+      );
     }
   });
 }
@@ -185,11 +225,18 @@ function checkNets(nets: readonly { name: string; epoch: number; net: QuantisedM
 /** The profile's sizes, checked before any work. */
 function checkProfile(p: E5QualityProfile): void {
   const levels = LEVEL_PRESETS[p.levels];
-  if (levels == null) throw new Error(`measureE5Quality: profile.levels must be one of ${Object.keys(LEVEL_PRESETS).join(', ')}, got ${JSON.stringify(p.levels)}`);
+  if (levels == null)
+    throw new Error(
+      `measureE5Quality: profile.levels must be one of ${Object.keys(LEVEL_PRESETS).join(', ')}, got ${JSON.stringify(p.levels)}`,
+    );
   const S = levels.length ** p.units; // joint states of one image
-  if (!(Number.isInteger(p.units) && p.units >= 1 && S <= MAX_STATES)) throw new Error(`measureE5Quality: profile.units must be an integer ≥ 1 with at most ${MAX_STATES} joint states, got ${p.units} (${S} states)`);
+  if (!(Number.isInteger(p.units) && p.units >= 1 && S <= MAX_STATES))
+    throw new Error(
+      `measureE5Quality: profile.units must be an integer ≥ 1 with at most ${MAX_STATES} joint states, got ${p.units} (${S} states)`,
+    );
   for (const key of ['evalBatches', 'evalBatch'] as const) {
-    if (!(Number.isInteger(p[key]) && p[key] >= 1)) throw new Error(`measureE5Quality: profile.${key} must be an integer ≥ 1, got ${p[key]}`);
+    if (!(Number.isInteger(p[key]) && p[key] >= 1))
+      throw new Error(`measureE5Quality: profile.${key} must be an integer ≥ 1, got ${p[key]}`);
   }
 }
 
@@ -210,17 +257,25 @@ export function measureE5Quality(
   const started = Date.now();
   const images = profile.evalBatches * profile.evalBatch;
   const data = options.data ?? loadDataset(profile.dataset, 'train', { limit: images });
-  if (data.count < images) throw new Error(`measureE5Quality: data holds ${data.count} images, the profile needs ${images}`);
+  if (data.count < images)
+    throw new Error(`measureE5Quality: data holds ${data.count} images, the profile needs ${images}`);
   const log = options.log ?? (() => {});
   const rng = Random.fromSeed(profile.seed);
   const checkpoints = nets.map(({ name, epoch, net }) => {
     const streams = rng.split(); // one stream per checkpoint, one split per batch
     const cases: E5Case[] = [];
     for (let batch = 0; batch < profile.evalBatches; batch++) {
-      const { images: pixels, labels } = classificationBatch(data, Array.from({ length: profile.evalBatch }, (_, i) => batch * profile.evalBatch + i));
+      const { images: pixels, labels } = classificationBatch(
+        data,
+        Array.from({ length: profile.evalBatch }, (_, i) => batch * profile.evalBatch + i),
+      );
       const x = tf.tensor2d(pixels, [profile.evalBatch, MNIST_PIXELS]);
       try {
-        for (const c of measureQuantisedBatch(net, x, labels, { grid: profile.grid, mc: profile.mc, rng: streams.split() })) {
+        for (const c of measureQuantisedBatch(net, x, labels, {
+          grid: profile.grid,
+          mc: profile.mc,
+          rng: streams.split(),
+        })) {
           cases.push({ batch, ...c });
           log(`[e5] ${name} (epoch ${epoch}), batch ${batch}, w.r.t. the ${c.space}: ${c.seconds.toFixed(1)} s`);
         }
@@ -233,7 +288,11 @@ export function measureE5Quality(
   const result: E5QualityResult = {
     profile,
     checkpoints,
-    provenance: provenance({ seed: profile.seed, wallTimeS: (Date.now() - started) / 1000, profile: typeof profileOrName === 'string' ? profileOrName : profileName() }),
+    provenance: provenance({
+      seed: profile.seed,
+      wallTimeS: (Date.now() - started) / 1000,
+      profile: typeof profileOrName === 'string' ? profileOrName : profileName(),
+    }),
   };
   if (options.file != null) writeJsonAtomic(options.file, result);
   return result;
@@ -247,7 +306,12 @@ export function e5QualityResultsDir(): string {
 /** The training run of a quality profile: its net's shape, snapshots at its checkpoints. */
 export function e5QualityTraining(profile: E5QualityProfile): E5TrainingConfig {
   return normaliseE5Config({
-    ...profile.training, model: 'mlp', dataset: profile.dataset, hidden: [profile.units], levels: profile.levels, noiseScale: profile.noiseScale,
+    ...profile.training,
+    model: 'mlp',
+    dataset: profile.dataset,
+    hidden: [profile.units],
+    levels: profile.levels,
+    noiseScale: profile.noiseScale,
     snapshotEpochs: profile.checkpoints.map((c) => c.epoch),
   });
 }
@@ -258,19 +322,35 @@ export function e5QualityTraining(profile: E5QualityProfile): E5TrainingConfig {
  * a rerun loads it.
  */
 export async function runE5Quality(
-  options: { profile?: ProfileName | E5QualityProfile; resultsDir?: string; trainingDir?: string; progress?: boolean; log?: (line: string) => void } = {},
+  options: {
+    profile?: ProfileName | E5QualityProfile;
+    resultsDir?: string;
+    trainingDir?: string;
+    progress?: boolean;
+    log?: (line: string) => void;
+  } = {},
 ): Promise<E5QualityResult> {
-  const profile = typeof options.profile === 'object' ? options.profile : E5_QUALITY_PROFILES[options.profile ?? profileName()];
+  const profile =
+    typeof options.profile === 'object' ? options.profile : E5_QUALITY_PROFILES[options.profile ?? profileName()];
   const hash = createHash('sha256').update(JSON.stringify(profile)).digest('hex').slice(0, 10);
-  const file = path.join(options.resultsDir ?? e5QualityResultsDir(), `${profile.units}u-b${profile.evalBatch}x${profile.evalBatches}-${hash}.json`);
+  const file = path.join(
+    options.resultsDir ?? e5QualityResultsDir(),
+    `${profile.units}u-b${profile.evalBatch}x${profile.evalBatches}-${hash}.json`,
+  );
   if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as E5QualityResult;
   await initBackend(undefined, true);
   const training = e5QualityTraining(profile);
   const trainingDir = options.trainingDir ?? e5ResultsDir();
   await trainQuantised(training, { resultsDir: trainingDir, progress: options.progress === false ? false : undefined });
-  const nets = profile.checkpoints.map((c) => ({ ...c, net: loadE5Snapshot(training, c.epoch, trainingDir) as QuantisedMlp }));
+  const nets = profile.checkpoints.map((c) => ({
+    ...c,
+    net: loadE5Snapshot(training, c.epoch, trainingDir) as QuantisedMlp,
+  }));
   try {
-    return measureE5Quality(nets, profile, { file, log: options.log ?? ((line) => options.progress !== false && process.stderr.write(line + '\n')) });
+    return measureE5Quality(nets, profile, {
+      file,
+      log: options.log ?? ((line) => options.progress !== false && process.stderr.write(line + '\n')),
+    });
   } finally {
     nets.forEach((n) => n.net.dispose());
   }

@@ -15,7 +15,14 @@ import type { LevelPreset } from '../models/quantised-layer';
 import { profileName, type ProfileName } from '../results/profile';
 import { normaliseE5Config, type E5Model, type E5TrainingConfig } from '../training/quantised-config';
 import type { E5RunResult } from '../training/quantised-task';
-import { finishedProfileResults, loadProfileResults, profileRunsDir, runProfile, type ProfileRuns, type RunProfileOptions } from '../training/profile-runs';
+import {
+  finishedProfileResults,
+  loadProfileResults,
+  profileRunsDir,
+  runProfile,
+  type ProfileRuns,
+  type RunProfileOptions,
+} from '../training/profile-runs';
 
 /**
  * An estimator of a profile. Without the optional fields it runs at the profile's lr and noise
@@ -67,7 +74,14 @@ export const E5_ESTIMATORS: EstimatorSpec[] = [
   { name: 'rloo', options: { M: 2 } },
 ];
 
-const NET = { model: 'mlp' as E5Model, dataset: 'fashion-mnist' as DatasetName, levels: 'ternary' as LevelPreset, noiseScale: 1, lr: 1e-3, batchSize: 100 };
+const NET = {
+  model: 'mlp' as E5Model,
+  dataset: 'fashion-mnist' as DatasetName,
+  levels: 'ternary' as LevelPreset,
+  noiseScale: 1,
+  lr: 1e-3,
+  batchSize: 100,
+};
 
 /**
  * The long profile's estimators (PAPER.md E5: GR at its best temperature, searched; a sharper
@@ -152,7 +166,9 @@ export function e5Configs(profile: E5Profile): E5TrainingConfig[] {
   const { estimators, seeds, resultsDir: _, ...net } = profile;
   return estimators.flatMap(({ lrs, noiseScales, seeds: own, ...estimator }) =>
     (lrs ?? [net.lr]).flatMap((lr) =>
-      (noiseScales ?? [net.noiseScale]).flatMap((noiseScale) => (own ?? seeds).map((seed) => normaliseE5Config({ ...net, lr, noiseScale, estimator, seed }))),
+      (noiseScales ?? [net.noiseScale]).flatMap((noiseScale) =>
+        (own ?? seeds).map((seed) => normaliseE5Config({ ...net, lr, noiseScale, estimator, seed })),
+      ),
     ),
   );
 }

@@ -38,24 +38,49 @@ export interface E6Config {
 }
 
 const E6_ESTIMATORS: EstimatorSpec[] = [
-  { name: 'st' }, { name: 'darn' }, { name: 'zgr' }, { name: 'stZgr', options: { a: 0.5 } },
-  { name: 'gs', options: { tau: 0.5 } }, { name: 'stGs', options: { tau: 0.5 } },
-  { name: 'grMck', options: { tau: 0.5, K: 10 } }, { name: 'grMck', options: { tau: 0.5, K: 100 } },
-  { name: 'reinmax', options: { tau: 1.5 } }, { name: 'rloo', options: { M: 2 } },
+  { name: 'st' },
+  { name: 'darn' },
+  { name: 'zgr' },
+  { name: 'stZgr', options: { a: 0.5 } },
+  { name: 'gs', options: { tau: 0.5 } },
+  { name: 'stGs', options: { tau: 0.5 } },
+  { name: 'grMck', options: { tau: 0.5, K: 10 } },
+  { name: 'grMck', options: { tau: 0.5, K: 100 } },
+  { name: 'reinmax', options: { tau: 1.5 } },
+  { name: 'rloo', options: { M: 2 } },
 ];
 
-const QUICK: E6Config = { shape: [100, 16, 8], estimators: E6_ESTIMATORS, Ks: [1, 10, 30, 100, 300], tau: 0.5, warmup: 3, repeats: 25, grRepeats: 5, quantile: 0.25 };
+const QUICK: E6Config = {
+  shape: [100, 16, 8],
+  estimators: E6_ESTIMATORS,
+  Ks: [1, 10, 30, 100, 300],
+  tau: 0.5,
+  warmup: 3,
+  repeats: 25,
+  grRepeats: 5,
+  quantile: 0.25,
+};
 
 export const E6_PROFILES: Record<ProfileName, E6Config> = {
   quick: QUICK,
   medium: QUICK, // no committed medium runs: the quick settings
   long: QUICK, // likewise
-  paper: { shape: [100, 16, 8], estimators: E6_ESTIMATORS, Ks: [1, 3, 10, 30, 100, 300, 1000], tau: 0.5, warmup: 10, repeats: 100, grRepeats: 10, quantile: 0.25 },
+  paper: {
+    shape: [100, 16, 8],
+    estimators: E6_ESTIMATORS,
+    Ks: [1, 3, 10, 30, 100, 300, 1000],
+    tau: 0.5,
+    warmup: 10,
+    repeats: 100,
+    grRepeats: 10,
+    quantile: 0.25,
+  },
 };
 
 /** The q-quantile of xs, interpolating linearly between order statistics (q = 0.5: the median). */
 export function quantile(xs: readonly number[], q: number): number {
-  if (xs.length === 0 || !(q >= 0 && q <= 1)) throw new Error(`quantile: need values and q in [0, 1], got ${xs.length} values, q = ${q}`);
+  if (xs.length === 0 || !(q >= 0 && q <= 1))
+    throw new Error(`quantile: need values and q in [0, 1], got ${xs.length} values, q = ${q}`);
   const s = [...xs].sort((a, b) => a - b);
   const at = q * (s.length - 1);
   const lo = Math.floor(at);
@@ -69,7 +94,13 @@ export function quantile(xs: readonly number[], q: number): number {
  * a call that always followed the same long one would always pay for its clean-up (measured: the
  * first of two identical ST calls placed after RLOO and GR-MC100 ran ~10% slower than the second).
  */
-export function timeRoundRobin(runs: (() => void)[], warmup: number, repeats: number, rng: Random = Random.fromSeed(0), q = 0.5): number[] {
+export function timeRoundRobin(
+  runs: (() => void)[],
+  warmup: number,
+  repeats: number,
+  rng: Random = Random.fromSeed(0),
+  q = 0.5,
+): number[] {
   for (let i = 0; i < warmup; i++) runs.forEach((run) => run());
   const times = runs.map(() => [] as number[]);
   const order = runs.map((_, k) => k);
@@ -90,9 +121,10 @@ export function timeRoundRobin(runs: (() => void)[], warmup: number, repeats: nu
 /** One call of an estimator: sample, then the gradient of Σ sample ⊙ v w.r.t. the logits (RLOO: of its surrogate). */
 function callOnce(r: ResolvedCategorical, logits: tf.Tensor, v: tf.Tensor, rng: Random): void {
   tf.tidy(() => {
-    const g = r.kind === 'score'
-      ? tf.grad((l: tf.Tensor) => r.row.surrogate(l, r.options, (oh) => oh.mul(v).sum([2, 3]), rng))(logits)
-      : tf.grad((l: tf.Tensor) => sampleOp(r.row, l, r.options, rng).mul(v).sum())(logits);
+    const g =
+      r.kind === 'score'
+        ? tf.grad((l: tf.Tensor) => r.row.surrogate(l, r.options, (oh) => oh.mul(v).sum([2, 3]), rng))(logits)
+        : tf.grad((l: tf.Tensor) => sampleOp(r.row, l, r.options, rng).mul(v).sum())(logits);
     g.dataSync();
   });
 }
@@ -122,8 +154,14 @@ export interface E6Result {
 /** Run the cost measurements of a profile on the current backend. */
 export function runE6(config: E6Config, seed = 1): E6Result {
   const rng = Random.fromSeed(seed);
-  const logits = tf.tensor(Float32Array.from(rng.uniform(config.shape.reduce((a, b) => a * b, 1)), (u) => 4 * u - 2), config.shape);
-  const v = tf.tensor(Float32Array.from(rng.uniform(logits.size), (u) => 2 * u - 1), config.shape);
+  const logits = tf.tensor(
+    Float32Array.from(rng.uniform(config.shape.reduce((a, b) => a * b, 1)), (u) => 4 * u - 2),
+    config.shape,
+  );
+  const v = tf.tensor(
+    Float32Array.from(rng.uniform(logits.size), (u) => 2 * u - 1),
+    config.shape,
+  );
   const toy = e2Problems([])[0];
   try {
     const toyLogits = tf.variable(tf.zeros([toy.numLatents, toy.C]));
@@ -134,18 +172,39 @@ export function runE6(config: E6Config, seed = 1): E6Result {
     };
     const specs: EstimatorSpec[] = [{ name: 'st' }, ...config.estimators];
     const order = Random.fromSeed(seed + 1); // the order of the calls in each round
-    const callMs = timeRoundRobin(specs.map((c) => resolveCategorical(c, 'E6 cost')).map((r) => () => callOnce(r, logits, v, rng)), config.warmup, config.repeats, order, config.quantile);
+    const callMs = timeRoundRobin(
+      specs.map((c) => resolveCategorical(c, 'E6 cost')).map((r) => () => callOnce(r, logits, v, rng)),
+      config.warmup,
+      config.repeats,
+      order,
+      config.quantile,
+    );
     const stepMs = timeRoundRobin(specs.map(toyStep), config.warmup, config.repeats, order, config.quantile);
     toyLogits.dispose();
     optimizer.dispose();
     const rows = config.estimators.map((spec, k) => {
       const { label, colour } = estimatorStyle(spec);
       return {
-        estimator: spec.name, options: spec.options ?? {}, label, colour,
-        callMs: callMs[k + 1], callRatio: callMs[k + 1] / callMs[0], stepMs: stepMs[k + 1], stepRatio: stepMs[k + 1] / stepMs[0],
+        estimator: spec.name,
+        options: spec.options ?? {},
+        label,
+        colour,
+        callMs: callMs[k + 1],
+        callRatio: callMs[k + 1] / callMs[0],
+        stepMs: stepMs[k + 1],
+        stepRatio: stepMs[k + 1] / stepMs[0],
       };
     });
-    const grTimes = timeRoundRobin(config.Ks.map((K) => () => callOnce(resolveCategorical({ name: 'grMck', options: { tau: config.tau, K } }, 'E6 cost'), logits, v, rng)), 1, config.grRepeats, order, config.quantile);
+    const grTimes = timeRoundRobin(
+      config.Ks.map(
+        (K) => () =>
+          callOnce(resolveCategorical({ name: 'grMck', options: { tau: config.tau, K } }, 'E6 cost'), logits, v, rng),
+      ),
+      1,
+      config.grRepeats,
+      order,
+      config.quantile,
+    );
     const grByK = config.Ks.map((K, k) => ({ K, callMs: grTimes[k] }));
     return { rows, grByK, grSlope: logLogSlopeOfLargerHalf(config.Ks, grTimes) };
   } finally {

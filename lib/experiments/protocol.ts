@@ -31,12 +31,50 @@ export interface TunedSetting {
 const s = (lr: number, tau: number, optimizer: Optimizer): TunedSetting => ({ lr, tau, optimizer });
 
 /** PAPER.md E3's table, row by row (columns in PROTOCOL_CONFIGS order). */
-export const TUNED_SETTINGS: Record<'st' | 'stGs' | 'grMck' | 'gst' | 'reinmax', Record<ProtocolConfig, TunedSetting>> = {
-  st: { '8x4': s(1e-3, 1.3, 'adam'), '4x24': s(1e-3, 1.5, 'radam'), '8x16': s(1e-3, 1.5, 'radam'), '16x12': s(5e-4, 1.5, 'adam'), '64x8': s(5e-4, 1.5, 'adam'), '10x30': s(7e-4, 1.4, 'radam') },
-  stGs: { '8x4': s(3e-4, 0.5, 'adam'), '4x24': s(5e-4, 0.3, 'radam'), '8x16': s(5e-4, 0.5, 'radam'), '16x12': s(7e-4, 0.7, 'radam'), '64x8': s(7e-4, 0.7, 'radam'), '10x30': s(5e-4, 0.5, 'radam') },
-  grMck: { '8x4': s(5e-4, 0.5, 'adam'), '4x24': s(5e-4, 0.3, 'radam'), '8x16': s(7e-4, 0.7, 'radam'), '16x12': s(5e-4, 1.0, 'adam'), '64x8': s(7e-4, 2.0, 'adam'), '10x30': s(5e-4, 1.0, 'radam') },
-  gst: { '8x4': s(5e-4, 1.0, 'adam'), '4x24': s(5e-4, 0.5, 'radam'), '8x16': s(7e-4, 0.5, 'radam'), '16x12': s(7e-4, 0.5, 'radam'), '64x8': s(7e-4, 0.7, 'radam'), '10x30': s(5e-4, 0.5, 'radam') },
-  reinmax: { '8x4': s(5e-4, 1.3, 'adam'), '4x24': s(5e-4, 1.5, 'radam'), '8x16': s(7e-4, 1.5, 'radam'), '16x12': s(7e-4, 1.5, 'radam'), '64x8': s(5e-4, 1.5, 'radam'), '10x30': s(5e-4, 1.3, 'radam') },
+export const TUNED_SETTINGS: Record<
+  'st' | 'stGs' | 'grMck' | 'gst' | 'reinmax',
+  Record<ProtocolConfig, TunedSetting>
+> = {
+  st: {
+    '8x4': s(1e-3, 1.3, 'adam'),
+    '4x24': s(1e-3, 1.5, 'radam'),
+    '8x16': s(1e-3, 1.5, 'radam'),
+    '16x12': s(5e-4, 1.5, 'adam'),
+    '64x8': s(5e-4, 1.5, 'adam'),
+    '10x30': s(7e-4, 1.4, 'radam'),
+  },
+  stGs: {
+    '8x4': s(3e-4, 0.5, 'adam'),
+    '4x24': s(5e-4, 0.3, 'radam'),
+    '8x16': s(5e-4, 0.5, 'radam'),
+    '16x12': s(7e-4, 0.7, 'radam'),
+    '64x8': s(7e-4, 0.7, 'radam'),
+    '10x30': s(5e-4, 0.5, 'radam'),
+  },
+  grMck: {
+    '8x4': s(5e-4, 0.5, 'adam'),
+    '4x24': s(5e-4, 0.3, 'radam'),
+    '8x16': s(7e-4, 0.7, 'radam'),
+    '16x12': s(5e-4, 1.0, 'adam'),
+    '64x8': s(7e-4, 2.0, 'adam'),
+    '10x30': s(5e-4, 1.0, 'radam'),
+  },
+  gst: {
+    '8x4': s(5e-4, 1.0, 'adam'),
+    '4x24': s(5e-4, 0.5, 'radam'),
+    '8x16': s(7e-4, 0.5, 'radam'),
+    '16x12': s(7e-4, 0.5, 'radam'),
+    '64x8': s(7e-4, 0.7, 'radam'),
+    '10x30': s(5e-4, 0.5, 'radam'),
+  },
+  reinmax: {
+    '8x4': s(5e-4, 1.3, 'adam'),
+    '4x24': s(5e-4, 1.5, 'radam'),
+    '8x16': s(7e-4, 1.5, 'radam'),
+    '16x12': s(7e-4, 1.5, 'radam'),
+    '64x8': s(5e-4, 1.5, 'radam'),
+    '10x30': s(5e-4, 1.3, 'radam'),
+  },
 };
 
 /** The grid on which the estimators the table lacks (ZGR, ST-ZGR, RLOO) are to be tuned. */
@@ -58,7 +96,10 @@ export const GRID_WINNERS: Record<string, Partial<Record<ProtocolConfig, { lr: n
  * long profile's other seeds; empty until then.
  */
 export const HORIZON_GRID_LRS = [1e-4, 2e-4, 3e-4, 5e-4, 7e-4];
-export const HORIZON_WINNERS: Record<string, Partial<Record<ProtocolConfig, { lr: number; optimizer: Optimizer }>>> = {};
+export const HORIZON_WINNERS: Record<
+  string,
+  Partial<Record<ProtocolConfig, { lr: number; optimizer: Optimizer }>>
+> = {};
 
 /** The protocol's default when no setting is known: lr 1e-3, Adam. */
 const FALLBACK = { lr: 1e-3, optimizer: 'adam' as Optimizer };
@@ -85,7 +126,9 @@ export function protocolSettings(
   const row = (TUNED_SETTINGS as Record<string, Record<string, TunedSetting>>)[name];
   const cell = row?.[key];
   const won = GRID_WINNERS[name]?.[key as ProtocolConfig];
-  const base = cell ? { lr: cell.lr, optimizer: cell.optimizer, options: tunedOptions(name, cell.tau) } : { ...(won ?? FALLBACK), options: {} };
+  const base = cell
+    ? { lr: cell.lr, optimizer: cell.optimizer, options: tunedOptions(name, cell.tau) }
+    : { ...(won ?? FALLBACK), options: {} };
   return {
     estimator: { name, options: { ...base.options, ...(given.options ?? {}) } },
     lr: given.lr ?? base.lr,

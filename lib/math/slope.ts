@@ -24,6 +24,12 @@ export function logLogSlope(xs: readonly number[], ys: readonly number[]): numbe
  * @example logLogSlopeOfLargerHalf([1000, 1, 100, 10], [200, 5, 20, 5])   // → 1
  */
 export function logLogSlopeOfLargerHalf(xs: readonly number[], ys: readonly number[]): number {
-  const top = xs.map((x, i) => ({ x, y: ys[i] })).sort((a, b) => a.x - b.x).slice(Math.floor(xs.length / 2));
-  return logLogSlope(top.map((p) => p.x), top.map((p) => p.y));
+  const top = xs
+    .map((x, i) => ({ x, y: ys[i] }))
+    .sort((a, b) => a.x - b.x)
+    .slice(Math.floor(xs.length / 2));
+  return logLogSlope(
+    top.map((p) => p.x),
+    top.map((p) => p.y),
+  );
 }

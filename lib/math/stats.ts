@@ -11,7 +11,8 @@ import tQuantile from '@stdlib/stats-base-dists-t-quantile';
 export const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 /** The sample standard deviation of xs (n − 1 in the denominator; 0 for fewer than two values). */
-export const sampleSd = (xs: readonly number[]): number => (xs.length < 2 ? 0 : Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1)));
+export const sampleSd = (xs: readonly number[]): number =>
+  xs.length < 2 ? 0 : Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1));
 
 /** Quantile of the standard normal (stdlib's, accurate to double precision). */
 export function normalQuantile(q: number): number {
@@ -41,6 +42,7 @@ export function welch(a: SampleSummary, b: SampleSummary): { d: number; se: numb
   const va = (a.sd * a.sd) / a.n;
   const vb = (b.sd * b.sd) / b.n;
   const se = Math.sqrt(va + vb);
-  const df = se === 0 ? Infinity : (va + vb) ** 2 / ((va * va) / Math.max(1, a.n - 1) + (vb * vb) / Math.max(1, b.n - 1));
+  const df =
+    se === 0 ? Infinity : (va + vb) ** 2 / ((va * va) / Math.max(1, a.n - 1) + (vb * vb) / Math.max(1, b.n - 1));
   return { d: a.mean - b.mean, se, df };
 }

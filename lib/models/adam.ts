@@ -23,12 +23,17 @@ export class Adam {
   private m: tf.Variable[];
   private v: tf.Variable[];
 
-  constructor(readonly variables: readonly tf.Variable[], options: AdamOptions) {
+  constructor(
+    readonly variables: readonly tf.Variable[],
+    options: AdamOptions,
+  ) {
     const { lr, beta1 = 0.9, beta2 = 0.999, eps = 1e-8 } = options;
-    if (!(lr > 0 && Number.isFinite(lr))) throw new Error(`${new.target.name}: lr must be a finite number > 0, got ${lr}`);
+    if (!(lr > 0 && Number.isFinite(lr)))
+      throw new Error(`${new.target.name}: lr must be a finite number > 0, got ${lr}`);
     if (!(beta1 >= 0 && beta1 < 1)) throw new Error(`${new.target.name}: beta1 must be in [0, 1), got ${beta1}`);
     if (!(beta2 > 0 && beta2 < 1)) throw new Error(`${new.target.name}: beta2 must be in (0, 1), got ${beta2}`);
-    if (!(eps >= 0 && Number.isFinite(eps))) throw new Error(`${new.target.name}: eps must be a finite number ≥ 0, got ${eps}`);
+    if (!(eps >= 0 && Number.isFinite(eps)))
+      throw new Error(`${new.target.name}: eps must be a finite number ≥ 0, got ${eps}`);
     this.lr = lr;
     this.beta1 = beta1;
     this.beta2 = beta2;

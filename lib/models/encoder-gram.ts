@@ -50,13 +50,19 @@ export function encoderGram(vae: Vae, x: tf.Tensor2D): Float64Array[] {
     // ‖a^{k−1}‖² + 1 per image and layer
     const scale = inputs.map((a) => a.square().sum(1).add(1).reshape([B, 1, 1])); // [B, 1, 1]
     // δ^last = I for every image: its Gram is I, so K starts at (‖a^{last−1}‖² + 1) I
-    let K: tf.Tensor = tf.eye(n).expandDims(0).mul(scale[layers.length - 1]); //   [B, n, n]
+    let K: tf.Tensor = tf
+      .eye(n)
+      .expandDims(0)
+      .mul(scale[layers.length - 1]); //   [B, n, n]
     let delta: tf.Tensor = tf.eye(n).expandDims(0); //                              [1, n, n] (broadcast over B)
     for (let k = layers.length - 2; k >= 0; k--) {
       const Wt = tf.transpose(layers[k + 1].W); //                                  [H_{k+1}, H_k]
       const H = Wt.shape[1] as number;
       // δ^k = (δ^{k+1} W^{k+1}ᵀ) ⊙ relu'(z^k)
-      const back = delta.reshape([-1, Wt.shape[0] as number]).matMul(Wt).reshape([delta.shape[0], n, H]); // [1 or B, n, H_k]
+      const back = delta
+        .reshape([-1, Wt.shape[0] as number])
+        .matMul(Wt)
+        .reshape([delta.shape[0], n, H]); // [1 or B, n, H_k]
       delta = back.mul(masks[k].expandDims(1)); //                                   [B, n, H_k]
       // explicit transpose: fast on wasm (lib/backend.ts)
       const gram = tf.matMul(delta, tf.transpose(delta, [0, 2, 1])); //              [B, n, n]
@@ -75,7 +81,8 @@ export function encoderGram(vae: Vae, x: tf.Tensor2D): Float64Array[] {
 export function weightVjp(vae: Vae, x: tf.Tensor2D, upstream: ArrayLike<number>): Float64Array {
   const B = x.shape[0];
   const n = vae.numLatents * vae.C;
-  if (upstream.length !== B * n) throw new Error(`weightVjp: upstream has length ${upstream.length}, expected B·L·C = ${B * n}`);
+  if (upstream.length !== B * n)
+    throw new Error(`weightVjp: upstream has length ${upstream.length}, expected B·L·C = ${B * n}`);
   const vars = encoderVariables(vae);
   const out = new Float64Array(encoderWeightCount(vae));
   tf.tidy(() => {

@@ -30,7 +30,10 @@ export interface QuantisedClassifier {
 export abstract class LayeredClassifier implements QuantisedClassifier {
   abstract readonly stages: readonly ((h: tf.Tensor) => tf.Tensor)[];
 
-  constructor(readonly quantiser: Quantiser, readonly layers: Dense[]) {}
+  constructor(
+    readonly quantiser: Quantiser,
+    readonly layers: Dense[],
+  ) {}
 
   /** W then b of every layer, first layer first */
   variables(): tf.Variable[] {
@@ -46,12 +49,21 @@ export abstract class LayeredClassifier implements QuantisedClassifier {
  * The stages with `between(a, i)` applied to the pre-activations of quantised layer i: x [B, D] →
  * logits [B, classes].
  */
-export function classLogits(model: QuantisedClassifier, x: tf.Tensor, between: (a: tf.Tensor, i: number) => tf.Tensor): tf.Tensor {
+export function classLogits(
+  model: QuantisedClassifier,
+  x: tf.Tensor,
+  between: (a: tf.Tensor, i: number) => tf.Tensor,
+): tf.Tensor {
   return tf.tidy(() => model.stages.reduce((h, stage, i) => (i === 0 ? stage(h) : stage(between(h, i - 1))), x));
 }
 
 /** Class logits of the sampled network, every quantised layer run with the estimator. */
-export function sampledLogits(model: QuantisedClassifier, x: tf.Tensor, estimator: ResolvedEstimator, rng: Random): tf.Tensor {
+export function sampledLogits(
+  model: QuantisedClassifier,
+  x: tf.Tensor,
+  estimator: ResolvedEstimator,
+  rng: Random,
+): tf.Tensor {
   return classLogits(model, x, (a) => quantise(a, model.quantiser, estimator, rng));
 }
 
@@ -70,7 +82,13 @@ export function crossEntropy(logits: tf.Tensor, labels: tf.Tensor): tf.Tensor {
  * gradient w.r.t. each quantised layer is the estimator's. A score-function estimator
  * (REINFORCE, RLOO(M)) runs on any number of quantised layers (`scoreLoss`).
  */
-export function classifierLoss(model: QuantisedClassifier, x: tf.Tensor, labels: tf.Tensor, estimator: ResolvedEstimator, rng: Random): tf.Scalar {
+export function classifierLoss(
+  model: QuantisedClassifier,
+  x: tf.Tensor,
+  labels: tf.Tensor,
+  estimator: ResolvedEstimator,
+  rng: Random,
+): tf.Scalar {
   return tf.tidy(() => {
     if (estimator.kind === 'score') return scoreLoss(model, x, labels, estimator, rng);
     return crossEntropy(sampledLogits(model, x, estimator, rng), labels).mean() as tf.Scalar;
@@ -85,7 +103,13 @@ export function classifierLoss(model: QuantisedClassifier, x: tf.Tensor, labels:
  * (1/B) Σ_b Σ_s c_s ∇ log q(x_s), unbiased for the net's expected loss (PAPER.md Estimators:
  * REINFORCE, RLOO(M)). With one quantised layer its value is bit-identical to quantisedSurrogate's.
  */
-function scoreLoss(model: QuantisedClassifier, x: tf.Tensor, labels: tf.Tensor, estimator: Extract<ResolvedEstimator, { kind: 'score' }>, rng: Random): tf.Scalar {
+function scoreLoss(
+  model: QuantisedClassifier,
+  x: tf.Tensor,
+  labels: tf.Tensor,
+  estimator: Extract<ResolvedEstimator, { kind: 'score' }>,
+  rng: Random,
+): tf.Scalar {
   const B = x.shape[0];
   const M = estimator.row.samples(estimator.options);
   const [first, ...rest] = model.stages;
@@ -105,7 +129,12 @@ function scoreLoss(model: QuantisedClassifier, x: tf.Tensor, labels: tf.Tensor, 
     h = stage(value);
   }
   const f = crossEntropy(h, tf.tile(labels, [M])).reshape([M, B]);
-  const score = scoreTerm(logProb!.reshape([M, B]), f, estimator.row.coefficients, `classifierLoss (${estimator.name})`);
+  const score = scoreTerm(
+    logProb!.reshape([M, B]),
+    f,
+    estimator.row.coefficients,
+    `classifierLoss (${estimator.name})`,
+  );
   return f.mean(0).sum().add(score).div(B) as tf.Scalar;
 }
 

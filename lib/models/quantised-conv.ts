@@ -28,7 +28,15 @@ export interface QuantisedConvShape extends QuantisedShape {
  */
 function filterGradient(x: tf.Tensor4D, g: tf.Tensor4D, k: number): tf.Tensor4D {
   const r = (k - 1) / 2;
-  const input = tf.transpose(tf.pad(x, [[0, 0], [r, r], [r, r], [0, 0]]), [3, 1, 2, 0]) as tf.Tensor4D; // [C_in, H + 2r, W + 2r, B]
+  const input = tf.transpose(
+    tf.pad(x, [
+      [0, 0],
+      [r, r],
+      [r, r],
+      [0, 0],
+    ]),
+    [3, 1, 2, 0],
+  ) as tf.Tensor4D; // [C_in, H + 2r, W + 2r, B]
   const filter = tf.transpose(g, [1, 2, 0, 3]) as tf.Tensor4D; // [H, W, B, C_out]
   return tf.transpose(tf.conv2d(input, filter, 1, 'valid'), [1, 2, 0, 3]); // [k, k, C_in, C_out]
 }
@@ -42,7 +50,10 @@ export function conv2dSame(x: tf.Tensor4D, layer: Dense, k: number): tf.Tensor4D
     save([input, w]);
     return {
       value: tf.conv2d(input, w, 1, 'same'),
-      gradFunc: (dy: tf.Tensor4D, [xs, ws]: tf.Tensor[]) => [tf.conv2dTranspose(dy, ws as tf.Tensor4D, (xs as tf.Tensor4D).shape, 1, 'same'), filterGradient(xs as tf.Tensor4D, dy, k)],
+      gradFunc: (dy: tf.Tensor4D, [xs, ws]: tf.Tensor[]) => [
+        tf.conv2dTranspose(dy, ws as tf.Tensor4D, (xs as tf.Tensor4D).shape, 1, 'same'),
+        filterGradient(xs as tf.Tensor4D, dy, k),
+      ],
     };
   }) as never) as (input: tf.Tensor4D, w: tf.Tensor4D) => tf.Tensor4D;
   return tf.tidy(() => conv(x, layer.W.reshape([k, k, -1, layer.W.shape[1] as number]) as tf.Tensor4D).add(layer.b));
@@ -51,7 +62,11 @@ export function conv2dSame(x: tf.Tensor4D, layer: Dense, k: number): tf.Tensor4D
 export class QuantisedConvNet extends LayeredClassifier {
   readonly stages: readonly ((h: tf.Tensor) => tf.Tensor)[];
 
-  private constructor(readonly shape: QuantisedConvShape, quantiser: Quantiser, layers: Dense[]) {
+  private constructor(
+    readonly shape: QuantisedConvShape,
+    quantiser: Quantiser,
+    layers: Dense[],
+  ) {
     super(quantiser, layers);
     const side = shape.imageSize ?? 28;
     const k = shape.kernel ?? 5;
@@ -68,10 +83,16 @@ export class QuantisedConvNet extends LayeredClassifier {
     const [c1, c2] = shape.channels ?? [16, 32];
     const k = shape.kernel ?? 5;
     const side = shape.imageSize ?? 28;
-    if (!(Number.isInteger(k) && k % 2 === 1)) throw new Error(`QuantisedConvNet: kernel must be an odd integer, got ${k}`);
-    if (!(Number.isInteger(side) && side % 4 === 0)) throw new Error(`QuantisedConvNet: imageSize must be a multiple of 4 (two 2×2 poolings), got ${side}`);
+    if (!(Number.isInteger(k) && k % 2 === 1))
+      throw new Error(`QuantisedConvNet: kernel must be an odd integer, got ${k}`);
+    if (!(Number.isInteger(side) && side % 4 === 0))
+      throw new Error(`QuantisedConvNet: imageSize must be a multiple of 4 (two 2×2 poolings), got ${side}`);
     const q = quantiser(shape.levels ?? 'ternary', shape.noiseScale ?? 1);
-    const layers = [dense(k * k, c1, rng), dense(k * k * c1, c2, rng), dense((side / 4) ** 2 * c2, shape.classes ?? 10, rng)];
+    const layers = [
+      dense(k * k, c1, rng),
+      dense(k * k * c1, c2, rng),
+      dense((side / 4) ** 2 * c2, shape.classes ?? 10, rng),
+    ];
     return new QuantisedConvNet(shape, q, layers);
   }
 }

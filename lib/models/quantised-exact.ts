@@ -18,7 +18,13 @@ import type { Moments } from '../exact/estimator-moments';
 import type { Block, MomentSource } from '../exact/family-quality';
 import { latentSums } from '../exact/latent-sums';
 import type { ConditionalMonteCarlo } from '../exact/latent-moments';
-import { latentPairSums, sampleFunctionWeightMoments, weightMoments, weightSpaceMoments, type WeightImage } from '../exact/weight-moments';
+import {
+  latentPairSums,
+  sampleFunctionWeightMoments,
+  weightMoments,
+  weightSpaceMoments,
+  type WeightImage,
+} from '../exact/weight-moments';
 import type { EstimatorOptions } from '../estimators/registry';
 import { logSumExp, softmax } from '../math/softmax';
 import { relativeError } from '../math/vector';
@@ -52,10 +58,14 @@ export interface QuantisedStates {
 
 /** The net's quantiser, levels per unit L and units n, once it is checked to be enumerable with these labels. */
 function checkNet(net: QuantisedMlp, labels: ArrayLike<number>, B: number): { q: Quantiser; L: number; n: number } {
-  if (net.layers.length !== 2) throw new Error(`quantisedStates: the net must have one quantised layer, it has ${net.layers.length - 1}`);
+  if (net.layers.length !== 2)
+    throw new Error(`quantisedStates: the net must have one quantised layer, it has ${net.layers.length - 1}`);
   const n = net.layers[0].W.shape[1] as number;
   const S = numJointStates(new Array<number>(n).fill(net.quantiser.levels.length));
-  if (!(S <= MAX_STATES)) throw new Error(`quantisedStates: ${net.quantiser.levels.length}^${n} = ${S} states is more than ${MAX_STATES} to enumerate`);
+  if (!(S <= MAX_STATES))
+    throw new Error(
+      `quantisedStates: ${net.quantiser.levels.length}^${n} = ${S} states is more than ${MAX_STATES} to enumerate`,
+    );
   const K = net.layers[1].W.shape[1] as number;
   if (labels.length !== B || Array.from(labels).some((y) => !(Number.isInteger(y) && y >= 0 && y < K))) {
     throw new Error(`quantisedStates: labels must be ${B} integers in [0, ${K}), got [${Array.from(labels)}]`);
@@ -64,7 +74,13 @@ function checkNet(net: QuantisedMlp, labels: ArrayLike<number>, B: number): { q:
 }
 
 /** f_b and v_b = ∂f_b/∂onehot at every state of one image: f [S], v [S·n·L], in the order of `jointStates`. */
-function statesOfImage(levels: readonly number[], n: number, W2: Float32Array, b2: Float32Array, y: number): { f: Float64Array; v: Float64Array } {
+function statesOfImage(
+  levels: readonly number[],
+  n: number,
+  W2: Float32Array,
+  b2: Float32Array,
+  y: number,
+): { f: Float64Array; v: Float64Array } {
   const L = levels.length;
   const K = b2.length;
   const S = numJointStates(new Array<number>(n).fill(L));
@@ -129,7 +145,8 @@ export function quantisedStates(net: QuantisedMlp, x: tf.Tensor2D, labels: Array
 /** u [B·n·L] (a covector on η) ↦ Jᵀu [B·n] on the pre-activations: (Jᵀu)_{b,i} = Σ_k j_{b,i,k} u_{b,i,k}. */
 export function preActivationVjp(slopes: Float64Array, L: number): (u: Float64Array) => Float64Array {
   return (u) => {
-    if (u.length !== slopes.length) throw new Error(`preActivationVjp: upstream has length ${u.length}, expected ${slopes.length}`);
+    if (u.length !== slopes.length)
+      throw new Error(`preActivationVjp: upstream has length ${u.length}, expected ${slopes.length}`);
     const out = new Float64Array(slopes.length / L);
     for (let i = 0; i < out.length; i++) for (let k = 0; k < L; k++) out[i] += slopes[i * L + k] * u[i * L + k];
     return out;
@@ -148,8 +165,16 @@ export function preActivationMoments(states: QuantisedStates, mc: ConditionalMon
  * The exact moments [B·n] of an estimator that is a function of the sample, w.r.t. the
  * pre-activations, in their own coordinates.
  */
-export function preActivationSampleFunctionMoments(states: QuantisedStates, name: string, options: EstimatorOptions = {}): Moments {
-  return weightSpaceMoments(sampleFunctionWeightMoments(states.images, name, options), states.B, preActivationVjp(states.slopes, states.L));
+export function preActivationSampleFunctionMoments(
+  states: QuantisedStates,
+  name: string,
+  options: EstimatorOptions = {},
+): Moments {
+  return weightSpaceMoments(
+    sampleFunctionWeightMoments(states.images, name, options),
+    states.B,
+    preActivationVjp(states.slopes, states.L),
+  );
 }
 
 /**
@@ -159,22 +184,46 @@ export function preActivationSampleFunctionMoments(states: QuantisedStates, name
  * (log softmax(η) = η in value, as η = log P already; in the gradient it makes η logits of a
  * softmax, the coordinates every estimator works in, whose gradient sums to 0 per unit).
  */
-export function quantisedAutodiffGradient(net: QuantisedMlp, x: tf.Tensor2D, labels: ArrayLike<number>): { objective: number; preActivationGradient: Float32Array; gradient: Float32Array } {
+export function quantisedAutodiffGradient(
+  net: QuantisedMlp,
+  x: tf.Tensor2D,
+  labels: ArrayLike<number>,
+): { objective: number; preActivationGradient: Float32Array; gradient: Float32Array } {
   const B = x.shape[0];
   const { q, L, n } = checkNet(net, labels, B);
   const parts = tf.tidy(() => {
     const states = stateOneHots(L, n); //                                                    [S, n·L]
     const S = states.shape[0];
     const logitsAtStates = net.stages[1](levelValue(states.reshape([S, n, L]), q)); //      [S, classes]
-    const f = tf.stack(Array.from({ length: B }, (_, b) => crossEntropy(logitsAtStates, tf.fill([S], labels[b], 'int32')))); // [B, S]
-    const J = (eta: tf.Tensor) => tf.exp(tf.logSoftmax(eta).reshape([B, n * L]).matMul(states.transpose())).mul(f).sum(1).mean(); // log q_b(z)
+    const f = tf.stack(
+      Array.from({ length: B }, (_, b) => crossEntropy(logitsAtStates, tf.fill([S], labels[b], 'int32'))),
+    ); // [B, S]
+    const J = (eta: tf.Tensor) =>
+      tf
+        .exp(
+          tf
+            .logSoftmax(eta)
+            .reshape([B, n * L])
+            .matMul(states.transpose()),
+        )
+        .mul(f)
+        .sum(1)
+        .mean(); // log q_b(z)
     const a = net.stages[0](x); //                                                          [B, n]
     const eta = levelLogits(a, q);
-    return { objective: J(eta), preActivationGradient: tf.grad((t: tf.Tensor) => J(levelLogits(t, q)))(a), gradient: tf.grad(J)(eta) };
+    return {
+      objective: J(eta),
+      preActivationGradient: tf.grad((t: tf.Tensor) => J(levelLogits(t, q)))(a),
+      gradient: tf.grad(J)(eta),
+    };
   });
   // read after the scope (readAfterTidy, read.ts)
   try {
-    return { objective: parts.objective.dataSync()[0], preActivationGradient: parts.preActivationGradient.dataSync() as Float32Array, gradient: parts.gradient.dataSync() as Float32Array };
+    return {
+      objective: parts.objective.dataSync()[0],
+      preActivationGradient: parts.preActivationGradient.dataSync() as Float32Array,
+      gradient: parts.gradient.dataSync() as Float32Array,
+    };
   } finally {
     tf.dispose(Object.values(parts));
   }

@@ -52,13 +52,19 @@ export const logSigmoid = (x: number): number => (x >= 0 ? -Math.log1p(Math.exp(
 /** A quantiser from levels (a preset or increasing numbers) and the noise scale s. */
 export function quantiser(levels: LevelPreset | readonly number[], noiseScale = 1): Quantiser {
   const ls = typeof levels === 'string' ? LEVEL_PRESETS[levels] : levels;
-  if (ls == null) throw new Error(`quantiser: unknown level preset ${JSON.stringify(levels)} (presets: ${Object.keys(LEVEL_PRESETS).join(', ')})`);
+  if (ls == null)
+    throw new Error(
+      `quantiser: unknown level preset ${JSON.stringify(levels)} (presets: ${Object.keys(LEVEL_PRESETS).join(', ')})`,
+    );
   if (!(ls.length >= 2 && ls.every((l, k) => Number.isFinite(l) && (k === 0 || l > ls[k - 1])))) {
     throw new Error(`quantiser: levels must be ≥ 2 finite numbers in increasing order, got [${ls}]`);
   }
-  if (!(noiseScale > 0 && Number.isFinite(noiseScale))) throw new Error(`quantiser: noiseScale must be a finite number > 0, got ${noiseScale}`);
+  if (!(noiseScale > 0 && Number.isFinite(noiseScale)))
+    throw new Error(`quantiser: noiseScale must be a finite number > 0, got ${noiseScale}`);
   const thresholds = ls.slice(1).map((l, k) => (ls[k] + l) / 2);
-  const gapLogs = ls.map((_, k) => (k > 0 && k < ls.length - 1 ? log1mexp((thresholds[k] - thresholds[k - 1]) / noiseScale) : 0));
+  const gapLogs = ls.map((_, k) =>
+    k > 0 && k < ls.length - 1 ? log1mexp((thresholds[k] - thresholds[k - 1]) / noiseScale) : 0,
+  );
   return { levels: [...ls], thresholds, noiseScale, gapLogs };
 }
 
@@ -66,7 +72,9 @@ export function quantiser(levels: LevelPreset | readonly number[], noiseScale = 
 export function levelLogits64(a: number, q: Quantiser): number[] {
   const { levels, thresholds: t, noiseScale: s, gapLogs } = q;
   const L = levels.length;
-  return levels.map((_, k) => (k < L - 1 ? logSigmoid((t[k] - a) / s) : 0) + (k > 0 ? logSigmoid((a - t[k - 1]) / s) : 0) + gapLogs[k]);
+  return levels.map(
+    (_, k) => (k < L - 1 ? logSigmoid((t[k] - a) / s) : 0) + (k > 0 ? logSigmoid((a - t[k - 1]) / s) : 0) + gapLogs[k],
+  );
 }
 
 /**
@@ -78,7 +86,9 @@ export function levelLogitSlopes64(a: number, q: Quantiser): number[] {
   const { levels, thresholds: t, noiseScale: s } = q;
   const L = levels.length;
   const sigmoid = (x: number) => Math.exp(logSigmoid(x));
-  return levels.map((_, k) => ((k > 0 ? sigmoid((t[k - 1] - a) / s) : 0) - (k < L - 1 ? sigmoid((a - t[k]) / s) : 0)) / s);
+  return levels.map(
+    (_, k) => ((k > 0 ? sigmoid((t[k - 1] - a) / s) : 0) - (k < L - 1 ? sigmoid((a - t[k]) / s) : 0)) / s,
+  );
 }
 
 /**
@@ -86,19 +96,29 @@ export function levelLogitSlopes64(a: number, q: Quantiser): number[] {
  * along the last axis is slow on wasm.
  */
 function shiftInto(L: number, shift: 0 | 1): tf.Tensor2D {
-  return tf.tensor2d(Array.from({ length: (L - 1) * L }, (_, i) => (i % L === Math.floor(i / L) + shift ? 1 : 0)), [L - 1, L]);
+  return tf.tensor2d(
+    Array.from({ length: (L - 1) * L }, (_, i) => (i % L === Math.floor(i / L) + shift ? 1 : 0)),
+    [L - 1, L],
+  );
 }
 
 /** η = log P(level) on tensors: a [...] → [..., L] (the tensor form of levelLogits64). */
 export function levelLogits(a: tf.Tensor, q: Quantiser): tf.Tensor {
   return tf.tidy(() => {
     const L = q.levels.length;
-    const z = a.reshape([-1, 1]).sub(tf.tensor1d(q.thresholds as number[])).div(q.noiseScale); // (a − t_j)/s   [N, L−1]
+    const z = a
+      .reshape([-1, 1])
+      .sub(tf.tensor1d(q.thresholds as number[]))
+      .div(q.noiseScale); // (a − t_j)/s   [N, L−1]
     // log σ((t_{k+1} − a)/s) = −softplus(z_{k+1}) for k < L−1, log σ((a − t_k)/s) = −softplus(−z_k)
     // for k > 0, the constant gaps (not tf.logSigmoid: its gradient reads a disposed tensor)
     const upper = tf.softplus(z).matMul(shiftInto(L, 0)); //       [N, L]
     const lower = tf.softplus(z.neg()).matMul(shiftInto(L, 1)); // [N, L]
-    return upper.add(lower).neg().add(tf.tensor1d(q.gapLogs as number[])).reshape([...a.shape, L]);
+    return upper
+      .add(lower)
+      .neg()
+      .add(tf.tensor1d(q.gapLogs as number[]))
+      .reshape([...a.shape, L]);
   });
 }
 
@@ -124,7 +144,10 @@ export function expectedLevel(a: tf.Tensor, q: Quantiser): tf.Tensor {
 export function quantise(a: tf.Tensor, q: Quantiser, estimator: ResolvedEstimator, rng: Random): tf.Tensor {
   return tf.tidy(() => {
     if (estimator.kind === 'binary') {
-      if (q.levels.length !== 2) throw new Error(`quantise: binary estimator ${estimator.name} needs 2 levels, the quantiser has ${q.levels.length}`);
+      if (q.levels.length !== 2)
+        throw new Error(
+          `quantise: binary estimator ${estimator.name} needs 2 levels, the quantiser has ${q.levels.length}`,
+        );
       const [l0, l1] = q.levels;
       // P(upper) = σ((a − t_1)/s); value ℓ_0 + (ℓ_1 − ℓ_0) b
       const b = estimator.row.op(a.sub(q.thresholds[0]).div(q.noiseScale), estimator.options, { rng });
@@ -145,8 +168,16 @@ export function quantise(a: tf.Tensor, q: Quantiser, estimator: ResolvedEstimato
  * `loss` maps the layer's values for M samples [M, ...a.shape] to per-sample losses [M, ...lead]
  * (reinforce.ts's SampleLoss, on values instead of one-hots).
  */
-export function quantisedSurrogate(a: tf.Tensor, q: Quantiser, estimator: Extract<ResolvedEstimator, { kind: 'score' }>, loss: SampleLoss, rng: Random): tf.Tensor {
-  return tf.tidy(() => estimator.row.surrogate(levelLogits(a, q), estimator.options, (onehot) => loss(levelValue(onehot, q)), rng));
+export function quantisedSurrogate(
+  a: tf.Tensor,
+  q: Quantiser,
+  estimator: Extract<ResolvedEstimator, { kind: 'score' }>,
+  loss: SampleLoss,
+  rng: Random,
+): tf.Tensor {
+  return tf.tidy(() =>
+    estimator.row.surrogate(levelLogits(a, q), estimator.options, (onehot) => loss(levelValue(onehot, q)), rng),
+  );
 }
 
 /**
@@ -159,7 +190,10 @@ export function sampleLevels(a: tf.Tensor, q: Quantiser, rng: Random): { value: 
   return tf.tidy(() => {
     const eta = levelLogits(a, q); // [N, ..., L]
     const L = q.levels.length;
-    const onehot = tf.oneHot(gumbelMaxIndex(eta, gumbelTensor(rng, eta.shape)).reshape([-1]), L).reshape(eta.shape).toFloat();
+    const onehot = tf
+      .oneHot(gumbelMaxIndex(eta, gumbelTensor(rng, eta.shape)).reshape([-1]), L)
+      .reshape(eta.shape)
+      .toFloat();
     let logProb = onehot.mul(tf.logSoftmax(eta)).sum(-1); // log q(level) per unit
     while (logProb.rank > 1) logProb = logProb.sum(-1);
     return { value: levelValue(onehot, q), logProb };

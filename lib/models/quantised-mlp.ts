@@ -32,7 +32,11 @@ export interface QuantisedMlpShape extends QuantisedShape {
 export class QuantisedMlp extends LayeredClassifier {
   readonly stages: readonly ((h: tf.Tensor) => tf.Tensor)[];
 
-  private constructor(readonly shape: QuantisedMlpShape, quantiser: Quantiser, layers: Dense[]) {
+  private constructor(
+    readonly shape: QuantisedMlpShape,
+    quantiser: Quantiser,
+    layers: Dense[],
+  ) {
     super(quantiser, layers);
     // x W + b, [B, in] → [B, out]
     this.stages = layers.map((l) => (h: tf.Tensor) => h.matMul(l.W).add(l.b));
@@ -41,9 +45,14 @@ export class QuantisedMlp extends LayeredClassifier {
   /** A new net with weights drawn from `rng`, first layer first. */
   static create(shape: QuantisedMlpShape, rng: Random): QuantisedMlp {
     const hidden = shape.hidden ?? [512, 512];
-    if (!(hidden.length >= 1 && hidden.every((h) => Number.isInteger(h) && h >= 1))) throw new Error(`QuantisedMlp: hidden must be ≥ 1 positive integer widths, got [${hidden}]`);
+    if (!(hidden.length >= 1 && hidden.every((h) => Number.isInteger(h) && h >= 1)))
+      throw new Error(`QuantisedMlp: hidden must be ≥ 1 positive integer widths, got [${hidden}]`);
     const widths = [shape.inputSize ?? MNIST_PIXELS, ...hidden, shape.classes ?? 10];
     const q = quantiser(shape.levels ?? 'ternary', shape.noiseScale ?? 1);
-    return new QuantisedMlp(shape, q, widths.slice(1).map((w, i) => dense(widths[i], w, rng)));
+    return new QuantisedMlp(
+      shape,
+      q,
+      widths.slice(1).map((w, i) => dense(widths[i], w, rng)),
+    );
   }
 }

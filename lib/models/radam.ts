@@ -37,7 +37,13 @@ export class RAdam extends Adam {
         const { m, v } = this.updateMoments(i, grads[i]);
         const mHat = m.div(bias1);
         // rectified adaptive step, or the bias-corrected momentum step while ρ_t ≤ 5
-        const step = r == null ? mHat.mul(this.lr) : mHat.mul(sqrtBias2).div(v.sqrt().add(this.eps)).mul(this.lr * r);
+        const step =
+          r == null
+            ? mHat.mul(this.lr)
+            : mHat
+                .mul(sqrtBias2)
+                .div(v.sqrt().add(this.eps))
+                .mul(this.lr * r);
         w.assign(w.sub(step));
       });
     });

@@ -41,7 +41,8 @@ export interface VaeStates {
 /** All C^L states as one-hot rows [S, L·C], in the order of `jointStates` (l = 0 most significant). */
 export function stateOneHots(C: number, L: number): tf.Tensor2D {
   const S = numJointStates(new Array<number>(L).fill(C));
-  if (!(S <= MAX_STATES)) throw new Error(`VAE states: C^L = ${C}^${L} = ${S} states is more than ${MAX_STATES} to enumerate`);
+  if (!(S <= MAX_STATES))
+    throw new Error(`VAE states: C^L = ${C}^${L} = ${S} states is more than ${MAX_STATES} to enumerate`);
   const onehots = new Float32Array(S * L * C);
   let s = 0;
   for (const digits of jointStates(new Array<number>(L).fill(C))) {
@@ -75,7 +76,9 @@ export function vaeStates(vae: Vae, x: tf.Tensor2D, options: { weights?: boolean
     const klGradient = new Float64Array(B * L * C);
     let objective = 0;
     for (let b = 0; b < B; b++) {
-      const logits = Array.from({ length: L }, (_, l) => Array.from(logitsFlat.subarray((b * L + l) * C, (b * L + l + 1) * C)));
+      const logits = Array.from({ length: L }, (_, l) =>
+        Array.from(logitsFlat.subarray((b * L + l) * C, (b * L + l + 1) * C)),
+      );
       const p = logits.map((eta) => softmax(eta));
       const state = (s: number) => ({ f: f[s * B + b], v: v[b].subarray(s * L * C, (s + 1) * L * C) });
       const sums = latentSums(p, state);
@@ -130,9 +133,16 @@ export function upstreamAtStates(vae: Vae, states: tf.Tensor2D, x: tf.Tensor2D, 
         g = masks[masks.length - 1].expandDims(1).mul(g.expandDims(0)); //                     [S, Bc, H]
         for (let i = layers.length - 2; i >= 1; i--) {
           const H = Wt[i].shape[1] as number;
-          g = g.reshape([S * Bc, -1]).matMul(Wt[i]).reshape([S, Bc, H]).mul(masks[i - 1].expandDims(1)); // [S, Bc, H_{i−1}]
+          g = g
+            .reshape([S * Bc, -1])
+            .matMul(Wt[i])
+            .reshape([S, Bc, H])
+            .mul(masks[i - 1].expandDims(1)); // [S, Bc, H_{i−1}]
         }
-        const jx = g.reshape([S * Bc, -1]).matMul(Wt[0]).reshape([S, Bc, -1]); //             Jᵀ x_b  [S, Bc, L·C]
+        const jx = g
+          .reshape([S * Bc, -1])
+          .matMul(Wt[0])
+          .reshape([S, Bc, -1]); //             Jᵀ x_b  [S, Bc, L·C]
         return shared.expandDims(1).sub(jx).transpose([1, 0, 2]); //  [Bc, S, L·C]
       });
       const n = S * shared.shape[1]!;
@@ -158,8 +168,17 @@ export function autodiffGradient(vae: Vae, x: tf.Tensor2D): { objective: number;
     // (f ≈ 500 nats, its variation over z a few) without changing J's gradient
     const centre = f.mean(1, true); // [B, 1]
     const J = (eta: tf.Tensor) => {
-      const logq = tf.logSoftmax(eta).reshape([B, L * C]).matMul(states.transpose()); // [B, S]
-      return tf.exp(logq).mul(f.sub(centre)).sum(1).add(centre.reshape([B])).add(klToUniform(eta)).mean();
+      const logq = tf
+        .logSoftmax(eta)
+        .reshape([B, L * C])
+        .matMul(states.transpose()); // [B, S]
+      return tf
+        .exp(logq)
+        .mul(f.sub(centre))
+        .sum(1)
+        .add(centre.reshape([B]))
+        .add(klToUniform(eta))
+        .mean();
     };
     const eta = vae.encode(x);
     return { objective: J(eta), gradient: tf.grad(J)(eta) };
@@ -176,5 +195,8 @@ export function e4ExactGradientErrors(vae: Vae, x: tf.Tensor2D): { objective: nu
   const exact = vaeStates(vae, x);
   const brute = autodiffGradient(vae, x);
   const enumerated = Array.from(brute.gradient, (_g, i) => exact.reconstructionGradient[i] + exact.klGradient[i]);
-  return { objective: Math.abs(exact.objective - brute.objective) / Math.abs(brute.objective), gradient: relativeError(enumerated, brute.gradient) };
+  return {
+    objective: Math.abs(exact.objective - brute.objective) / Math.abs(brute.objective),
+    gradient: relativeError(enumerated, brute.gradient),
+  };
 }

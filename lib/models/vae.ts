@@ -61,7 +61,11 @@ export class Vae {
   readonly numLatents: number;
   readonly inputSize: number;
 
-  private constructor(readonly shape: VaeShape, readonly encoder: Dense[], readonly decoder: Dense[]) {
+  private constructor(
+    readonly shape: VaeShape,
+    readonly encoder: Dense[],
+    readonly decoder: Dense[],
+  ) {
     this.C = shape.C;
     this.numLatents = shape.numLatents;
     this.inputSize = shape.inputSize ?? MNIST_PIXELS;
@@ -70,7 +74,8 @@ export class Vae {
   /** A new model with weights drawn from `rng` (encoder layers first, then decoder layers). */
   static create(shape: VaeShape, rng: Random): Vae {
     if (!(Number.isInteger(shape.C) && shape.C >= 2)) throw new Error(`Vae: C must be an integer ≥ 2, got ${shape.C}`);
-    if (!(Number.isInteger(shape.numLatents) && shape.numLatents >= 1)) throw new Error(`Vae: numLatents must be an integer ≥ 1, got ${shape.numLatents}`);
+    if (!(Number.isInteger(shape.numLatents) && shape.numLatents >= 1))
+      throw new Error(`Vae: numLatents must be an integer ≥ 1, got ${shape.numLatents}`);
     const widths = encoderWidths(shape);
     const back = [...widths].reverse();
     const encoder = widths.slice(1).map((w, i) => dense(widths[i], w, rng));
@@ -114,7 +119,11 @@ export function klToUniform(logits: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
     const [L, C] = logits.shape.slice(-2);
     const logp = tf.logSoftmax(logits); // [B, L, C]
-    return tf.exp(logp).mul(logp).sum([-2, -1]).add(L * Math.log(C)); // [B]
+    return tf
+      .exp(logp)
+      .mul(logp)
+      .sum([-2, -1])
+      .add(L * Math.log(C)); // [B]
   });
 }
 
@@ -123,9 +132,15 @@ export function klToUniform(logits: tf.Tensor): tf.Tensor {
  * whose gradient w.r.t. the encoder is the chosen estimator's. For a score-function estimator
  * (RLOO(M)) the value is the mean over its M samples and the gradient that of its surrogate loss.
  */
-export function negElboLoss(vae: Vae, x: tf.Tensor, estimator: ResolvedEstimator | EstimatorSpec, rng: Random): tf.Scalar {
+export function negElboLoss(
+  vae: Vae,
+  x: tf.Tensor,
+  estimator: ResolvedEstimator | EstimatorSpec,
+  rng: Random,
+): tf.Scalar {
   // a binary estimator (or a bare spec) goes through resolveCategorical, which names it in its error
-  const r = 'kind' in estimator && estimator.kind !== 'binary' ? estimator : resolveCategorical(estimator, 'negElboLoss');
+  const r =
+    'kind' in estimator && estimator.kind !== 'binary' ? estimator : resolveCategorical(estimator, 'negElboLoss');
   return tf.tidy(() => {
     const B = x.shape[0];
     const logits = vae.encode(x); // [B, L, C]
@@ -148,7 +163,10 @@ export function negElboPerImage(vae: Vae, x: tf.Tensor, rng: Random): tf.Tensor 
   return tf.tidy(() => {
     const logits = vae.encode(x);
     const x_ = gumbelMaxIndex(logits, gumbelTensor(rng, logits.shape)); // Gumbel-max sample [B, L]
-    const z = tf.oneHot(x_.reshape([-1]), vae.C).reshape(logits.shape).toFloat(); // [B, L, C]
+    const z = tf
+      .oneHot(x_.reshape([-1]), vae.C)
+      .reshape(logits.shape)
+      .toFloat(); // [B, L, C]
     return reconstructionLoss(vae.decode(z), x).add(klToUniform(logits));
   });
 }

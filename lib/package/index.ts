@@ -20,29 +20,74 @@ export { zgr, zgrGradient, zgrGradientOf, zgrBackward } from '../estimators/zgr'
 export { stZgr, stZgrGradient, stZgrGradientOf, type StZgrOptions } from '../estimators/st-zgr';
 export { gs, gsGradient, temperedJacobianProduct, type GsOptions } from '../estimators/gs';
 export { stGs, stGsGradient, type StGsOptions } from '../estimators/st-gs';
-export { grMck, grMckGradient, conditionalGumbel, conditionalGumbelTensor, type GrMckOptions } from '../estimators/gr-mck';
+export {
+  grMck,
+  grMckGradient,
+  conditionalGumbel,
+  conditionalGumbelTensor,
+  type GrMckOptions,
+} from '../estimators/gr-mck';
 export { reinmax, reinmaxGradient, reinmaxBackward, type ReinmaxOptions } from '../estimators/reinmax';
 export { gst, gstGradient, gappedLogits, type GstOptions } from '../estimators/gst';
 export { reinmaxRao, reinmaxRaoGradient, thetaD, type ReinmaxRaoOptions } from '../estimators/reinmax-rao';
 export { reinmaxCv, reinmaxCvGradient, type ReinmaxCvOptions } from '../estimators/reinmax-cv';
 export {
-  reinforce, rloo, reinforceGradient, rlooGradient, reinforceGradientOf, rlooGradientOf, stopGradient,
-  scoreTerm, reinforceCoefficients, rlooCoefficients,
-  type SampleLoss, type ScoreOptions, type ScoreCoefficients,
+  reinforce,
+  rloo,
+  reinforceGradient,
+  rlooGradient,
+  reinforceGradientOf,
+  rlooGradientOf,
+  stopGradient,
+  scoreTerm,
+  reinforceCoefficients,
+  rlooCoefficients,
+  type SampleLoss,
+  type ScoreOptions,
+  type ScoreCoefficients,
 } from '../estimators/reinforce';
 export {
-  stBinary, zgrBinary, stBinaryGradient, zgrBinaryGradient, darnBinaryGradient, type BinaryOptions,
+  stBinary,
+  zgrBinary,
+  stBinaryGradient,
+  zgrBinaryGradient,
+  darnBinaryGradient,
+  type BinaryOptions,
 } from '../estimators/binary';
 export type { SampleOptions } from '../estimators/sample';
 // input checks deferred on backends whose data is not on the host (webgpu, webgl): read and throw
 export { settleDeferredChecks, pendingChecks } from '../estimators/validate';
 export {
-  ESTIMATORS, ALL_ESTIMATORS, CATEGORICAL_ESTIMATORS, BINARY_ESTIMATORS, estimator, withDefaults, sampleOp,
-  type EstimatorRow, type PathwiseEstimator, type ScoreEstimator, type BinaryEstimator, type CategoricalEstimator, type EstimatorOptions, type OptionKind, type OptionSpec, type OpNoise, type Noise64,
+  ESTIMATORS,
+  ALL_ESTIMATORS,
+  CATEGORICAL_ESTIMATORS,
+  BINARY_ESTIMATORS,
+  estimator,
+  withDefaults,
+  sampleOp,
+  type EstimatorRow,
+  type PathwiseEstimator,
+  type ScoreEstimator,
+  type BinaryEstimator,
+  type CategoricalEstimator,
+  type EstimatorOptions,
+  type OptionKind,
+  type OptionSpec,
+  type OpNoise,
+  type Noise64,
 } from '../estimators/registry';
 export {
-  resolveEstimator, resolvePathwise, resolveCategorical, estimatorStyle, estimatorLabel, estimatorId,
-  type EstimatorSpec, type ResolvedEstimator, type ResolvedPathwise, type ResolvedCategorical, type EstimatorStyle,
+  resolveEstimator,
+  resolvePathwise,
+  resolveCategorical,
+  estimatorStyle,
+  estimatorLabel,
+  estimatorId,
+  type EstimatorSpec,
+  type ResolvedEstimator,
+  type ResolvedPathwise,
+  type ResolvedCategorical,
+  type EstimatorStyle,
 } from '../estimators/spec';
 
 // shared math: fields, softmax, vectors, slopes
@@ -55,25 +100,54 @@ export { logLogSlope } from '../math/slope';
 export { polynomialLoss, quadraticLoss, type Loss, type Monomial } from '../exact/polynomial';
 export { jointStates, numJointStates, oneHotConcat, stateProbability } from '../exact/enumerate';
 export {
-  exactGradient, estimatorMean, estimatorStats, perVariable,
-  type Problem, type Draw, type SampleEstimator, type EstimatorStats,
+  exactGradient,
+  estimatorMean,
+  estimatorStats,
+  perVariable,
+  type Problem,
+  type Draw,
+  type SampleEstimator,
+  type EstimatorStats,
 } from '../exact/moments';
 export { registryStats, type StatsWithError } from '../exact/registry-stats';
 export {
-  randomProbabilities, randomRationalProbabilities, randomSampleCase, randomPolynomialProblem, randomRationalProblem,
+  randomProbabilities,
+  randomRationalProbabilities,
+  randomSampleCase,
+  randomPolynomialProblem,
+  randomRationalProblem,
   type SampleCase,
 } from '../exact/toy-problems';
 export {
-  temperedJacobian, zgrJacobian, softmaxJacobian, conditionalJacobianMC, expectedJacobianMC,
-  conditionalJacobianBinary, expectedJacobianBinary,
+  temperedJacobian,
+  zgrJacobian,
+  softmaxJacobian,
+  conditionalJacobianMC,
+  expectedJacobianMC,
+  conditionalJacobianBinary,
+  expectedJacobianBinary,
 } from '../exact/tempered-jacobian';
-export { exactMoments, conditionalMoments, rlooMoments, averaged, concatenated, type Moments } from '../exact/estimator-moments';
+export {
+  exactMoments,
+  conditionalMoments,
+  rlooMoments,
+  averaged,
+  concatenated,
+  type Moments,
+} from '../exact/estimator-moments';
 export { estimatorQuality, type Quality, type Interval } from '../exact/quality';
 export { normalQuantile, studentQuantile } from '../math/stats';
 export { latentSums, type LatentSums } from '../exact/latent-sums';
 export { sampleFunctionMoments, conditionalFamilyMoments } from '../exact/latent-moments';
 export {
-  familyQuality, logitMoments, type MomentSource, type Measured, type EstimatorPoint, type FamilyGrid, type Block, type Family,
+  familyQuality,
+  logitMoments,
+  type MomentSource,
+  type Measured,
+  type EstimatorPoint,
+  type FamilyGrid,
+  type Block,
+  type Family,
 } from '../exact/family-quality';
 
 // claim checks, each ending in a verdict (C1–C7, E2, E5's run sanity; not E4, which needs the VAE
@@ -82,21 +156,54 @@ export { claimReport, assertHolds, type ClaimReport, type ClaimId, type Comparis
 export { e2Verdict, polynomialStall, E2_THRESHOLDS, type E2Outcome } from '../checks/e2-toy-optimisation';
 export { e5RunSanity, E5_SANITY_THRESHOLDS, type E5RunOutcome } from '../checks/e5-run-sanity';
 export {
-  c1ZeroTemperatureLimit, c1Verdict, c1ColdGrVerdict, C1_THRESHOLDS, type C1Result, type C1Row, type ColdGrSweep,
+  c1ZeroTemperatureLimit,
+  c1Verdict,
+  c1ColdGrVerdict,
+  C1_THRESHOLDS,
+  type C1Result,
+  type C1Row,
+  type ColdGrSweep,
 } from '../checks/c1-zero-temperature-limit';
 export { c2DecompositionGap, c2Verdict, C2_THRESHOLDS } from '../checks/c2-decomposition';
 export { c3Moments, c3Verdict, C3_THRESHOLDS, isZero, type C3Result } from '../checks/c3-quadratic-unbiasedness';
-export { c4LinearRelaxedBias, c4Verdict, C4_THRESHOLDS, grConditionalVariance, type C4Result, type C4Row } from '../checks/c4-linear';
+export {
+  c4LinearRelaxedBias,
+  c4Verdict,
+  C4_THRESHOLDS,
+  grConditionalVariance,
+  type C4Result,
+  type C4Row,
+} from '../checks/c4-linear';
 export { c5BinaryValues, c5Verdict, C5_THRESHOLDS, type C5Values } from '../checks/c5-binary';
 export { c6Verdict, C6_THRESHOLDS, grCostSlope, type CostTimes } from '../checks/c6-cost';
-export { c7BiasVariance, dominance, neededMargin, C7_MARGINS, C7_THRESHOLDS, type C7Report } from '../checks/c7-bias-variance';
+export {
+  c7BiasVariance,
+  dominance,
+  neededMargin,
+  C7_MARGINS,
+  C7_THRESHOLDS,
+  type C7Report,
+} from '../checks/c7-bias-variance';
 
 // figures: the style (one colour, label and marker per estimator, the shared font and sizes) and
 // the pure builders of plotly specs (plain JSON: no plotly, no I/O). Not lib/plots/index.ts, whose
 // barrel also carries the Node-bound exporter, Chromium and Jupyter plumbing.
 export {
-  FONT_FAMILY, FONT, FIGURE_SIZE, REFERENCE_COLOUR, DASHES, SYMBOLS, ZGR_REINMAX_LABEL,
-  isReinmaxAtOne, mergeReinmaxIntoZgr, withAlpha, baseLayout, axis, logTicks, type AxisSpec, type Ticks,
+  FONT_FAMILY,
+  FONT,
+  FIGURE_SIZE,
+  REFERENCE_COLOUR,
+  DASHES,
+  SYMBOLS,
+  ZGR_REINMAX_LABEL,
+  isReinmaxAtOne,
+  mergeReinmaxIntoZgr,
+  withAlpha,
+  baseLayout,
+  axis,
+  logTicks,
+  type AxisSpec,
+  type Ticks,
 } from '../plots/style';
 export type { Figure, Trace, Layout } from '../plots/types';
 export { intervalBars, standardErrorBars, type SeriesStyle, type ErrorBars } from '../plots/series';

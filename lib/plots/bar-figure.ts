@@ -3,7 +3,14 @@
  * gradient), one bar per series (estimators in their registry colours, references in grey),
  * optional error bars.
  */
-import { checkValues, plotlyErrorBars, resolveErrorBars, resolveStyle, type ErrorBars, type SeriesStyle } from './series';
+import {
+  checkValues,
+  plotlyErrorBars,
+  resolveErrorBars,
+  resolveStyle,
+  type ErrorBars,
+  type SeriesStyle,
+} from './series';
 import { axis, baseLayout, type AxisSpec } from './style';
 import type { Figure, Trace } from './types';
 
@@ -37,11 +44,23 @@ export function groupedBarFigure(spec: BarFigureSpec): Figure {
       name: label,
       x: [...spec.categories],
       y: [...s.values],
-      marker: { color: colour, line: { color: '#222222', width: 0.5 }, ...(s.pattern ? { pattern: { shape: s.pattern, fillmode: 'overlay', fgcolor: '#ffffff', fgopacity: 0.7 } } : {}) },
+      marker: {
+        color: colour,
+        line: { color: '#222222', width: 0.5 },
+        ...(s.pattern
+          ? { pattern: { shape: s.pattern, fillmode: 'overlay', fgcolor: '#ffffff', fgopacity: 0.7 } }
+          : {}),
+      },
       ...(bars ? { error_y: plotlyErrorBars(bars, '#222222') } : {}),
     };
   });
   const values = spec.series.flatMap((s) => [...s.values]);
-  const layout = { ...baseLayout(spec.title), barmode: 'group', bargap: 0.2, xaxis: { ...axis(spec.x, false), type: 'category' }, yaxis: axis(spec.y, spec.y.log === true, values) };
+  const layout = {
+    ...baseLayout(spec.title),
+    barmode: 'group',
+    bargap: 0.2,
+    xaxis: { ...axis(spec.x, false), type: 'category' },
+    yaxis: axis(spec.y, spec.y.log === true, values),
+  };
   return { data, layout };
 }

@@ -124,6 +124,7 @@ export function findChromium(env: Record<string, string | undefined> = process.e
 
 /** Where findChromium looked, for messages. */
 export function chromiumSearchPath(env: Record<string, string | undefined> = process.env): string {
-  if (env.ZGR_CHROMIUM && CHROMIUM_OFF.includes(env.ZGR_CHROMIUM.toLowerCase())) return `ZGR_CHROMIUM=${env.ZGR_CHROMIUM} (static export off)`;
+  if (env.ZGR_CHROMIUM && CHROMIUM_OFF.includes(env.ZGR_CHROMIUM.toLowerCase()))
+    return `ZGR_CHROMIUM=${env.ZGR_CHROMIUM} (static export off)`;
   return ['ZGR_CHROMIUM (unset)', ...CHROMIUM_CANDIDATES, `${playwrightBrowsersDir(env)}/chromium*-N`].join(', ');
 }

@@ -25,7 +25,12 @@ export interface SweepCase<R> {
  * A reference line y ∝ x^slope through the point (x0, y0), spanning [xMin, xMax]: a guide to
  * read a log–log slope against (a straight line on log–log axes).
  */
-export function slopeGuide(slope: number, through: [number, number], xRange: [number, number], label: string): LineSeries {
+export function slopeGuide(
+  slope: number,
+  through: [number, number],
+  xRange: [number, number],
+  label: string,
+): LineSeries {
   const [x0, y0] = through;
   const xs = [Math.min(...xRange), Math.max(...xRange)];
   return { label, colour: REFERENCE_COLOUR, dash: 'dot', x: xs, y: xs.map((x) => y0 * (x / x0) ** slope) };
@@ -45,7 +50,19 @@ export function logBand(values: readonly number[], se: readonly number[], k = 2)
 
 const TAU_AXIS = { title: 'temperature τ', log: true } as const;
 
-const SUPERSCRIPT: Record<string, string> = { '-': '⁻', 0: '⁰', 1: '¹', 2: '²', 3: '³', 4: '⁴', 5: '⁵', 6: '⁶', 7: '⁷', 8: '⁸', 9: '⁹' };
+const SUPERSCRIPT: Record<string, string> = {
+  '-': '⁻',
+  0: '⁰',
+  1: '¹',
+  2: '²',
+  3: '³',
+  4: '⁴',
+  5: '⁵',
+  6: '⁶',
+  7: '⁷',
+  8: '⁸',
+  9: '⁹',
+};
 
 /**
  * "τ²" (Unicode superscripts, plain text in legends, where plotly's <sup> adds invisible characters);
@@ -60,7 +77,11 @@ export function powerOfTau(k: number): string {
 export const tauText = (tau: number) => `τ=${Number(tau.toPrecision(2))}`;
 
 /** ±k·se error bars of a norm (≥ 0): the lower end stops at 0. */
-export function normErrorBars(values: readonly number[], se: readonly number[], k = 2): { minus: number[]; plus: number[] } {
+export function normErrorBars(
+  values: readonly number[],
+  se: readonly number[],
+  k = 2,
+): { minus: number[]; plus: number[] } {
   return { minus: values.map((v, i) => Math.min(v, k * se[i])), plus: se.map((s) => k * s) };
 }
 
@@ -69,20 +90,30 @@ export function normErrorBars(values: readonly number[], se: readonly number[], 
  * dashes per case), ±2 SE error bars on the Monte Carlo estimates, and a slope-1 guide through
  * the coldest point of the first case: a linear deviation runs parallel to it.
  */
-export function c1DeviationFigure(cases: readonly SweepCase<C1Result>[], title = 'C1: the conditional Jacobian of GR tends to ZGR’s as τ → 0'): Figure {
+export function c1DeviationFigure(
+  cases: readonly SweepCase<C1Result>[],
+  title = 'C1: the conditional Jacobian of GR tends to ZGR’s as τ → 0',
+): Figure {
   if (cases.length === 0) throw new Error('c1DeviationFigure: no cases');
   const series: LineSeries[] = cases.map(({ label, result }, i) => {
     const taus = result.rows.map((r) => r.tau);
     const dev = result.rows.map((r) => r.deviation);
     return {
-      estimator: 'grMck', label, dash: DASHES[i % DASHES.length], mode: 'lines+markers', x: taus, y: dev,
+      estimator: 'grMck',
+      label,
+      dash: DASHES[i % DASHES.length],
+      mode: 'lines+markers',
+      x: taus,
+      y: dev,
       ...(result.method === 'monte-carlo' ? { yError: standardErrorBars(result.rows.map((r) => r.se)) } : {}),
     };
   });
   const first = cases[0].result.rows;
   const coldest = first.reduce((a, b) => (b.tau < a.tau ? b : a));
   const allTaus = cases.flatMap((c) => c.result.rows.map((r) => r.tau));
-  series.push(slopeGuide(1, [coldest.tau, coldest.deviation], [Math.min(...allTaus), Math.max(...allTaus)], '∝ τ (slope 1)'));
+  series.push(
+    slopeGuide(1, [coldest.tau, coldest.deviation], [Math.min(...allTaus), Math.max(...allTaus)], '∝ τ (slope 1)'),
+  );
   return lineFigure({
     title,
     x: TAU_AXIS,
@@ -105,7 +136,12 @@ export function c4BiasFigure(
   const series: LineSeries[] = cases.map(({ label, result }, i) => {
     const bias = result.rows.map((r) => r.biasNorm);
     return {
-      estimator: 'stGs', label, dash: DASHES[i % DASHES.length], mode: 'lines+markers', x: result.rows.map((r) => r.tau), y: bias,
+      estimator: 'stGs',
+      label,
+      dash: DASHES[i % DASHES.length],
+      mode: 'lines+markers',
+      x: result.rows.map((r) => r.tau),
+      y: bias,
       ...(result.method === 'monte-carlo' ? { yError: standardErrorBars(result.rows.map((r) => r.biasSE)) } : {}),
     };
   });
@@ -113,7 +149,14 @@ export function c4BiasFigure(
     const first = cases[0].result.rows;
     const coldest = first.reduce((a, b) => (b.tau < a.tau ? b : a));
     const allTaus = cases.flatMap((c) => c.result.rows.map((r) => r.tau));
-    series.push(slopeGuide(options.guideSlope, [coldest.tau, coldest.biasNorm], [Math.min(...allTaus), Math.max(...allTaus)], `∝ ${powerOfTau(options.guideSlope)} (slope ${options.guideSlope})`));
+    series.push(
+      slopeGuide(
+        options.guideSlope,
+        [coldest.tau, coldest.biasNorm],
+        [Math.min(...allTaus), Math.max(...allTaus)],
+        `∝ ${powerOfTau(options.guideSlope)} (slope ${options.guideSlope})`,
+      ),
+    );
   }
   return lineFigure({
     title: options.title ?? 'C4: on a linear loss the bias of ST-GS / GR-MCK vanishes as τ → 0',
@@ -148,7 +191,9 @@ export function c3BiasFigure<T>(
 
 /** Legend style of GR-MCK with K perturbations: K = 1 is ST-GS (its colour), larger K GR-MCK's colour, dashes by K. */
 function grStyle(K: number, k: number): Pick<LineSeries, 'estimator' | 'label' | 'dash'> {
-  return K === 1 ? { estimator: 'stGs', label: 'GR-MC1 = ST-GS', dash: 'solid' } : { estimator: 'grMck', label: `GR-MC${K}`, dash: DASHES[k % DASHES.length] };
+  return K === 1
+    ? { estimator: 'stGs', label: 'GR-MC1 = ST-GS', dash: 'solid' }
+    : { estimator: 'grMck', label: `GR-MC${K}`, dash: DASHES[k % DASHES.length] };
 }
 
 /** A horizontal line at y over the taus of a cold-GR result (an exact, τ-free reference). */
@@ -168,7 +213,12 @@ export function coldGrMseFigure(r: ColdGrResult, title = 'MSE of GR-MCK against 
     x: TAU_AXIS,
     y: { title: 'MSE  E‖g − ∇L‖²', log: 'auto' },
     series: [
-      ...r.Ks.map((K, k) => ({ ...grStyle(K, k), mode: 'lines+markers' as const, x: taus, y: r.rows.map((row) => row.mse[k]) })),
+      ...r.Ks.map((K, k) => ({
+        ...grStyle(K, k),
+        mode: 'lines+markers' as const,
+        x: taus,
+        y: r.rows.map((row) => row.mse[k]),
+      })),
       level(r, r.zgr.mse, { estimator: 'zgr', label: 'ZGR (exact)' }),
       level(r, r.st.mse, { estimator: 'st', label: 'ST (exact)' }),
     ],
@@ -181,7 +231,10 @@ export function coldGrMseFigure(r: ColdGrResult, title = 'MSE of GR-MCK against 
  * guide through its coldest point); the variance of E[g | x] over the samples tends to ZGR's
  * variance (horizontal line), since E[g | x] → ZGR(x) (C1).
  */
-export function coldGrVarianceFigure(r: ColdGrResult, title = 'GR with one perturbation: the two parts of its variance against τ'): Figure {
+export function coldGrVarianceFigure(
+  r: ColdGrResult,
+  title = 'GR with one perturbation: the two parts of its variance against τ',
+): Figure {
   const taus = r.rows.map((row) => row.tau);
   const noise = r.rows.map((row) => row.noiseVariance);
   const coldest = taus.indexOf(Math.min(...taus));
@@ -191,7 +244,14 @@ export function coldGrVarianceFigure(r: ColdGrResult, title = 'GR with one pertu
     y: { title: 'variance  E‖·‖²', log: true },
     series: [
       { estimator: 'grMck', label: 'noise given x (÷ K in GR-MCK)', mode: 'lines+markers', x: taus, y: noise },
-      { estimator: 'grMck', label: 'E[g | x] across x', dash: 'dash', mode: 'lines+markers', x: taus, y: r.rows.map((row) => row.variance - row.noiseVariance) },
+      {
+        estimator: 'grMck',
+        label: 'E[g | x] across x',
+        dash: 'dash',
+        mode: 'lines+markers',
+        x: taus,
+        y: r.rows.map((row) => row.variance - row.noiseVariance),
+      },
       level(r, r.zgr.variance, { estimator: 'zgr', label: 'ZGR variance (exact)' }),
       slopeGuide(-1, [taus[coldest], noise[coldest]], [Math.min(...taus), Math.max(...taus)], '∝ 1/τ'),
     ],
@@ -205,24 +265,41 @@ export function coldGrVarianceFigure(r: ColdGrResult, title = 'GR with one pertu
  * same across a row of points; every point names its τ in the hover); the ST-ZGR family as a
  * curve in a (exact, every other a written), with ST (a = 0) and ZGR (a = 1) marked.
  */
-export function coldGrBiasVarianceFigure(r: ColdGrResult, title = 'Bias against variance: GR-MCK (curves in τ) and ST-ZGR (curve in a)'): Figure {
+export function coldGrBiasVarianceFigure(
+  r: ColdGrResult,
+  title = 'Bias against variance: GR-MCK (curves in τ) and ST-ZGR (curve in a)',
+): Figure {
   const family = r.stZgrFamily;
-  const point = (name: 'st' | 'zgr', label: string): LineSeries => ({ estimator: name, label, mode: 'markers', x: [r[name].variance], y: [r[name].biasNorm] });
+  const point = (name: 'st' | 'zgr', label: string): LineSeries => ({
+    estimator: name,
+    label,
+    mode: 'markers',
+    x: [r[name].variance],
+    y: [r[name].biasNorm],
+  });
   const figure = lineFigure({
     title,
     x: { title: 'variance  E‖g − E g‖²', log: 'auto' },
     y: { title: '‖bias‖ = ‖E g − ∇L‖' },
     series: [
       ...r.Ks.map((K, k) => ({
-        ...grStyle(K, k), mode: 'lines+markers' as const,
+        ...grStyle(K, k),
+        mode: 'lines+markers' as const,
         x: r.rows.map((row) => row.variance - row.noiseVariance + row.noiseVariance / K),
         y: r.rows.map((row) => row.biasNorm),
-        yError: normErrorBars(r.rows.map((row) => row.biasNorm), r.rows.map((row) => row.biasSE)),
+        yError: normErrorBars(
+          r.rows.map((row) => row.biasNorm),
+          r.rows.map((row) => row.biasSE),
+        ),
         pointLabels: r.rows.map((row) => tauText(row.tau)),
         showPointLabels: k === 0,
       })),
       {
-        estimator: 'stZgr', label: 'ST-ZGR(a), a = 0 … 1', mode: 'lines+markers', x: family.map((f) => f.variance), y: family.map((f) => f.biasNorm),
+        estimator: 'stZgr',
+        label: 'ST-ZGR(a), a = 0 … 1',
+        mode: 'lines+markers',
+        x: family.map((f) => f.variance),
+        y: family.map((f) => f.biasNorm),
         pointLabels: family.map((f, i) => (i % 2 === 0 ? `a=${Number(f.a.toPrecision(3))}` : '')),
       },
       point('st', 'ST (a = 0)'),
@@ -231,7 +308,12 @@ export function coldGrBiasVarianceFigure(r: ColdGrResult, title = 'Bias against 
   });
   // the two exact points stand out as large diamonds at the ends of the ST-ZGR curve
   const data = figure.data.map((t, i) =>
-    i < figure.data.length - 2 ? t : { ...t, marker: { ...(t.marker as object), size: 13, symbol: 'diamond', line: { color: '#222222', width: 1 } } },
+    i < figure.data.length - 2
+      ? t
+      : {
+          ...t,
+          marker: { ...(t.marker as object), size: 13, symbol: 'diamond', line: { color: '#222222', width: 1 } },
+        },
   );
   return { ...figure, data };
 }

@@ -10,7 +10,10 @@
  * fall back to the public API (`display.svg`) and lose only the interactive part.
  */
 
-type WriteDisplayData = (content: { data: Record<string, unknown>; metadata: Record<string, unknown>; transient: Record<string, unknown> }, update: boolean) => void;
+type WriteDisplayData = (
+  content: { data: Record<string, unknown>; metadata: Record<string, unknown>; transient: Record<string, unknown> },
+  update: boolean,
+) => void;
 
 /** The loaded module at `request`, if the running process already loaded it (no loading here). */
 function loadedModule(request: string): Record<string, unknown> | null {
@@ -31,7 +34,10 @@ export function inTslabKernel(): boolean {
  * running cell. Returns how it was shown: 'bundle', 'svg-only' (fallback), or 'none' outside a
  * kernel.
  */
-export function displayBundle(bundle: Record<string, unknown>, metadata: Record<string, unknown> = {}): 'bundle' | 'svg-only' | 'none' {
+export function displayBundle(
+  bundle: Record<string, unknown>,
+  metadata: Record<string, unknown> = {},
+): 'bundle' | 'svg-only' | 'none' {
   if (!inTslabKernel()) return 'none';
   const write = loadedModule('tslab/dist/jupyter.js')?.lastWriteDisplayData;
   if (typeof write === 'function') {

@@ -30,18 +30,27 @@ export interface E3Group {
 /** "lr 0.0005" or "lr 0.0005, RAdam" */
 const setting = (g: Pick<E3Group, 'lr' | 'optimizer'>) => `lr ${g.lr}${g.optimizer === 'adam' ? '' : ', RAdam'}`;
 
-
 /**
  * Group runs by configuration, estimator (with options), learning rate and optimiser; per epoch, statistics
  * over seeds of the epochs every seed has reached.
  */
 export function e3Groups(results: readonly VaeRunResult[]): E3Group[] {
-  return groupRuns(results, (r) => `${r.config.C}x${r.config.numLatents}|${r.label}|${r.config.lr}|${r.config.optimizer}`).map((runs) => {
+  return groupRuns(
+    results,
+    (r) => `${r.config.C}x${r.config.numLatents}|${r.label}|${r.config.lr}|${r.config.optimizer}`,
+  ).map((runs) => {
     const c = runs[0].config;
     const train = seedBands(runs, (h) => h.trainNegElbo);
     return {
-      configuration: `${c.C}x${c.numLatents}`, estimator: c.estimator, label: runs[0].label, lr: c.lr, optimizer: c.optimizer,
-      seeds: train.seeds, epochs: train.epochs, train: train.band, test: seedBands(runs, (h) => h.testNegElbo).band,
+      configuration: `${c.C}x${c.numLatents}`,
+      estimator: c.estimator,
+      label: runs[0].label,
+      lr: c.lr,
+      optimizer: c.optimizer,
+      seeds: train.seeds,
+      epochs: train.epochs,
+      train: train.band,
+      test: seedBands(runs, (h) => h.testNegElbo).band,
     };
   });
 }
@@ -53,7 +62,12 @@ export function e3Groups(results: readonly VaeRunResult[]): E3Group[] {
  * is ZGR sample by sample: its runs, if any, are not drawn over ZGR's, and ZGR's curve is labelled
  * "ZGR ≡ ReinMax(τ=1)" wherever ReinMax is in the figure.
  */
-export function e3CurvesFigure(results: readonly VaeRunResult[], configuration: string, split: 'train' | 'test', title?: string): Figure {
+export function e3CurvesFigure(
+  results: readonly VaeRunResult[],
+  configuration: string,
+  split: 'train' | 'test',
+  title?: string,
+): Figure {
   const all = e3Groups(results).filter((g) => g.configuration === configuration);
   if (all.length === 0) throw new Error(`e3CurvesFigure: no runs of configuration ${configuration}`);
   const anyReinmax = all.some((g) => g.estimator.name === 'reinmax');
@@ -70,9 +84,13 @@ export function e3CurvesFigure(results: readonly VaeRunResult[], configuration: 
     series: groups.map((g): LineSeries => {
       const label = g.estimator.name === 'zgr' && zgrLabel ? zgrLabel : g.label;
       return {
-        estimator: g.estimator.name, options: g.estimator.options,
+        estimator: g.estimator.name,
+        options: g.estimator.options,
         label: settings.size > 1 ? `${label}, ${setting(g)}` : label,
-        x: g.epochs, y: g[split].mean, band: { lower: g[split].min, upper: g[split].max }, mode: 'lines+markers',
+        x: g.epochs,
+        y: g[split].mean,
+        band: { lower: g[split].min, upper: g[split].max },
+        mode: 'lines+markers',
       };
     }),
   });
@@ -94,13 +112,33 @@ export function e3FinalTable(results: readonly VaeRunResult[]): string {
       const t = w && Number.isFinite(w.df) ? studentQuantile(0.975, w.df) : 1.96;
       const versus = w == null ? '–' : `${signed(w.d)} [${signed(w.d - t * w.se)}, ${signed(w.d + t * w.se)}]`;
       return [
-        configuration, s.label, setting(s), String(s.seeds), String(s.epochs),
-        `${s.train.mean.toFixed(2)} ± ${s.train.sd.toFixed(2)}`, `${s.test.mean.toFixed(2)} ± ${s.test.sd.toFixed(2)}`,
-        versus, (s.secondsPerStep * 1000).toFixed(1),
+        configuration,
+        s.label,
+        setting(s),
+        String(s.seeds),
+        String(s.epochs),
+        `${s.train.mean.toFixed(2)} ± ${s.train.sd.toFixed(2)}`,
+        `${s.test.mean.toFixed(2)} ± ${s.test.sd.toFixed(2)}`,
+        versus,
+        (s.secondsPerStep * 1000).toFixed(1),
       ];
     });
   });
-  return markdownTable(['C×L', 'estimator', 'setting', 'seeds', 'epochs', 'train −ELBO', 'test −ELBO', 'train − ZGR (95% CI)', 'ms / step'], rows, 4);
+  return markdownTable(
+    [
+      'C×L',
+      'estimator',
+      'setting',
+      'seeds',
+      'epochs',
+      'train −ELBO',
+      'test −ELBO',
+      'train − ZGR (95% CI)',
+      'ms / step',
+    ],
+    rows,
+    4,
+  );
 }
 
 const signed = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(2)}`;
@@ -110,7 +148,14 @@ export function e3GridTable(summary: GridSummary): string {
   const rows = summary.cells.map((c) => {
     const won = summary.winners[c.estimator];
     const isWinner = won != null && won.lr === c.lr && won.optimizer === c.optimizer;
-    return [c.estimator, String(c.lr), c.optimizer === 'adam' ? 'Adam' : 'RAdam', c.trainNegElbo.toFixed(2), c.testNegElbo.toFixed(2), isWinner ? '**winner**' : ''];
+    return [
+      c.estimator,
+      String(c.lr),
+      c.optimizer === 'adam' ? 'Adam' : 'RAdam',
+      c.trainNegElbo.toFixed(2),
+      c.testNegElbo.toFixed(2),
+      isWinner ? '**winner**' : '',
+    ];
   });
   return markdownTable(['estimator', 'lr', 'optimiser', 'train −ELBO', 'test −ELBO', ''], rows, 3);
 }
@@ -127,8 +172,12 @@ export function e3GridFigure(results: readonly VaeRunResult[], expectedCells: nu
   const series = groupRuns(done, (r) => r.label).map((runs): LineSeries => {
     const sorted = [...runs].sort((a, b) => a.config.lr - b.config.lr);
     return {
-      estimator: runs[0].config.estimator.name, options: runs[0].config.estimator.options, label: runs[0].label,
-      x: sorted.map((r) => r.config.lr), y: sorted.map((r) => r.history[r.history.length - 1].trainNegElbo), mode: 'lines+markers',
+      estimator: runs[0].config.estimator.name,
+      options: runs[0].config.estimator.options,
+      label: runs[0].label,
+      x: sorted.map((r) => r.config.lr),
+      y: sorted.map((r) => r.history[r.history.length - 1].trainNegElbo),
+      mode: 'lines+markers',
     };
   });
   return lineFigure({
@@ -147,9 +196,19 @@ export function e3GridFigure(results: readonly VaeRunResult[], expectedCells: nu
  * record (lib/models/latent-usage.ts).
  */
 export const LATENT_USAGE_METRICS = {
-  klFraction: { slug: 'kl-fraction', title: 'KL(q ‖ uniform) / L log C', unit: 'fraction', of: (u: LatentUsage) => u.klPerImage / u.klCeiling },
+  klFraction: {
+    slug: 'kl-fraction',
+    title: 'KL(q ‖ uniform) / L log C',
+    unit: 'fraction',
+    of: (u: LatentUsage) => u.klPerImage / u.klCeiling,
+  },
   meanMaxQ: { slug: 'mean-max-q', title: 'mean max q', unit: '1 = deterministic', of: (u: LatentUsage) => u.meanMaxQ },
-  codePerplexity: { slug: 'code-perplexity', title: 'codes in use per latent', unit: 'perplexity of q̄', of: (u: LatentUsage) => mean(u.codePerplexity) },
+  codePerplexity: {
+    slug: 'code-perplexity',
+    title: 'codes in use per latent',
+    unit: 'perplexity of q̄',
+    of: (u: LatentUsage) => mean(u.codePerplexity),
+  },
 } as const;
 
 /**
@@ -157,7 +216,11 @@ export const LATENT_USAGE_METRICS = {
  * metrics, one line per estimator setting (mean over seeds, band min–max). Runs recorded before
  * the diagnostics existed are left out.
  */
-export function e3UsageFigure(results: readonly VaeRunResult[], metric: keyof typeof LATENT_USAGE_METRICS, title?: string): Figure {
+export function e3UsageFigure(
+  results: readonly VaeRunResult[],
+  metric: keyof typeof LATENT_USAGE_METRICS,
+  title?: string,
+): Figure {
   const m = LATENT_USAGE_METRICS[metric];
   const measured = results.filter((r) => r.history.length > 0 && r.history.every((h) => h.latentUsage != null));
   if (measured.length === 0) throw new Error('e3UsageFigure: no runs with latent-usage records');
@@ -174,7 +237,15 @@ export function e3UsageFigure(results: readonly VaeRunResult[], metric: keyof ty
     series: groups.map((runs): LineSeries => {
       const b = seedBands(runs, (h) => m.of(h.latentUsage!));
       const label = settings.size > 1 ? `${runs[0].label}, ${setting(runs[0].config)}` : runs[0].label;
-      return { estimator: runs[0].config.estimator.name, options: runs[0].config.estimator.options, label, x: b.epochs, y: b.band.mean, band: { lower: b.band.min, upper: b.band.max }, mode: 'lines+markers' };
+      return {
+        estimator: runs[0].config.estimator.name,
+        options: runs[0].config.estimator.options,
+        label,
+        x: b.epochs,
+        y: b.band.mean,
+        band: { lower: b.band.min, upper: b.band.max },
+        mode: 'lines+markers',
+      };
     }),
   });
 }

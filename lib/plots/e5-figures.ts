@@ -31,7 +31,10 @@ const netName = (r: E5RunResult) => {
 export function e5CurvesFigure(results: readonly E5RunResult[], metric: keyof E5Metrics, title?: string): Figure {
   if (results.length === 0) throw new Error('e5CurvesFigure: no runs');
   const m = METRICS[metric];
-  if (m == null) throw new Error(`e5CurvesFigure: unknown metric ${JSON.stringify(metric)} (known: ${Object.keys(METRICS).join(', ')})`);
+  if (m == null)
+    throw new Error(
+      `e5CurvesFigure: unknown metric ${JSON.stringify(metric)} (known: ${Object.keys(METRICS).join(', ')})`,
+    );
   const groups = groupRuns(results, (r) => `${r.label}|${r.config.lr}|${r.config.optimizer}`);
   const seeds = Math.max(...groups.map((g) => g.length));
   const spread = seeds > 1 ? `mean over ${seeds} seeds, band: min–max over seeds` : 'one seed';
@@ -42,12 +45,21 @@ export function e5CurvesFigure(results: readonly E5RunResult[], metric: keyof E5
     series: groups.map((runs): LineSeries => {
       const { epochs, band } = seedBands(runs, (h) => h[metric] * m.scale);
       const { estimator } = runs[0].config;
-      return { estimator: estimator.name, options: estimator.options, label: runs[0].label, x: epochs, y: band.mean, band: { lower: band.min, upper: band.max }, mode: 'lines+markers' };
+      return {
+        estimator: estimator.name,
+        options: estimator.options,
+        label: runs[0].label,
+        x: epochs,
+        y: band.mean,
+        band: { lower: band.min, upper: band.max },
+        mode: 'lines+markers',
+      };
     }),
   });
 }
 
-const pm = (xs: readonly number[], scale: number, digits: number) => `${(scale * mean(xs)).toFixed(digits)} ± ${(scale * sampleSd(xs)).toFixed(digits)}`;
+const pm = (xs: readonly number[], scale: number, digits: number) =>
+  `${(scale * mean(xs)).toFixed(digits)} ± ${(scale * sampleSd(xs)).toFixed(digits)}`;
 const signed = (x: number, digits: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(digits)}`;
 
 /**
@@ -66,12 +78,45 @@ export function e5FinalTable(results: readonly E5RunResult[]): string {
     const t = w && Number.isFinite(w.df) ? studentQuantile(0.975, w.df) : 1.96;
     const versus = w == null ? '–' : `${signed(w.d, 4)} [${signed(w.d - t * w.se, 4)}, ${signed(w.d + t * w.se, 4)}]`;
     return [
-      s.label, String(s.seeds), String(s.epochs), pm(last.map((h) => h.trainLoss), 1, 4), pm(last.map((h) => h.testLoss), 1, 4),
-      pm(last.map((h) => h.testAccuracy), 100, 2), pm(last.map((h) => h.testAccuracySampled), 100, 2), versus, (s.secondsPerStep * 1000).toFixed(1),
+      s.label,
+      String(s.seeds),
+      String(s.epochs),
+      pm(
+        last.map((h) => h.trainLoss),
+        1,
+        4,
+      ),
+      pm(
+        last.map((h) => h.testLoss),
+        1,
+        4,
+      ),
+      pm(
+        last.map((h) => h.testAccuracy),
+        100,
+        2,
+      ),
+      pm(
+        last.map((h) => h.testAccuracySampled),
+        100,
+        2,
+      ),
+      versus,
+      (s.secondsPerStep * 1000).toFixed(1),
     ];
   });
   return markdownTable(
-    ['estimator', 'seeds', 'epochs', 'train CE', 'test CE (mean-field)', 'test acc. % (mean-field)', 'test acc. % (sampled)', 'train CE − ZGR (95% CI)', 'ms / step'],
+    [
+      'estimator',
+      'seeds',
+      'epochs',
+      'train CE',
+      'test CE (mean-field)',
+      'test acc. % (mean-field)',
+      'test acc. % (sampled)',
+      'train CE − ZGR (95% CI)',
+      'ms / step',
+    ],
     rows,
     3,
   );

@@ -23,10 +23,17 @@ export const E2_GAP_FLOOR = 1e-9;
  * smallest to the largest value over seeds. Gaps below E2_GAP_FLOOR × the largest gap are drawn
  * at that floor.
  */
-export function e2ObjectiveFigure(problem: { label: string; minimum: number }, curves: readonly E2Curve[], title?: string): Figure {
+export function e2ObjectiveFigure(
+  problem: { label: string; minimum: number },
+  curves: readonly E2Curve[],
+  title?: string,
+): Figure {
   if (curves.length === 0) throw new Error('e2ObjectiveFigure: no curves');
   const largest = Math.max(...curves.flatMap((c) => c.max.map((m) => m - problem.minimum)));
-  if (!(largest > 0)) throw new Error(`e2ObjectiveFigure: every objective is at the minimum ${problem.minimum}; nothing to draw on a log axis`);
+  if (!(largest > 0))
+    throw new Error(
+      `e2ObjectiveFigure: every objective is at the minimum ${problem.minimum}; nothing to draw on a log axis`,
+    );
   const gap = (values: readonly number[]) => values.map((v) => Math.max(v - problem.minimum, E2_GAP_FLOOR * largest));
   const seeds = curves[0].perSeed.length;
   const label = problem.label.replace(/\^([\d.]+)/g, '<sup>$1</sup>'); // "|b−0.45|^1.5" → superscript
@@ -39,7 +46,11 @@ export function e2ObjectiveFigure(problem: { label: string; minimum: number }, c
     x: { title: 'training step (Adam)', integer: true },
     y: { title: 'E f − min f', log: true },
     series: curves.map((c): LineSeries => ({
-      estimator: c.estimator, options: c.options, x: c.steps, y: gap(c.mean), band: { lower: gap(c.min), upper: gap(c.max) },
+      estimator: c.estimator,
+      options: c.options,
+      x: c.steps,
+      y: gap(c.mean),
+      band: { lower: gap(c.min), upper: gap(c.max) },
     })),
   });
   return { ...figure, layout: { ...figure.layout, margin: { ...(figure.layout.margin as object), t: 70 } } };
@@ -60,7 +71,8 @@ export function e6RatioFigure(r: E6Result, title = 'E6: cost relative to ST (wal
     const n = seen.get(row.estimator) ?? 0;
     seen.set(row.estimator, n + 1);
     return {
-      estimator: row.estimator, options: row.options,
+      estimator: row.estimator,
+      options: row.options,
       ...(row.estimator === 'st' && Object.keys(row.options).length === 0 ? { label: 'ST (timed again)' } : {}),
       ...(n > 0 ? { pattern: PATTERNS[(n - 1) % PATTERNS.length] } : {}),
       values: [row.callRatio, row.stepRatio],
@@ -73,7 +85,16 @@ export function e6RatioFigure(r: E6Result, title = 'E6: cost relative to ST (wal
     y: { title: 'time relative to ST', log: true },
     series,
   });
-  const one = { type: 'line', xref: 'paper', x0: 0, x1: 1, yref: 'y', y0: 1, y1: 1, line: { color: REFERENCE_COLOUR, width: 1.5, dash: 'dot' } };
+  const one = {
+    type: 'line',
+    xref: 'paper',
+    x0: 0,
+    x1: 1,
+    yref: 'y',
+    y0: 1,
+    y1: 1,
+    line: { color: REFERENCE_COLOUR, width: 1.5, dash: 'dot' },
+  };
   return { ...figure, layout: { ...figure.layout, shapes: [one] } };
 }
 
@@ -91,7 +112,9 @@ export function e6GrByKFigure(r: E6Result, options: { tau: number; title?: strin
   const stMs = r.rows.length > 0 ? r.rows[0].callMs / r.rows[0].callRatio : undefined;
   const zgrMs = r.rows.find((q) => q.estimator === 'zgr')?.callMs;
   return lineFigure({
-    title: options.title ?? `E6: time per call of GR-MCK(τ=${options.tau}) against K (log–log slope ${r.grSlope.toFixed(2)})`,
+    title:
+      options.title ??
+      `E6: time per call of GR-MCK(τ=${options.tau}) against K (log–log slope ${r.grSlope.toFixed(2)})`,
     x: { title: 'number of perturbations K', log: true },
     y: { title: 'time per call', unit: 'ms', log: true },
     series: [

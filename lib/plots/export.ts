@@ -73,8 +73,12 @@ const IDLE_MS = 1000 * Number(process.env.ZGR_EXPORTER_IDLE_S || 60);
 
 /** `<notebook>-<name>`, both kebab-case. */
 export function figureSlug(notebook: string, name: string): string {
-  for (const [what, value] of [['notebook', notebook], ['name', name]] as const) {
-    if (typeof value !== 'string' || !SLUG_PART.test(value)) throw new Error(`figure ${what} must be kebab-case (a-z, 0-9, -), got ${JSON.stringify(value)}`);
+  for (const [what, value] of [
+    ['notebook', notebook],
+    ['name', name],
+  ] as const) {
+    if (typeof value !== 'string' || !SLUG_PART.test(value))
+      throw new Error(`figure ${what} must be kebab-case (a-z, 0-9, -), got ${JSON.stringify(value)}`);
   }
   return `${notebook}-${name}`;
 }
@@ -99,7 +103,12 @@ export const PLOTLY_FILE = 'plotly.js';
 function ensurePlotlyFile(dir: string): void {
   const target = path.join(dir, PLOTLY_FILE);
   const source = plotlyJs();
-  if (fs.existsSync(target) && fs.statSync(target).size === Buffer.byteLength(source) && fs.readFileSync(target, 'utf8') === source) return;
+  if (
+    fs.existsSync(target) &&
+    fs.statSync(target).size === Buffer.byteLength(source) &&
+    fs.readFileSync(target, 'utf8') === source
+  )
+    return;
   writeFileAtomic(target, source);
 }
 
@@ -146,23 +155,30 @@ let fontNoted = false;
  * to the generic font named after it, and so has that font's width, with either generic.
  */
 function fontsPresent(page: Page, families: readonly string[]): Promise<Record<string, boolean>> {
-  return page.evaluate((names) => {
-    const ctx = document.createElement('canvas').getContext('2d');
-    if (ctx == null) throw new Error('fontsPresent: no 2d canvas context');
-    const sample = 'ZGR ≡ ReinMax(τ=1) mmmmwwwwiiii 0123456789';
-    const width = (font: string) => {
-      ctx.font = `40px ${font}`;
-      return ctx.measureText(sample).width;
-    };
-    return Object.fromEntries(names.map((f) => [f, ['monospace', 'serif'].some((g) => width(`'${f}', ${g}`) !== width(g))]));
-  }, [...families]);
+  return page.evaluate(
+    (names) => {
+      const ctx = document.createElement('canvas').getContext('2d');
+      if (ctx == null) throw new Error('fontsPresent: no 2d canvas context');
+      const sample = 'ZGR ≡ ReinMax(τ=1) mmmmwwwwiiii 0123456789';
+      const width = (font: string) => {
+        ctx.font = `40px ${font}`;
+        return ctx.measureText(sample).width;
+      };
+      return Object.fromEntries(
+        names.map((f) => [f, ['monospace', 'serif'].some((g) => width(`'${f}', ${g}`) !== width(g))]),
+      );
+    },
+    [...families],
+  );
 }
 
 /**
  * Which of `families` (default FONT_FAMILIES) the exporter's Chromium has; null without a
  * Chromium. Starts the exporter's browser (closeExporter() closes it).
  */
-export async function exporterFonts(families: readonly string[] = FONT_FAMILIES): Promise<Record<string, boolean> | null> {
+export async function exporterFonts(
+  families: readonly string[] = FONT_FAMILIES,
+): Promise<Record<string, boolean> | null> {
   if (!staticExportAvailable()) return null;
   if (session == null) {
     session = openSession();
@@ -230,7 +246,12 @@ function stableSvg(svg: string, uid: string): string {
   return svg.replace(new RegExp(`(id="[A-Za-z]*-?|#[A-Za-z]*-?)${esc}`, 'g'), `$1${uid}`);
 }
 
-async function render(figure: Figure, slug: string, width: number, height: number): Promise<{ svg: string; png: Buffer; launchMs: number }> {
+async function render(
+  figure: Figure,
+  slug: string,
+  width: number,
+  height: number,
+): Promise<{ svg: string; png: Buffer; launchMs: number }> {
   const t0 = Date.now();
   let launched = false;
   if (session == null) {
@@ -260,12 +281,25 @@ async function render(figure: Figure, slug: string, width: number, height: numbe
 function htmlPage(record: FigureRecord): string {
   // inside <script>, "</script" would end the element and "<!--" could start a comment
   const safe = (s: string) => s.replace(/<\/script/gi, '<\\/script').replace(/<!--/g, '<\\!--');
-  const json = JSON.stringify({ data: record.figure.data, layout: { ...record.figure.layout, autosize: true } }).replace(/</g, '\\u003c');
+  const json = JSON.stringify({
+    data: record.figure.data,
+    layout: { ...record.figure.layout, autosize: true },
+  }).replace(/</g, '\\u003c');
   const p = record.provenance;
   // no date or wall time here: re-running unchanged code rewrites this page byte for byte
   // (the JSON beside it has the full provenance record)
-  const about = [`${record.slug}`, `commit ${p.commit ? p.commit.slice(0, 12) : 'unknown'}${p.dirty ? ' (+ uncommitted changes)' : ''}`, `backend ${p.backend ?? 'none'}`, `seed ${p.seed ?? 'none'}`, `profile ${p.profile}`, `provenance: ${record.files.json}`].join(' · ');
-  const title = String((record.figure.layout.title as { text?: string } | undefined)?.text ?? record.slug).replace(/[<>&"]/g, '');
+  const about = [
+    `${record.slug}`,
+    `commit ${p.commit ? p.commit.slice(0, 12) : 'unknown'}${p.dirty ? ' (+ uncommitted changes)' : ''}`,
+    `backend ${p.backend ?? 'none'}`,
+    `seed ${p.seed ?? 'none'}`,
+    `profile ${p.profile}`,
+    `provenance: ${record.files.json}`,
+  ].join(' · ');
+  const title = String((record.figure.layout.title as { text?: string } | undefined)?.text ?? record.slug).replace(
+    /[<>&"]/g,
+    '',
+  );
   return [
     '<!doctype html>',
     '<html lang="en"><head><meta charset="utf-8">',
@@ -307,8 +341,10 @@ function writeWithoutImages(record: FigureRecord, dir: string): ExportedFigure {
 /** Render `figure` and write its four files (two without a Chromium); returns their paths, the images and timings. */
 export async function exportFigure(figure: Figure, options: ExportOptions): Promise<ExportedFigure> {
   const slug = figureSlug(options.notebook, options.name);
-  if (!figure || !Array.isArray(figure.data) || typeof figure.layout !== 'object') throw new Error(`exportFigure(${slug}): expected a plotly spec { data: [...], layout: {...} }`);
-  if (options.provenance == null || typeof options.provenance !== 'object') throw new Error(`exportFigure(${slug}): options.provenance is required (run.figure(name) or provenance({...}))`);
+  if (!figure || !Array.isArray(figure.data) || typeof figure.layout !== 'object')
+    throw new Error(`exportFigure(${slug}): expected a plotly spec { data: [...], layout: {...} }`);
+  if (options.provenance == null || typeof options.provenance !== 'object')
+    throw new Error(`exportFigure(${slug}): options.provenance is required (run.figure(name) or provenance({...}))`);
   const width = options.width ?? FIGURE_SIZE.width;
   const height = options.height ?? FIGURE_SIZE.height;
   const dir = options.dir ?? figuresDir();
@@ -325,7 +361,8 @@ export async function exportFigure(figure: Figure, options: ExportOptions): Prom
   };
   // checked before rendering: plotly would silently drop NaN and JSON cannot hold it
   JSON.stringify(record, (_k, v) => {
-    if (typeof v === 'number' && !Number.isFinite(v)) throw new Error(`exportFigure(${slug}): the figure or results hold ${v}; plotly and JSON cannot`);
+    if (typeof v === 'number' && !Number.isFinite(v))
+      throw new Error(`exportFigure(${slug}): the figure or results hold ${v}; plotly and JSON cannot`);
     return v;
   });
 
@@ -366,10 +403,18 @@ export async function showFigure(figure: Figure, options: ExportOptions): Promis
   const shown =
     out.svg != null && out.png != null
       ? displayBundle(
-          { ...plotly, 'image/svg+xml': out.svg, 'image/png': out.png.toString('base64'), 'text/plain': `Figure ${out.slug}: ${where}/${out.slug}.{svg,png,html,json}` },
+          {
+            ...plotly,
+            'image/svg+xml': out.svg,
+            'image/png': out.png.toString('base64'),
+            'text/plain': `Figure ${out.slug}: ${where}/${out.slug}.{svg,png,html,json}`,
+          },
           { 'image/png': { width, height } },
         )
-      : displayBundle({ ...plotly, 'text/plain': `Figure ${out.slug}: ${where}/${out.slug}.{html,json} (no SVG/PNG: no Chromium)` });
+      : displayBundle({
+          ...plotly,
+          'text/plain': `Figure ${out.slug}: ${where}/${out.slug}.{html,json} (no SVG/PNG: no Chromium)`,
+        });
   const text = `Figure ${out.slug}: ${where}/${out.slug}.{${out.svg != null ? 'svg,png,' : ''}html,json}`;
   if (shown === 'none') console.log(text);
   // nothing returned: tslab would print it as the cell's value (use exportFigure for the paths)

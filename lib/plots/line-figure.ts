@@ -8,7 +8,14 @@
  * and label log ticks as numbers (decades or 1-2-5, never bare minor digits) and integer axes
  * (epochs, steps) with whole numbers.
  */
-import { checkValues, plotlyErrorBars, resolveErrorBars, resolveStyle, type ErrorBars, type SeriesStyle } from './series';
+import {
+  checkValues,
+  plotlyErrorBars,
+  resolveErrorBars,
+  resolveStyle,
+  type ErrorBars,
+  type SeriesStyle,
+} from './series';
 import { axis, baseLayout, SYMBOLS, useLog, withAlpha, type AxisSpec } from './style';
 import type { Figure, Trace } from './types';
 
@@ -72,7 +79,10 @@ export function lineFigure(spec: LineFigureSpec): Figure {
       checkValues('lineFigure', label, 'band.lower', s.band.lower, n);
       checkValues('lineFigure', label, 'band.upper', s.band.upper, n);
     }
-    if (s.pointLabels && s.pointLabels.length !== n) throw new Error(`lineFigure: series ${JSON.stringify(label)}: pointLabels has ${s.pointLabels.length} labels, expected ${n}`);
+    if (s.pointLabels && s.pointLabels.length !== n)
+      throw new Error(
+        `lineFigure: series ${JSON.stringify(label)}: pointLabels has ${s.pointLabels.length} labels, expected ${n}`,
+      );
     return {
       y: s.yError ? resolveErrorBars('lineFigure', label, 'yError', s.yError, n) : null,
       x: s.xError ? resolveErrorBars('lineFigure', label, 'xError', s.xError, n) : null,
@@ -82,9 +92,13 @@ export function lineFigure(spec: LineFigureSpec): Figure {
   const ys = spec.series.flatMap((s) => [...s.y, ...(s.band ? [...s.band.lower, ...s.band.upper] : [])]);
   const xLog = useLog(spec.x, xs);
   const yLog = useLog(spec.y, ys);
-  for (const [log, values, name] of [[xLog, xs, 'x'], [yLog, ys, 'y']] as const) {
+  for (const [log, values, name] of [
+    [xLog, xs, 'x'],
+    [yLog, ys, 'y'],
+  ] as const) {
     // plotly silently drops non-positive points on a log axis: say so instead
-    if (log && values.some((v) => v <= 0)) throw new Error(`lineFigure: the ${name} axis is log-scale but some ${name} values (or band limits) are <= 0`);
+    if (log && values.some((v) => v <= 0))
+      throw new Error(`lineFigure: the ${name} axis is log-scale but some ${name} values (or band limits) are <= 0`);
   }
   // what the axes must show, error bars included (on a log axis a bar reaching 0 runs to the edge)
   const reach = (values: readonly number[], b: { minus: number[]; plus: number[] } | null) =>
@@ -105,8 +119,30 @@ export function lineFigure(spec: LineFigureSpec): Figure {
     const group = `s${i}`;
     if (s.band) {
       // lower edge first (invisible), then the upper edge filled down to it
-      data.push({ type: 'scatter', mode: 'lines', x: [...s.x], y: [...s.band.lower], line: { width: 0, color: colour }, legendgroup: group, showlegend: false, hoverinfo: 'skip', name: `${label} band` });
-      data.push({ type: 'scatter', mode: 'lines', x: [...s.x], y: [...s.band.upper], line: { width: 0, color: colour }, fill: 'tonexty', fillcolor: withAlpha(colour, 0.18), legendgroup: group, showlegend: false, hoverinfo: 'skip', name: `${label} band` });
+      data.push({
+        type: 'scatter',
+        mode: 'lines',
+        x: [...s.x],
+        y: [...s.band.lower],
+        line: { width: 0, color: colour },
+        legendgroup: group,
+        showlegend: false,
+        hoverinfo: 'skip',
+        name: `${label} band`,
+      });
+      data.push({
+        type: 'scatter',
+        mode: 'lines',
+        x: [...s.x],
+        y: [...s.band.upper],
+        line: { width: 0, color: colour },
+        fill: 'tonexty',
+        fillcolor: withAlpha(colour, 0.18),
+        legendgroup: group,
+        showlegend: false,
+        hoverinfo: 'skip',
+        name: `${label} band`,
+      });
     }
     const mode = s.mode ?? (s.estimator != null ? 'lines+markers' : 'lines');
     // a coinciding series is drawn dotted over the one it covers, so both stay visible
@@ -118,13 +154,28 @@ export function lineFigure(spec: LineFigureSpec): Figure {
       x: [...s.x],
       y: [...s.y],
       line: { color: colour, width: 2, dash },
-      marker: { color: colour, size: notes[i] ? 9 : 7, symbol: s.symbol ?? SYMBOLS[i % SYMBOLS.length], ...(s.x.length > MAX_MARKERS ? { maxdisplayed: MAX_MARKERS } : {}) },
-      ...(s.pointLabels ? { text: [...s.pointLabels], textposition: labelPositions(s.pointLabels), textfont: { size: 10, color: colour }, cliponaxis: false } : {}),
+      marker: {
+        color: colour,
+        size: notes[i] ? 9 : 7,
+        symbol: s.symbol ?? SYMBOLS[i % SYMBOLS.length],
+        ...(s.x.length > MAX_MARKERS ? { maxdisplayed: MAX_MARKERS } : {}),
+      },
+      ...(s.pointLabels
+        ? {
+            text: [...s.pointLabels],
+            textposition: labelPositions(s.pointLabels),
+            textfont: { size: 10, color: colour },
+            cliponaxis: false,
+          }
+        : {}),
       ...(bars[i].y ? { error_y: plotlyErrorBars(bars[i].y!, colour) } : {}),
       ...(bars[i].x ? { error_x: plotlyErrorBars(bars[i].x!, colour) } : {}),
       legendgroup: group,
     });
   });
 
-  return { data, layout: { ...baseLayout(spec.title), xaxis: axis(spec.x, xLog, xShown), yaxis: axis(spec.y, yLog, yShown) } };
+  return {
+    data,
+    layout: { ...baseLayout(spec.title), xaxis: axis(spec.x, xLog, xShown), yaxis: axis(spec.y, yLog, yShown) },
+  };
 }

@@ -24,9 +24,16 @@ export function groupRuns<R>(runs: readonly R[], keyOf: (r: R) => string): R[][]
 }
 
 /** The epochs every run of the group has reached, and a band over seeds of `valueOf` at each. */
-export function seedBands<H extends { epoch: number }>(runs: readonly SeededRun<H>[], valueOf: (h: H) => number): { epochs: number[]; seeds: number[]; band: SeedBand } {
+export function seedBands<H extends { epoch: number }>(
+  runs: readonly SeededRun<H>[],
+  valueOf: (h: H) => number,
+): { epochs: number[]; seeds: number[]; band: SeedBand } {
   const n = Math.min(...runs.map((r) => r.history.length));
   const epochs = runs[0].history.slice(0, n).map((h) => h.epoch);
   const per = epochs.map((_e, i) => runs.map((r) => valueOf(r.history[i])));
-  return { epochs, seeds: runs.map((r) => r.config.seed), band: { mean: per.map(mean), min: per.map((v) => Math.min(...v)), max: per.map((v) => Math.max(...v)) } };
+  return {
+    epochs,
+    seeds: runs.map((r) => r.config.seed),
+    band: { mean: per.map(mean), min: per.map((v) => Math.min(...v)), max: per.map((v) => Math.max(...v)) },
+  };
 }

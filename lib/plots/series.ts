@@ -28,9 +28,13 @@ export function resolveStyle(where: string, s: SeriesStyle): { label: string; co
 
 /** Throw, naming the series, unless `values` are `n` finite numbers. */
 export function checkValues(where: string, label: string, what: string, values: readonly number[], n: number): void {
-  if (values.length !== n) throw new Error(`${where}: series ${JSON.stringify(label)}: ${what} has ${values.length} values, expected ${n}`);
+  if (values.length !== n)
+    throw new Error(`${where}: series ${JSON.stringify(label)}: ${what} has ${values.length} values, expected ${n}`);
   const bad = values.findIndex((v) => typeof v !== 'number' || !Number.isFinite(v));
-  if (bad >= 0) throw new Error(`${where}: series ${JSON.stringify(label)}: ${what}[${bad}] is ${values[bad]}, not a finite number`);
+  if (bad >= 0)
+    throw new Error(
+      `${where}: series ${JSON.stringify(label)}: ${what}[${bad}] is ${values[bad]}, not a finite number`,
+    );
 }
 
 /**
@@ -46,19 +50,36 @@ export function standardErrorBars(se: readonly number[], k = 2): number[] {
 }
 
 /** Error bars reaching from each value to [lower, upper] (an interval given by its ends). */
-export function intervalBars(values: readonly number[], lower: readonly number[], upper: readonly number[]): { minus: number[]; plus: number[] } {
+export function intervalBars(
+  values: readonly number[],
+  lower: readonly number[],
+  upper: readonly number[],
+): { minus: number[]; plus: number[] } {
   return { minus: values.map((v, i) => v - lower[i]), plus: values.map((v, i) => upper[i] - v) };
 }
 
 /** { minus, plus } of error bars, checked: `n` finite non-negative numbers each. */
-export function resolveErrorBars(where: string, label: string, what: string, bars: ErrorBars, n: number): { minus: number[]; plus: number[] } {
-  const { minus, plus } = Array.isArray(bars) ? { minus: bars as readonly number[], plus: bars as readonly number[] } : (bars as { minus: readonly number[]; plus: readonly number[] });
-  for (const [side, values] of [['minus', minus], ['plus', plus]] as const) {
+export function resolveErrorBars(
+  where: string,
+  label: string,
+  what: string,
+  bars: ErrorBars,
+  n: number,
+): { minus: number[]; plus: number[] } {
+  const { minus, plus } = Array.isArray(bars)
+    ? { minus: bars as readonly number[], plus: bars as readonly number[] }
+    : (bars as { minus: readonly number[]; plus: readonly number[] });
+  for (const [side, values] of [
+    ['minus', minus],
+    ['plus', plus],
+  ] as const) {
     checkValues(where, label, `${what}.${side}`, values, n);
     const bad = values.findIndex((v) => v < 0);
     if (bad >= 0) {
       const entry = `${what}.${side}[${bad}]`;
-      throw new Error(`${where}: series ${JSON.stringify(label)}: ${entry} is ${values[bad]}, a half-width must be >= 0`);
+      throw new Error(
+        `${where}: series ${JSON.stringify(label)}: ${entry} is ${values[bad]}, a half-width must be >= 0`,
+      );
     }
   }
   return { minus: [...minus], plus: [...plus] };
@@ -66,5 +87,14 @@ export function resolveErrorBars(where: string, label: string, what: string, bar
 
 /** The plotly error-bar object (error_y / error_x) of resolved bars, in the series' colour. */
 export function plotlyErrorBars(bars: { minus: number[]; plus: number[] }, colour: string): Record<string, unknown> {
-  return { type: 'data', symmetric: false, array: bars.plus, arrayminus: bars.minus, visible: true, color: colour, thickness: 1.5, width: 4 };
+  return {
+    type: 'data',
+    symmetric: false,
+    array: bars.plus,
+    arrayminus: bars.minus,
+    visible: true,
+    color: colour,
+    thickness: 1.5,
+    width: 4,
+  };
 }

@@ -41,7 +41,20 @@ export const REFERENCE_COLOUR = '#333333';
 export const DASHES = ['solid', 'dash', 'dot', 'dashdot', 'longdash', 'longdashdot'] as const;
 
 /** Marker symbols, one per series of a figure, so that overlapping curves stay apart. */
-export const SYMBOLS = ['circle', 'square', 'diamond', 'triangle-up', 'x', 'triangle-down', 'cross', 'star', 'pentagon', 'hexagon', 'triangle-left', 'triangle-right'] as const;
+export const SYMBOLS = [
+  'circle',
+  'square',
+  'diamond',
+  'triangle-up',
+  'x',
+  'triangle-down',
+  'cross',
+  'star',
+  'pentagon',
+  'hexagon',
+  'triangle-left',
+  'triangle-right',
+] as const;
 
 export interface AxisSpec {
   /** what is plotted, e.g. "temperature τ" */
@@ -139,11 +152,16 @@ export function logTicks(values: readonly number[]): Ticks | null {
     const major = new Set(kept.map(([m, k]) => at(m, k)));
     const minor: number[] = [];
     for (let k = Math.floor(a) - 1; k <= Math.ceil(b); k++) {
-      for (let m = 1; m <= 9; m++) if (Math.log10(m) + k >= a && Math.log10(m) + k <= b && !major.has(at(m, k))) minor.push(at(m, k));
+      for (let m = 1; m <= 9; m++)
+        if (Math.log10(m) + k >= a && Math.log10(m) + k <= b && !major.has(at(m, k))) minor.push(at(m, k));
     }
     return {
-      tickmode: 'array', tickvals: [...major], ticktext: kept.map(([m, k]) => tickLabel(m, k, power)),
-      ...(every === 1 ? { minor: { tickmode: 'array', tickvals: minor, ticks: 'outside', ticklen: 3, showgrid: false } } : {}),
+      tickmode: 'array',
+      tickvals: [...major],
+      ticktext: kept.map(([m, k]) => tickLabel(m, k, power)),
+      ...(every === 1
+        ? { minor: { tickmode: 'array', tickvals: minor, ticks: 'outside', ticklen: 3, showgrid: false } }
+        : {}),
     };
   }
   // about a third of a decade or less: evenly spaced nice values, labelled in full
@@ -152,7 +170,11 @@ export function logTicks(values: readonly number[]): Ticks | null {
   const k = Math.floor(Math.log10(step));
   const vals: number[] = [];
   for (let v = Math.ceil(vLo / step) * step; v <= vHi; v += step) vals.push(Number(v.toPrecision(12)));
-  return { tickmode: 'array', tickvals: vals, ticktext: vals.map((v) => tickLabel(Number((v / pow10(k)).toPrecision(12)), k)) };
+  return {
+    tickmode: 'array',
+    tickvals: vals,
+    ticktext: vals.map((v) => tickLabel(Number((v / pow10(k)).toPrecision(12)), k)),
+  };
 }
 
 /**
@@ -226,7 +248,11 @@ export function isReinmaxAtOne(name: string, options: EstimatorOptions = {}): bo
  * which label ZGR's item takes: ZGR_REINMAX_LABEL where a ReinMax(τ=1) item was dropped, or where
  * `always` asks for it (a figure with other ReinMax temperatures, where a reader looks for τ = 1).
  */
-export function mergeReinmaxIntoZgr<T>(items: readonly T[], spec: (t: T) => { name: string; options?: EstimatorOptions }, always = false): { items: T[]; zgrLabel: string | null; dropped: T[] } {
+export function mergeReinmaxIntoZgr<T>(
+  items: readonly T[],
+  spec: (t: T) => { name: string; options?: EstimatorOptions },
+  always = false,
+): { items: T[]; zgrLabel: string | null; dropped: T[] } {
   const hasZgr = items.some((t) => spec(t).name === 'zgr');
   const dropped = hasZgr ? items.filter((t) => isReinmaxAtOne(spec(t).name, spec(t).options)) : [];
   const kept = items.filter((t) => !dropped.includes(t));

@@ -11,11 +11,17 @@ export function formatNumber(x: number, digits = 4): string {
 }
 
 /** A markdown table; numbers get `digits` decimals (right-aligned), text is escaped. */
-export function markdownTable(header: readonly string[], rows: readonly (readonly (string | number)[])[], digits = 4): string {
+export function markdownTable(
+  header: readonly string[],
+  rows: readonly (readonly (string | number)[])[],
+  digits = 4,
+): string {
   rows.forEach((r, i) => {
-    if (r.length !== header.length) throw new Error(`markdownTable: row ${i} has ${r.length} cells, the header ${header.length}`);
+    if (r.length !== header.length)
+      throw new Error(`markdownTable: row ${i} has ${r.length} cells, the header ${header.length}`);
   });
-  const cell = (c: string | number) => (typeof c === 'number' ? formatNumber(c, digits) : c.replace(/\|/g, '\\|').replace(/\n/g, ' '));
+  const cell = (c: string | number) =>
+    typeof c === 'number' ? formatNumber(c, digits) : c.replace(/\|/g, '\\|').replace(/\n/g, ' ');
   const numeric = header.map((_h, j) => rows.length > 0 && rows.every((r) => typeof r[j] === 'number'));
   return [
     `| ${header.map(cell).join(' | ')} |`,

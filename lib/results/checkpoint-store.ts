@@ -50,7 +50,10 @@ export class RunFolder {
   /** the folder's path: `<resultsDir>/<key>` */
   readonly dir: string;
 
-  constructor(resultsDir: string, readonly key: string) {
+  constructor(
+    resultsDir: string,
+    readonly key: string,
+  ) {
     this.dir = path.join(resultsDir, key);
   }
 
@@ -105,6 +108,7 @@ export class RunFolder {
   }
 
   private removeStates(which: (file: string) => boolean): void {
-    for (const old of fs.readdirSync(this.dir)) if (CHECKPOINT_STATE.test(old) && which(old)) fs.rmSync(path.join(this.dir, old), { force: true });
+    for (const old of fs.readdirSync(this.dir))
+      if (CHECKPOINT_STATE.test(old) && which(old)) fs.rmSync(path.join(this.dir, old), { force: true });
   }
 }

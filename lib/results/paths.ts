@@ -16,7 +16,8 @@ export function repoRoot(): string {
   for (let dir = __dirname; ; dir = path.dirname(dir)) {
     const pkg = path.join(dir, 'package.json');
     if (fs.existsSync(pkg) && readName(pkg) === PACKAGE_NAME) return (root = dir);
-    if (path.dirname(dir) === dir) throw new Error(`repoRoot: no package.json named ${PACKAGE_NAME} above ${__dirname}`);
+    if (path.dirname(dir) === dir)
+      throw new Error(`repoRoot: no package.json named ${PACKAGE_NAME} above ${__dirname}`);
   }
 }
 
@@ -55,7 +56,8 @@ export const cacheVariable = (name: CacheName): string => `ZGR_CACHE_${name.toUp
  * else .cache/<name> at the repository root.
  */
 export function cacheDir(name: CacheName, env: NodeJS.ProcessEnv = process.env): string {
-  if (!Object.prototype.hasOwnProperty.call(CACHES, name)) throw new Error(`cacheDir: name must be one of ${Object.keys(CACHES).join(', ')}, got ${JSON.stringify(name)}`);
+  if (!Object.prototype.hasOwnProperty.call(CACHES, name))
+    throw new Error(`cacheDir: name must be one of ${Object.keys(CACHES).join(', ')}, got ${JSON.stringify(name)}`);
   const own = env[cacheVariable(name)] || env[CACHES[name]];
   if (own) return own;
   return path.join(env.ZGR_CACHE_DIR || path.join(repoRoot(), '.cache'), name);

@@ -14,5 +14,7 @@ export function profileName(env: Record<string, string | undefined> = process.en
   const value = env.ZGR_PROFILE;
   if (value == null || value === '') return 'quick';
   if ((PROFILES as readonly string[]).includes(value)) return value as ProfileName;
-  throw new Error(`ZGR_PROFILE must be one of ${PROFILES.join(', ')} (or unset for quick), got ${JSON.stringify(value)}`);
+  throw new Error(
+    `ZGR_PROFILE must be one of ${PROFILES.join(', ')} (or unset for quick), got ${JSON.stringify(value)}`,
+  );
 }

@@ -32,7 +32,12 @@ const CODE_PATHS = ['lib', 'scripts', 'package.json', 'package-lock.json', 'tsco
 
 function git(args: string[]): string | null {
   try {
-    return execFileSync('git', args, { cwd: repoRoot(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000 }).trim();
+    return execFileSync('git', args, {
+      cwd: repoRoot(),
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      timeout: 10_000,
+    }).trim();
   } catch {
     return null; // no git, not a checkout, or a timeout: tolerated, recorded as unknown
   }
@@ -67,7 +72,8 @@ export function provenance(options: {
   backend?: string | null;
 }): Provenance {
   const { seed, wallTimeS = null } = options;
-  if (seed !== null && !Number.isSafeInteger(seed)) throw new Error(`provenance: seed must be an integer or null, got ${seed}`);
+  if (seed !== null && !Number.isSafeInteger(seed))
+    throw new Error(`provenance: seed must be an integer or null, got ${seed}`);
   if (wallTimeS !== null && !(Number.isFinite(wallTimeS) && wallTimeS >= 0)) {
     throw new Error(`provenance: wallTimeS must be a finite number >= 0 or null, got ${wallTimeS}`);
   }
@@ -131,7 +137,10 @@ export function startRun(options: { notebook: string; seed: number | null }): Ru
 
 /** A provenance record as aligned "key  value" lines. */
 export function describeProvenance(p: Provenance): string {
-  const commit = p.commit == null ? 'unknown (no git, ZGR_COMMIT unset)' : p.commit.slice(0, 12) + (p.dirty ? ' + uncommitted changes in lib/, scripts/ or package files' : '');
+  const commit =
+    p.commit == null
+      ? 'unknown (no git, ZGR_COMMIT unset)'
+      : p.commit.slice(0, 12) + (p.dirty ? ' + uncommitted changes in lib/, scripts/ or package files' : '');
   const rows: [string, string][] = [
     ['backend', p.backend ?? 'none initialised'],
     ['seed', p.seed == null ? 'none' : String(p.seed)],

@@ -42,12 +42,13 @@ export interface PoolOutcome<R> {
 
 /** The number of processes a pool runs: `workers`, or one per core; at least 1. */
 export function poolSize(workers?: number): number {
-  return Math.max(1, workers ?? (os.availableParallelism?.() ?? os.cpus().length));
+  return Math.max(1, workers ?? os.availableParallelism?.() ?? os.cpus().length);
 }
 
 /** Items i, i+n, i+2n, …: share i of a sweep spread over n machines. */
 export function shard<T>(items: readonly T[], [i, n]: [number, number]): T[] {
-  if (!(Number.isInteger(n) && n >= 1 && Number.isInteger(i) && i >= 0 && i < n)) throw new Error(`shard must be [i, n] with 0 ≤ i < n, got [${i}, ${n}]`);
+  if (!(Number.isInteger(n) && n >= 1 && Number.isInteger(i) && i >= 0 && i < n))
+    throw new Error(`shard must be [i, n] with 0 ≤ i < n, got [${i}, ${n}]`);
   return items.filter((_, k) => k % n === i);
 }
 
@@ -61,13 +62,19 @@ export function parseShard(text: string): [number, number] {
 }
 
 /** Run every job in a worker process, `poolSize(workers)` at a time; resolves when all have ended. */
-export async function runPool<J, P, R>(jobs: readonly PoolJob<J>[], options: PoolOptions<P, R>): Promise<PoolOutcome<R>> {
+export async function runPool<J, P, R>(
+  jobs: readonly PoolJob<J>[],
+  options: PoolOptions<P, R>,
+): Promise<PoolOutcome<R>> {
   const results: (R | null)[] = jobs.map(() => null);
   const failures: string[] = [];
   const runOne = (i: number) =>
     new Promise<void>((resolve) => {
       const { key, job } = jobs[i];
-      const child = fork(options.script, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...options.env } });
+      const child = fork(options.script, [], {
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        env: { ...process.env, ...options.env },
+      });
       let settled = false;
       const finish = (failure?: string) => {
         if (settled) return;
@@ -86,7 +93,9 @@ export async function runPool<J, P, R>(jobs: readonly PoolJob<J>[], options: Poo
         }
       });
       child.on('error', (err) => finish(String(err)));
-      child.on('exit', (code, signal) => finish(results[i] != null ? undefined : `worker exited with ${signal ?? `code ${code}`} before finishing`));
+      child.on('exit', (code, signal) =>
+        finish(results[i] != null ? undefined : `worker exited with ${signal ?? `code ${code}`} before finishing`),
+      );
       child.send({ key, job });
     });
   let next = 0;

@@ -24,14 +24,25 @@ export interface ProfileRuns<T extends TaskName, P extends RunsProfile, C extend
 }
 
 /** Options of runProfile: the sweep's, the profile (by name or given), a shard [i, n] and a filter of configurations. */
-export type RunProfileOptions<P, C> = SweepOptions & { profile?: ProfileName | P; shard?: [number, number]; only?: (c: C) => boolean };
+export type RunProfileOptions<P, C> = SweepOptions & {
+  profile?: ProfileName | P;
+  shard?: [number, number];
+  only?: (c: C) => boolean;
+};
 
-const resolve = <P extends RunsProfile>(runs: { profile(name?: ProfileName): P }, profile: ProfileName | P | undefined): P =>
-  typeof profile === 'object' ? profile : runs.profile(profile);
+const resolve = <P extends RunsProfile>(
+  runs: { profile(name?: ProfileName): P },
+  profile: ProfileName | P | undefined,
+): P => (typeof profile === 'object' ? profile : runs.profile(profile));
 
 /** Where a profile's runs are kept: its own folder under the repository (committed results), else the task's cache. */
-export function profileRunsDir<T extends TaskName, P extends RunsProfile, C extends TaskInput<T>>(runs: ProfileRuns<T, P, C>, profile: P): string {
-  return profile.resultsDir != null ? path.join(repoRoot(), profile.resultsDir) : taskByName(runs.task).defaultResultsDir();
+export function profileRunsDir<T extends TaskName, P extends RunsProfile, C extends TaskInput<T>>(
+  runs: ProfileRuns<T, P, C>,
+  profile: P,
+): string {
+  return profile.resultsDir != null
+    ? path.join(repoRoot(), profile.resultsDir)
+    : taskByName(runs.task).defaultResultsDir();
 }
 
 /**
@@ -47,7 +58,10 @@ export function runProfile<T extends TaskName, P extends RunsProfile, C extends 
   let configs = runs.configs(profile);
   if (options.only) configs = configs.filter(options.only);
   if (options.shard) configs = shard(configs, options.shard);
-  return runTaskSweep(runs.task, configs, { ...options, resultsDir: options.resultsDir ?? profileRunsDir(runs, profile) });
+  return runTaskSweep(runs.task, configs, {
+    ...options,
+    resultsDir: options.resultsDir ?? profileRunsDir(runs, profile),
+  });
 }
 
 /** The results already stored for a profile (finished or not), without running anything. */
@@ -59,7 +73,10 @@ export function loadProfileResults<T extends TaskName, P extends RunsProfile, C 
   const p = resolve(runs, profile);
   const dir = resultsDir ?? profileRunsDir(runs, p);
   const task = taskByName(runs.task);
-  return runs.configs(p).map((c) => loadResult(task, c, dir) as TaskResult<T> | null).filter((r): r is TaskResult<T> => r != null);
+  return runs
+    .configs(p)
+    .map((c) => loadResult(task, c, dir) as TaskResult<T> | null)
+    .filter((r): r is TaskResult<T> => r != null);
 }
 
 /** The results of a profile when every one of its runs has finished (e.g. a committed profile), else null: a notebook renders them instead of training. */

@@ -36,7 +36,10 @@ export function formatDuration(seconds: number): string {
  * A bar for one run; `label` prefixes every line, `lossName` names the training loss (default
  * −ELBO). ETA counts only the steps done in this process.
  */
-export function progressBar(label: string, options: { stream?: NodeJS.WriteStream; everyS?: number; width?: number; lossName?: string } = {}): ProgressSink {
+export function progressBar(
+  label: string,
+  options: { stream?: NodeJS.WriteStream; everyS?: number; width?: number; lossName?: string } = {},
+): ProgressSink {
   const stream = options.stream ?? process.stderr;
   const lossName = options.lossName ?? '−ELBO';
   const tty = stream.isTTY === true;
@@ -79,7 +82,10 @@ export const shortKey = (key: string): string => key.replace(/-[0-9a-f]{10}$/, '
  * epoch, steps and training loss of the last epoch (−ELBO unless `lossName` says otherwise). Redrawn at most every `everyS` seconds, and at every epoch end,
  * finished run and the start.
  */
-export function sweepBoard(show: (text: string) => void, options: { everyS?: number; width?: number; lossName?: string } = {}): (event: SweepEvent) => void {
+export function sweepBoard(
+  show: (text: string) => void,
+  options: { everyS?: number; width?: number; lossName?: string } = {},
+): (event: SweepEvent) => void {
   const everyS = options.everyS ?? 2;
   const lossName = options.lossName ?? '−ELBO';
   const width = options.width ?? 20;
@@ -133,7 +139,9 @@ export function runSummary(r: RunSummaryInput, metric: string, folder: string): 
   const epochs = r.history.at(-1)?.epoch ?? 0;
   const time = formatDuration(r.history.at(-1)?.wallTimeS ?? 0);
   const resumed = r.resumes === 0 ? '' : r.resumes === 1 ? ' (resumed once)' : ` (resumed ${r.resumes} times)`;
-  const what = r.done ? `finished ${plural(epochs, 'epoch')}` : `stopped after ${epochs} of ${plural(r.config.epochs, 'epoch')}`;
+  const what = r.done
+    ? `finished ${plural(epochs, 'epoch')}`
+    : `stopped after ${epochs} of ${plural(r.config.epochs, 'epoch')}`;
   return `${r.label}: ${what} in ${time} of training${resumed}; ${metric}; weights ${r.weightsChecksum}; in ${folder}`;
 }
 
@@ -143,7 +151,11 @@ export function alreadyFinished(r: RunSummaryInput): string {
 }
 
 /** What a command prints for a run that finished before it was asked for: alreadyFinished's line, then the run's summary (runSummary, `summary` of its last epoch). */
-export function finishedBefore<R extends RunSummaryInput>(r: R, summary: (last: R['history'][number]) => string, folder: string): string {
+export function finishedBefore<R extends RunSummaryInput>(
+  r: R,
+  summary: (last: R['history'][number]) => string,
+  folder: string,
+): string {
   return `${alreadyFinished(r)}\n${runSummary(r, summary(r.history.at(-1)!), folder)}`;
 }
 

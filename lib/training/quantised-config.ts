@@ -80,25 +80,37 @@ export function normaliseE5Config(given: E5TrainingInput): E5TrainingConfig {
   c.estimator = normaliseEstimator(c.estimator);
   const int = (name: keyof E5TrainingConfig, lo: number, hi = Number.MAX_SAFE_INTEGER) => {
     const v = c[name] as number;
-    if (!Number.isSafeInteger(v) || v < lo || v > hi) fail(`${name} must be an integer in [${lo}, ${hi}], got ${JSON.stringify(v)}`);
+    if (!Number.isSafeInteger(v) || v < lo || v > hi)
+      fail(`${name} must be an integer in [${lo}, ${hi}], got ${JSON.stringify(v)}`);
   };
   int('batchSize', 1);
   int('epochs', 1);
   int('trainSize', 1, MNIST_SIZES.train);
   int('testSize', 1, MNIST_SIZES.test);
   int('seed', 0, 2 ** 31 - 1);
-  if (!DATASETS.includes(c.dataset)) fail(`dataset must be one of ${DATASETS.join(', ')}, got ${JSON.stringify(c.dataset)}`);
-  if (!(c.levels in LEVEL_PRESETS)) fail(`levels must be one of ${Object.keys(LEVEL_PRESETS).join(', ')}, got ${JSON.stringify(c.levels)}`);
-  if (resolveEstimator(c.estimator).kind === 'binary' && LEVEL_PRESETS[c.levels].length !== 2) fail(`estimator ${c.estimator.name} needs two levels, levels ${c.levels} has ${LEVEL_PRESETS[c.levels].length}`);
-  if (!(c.noiseScale > 0 && Number.isFinite(c.noiseScale))) fail(`noiseScale must be a finite number > 0, got ${c.noiseScale}`);
+  if (!DATASETS.includes(c.dataset))
+    fail(`dataset must be one of ${DATASETS.join(', ')}, got ${JSON.stringify(c.dataset)}`);
+  if (!(c.levels in LEVEL_PRESETS))
+    fail(`levels must be one of ${Object.keys(LEVEL_PRESETS).join(', ')}, got ${JSON.stringify(c.levels)}`);
+  if (resolveEstimator(c.estimator).kind === 'binary' && LEVEL_PRESETS[c.levels].length !== 2)
+    fail(`estimator ${c.estimator.name} needs two levels, levels ${c.levels} has ${LEVEL_PRESETS[c.levels].length}`);
+  if (!(c.noiseScale > 0 && Number.isFinite(c.noiseScale)))
+    fail(`noiseScale must be a finite number > 0, got ${c.noiseScale}`);
   if (c.trainSize < c.batchSize) fail(`trainSize (${c.trainSize}) must be at least batchSize (${c.batchSize})`);
   if (!(c.lr > 0 && Number.isFinite(c.lr))) fail(`lr must be a finite number > 0, got ${c.lr}`);
-  if (!OPTIMIZERS.includes(c.optimizer)) fail(`optimizer must be one of ${OPTIMIZERS.join(', ')}, got ${JSON.stringify(c.optimizer)}`);
+  if (!OPTIMIZERS.includes(c.optimizer))
+    fail(`optimizer must be one of ${OPTIMIZERS.join(', ')}, got ${JSON.stringify(c.optimizer)}`);
   const widths = model === 'mlp' ? c.hidden! : c.channels!;
-  if (!(widths.length >= 1 && widths.every((h) => Number.isSafeInteger(h) && h >= 1)) || (model === 'conv' && widths.length !== 2)) {
-    fail(`${model === 'mlp' ? 'hidden must be ≥ 1 positive integer widths' : 'channels must be two positive integers'}, got ${JSON.stringify(widths)}`);
+  if (
+    !(widths.length >= 1 && widths.every((h) => Number.isSafeInteger(h) && h >= 1)) ||
+    (model === 'conv' && widths.length !== 2)
+  ) {
+    fail(
+      `${model === 'mlp' ? 'hidden must be ≥ 1 positive integer widths' : 'channels must be two positive integers'}, got ${JSON.stringify(widths)}`,
+    );
   }
-  if (!c.snapshotEpochs.every((e) => Number.isSafeInteger(e) && e >= 0 && e <= c.epochs)) fail(`snapshotEpochs must be integers in [0, epochs = ${c.epochs}], got ${JSON.stringify(c.snapshotEpochs)}`);
+  if (!c.snapshotEpochs.every((e) => Number.isSafeInteger(e) && e >= 0 && e <= c.epochs))
+    fail(`snapshotEpochs must be integers in [0, epochs = ${c.epochs}], got ${JSON.stringify(c.snapshotEpochs)}`);
   return c;
 }
 

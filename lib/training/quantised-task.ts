@@ -13,26 +13,50 @@ import * as tf from '@tensorflow/tfjs';
 import { classificationBatch, loadDataset, type ClassificationBatch } from '../data/classification';
 import type { Mnist } from '../data/mnist';
 import type { Adam } from '../models/adam';
-import { accuracy, classifierLoss, crossEntropy, meanFieldLogits, sampledLogits, type QuantisedClassifier } from '../models/quantised-classifier';
+import {
+  accuracy,
+  classifierLoss,
+  crossEntropy,
+  meanFieldLogits,
+  sampledLogits,
+  type QuantisedClassifier,
+} from '../models/quantised-classifier';
 import { QuantisedConvNet } from '../models/quantised-conv';
 import { estimatorLabel, resolveEstimator, type ResolvedEstimator } from '../estimators/spec';
 import { QuantisedMlp } from '../models/quantised-mlp';
 import type { Random } from '../random';
 import { cacheDir } from '../results/paths';
 import { e5RunKey, normaliseE5Config, type E5TrainingConfig, type E5TrainingInput } from './quantised-config';
-import { loadResult, loadRunSnapshot, trainRun, type EpochRecord, type RunResult, type TrainingTask, type TrainOptions } from './training-run';
+import {
+  loadResult,
+  loadRunSnapshot,
+  trainRun,
+  type EpochRecord,
+  type RunResult,
+  type TrainingTask,
+  type TrainOptions,
+} from './training-run';
 
 /**
  * One optimiser step on a batch: the estimator's gradient of the mean cross-entropy of a sampled
  * net. Returns the batch loss as a scalar tensor, not read (the caller reads and disposes it).
  */
-export function trainStep(model: QuantisedClassifier, optimizer: Adam, batch: ClassificationBatch, estimator: ResolvedEstimator, rng: Random): tf.Scalar {
+export function trainStep(
+  model: QuantisedClassifier,
+  optimizer: Adam,
+  batch: ClassificationBatch,
+  estimator: ResolvedEstimator,
+  rng: Random,
+): tf.Scalar {
   const variables = optimizer.variables;
   return tf.tidy(() => {
     const B = batch.labels.length;
     const x = tf.tensor2d(batch.images, [B, batch.images.length / B]);
     const y = tf.tensor1d(batch.labels, 'int32');
-    const { value, grads } = tf.variableGrads(() => classifierLoss(model, x, y, estimator, rng), variables as tf.Variable[]);
+    const { value, grads } = tf.variableGrads(
+      () => classifierLoss(model, x, y, estimator, rng),
+      variables as tf.Variable[],
+    );
     optimizer.apply(variables.map((v) => grads[v.name]));
     return value;
   });
@@ -44,8 +68,14 @@ export function trainStep(model: QuantisedClassifier, optimizer: Adam, batch: Cl
  * [summed cross-entropy, accuracy] stays on the device; all are read once and combined in float64
  * in chunk order.
  */
-export async function evaluateClassifier(model: QuantisedClassifier, data: Mnist, rng?: Random, chunk = 500): Promise<{ loss: number; accuracy: number }> {
-  const forward = rng == null ? (x: tf.Tensor) => meanFieldLogits(model, x) : (x: tf.Tensor) => sampledLogits(model, x, SAMPLER, rng);
+export async function evaluateClassifier(
+  model: QuantisedClassifier,
+  data: Mnist,
+  rng?: Random,
+  chunk = 500,
+): Promise<{ loss: number; accuracy: number }> {
+  const forward =
+    rng == null ? (x: tf.Tensor) => meanFieldLogits(model, x) : (x: tf.Tensor) => sampledLogits(model, x, SAMPLER, rng);
   const chunks: { count: number; stats: tf.Tensor }[] = [];
   for (let from = 0; from < data.count; from += chunk) {
     const idx = Array.from({ length: Math.min(chunk, data.count - from) }, (_, i) => from + i);
@@ -95,29 +125,47 @@ export function e5ResultsDir(): string {
 /** The classifier of a configuration, weights from `rng`. */
 export function createClassifier(c: E5TrainingConfig, rng: Random): QuantisedClassifier {
   const quantised = { levels: c.levels, noiseScale: c.noiseScale };
-  return c.model === 'mlp' ? QuantisedMlp.create({ ...quantised, hidden: c.hidden }, rng) : QuantisedConvNet.create({ ...quantised, channels: c.channels }, rng);
+  return c.model === 'mlp'
+    ? QuantisedMlp.create({ ...quantised, hidden: c.hidden }, rng)
+    : QuantisedConvNet.create({ ...quantised, channels: c.channels }, rng);
 }
 
 /** E5 as a task of the runner. */
-export const E5_TASK: TrainingTask<E5TrainingInput, E5TrainingConfig, E5Metrics, QuantisedClassifier, { train: Mnist; test: Mnist }> = {
+export const E5_TASK: TrainingTask<
+  E5TrainingInput,
+  E5TrainingConfig,
+  E5Metrics,
+  QuantisedClassifier,
+  { train: Mnist; test: Mnist }
+> = {
   name: 'trainQuantised',
   defaultResultsDir: e5ResultsDir,
   normalise: normaliseE5Config,
   key: e5RunKey,
   label: (c) => estimatorLabel(c.estimator),
-  loadData: (c) => ({ train: loadDataset(c.dataset, 'train', { limit: c.trainSize }), test: loadDataset(c.dataset, 'test', { limit: c.testSize }) }),
+  loadData: (c) => ({
+    train: loadDataset(c.dataset, 'train', { limit: c.trainSize }),
+    test: loadDataset(c.dataset, 'test', { limit: c.testSize }),
+  }),
   createModel: createClassifier,
   stepper: (c) => {
     const estimator = resolveEstimator(c.estimator);
-    return (model, optimizer, data, indices, rng) => trainStep(model, optimizer, classificationBatch(data.train, indices), estimator, rng);
+    return (model, optimizer, data, indices, rng) =>
+      trainStep(model, optimizer, classificationBatch(data.train, indices), estimator, rng);
   },
   evaluate: async (model, data, _c, trainLoss, evalRng) => {
     const meanField = await evaluateClassifier(model, data.test);
-    return { trainLoss, testLoss: meanField.loss, testAccuracy: meanField.accuracy, testAccuracySampled: (await evaluateClassifier(model, data.test, evalRng)).accuracy };
+    return {
+      trainLoss,
+      testLoss: meanField.loss,
+      testAccuracy: meanField.accuracy,
+      testAccuracySampled: (await evaluateClassifier(model, data.test, evalRng)).accuracy,
+    };
   },
   trainLoss: (r) => r.trainLoss,
   lossName: 'cross-entropy',
-  summary: (r) => `test accuracy ${(100 * r.testAccuracy).toFixed(2)} % (sampled ${(100 * r.testAccuracySampled).toFixed(2)} %)`,
+  summary: (r) =>
+    `test accuracy ${(100 * r.testAccuracy).toFixed(2)} % (sampled ${(100 * r.testAccuracySampled).toFixed(2)} %)`,
 };
 
 /** Train one E5 configuration (or resume it, or return it when finished): the runner with the E5 task. */
@@ -131,6 +179,10 @@ export function loadE5RunResult(input: E5TrainingInput, resultsDir = e5ResultsDi
 }
 
 /** The weights of an E5 run kept after `epoch` (config.snapshotEpochs), as a model. */
-export function loadE5Snapshot(input: E5TrainingInput, epoch: number, resultsDir = e5ResultsDir()): QuantisedClassifier {
+export function loadE5Snapshot(
+  input: E5TrainingInput,
+  epoch: number,
+  resultsDir = e5ResultsDir(),
+): QuantisedClassifier {
   return loadRunSnapshot(E5_TASK, input, epoch, resultsDir);
 }

@@ -19,7 +19,9 @@ export function readSweepFile(file: string): VaeTrainingConfig[] {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    throw new Error(`sweep file ${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new Error(
+      `sweep file ${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+    );
   }
   let entries: unknown;
   try {
@@ -27,13 +29,21 @@ export function readSweepFile(file: string): VaeTrainingConfig[] {
   } catch (err) {
     throw new Error(`sweep file ${file}: not JSON (${(err as Error).message})`);
   }
-  if (!Array.isArray(entries) || entries.length === 0) throw new Error(`sweep file ${file}: expected a non-empty JSON array of run configurations, got ${Array.isArray(entries) ? 'an empty array' : typeof entries}`);
+  if (!Array.isArray(entries) || entries.length === 0)
+    throw new Error(
+      `sweep file ${file}: expected a non-empty JSON array of run configurations, got ${Array.isArray(entries) ? 'an empty array' : typeof entries}`,
+    );
   const configs = entries.map((entry, i) => {
-    if (entry == null || typeof entry !== 'object' || Array.isArray(entry)) throw new Error(`sweep file ${file}: entry ${i} must be an object, got ${JSON.stringify(entry)}`);
+    if (entry == null || typeof entry !== 'object' || Array.isArray(entry))
+      throw new Error(`sweep file ${file}: entry ${i} must be an object, got ${JSON.stringify(entry)}`);
     const missing = REQUIRED.filter((k) => !(k in entry));
-    if (missing.length > 0) throw new Error(`sweep file ${file}: entry ${i} lacks ${missing.join(', ')} (required: ${REQUIRED.join(', ')})`);
+    if (missing.length > 0)
+      throw new Error(`sweep file ${file}: entry ${i} lacks ${missing.join(', ')} (required: ${REQUIRED.join(', ')})`);
     const unknown = Object.keys(entry).filter((k) => !FIELDS.has(k));
-    if (unknown.length > 0) throw new Error(`sweep file ${file}: entry ${i} has unknown field(s) ${unknown.join(', ')} (fields: ${[...FIELDS].join(', ')})`);
+    if (unknown.length > 0)
+      throw new Error(
+        `sweep file ${file}: entry ${i} has unknown field(s) ${unknown.join(', ')} (fields: ${[...FIELDS].join(', ')})`,
+      );
     try {
       return normaliseConfig(entry as VaeTrainingInput);
     } catch (err) {
@@ -43,6 +53,9 @@ export function readSweepFile(file: string): VaeTrainingConfig[] {
   // a run twice would be trained twice at once (by two shards, into one folder)
   const keys = configs.map((c) => runKey(c));
   const dup = keys.findIndex((k, i) => keys.indexOf(k) !== i);
-  if (dup >= 0) throw new Error(`sweep file ${file}: entries ${keys.indexOf(keys[dup])} and ${dup} are the same run (${keys[dup]})`);
+  if (dup >= 0)
+    throw new Error(
+      `sweep file ${file}: entries ${keys.indexOf(keys[dup])} and ${dup} are the same run (${keys[dup]})`,
+    );
   return configs;
 }

@@ -36,7 +36,11 @@ export function loadSweepResults(configs: readonly VaeTrainingConfig[], resultsD
  * provenance (host, date, commit) are left out.
  */
 export function runNumbers(r: VaeRunResult) {
-  return { history: r.history.map(({ wallTimeS: _, ...rest }) => rest), weightsChecksum: r.weightsChecksum, done: r.done };
+  return {
+    history: r.history.map(({ wallTimeS: _, ...rest }) => rest),
+    weightsChecksum: r.weightsChecksum,
+    done: r.done,
+  };
 }
 
 /** One line of a sweep's summary. */
@@ -62,9 +66,18 @@ export function summariseRun(r: VaeRunResult): RunSummary {
   const last = r.history.at(-1)!;
   const c = r.config;
   return {
-    key: r.key, label: r.label, configuration: `${c.C}x${c.numLatents}`, lr: c.lr, optimizer: c.optimizer, seed: c.seed,
-    epochs: r.history.length, trainNegElbo: last.trainNegElbo, testNegElbo: last.testNegElbo,
-    weightsChecksum: r.weightsChecksum, wallTimeS: last.wallTimeS, resumes: r.resumes,
+    key: r.key,
+    label: r.label,
+    configuration: `${c.C}x${c.numLatents}`,
+    lr: c.lr,
+    optimizer: c.optimizer,
+    seed: c.seed,
+    epochs: r.history.length,
+    trainNegElbo: last.trainNegElbo,
+    testNegElbo: last.testNegElbo,
+    weightsChecksum: r.weightsChecksum,
+    wallTimeS: last.wallTimeS,
+    resumes: r.resumes,
   };
 }
 
@@ -73,7 +86,11 @@ export function summariseRun(r: VaeRunResult): RunSummary {
  * per run that differs or is absent from one side; empty when they agree. Same seeds, same
  * backend → the same numbers, bit for bit, whichever machine or shard trained a run.
  */
-export function compareSweepResults(a: readonly VaeRunResult[], b: readonly VaeRunResult[], names: [string, string] = ['a', 'b']): string[] {
+export function compareSweepResults(
+  a: readonly VaeRunResult[],
+  b: readonly VaeRunResult[],
+  names: [string, string] = ['a', 'b'],
+): string[] {
   const byKey = (rs: readonly VaeRunResult[]) => new Map(rs.map((r) => [r.key, r]));
   const [ma, mb] = [byKey(a), byKey(b)];
   const lines: string[] = [];
@@ -84,9 +101,12 @@ export function compareSweepResults(a: readonly VaeRunResult[], b: readonly VaeR
       continue;
     }
     const [na, nb] = [runNumbers(ra), runNumbers(rb)];
-    if (na.weightsChecksum !== nb.weightsChecksum) lines.push(`${key}: weights checksum ${names[0]} ${na.weightsChecksum} ≠ ${names[1]} ${nb.weightsChecksum}`);
+    if (na.weightsChecksum !== nb.weightsChecksum)
+      lines.push(`${key}: weights checksum ${names[0]} ${na.weightsChecksum} ≠ ${names[1]} ${nb.weightsChecksum}`);
     if (JSON.stringify(na.history) !== JSON.stringify(nb.history)) {
-      lines.push(`${key}: history differs\n    ${names[0]} ${JSON.stringify(na.history)}\n    ${names[1]} ${JSON.stringify(nb.history)}`);
+      lines.push(
+        `${key}: history differs\n    ${names[0]} ${JSON.stringify(na.history)}\n    ${names[1]} ${JSON.stringify(nb.history)}`,
+      );
     }
   }
   return lines;

@@ -12,8 +12,12 @@ import { trainRun, type RunResult } from './training-run';
 
 if (require.main === module) {
   if (process.send == null) {
-    console.error('sweep-worker: must be started by a sweep (it talks over IPC); use scripts/train-vae.ts or scripts/train-e5.ts instead');
+    console.error(
+      'sweep-worker: must be started by a sweep (it talks over IPC); use scripts/train-vae.ts or scripts/train-e5.ts instead',
+    );
     process.exit(2);
   }
-  serveJob<SweepJob, ProgressUpdate, RunResult<unknown, unknown>>(({ task, config, resultsDir }, progress) => trainRun(taskByName(task), config, { resultsDir, progress }));
+  serveJob<SweepJob, ProgressUpdate, RunResult<unknown, unknown>>(({ task, config, resultsDir }, progress) =>
+    trainRun(taskByName(task), config, { resultsDir, progress }),
+  );
 }

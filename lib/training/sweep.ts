@@ -39,9 +39,15 @@ export type SweepEvent = GenericSweepEvent<TaskResult<TaskName>>;
 
 /** The compiled worker script (dist/lib/training/sweep-worker.js). */
 function workerScript(): string {
-  const candidates = [path.join(__dirname, 'sweep-worker.js'), path.join(repoRoot(), 'dist', 'lib', 'training', 'sweep-worker.js')];
+  const candidates = [
+    path.join(__dirname, 'sweep-worker.js'),
+    path.join(repoRoot(), 'dist', 'lib', 'training', 'sweep-worker.js'),
+  ];
   const found = candidates.find((f) => fs.existsSync(f));
-  if (!found) throw new Error(`runSweep: worker script not found (looked for ${candidates.join(', ')}); run \`npm run build\` first`);
+  if (!found)
+    throw new Error(
+      `runSweep: worker script not found (looked for ${candidates.join(', ')}); run \`npm run build\` first`,
+    );
   return found;
 }
 
@@ -52,7 +58,9 @@ function sweepLogLine(task: TaskName, e: SweepEvent): string | null {
   }
   if (e.type === 'progress') {
     const u = e.update;
-    return u.epochEnd ? `[sweep] ${shortKey(e.key)}: epoch ${u.epoch}/${u.epochs}, train ${taskByName(task).lossName} ${u.loss.toFixed(2)}` : null;
+    return u.epochEnd
+      ? `[sweep] ${shortKey(e.key)}: epoch ${u.epoch}/${u.epochs}, train ${taskByName(task).lossName} ${u.loss.toFixed(2)}`
+      : null;
   }
   const last = e.result.history.at(-1);
   return `[sweep] finished ${e.finished}/${e.runs}: ${e.key}${last != null ? ` ${taskByName(task).summary(last)}` : ''}`;
@@ -62,7 +70,11 @@ function sweepLogLine(task: TaskName, e: SweepEvent): string | null {
  * Run many configurations of a task, each in its own process, `workers` at a time. Resolves with
  * the results in the order of `inputs`; rejects, after all runs ended, naming every run that failed.
  */
-export async function runTaskSweep<T extends TaskName>(task: T, inputs: readonly TaskInput<T>[], options: SweepOptions = {}): Promise<TaskResult<T>[]> {
+export async function runTaskSweep<T extends TaskName>(
+  task: T,
+  inputs: readonly TaskInput<T>[],
+  options: SweepOptions = {},
+): Promise<TaskResult<T>[]> {
   const t = taskByName(task);
   const resultsDir = options.resultsDir ?? t.defaultResultsDir();
   const workers = poolSize(options.workers);
@@ -81,7 +93,13 @@ export async function runTaskSweep<T extends TaskName>(task: T, inputs: readonly
     const line = sweepLogLine(task, e);
     if (line != null) log(line);
   };
-  emit({ type: 'start', runs: configs.length, finishedBefore: configs.length - todo.length, workers: Math.min(workers, todo.length), resultsDir });
+  emit({
+    type: 'start',
+    runs: configs.length,
+    finishedBefore: configs.length - todo.length,
+    workers: Math.min(workers, todo.length),
+    resultsDir,
+  });
   let doneCount = configs.length - todo.length;
   const { results: trained, failures } = await runPool<SweepJob, ProgressUpdate, TaskResult<T>>(
     todo.map((i) => ({ key: keys[i], job: { task, config: configs[i], resultsDir } })),

@@ -23,6 +23,7 @@ export type TaskResult<T extends TaskName> = TaskTypes[T]['result'];
 
 /** A task by name, typed loosely for code that only moves its configurations and results around (sweeps, workers). */
 export function taskByName(name: string): TrainingTask<unknown, RunConfig, unknown, Trainable, unknown> {
-  if (!(name in TASKS)) throw new Error(`unknown training task ${JSON.stringify(name)} (known: ${Object.keys(TASKS).join(', ')})`);
+  if (!(name in TASKS))
+    throw new Error(`unknown training task ${JSON.stringify(name)} (known: ${Object.keys(TASKS).join(', ')})`);
   return TASKS[name as TaskName] as unknown as TrainingTask<unknown, RunConfig, unknown, Trainable, unknown>;
 }

@@ -129,23 +129,38 @@ interface Checkpoint<M> {
 // ------------------------------------------------------------------------------ results on disk
 
 /** The stored result of a run (finished or not), or null when it never wrote one. */
-export function loadResult<Input, C extends RunConfig, M, Model extends Trainable, D>(task: TrainingTask<Input, C, M, Model, D>, input: Input, resultsDir = task.defaultResultsDir()): RunResult<C, M> | null {
+export function loadResult<Input, C extends RunConfig, M, Model extends Trainable, D>(
+  task: TrainingTask<Input, C, M, Model, D>,
+  input: Input,
+  resultsDir = task.defaultResultsDir(),
+): RunResult<C, M> | null {
   return new RunFolder(resultsDir, task.key(task.normalise(input))).readResult<RunResult<C, M>>();
 }
 
 /** The weights of a run kept after `epoch` (config.snapshotEpochs), as a model. */
-export function loadRunSnapshot<Input, C extends RunConfig, M, Model extends Trainable, D>(task: TrainingTask<Input, C, M, Model, D>, input: Input, epoch: number, resultsDir = task.defaultResultsDir()): Model {
+export function loadRunSnapshot<Input, C extends RunConfig, M, Model extends Trainable, D>(
+  task: TrainingTask<Input, C, M, Model, D>,
+  input: Input,
+  epoch: number,
+  resultsDir = task.defaultResultsDir(),
+): Model {
   const config = task.normalise(input);
   const folder = new RunFolder(resultsDir, task.key(config));
   const weights = folder.readSnapshot(epoch);
-  if (weights == null) throw new Error(`loadSnapshot: ${folder.snapshotFile(epoch)} does not exist (snapshotEpochs: [${config.snapshotEpochs}]; has the run reached epoch ${epoch}?)`);
+  if (weights == null)
+    throw new Error(
+      `loadSnapshot: ${folder.snapshotFile(epoch)} does not exist (snapshotEpochs: [${config.snapshotEpochs}]; has the run reached epoch ${epoch}?)`,
+    );
   const model = task.createModel(config, Random.fromSeed(0));
   unpackVariables(model.variables(), weights, folder.snapshotFile(epoch));
   return model;
 }
 
 async function checksum(model: Trainable): Promise<string> {
-  return createHash('sha256').update(floatsToBytes(await packVariables(model.variables()))).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(floatsToBytes(await packVariables(model.variables())))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 // ------------------------------------------------------------------------------ the steps
@@ -184,15 +199,33 @@ interface Session<C extends RunConfig, M, Model extends Trainable> {
  * A fresh session. The random stream of the seed is split into three: weight initialisation,
  * training and evaluation.
  */
-function openSession<C extends RunConfig, M, Model extends Trainable>(createModel: (config: C, initRng: Random) => Model, config: C, folder: RunFolder): Session<C, M, Model> {
+function openSession<C extends RunConfig, M, Model extends Trainable>(
+  createModel: (config: C, initRng: Random) => Model,
+  config: C,
+  folder: RunFolder,
+): Session<C, M, Model> {
   const root = Random.fromSeed(config.seed);
   const initRng = root.split();
   const trainRng = root.split();
   const evalRng = root.split();
   const model = createModel(config, initRng);
   const variables = model.variables();
-  const optimizer = config.optimizer === 'radam' ? new RAdam(variables, { lr: config.lr }) : new Adam(variables, { lr: config.lr });
-  return { config, folder, model, optimizer, trainRng, evalRng, epoch: 0, step: 0, history: [], earlierWallTimeS: 0, resumes: 0, startedAt: Date.now() };
+  const optimizer =
+    config.optimizer === 'radam' ? new RAdam(variables, { lr: config.lr }) : new Adam(variables, { lr: config.lr });
+  return {
+    config,
+    folder,
+    model,
+    optimizer,
+    trainRng,
+    evalRng,
+    epoch: 0,
+    step: 0,
+    history: [],
+    earlierWallTimeS: 0,
+    resumes: 0,
+    startedAt: Date.now(),
+  };
 }
 
 /** Weights, optimiser moments and step, the training stream and the history from the last checkpoint; false when there is none. */
@@ -238,7 +271,14 @@ async function readScalars(scalars: tf.Scalar[]): Promise<Float32Array> {
  * epoch's mean); then the estimators' deferred checks are settled, so a bad input fails the run
  * with the estimator's own message before a non-finite loss does.
  */
-async function trainEpoch<Model extends Trainable, D>(s: Session<RunConfig, unknown, Model>, where: string, data: D, step: Step<Model, D>, report: (u: ProgressUpdate) => void, lastLoss: number): Promise<number> {
+async function trainEpoch<Model extends Trainable, D>(
+  s: Session<RunConfig, unknown, Model>,
+  where: string,
+  data: D,
+  step: Step<Model, D>,
+  report: (u: ProgressUpdate) => void,
+  lastLoss: number,
+): Promise<number> {
   const { config } = s;
   const steps = stepsPerEpoch(config);
   s.epoch += 1;
@@ -246,8 +286,17 @@ async function trainEpoch<Model extends Trainable, D>(s: Session<RunConfig, unkn
   const losses: tf.Scalar[] = [];
   try {
     for (let i = 0; i < steps; i++) {
-      losses.push(step(s.model, s.optimizer, data, perm.subarray(i * config.batchSize, (i + 1) * config.batchSize), s.trainRng));
-      if (i < steps - 1) report({ step: s.step + i + 1, total: steps * config.epochs, epoch: s.epoch, epochs: config.epochs, loss: lastLoss });
+      losses.push(
+        step(s.model, s.optimizer, data, perm.subarray(i * config.batchSize, (i + 1) * config.batchSize), s.trainRng),
+      );
+      if (i < steps - 1)
+        report({
+          step: s.step + i + 1,
+          total: steps * config.epochs,
+          epoch: s.epoch,
+          epochs: config.epochs,
+          loss: lastLoss,
+        });
     }
   } catch (err) {
     tf.dispose(losses);
@@ -258,16 +307,29 @@ async function trainEpoch<Model extends Trainable, D>(s: Session<RunConfig, unkn
   const values = await readScalars(losses);
   let lossSum = 0;
   for (let i = 0; i < steps; i++) {
-    if (!Number.isFinite(values[i])) throw new Error(`${where} ${s.folder.key}: the loss is ${values[i]} at epoch ${s.epoch}, step ${i + 1}`);
+    if (!Number.isFinite(values[i]))
+      throw new Error(`${where} ${s.folder.key}: the loss is ${values[i]} at epoch ${s.epoch}, step ${i + 1}`);
     lossSum += values[i]; // float32 values summed in float64, in step order
   }
   s.step += steps;
-  report({ step: s.step, total: steps * config.epochs, epoch: s.epoch, epochs: config.epochs, loss: lossSum / steps, epochEnd: true });
+  report({
+    step: s.step,
+    total: steps * config.epochs,
+    epoch: s.epoch,
+    epochs: config.epochs,
+    loss: lossSum / steps,
+    epochEnd: true,
+  });
   return lossSum / steps;
 }
 
 /** The epoch's record: the task's metrics (the same evaluation noise every epoch), the time so far. */
-async function evaluate<C extends RunConfig, M, Model extends Trainable, D>(task: TrainingTask<unknown, C, M, Model, D>, s: Session<C, M, Model>, trainLoss: number, data: D): Promise<void> {
+async function evaluate<C extends RunConfig, M, Model extends Trainable, D>(
+  task: TrainingTask<unknown, C, M, Model, D>,
+  s: Session<C, M, Model>,
+  trainLoss: number,
+  data: D,
+): Promise<void> {
   const metrics = await task.evaluate(s.model, data, s.config, trainLoss, s.evalRng.clone());
   await settleDeferredChecks();
   const wallTimeS = s.earlierWallTimeS + (Date.now() - s.startedAt) / 1000;
@@ -275,17 +337,32 @@ async function evaluate<C extends RunConfig, M, Model extends Trainable, D>(task
 }
 
 /** After an epoch: its snapshot when asked for, the checkpoint, then the result it lets a reader see. */
-async function writeCheckpoint<C extends RunConfig, M>(s: Session<C, M, Trainable>, label: string): Promise<RunResult<C, M>> {
+async function writeCheckpoint<C extends RunConfig, M>(
+  s: Session<C, M, Trainable>,
+  label: string,
+): Promise<RunResult<C, M>> {
   const { config, folder, model, optimizer, epoch } = s;
   const variables = model.variables();
   if (config.snapshotEpochs.includes(epoch)) folder.writeSnapshot(epoch, await packVariables(variables));
-  const checkpoint: Checkpoint<M> = { key: folder.key, epoch, step: s.step, adamStep: optimizer.step, rng: s.trainRng.getState(), wallTimeS: s.history.at(-1)!.wallTimeS, resumes: s.resumes, history: s.history };
+  const checkpoint: Checkpoint<M> = {
+    key: folder.key,
+    epoch,
+    step: s.step,
+    adamStep: optimizer.step,
+    rng: s.trainRng.getState(),
+    wallTimeS: s.history.at(-1)!.wallTimeS,
+    resumes: s.resumes,
+    history: s.history,
+  };
   folder.writeCheckpoint(checkpoint, await packVariables([...variables, ...optimizer.stateTensors()]));
   return writeRunResult(s, label);
 }
 
 /** The run's result as of the session's last epoch. */
-async function writeRunResult<C extends RunConfig, M>(s: Session<C, M, Trainable>, label: string): Promise<RunResult<C, M>> {
+async function writeRunResult<C extends RunConfig, M>(
+  s: Session<C, M, Trainable>,
+  label: string,
+): Promise<RunResult<C, M>> {
   const { config, folder, model, epoch } = s;
   const wallTimeS = s.history.at(-1)?.wallTimeS ?? 0;
   const result: RunResult<C, M> = {
@@ -321,7 +398,11 @@ export async function trainRun<Input, C extends RunConfig, M, Model extends Trai
   await initBackend(undefined, true);
   const label = task.label(config);
   const sink: ProgressSink | null =
-    options.progress === false ? null : typeof options.progress === 'function' ? options.progress : progressBar(shortKey(folder.key), { lossName: task.lossName });
+    options.progress === false
+      ? null
+      : typeof options.progress === 'function'
+        ? options.progress
+        : progressBar(shortKey(folder.key), { lossName: task.lossName });
   const report = (u: ProgressUpdate & { final?: boolean }) => sink?.({ ...u, label });
   const data = task.loadData(config);
   const step = task.stepper(config);
@@ -343,7 +424,14 @@ export async function trainRun<Input, C extends RunConfig, M, Model extends Trai
     // finished: the result is final, so the checkpoint (weights + optimiser state, MBs per run) can go
     folder.clearCheckpoint();
     const last = s.history.at(-1);
-    report({ step: s.step, total: stepsPerEpoch(config) * config.epochs, epoch: s.epoch, epochs: config.epochs, loss: last != null ? task.trainLoss(last) : NaN, final: true });
+    report({
+      step: s.step,
+      total: stepsPerEpoch(config) * config.epochs,
+      epoch: s.epoch,
+      epochs: config.epochs,
+      loss: last != null ? task.trainLoss(last) : NaN,
+      final: true,
+    });
   } finally {
     s.optimizer.dispose();
     s.model.dispose();

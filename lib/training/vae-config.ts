@@ -25,7 +25,8 @@ export interface VaeTrainingConfig extends RunConfig {
 }
 
 /** A configuration with only the fields that differ from the protocol's defaults. */
-export type VaeTrainingInput = Pick<VaeTrainingConfig, 'C' | 'numLatents' | 'estimator' | 'seed'> & Partial<VaeTrainingConfig>;
+export type VaeTrainingInput = Pick<VaeTrainingConfig, 'C' | 'numLatents' | 'estimator' | 'seed'> &
+  Partial<VaeTrainingConfig>;
 
 export { OPTIMIZERS, type Optimizer } from './training-run';
 
@@ -44,12 +45,18 @@ export const E3_DEFAULTS = {
 
 /** Fill defaults, fill the estimator's default options, and check every field. */
 export function normaliseConfig(input: VaeTrainingInput): VaeTrainingConfig {
-  const c: VaeTrainingConfig = { ...E3_DEFAULTS, ...input, hidden: [...(input.hidden ?? E3_DEFAULTS.hidden)], snapshotEpochs: [...(input.snapshotEpochs ?? [])].sort((a, b) => a - b) };
+  const c: VaeTrainingConfig = {
+    ...E3_DEFAULTS,
+    ...input,
+    hidden: [...(input.hidden ?? E3_DEFAULTS.hidden)],
+    snapshotEpochs: [...(input.snapshotEpochs ?? [])].sort((a, b) => a - b),
+  };
   const r = resolveEstimator(c.estimator);
   c.estimator = { name: r.name, options: { ...r.options } };
   const int = (name: keyof VaeTrainingConfig, lo: number, hi = Number.MAX_SAFE_INTEGER) => {
     const v = c[name] as number;
-    if (!Number.isSafeInteger(v) || v < lo || v > hi) throw new Error(`VAE config: ${name} must be an integer in [${lo}, ${hi}], got ${JSON.stringify(v)}`);
+    if (!Number.isSafeInteger(v) || v < lo || v > hi)
+      throw new Error(`VAE config: ${name} must be an integer in [${lo}, ${hi}], got ${JSON.stringify(v)}`);
   };
   int('C', 2);
   int('numLatents', 1);
@@ -58,13 +65,23 @@ export function normaliseConfig(input: VaeTrainingInput): VaeTrainingConfig {
   int('trainSize', 1, MNIST_SIZES.train);
   int('testSize', 1, MNIST_SIZES.test);
   int('seed', 0, 2 ** 31 - 1);
-  if (c.trainSize < c.batchSize) throw new Error(`VAE config: trainSize (${c.trainSize}) must be at least batchSize (${c.batchSize})`);
+  if (c.trainSize < c.batchSize)
+    throw new Error(`VAE config: trainSize (${c.trainSize}) must be at least batchSize (${c.batchSize})`);
   if (!(c.lr > 0 && Number.isFinite(c.lr))) throw new Error(`VAE config: lr must be a finite number > 0, got ${c.lr}`);
-  if (!OPTIMIZERS.includes(c.optimizer)) throw new Error(`VAE config: optimizer must be one of ${OPTIMIZERS.join(', ')}, got ${JSON.stringify(c.optimizer)}`);
-  if (!BINARISATIONS.includes(c.binarisation)) throw new Error(`VAE config: binarisation must be one of ${BINARISATIONS.join(', ')}, got ${JSON.stringify(c.binarisation)}`);
-  if (!c.hidden.every((h) => Number.isSafeInteger(h) && h >= 1)) throw new Error(`VAE config: hidden must be positive integers, got ${JSON.stringify(c.hidden)}`);
+  if (!OPTIMIZERS.includes(c.optimizer))
+    throw new Error(
+      `VAE config: optimizer must be one of ${OPTIMIZERS.join(', ')}, got ${JSON.stringify(c.optimizer)}`,
+    );
+  if (!BINARISATIONS.includes(c.binarisation))
+    throw new Error(
+      `VAE config: binarisation must be one of ${BINARISATIONS.join(', ')}, got ${JSON.stringify(c.binarisation)}`,
+    );
+  if (!c.hidden.every((h) => Number.isSafeInteger(h) && h >= 1))
+    throw new Error(`VAE config: hidden must be positive integers, got ${JSON.stringify(c.hidden)}`);
   if (!c.snapshotEpochs.every((e) => Number.isSafeInteger(e) && e >= 0 && e <= c.epochs)) {
-    throw new Error(`VAE config: snapshotEpochs must be integers in [0, epochs = ${c.epochs}], got ${JSON.stringify(c.snapshotEpochs)}`);
+    throw new Error(
+      `VAE config: snapshotEpochs must be integers in [0, epochs = ${c.epochs}], got ${JSON.stringify(c.snapshotEpochs)}`,
+    );
   }
   return c;
 }
@@ -74,7 +91,11 @@ export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value != null && typeof value === 'object') {
     const o = value as Record<string, unknown>;
-    return `{${Object.keys(o).sort().filter((k) => o[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`).join(',')}}`;
+    return `{${Object.keys(o)
+      .sort()
+      .filter((k) => o[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson(o[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value);
 }

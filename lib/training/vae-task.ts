@@ -15,7 +15,15 @@ import { latentUsage, type LatentUsage } from '../models/latent-usage';
 import { negElboLoss, negElboPerImage, Vae } from '../models/vae';
 import type { Random } from '../random';
 import { cacheDir } from '../results/paths';
-import { loadResult, loadRunSnapshot, trainRun, type EpochRecord as RunEpochRecord, type RunResult, type TrainingTask, type TrainOptions } from './training-run';
+import {
+  loadResult,
+  loadRunSnapshot,
+  trainRun,
+  type EpochRecord as RunEpochRecord,
+  type RunResult,
+  type TrainingTask,
+  type TrainOptions,
+} from './training-run';
 import { normaliseConfig, runKey, type VaeTrainingConfig, type VaeTrainingInput } from './vae-config';
 
 export type { TrainOptions } from './training-run';
@@ -42,7 +50,13 @@ export function e3ResultsDir(): string {
  * Mean single-sample −ELBO of `data` (nats per image), noise from `rng`. The chunks' sums stay on
  * the device and are read once; summed in float64 in chunk order.
  */
-export async function evaluateNegElbo(vae: Vae, data: Mnist, binarisation: Binarisation, rng: Random, chunk = 500): Promise<number> {
+export async function evaluateNegElbo(
+  vae: Vae,
+  data: Mnist,
+  binarisation: Binarisation,
+  rng: Random,
+  chunk = 500,
+): Promise<number> {
   const sums: tf.Tensor[] = [];
   for (let from = 0; from < data.count; from += chunk) {
     const idx = Array.from({ length: Math.min(chunk, data.count - from) }, (_, i) => from + i);
@@ -62,7 +76,13 @@ export async function evaluateNegElbo(vae: Vae, data: Mnist, binarisation: Binar
  * −ELBO, then Adam. Returns the batch loss as a scalar tensor, not read (the caller reads and
  * disposes it; the runner reads an epoch's losses at once).
  */
-export function trainStep(vae: Vae, adam: Adam, targets: Float32Array, estimator: ResolvedEstimator, rng: Random): tf.Scalar {
+export function trainStep(
+  vae: Vae,
+  adam: Adam,
+  targets: Float32Array,
+  estimator: ResolvedEstimator,
+  rng: Random,
+): tf.Scalar {
   const variables = adam.variables;
   return tf.tidy(() => {
     const x = tf.tensor2d(targets, [targets.length / vae.inputSize, vae.inputSize]);
@@ -73,24 +93,41 @@ export function trainStep(vae: Vae, adam: Adam, targets: Float32Array, estimator
 }
 
 /** The VAE as a task of the runner. */
-export const VAE_TASK: TrainingTask<VaeTrainingInput, VaeTrainingConfig, VaeMetrics, Vae, { train: Mnist; test: Mnist }> = {
+export const VAE_TASK: TrainingTask<
+  VaeTrainingInput,
+  VaeTrainingConfig,
+  VaeMetrics,
+  Vae,
+  { train: Mnist; test: Mnist }
+> = {
   name: 'trainVae',
   defaultResultsDir: e3ResultsDir,
   normalise: normaliseConfig,
   key: runKey,
   label: (c) => estimatorLabel(c.estimator),
-  loadData: (c) => ({ train: loadMnist('train', { limit: c.trainSize }), test: loadMnist('test', { limit: c.testSize }) }),
+  loadData: (c) => ({
+    train: loadMnist('train', { limit: c.trainSize }),
+    test: loadMnist('test', { limit: c.testSize }),
+  }),
   createModel: (c, rng) => Vae.create({ C: c.C, numLatents: c.numLatents, hidden: c.hidden }, rng),
   stepper: (c) => {
     const estimator = resolveEstimator(c.estimator);
     // targets first, then the estimator's noise, both from the training stream
-    return (vae, adam, data, indices, rng) => trainStep(vae, adam, batchTargets(data.train, indices, c.binarisation, rng), estimator, rng);
+    return (vae, adam, data, indices, rng) =>
+      trainStep(vae, adam, batchTargets(data.train, indices, c.binarisation, rng), estimator, rng);
   },
   evaluate: async (vae, data, c, trainNegElbo, evalRng) => ({
     trainNegElbo,
     testNegElbo: await evaluateNegElbo(vae, data.test, c.binarisation, evalRng),
     // q(z|x) of the grey test images: no noise drawn, so the −ELBOs above are as before
-    latentUsage: await latentUsage(vae, batchTargets(data.test, Array.from({ length: data.test.count }, (_, i) => i), 'grey')),
+    latentUsage: await latentUsage(
+      vae,
+      batchTargets(
+        data.test,
+        Array.from({ length: data.test.count }, (_, i) => i),
+        'grey',
+      ),
+    ),
   }),
   trainLoss: (r) => r.trainNegElbo,
   lossName: '−ELBO',

@@ -26,11 +26,13 @@ const fail = (message) => {
 // the package's dependency pins are the root's (what the test suite ran with)
 for (const [name, version] of Object.entries(pkg.dependencies ?? {})) {
   const pinned = rootPkg.dependencies?.[name];
-  if (pinned !== version) fail(`dependency ${name}@${version} differs from the root package.json (${pinned ?? 'absent'})`);
+  if (pinned !== version)
+    fail(`dependency ${name}@${version} differs from the root package.json (${pinned ?? 'absent'})`);
 }
 for (const [name, range] of Object.entries(pkg.peerDependencies ?? {})) {
   const pinned = rootPkg.dependencies?.[name];
-  if (pinned == null || range !== `^${pinned}`) fail(`peer ${name}@${range} should be ^<root pin> (root: ${pinned ?? 'absent'})`);
+  if (pinned == null || range !== `^${pinned}`)
+    fail(`peer ${name}@${range} should be ^<root pin> (root: ${pinned ?? 'absent'})`);
 }
 
 const allowed = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {})];
@@ -69,8 +71,17 @@ for (const out of outputs) {
 }
 
 // declarations: the entry's .d.ts tree, typed without @types/node, and one stub per module format
-execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', here], { stdio: 'inherit' });
-const types = './' + relative(dist, join(dist, 'types', 'lib', 'package', 'index.js')).split('\\').join('/');
+execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', here], {
+  stdio: 'inherit',
+});
+const types =
+  './' +
+  relative(dist, join(dist, 'types', 'lib', 'package', 'index.js'))
+    .split('\\')
+    .join('/');
 for (const stub of ['index.d.mts', 'index.d.cts']) writeFileSync(join(dist, stub), `export * from '${types}';\n`);
 
-console.log(`${pkg.name}@${pkg.version} built into ${relative(root, dist)}: index.mjs, index.cjs, ` + `index.d.mts, index.d.cts, types/`);
+console.log(
+  `${pkg.name}@${pkg.version} built into ${relative(root, dist)}: index.mjs, index.cjs, ` +
+    `index.d.mts, index.d.cts, types/`,
+);

@@ -79,7 +79,8 @@ export async function selectBackend(requested: string | null): Promise<BackendIn
   if (wanted === 'webgl') {
     gl = webglAvailable();
     if (!gl) notes.push('WebGL is not available in this browser: falling back to the cpu backend');
-    else if (await start('webgl')) return { requested, active: 'webgl', note: notes.join('; '), webglAvailable: gl, wasmSource };
+    else if (await start('webgl'))
+      return { requested, active: 'webgl', note: notes.join('; '), webglAvailable: gl, wasmSource };
     else notes.push('WebGL is there but tfjs could not start its webgl backend: falling back to cpu');
   } else if (wanted === 'wasm') {
     try {
@@ -93,7 +94,8 @@ export async function selectBackend(requested: string | null): Promise<BackendIn
         setWasmPaths(new URL('wasm/', location.href).href);
         wasmSource = `binaries fetched from ${new URL('wasm/', location.href).href}`;
       }
-      if (await start('wasm')) return { requested, active: 'wasm', note: notes.join('; '), webglAvailable: gl, wasmSource };
+      if (await start('wasm'))
+        return { requested, active: 'wasm', note: notes.join('; '), webglAvailable: gl, wasmSource };
       notes.push('the wasm backend did not start: falling back to cpu');
     } catch (e) {
       notes.push(`the wasm backend did not start (${e instanceof Error ? e.message : String(e)}): falling back to cpu`);

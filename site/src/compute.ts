@@ -14,9 +14,29 @@
  * kind (score-function or pathwise), whether it is a function of the sample, its family.
  */
 import {
-  dot, estimatorQuality, estimatorStyle, exactGradient, familyQuality, float64, latentSums, logitMoments, norm,
-  oneHotConcat, Random, registryStats, resolveEstimator, rlooMoments, softmax, studentQuantile,
-  type EstimatorPoint, type FamilyGrid, type Measured, type MomentSource, type Problem, type Quality, type ResolvedEstimator,
+  dot,
+  estimatorQuality,
+  estimatorStyle,
+  exactGradient,
+  familyQuality,
+  float64,
+  latentSums,
+  logitMoments,
+  norm,
+  oneHotConcat,
+  Random,
+  registryStats,
+  resolveEstimator,
+  rlooMoments,
+  softmax,
+  studentQuantile,
+  type EstimatorPoint,
+  type FamilyGrid,
+  type Measured,
+  type MomentSource,
+  type Problem,
+  type Quality,
+  type ResolvedEstimator,
 } from '../../lib/package';
 import type { ToyFunction } from './problem';
 import { chosenNames, optionsOf, type ChoiceName, type State } from './state';
@@ -82,7 +102,8 @@ export function problemOf(s: State, f: ToyFunction): Problem<number> {
 }
 
 /** A seed per estimator, so that each one's Monte Carlo draws do not depend on which others are chosen. */
-const seedOf = (s: State, name: string) => s.seed * 1009 + [...name].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 100_000, 7);
+const seedOf = (s: State, name: string) =>
+  s.seed * 1009 + [...name].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 100_000, 7);
 
 /** Panel (a): the exact gradient and each chosen estimator's mean. */
 export function computeMeans(s: State, f: ToyFunction): PanelA {
@@ -97,23 +118,56 @@ export function computeMeans(s: State, f: ToyFunction): PanelA {
     const { label, colour } = estimatorStyle(r);
     if (r.kind === 'score') {
       // a score-function estimator: its exact moments from the losses of the outcomes (h = e_x − p)
-      const m = rlooMoments(r.row.samples(options), s.C, (add) => values.forEach((fx, x) => add(p[x], fx, oneHot(s.C, x).map((zj, j) => zj - p[j]))));
+      const m = rlooMoments(r.row.samples(options), s.C, (add) =>
+        values.forEach((fx, x) =>
+          add(
+            p[x],
+            fx,
+            oneHot(s.C, x).map((zj, j) => zj - p[j]),
+          ),
+        ),
+      );
       const mean = Array.from(m.mean);
       const biasNorm = norm(mean.map((mj, j) => mj - grad[j]));
-      return { name, options, label, colour, method: 'exact', mean, low: mean, high: mean, biasNorm, biasInterval: [biasNorm, biasNorm], variance: m.secondMoment - dot(mean, mean), samplesPerState: 0 };
+      return {
+        name,
+        options,
+        label,
+        colour,
+        method: 'exact',
+        mean,
+        low: mean,
+        high: mean,
+        biasNorm,
+        biasInterval: [biasNorm, biasNorm],
+        variance: m.secondMoment - dot(mean, mean),
+        samplesPerState: 0,
+      };
     }
     const K = options.K ?? 1; // Gumbel perturbations per draw
-    const st = registryStats(problem, name, options, { samplesPerState: drawsPerSample(s.C, K), rng: Random.fromSeed(seedOf(s, name)) });
+    const st = registryStats(problem, name, options, {
+      samplesPerState: drawsPerSample(s.C, K),
+      rng: Random.fromSeed(seedOf(s, name)),
+    });
     const mean = st.mean[0];
     // the package's 95% intervals: Student's t over the replicates (none when exact)
     const t = st.method === 'exact' ? 0 : studentQuantile((1 + st.quality.confidence) / 2, REPLICATES - 1);
     return {
-      name, options, label, colour, method: st.method, mean,
+      name,
+      options,
+      label,
+      colour,
+      method: st.method,
+      mean,
       low: mean.map((m, j) => m - t * st.se.mean[0][j]),
       high: mean.map((m, j) => m + t * st.se.mean[0][j]),
       biasNorm: st.biasNorm,
-      biasInterval: [st.quality.relativeBias.low * st.quality.gradientNorm, st.quality.relativeBias.high * st.quality.gradientNorm],
-      variance: st.variance, samplesPerState: st.samplesPerState,
+      biasInterval: [
+        st.quality.relativeBias.low * st.quality.gradientNorm,
+        st.quality.relativeBias.high * st.quality.gradientNorm,
+      ],
+      variance: st.variance,
+      samplesPerState: st.samplesPerState,
     };
   });
   return { p, objective, gradient: grad, minimum: Math.min(...values), values, rows };
@@ -145,14 +199,23 @@ function sources(s: State, f: ToyFunction): { family: MomentSource; chosen: Mome
   });
   const blocks = [{ sums, logits: [s.logits] }];
   const mc = (seed: number) => ({ replicates: REPLICATES, drawsPerReplicate: PLANE_DRAWS, rng: Random.fromSeed(seed) });
-  return { family: logitMoments(blocks, 1, mc(seedOf(s, 'family'))), chosen: logitMoments(blocks, 1, mc(seedOf(s, 'chosen'))) };
+  return {
+    family: logitMoments(blocks, 1, mc(seedOf(s, 'family'))),
+    chosen: logitMoments(blocks, 1, mc(seedOf(s, 'chosen'))),
+  };
 }
 
 /** The family grid of a state (its K and M). */
 export function gridOf(s: State): FamilyGrid {
   const Ks: number[] = [...PLANE_GRID.Ks];
   if (s.chosen.grMck && !Ks.includes(s.K)) Ks.push(s.K);
-  return { taus: [...PLANE_GRID.taus], Ks: Ks.sort((a, b) => a - b), as: [...PLANE_GRID.as], reinmaxTaus: [...PLANE_GRID.reinmaxTaus], Ms: [s.M] };
+  return {
+    taus: [...PLANE_GRID.taus],
+    Ks: Ks.sort((a, b) => a - b),
+    as: [...PLANE_GRID.as],
+    reinmaxTaus: [...PLANE_GRID.reinmaxTaus],
+    Ms: [s.M],
+  };
 }
 
 /** The part of a state the family grid depends on (τ and a do not move it: a cache key). */
@@ -173,8 +236,12 @@ export function computeChosen(s: State, f: ToyFunction): ChosenPoint[] {
   const measured = (r: ResolvedEstimator): Measured => {
     if (r.kind === 'score') return source.rloo(r.row.samples(r.options));
     if (r.kind === 'pathwise' && r.row.sampleFunction) return source.sampleFunction(r.name, r.options);
-    if (r.kind === 'pathwise' && r.row.family === 'GR-MCK(τ)') return source.conditionalFamily(r.options.tau, [r.options.K ?? 1])[0];
-    throw new Error(`panel (b): no moment source for ${r.name} (neither a function of the sample, nor of the ` + `GR family, nor score-function)`);
+    if (r.kind === 'pathwise' && r.row.family === 'GR-MCK(τ)')
+      return source.conditionalFamily(r.options.tau, [r.options.K ?? 1])[0];
+    throw new Error(
+      `panel (b): no moment source for ${r.name} (neither a function of the sample, nor of the ` +
+        `GR family, nor score-function)`,
+    );
   };
   return chosenNames(s).map((name) => {
     const r = resolveEstimator({ name, options: optionsOf(name, s) });

@@ -5,8 +5,18 @@
  * (estimatorStyle), REFERENCE_COLOUR for references, log ticks without bare minor digits.
  */
 import {
-  axis, baseLayout, biasVarianceFigure, groupedBarFigure, intervalBars, isReinmaxAtOne, lineFigure, REFERENCE_COLOUR, withAlpha,
-  type EstimatorPoint, type Figure, type LineSeries,
+  axis,
+  baseLayout,
+  biasVarianceFigure,
+  groupedBarFigure,
+  intervalBars,
+  isReinmaxAtOne,
+  lineFigure,
+  REFERENCE_COLOUR,
+  withAlpha,
+  type EstimatorPoint,
+  type Figure,
+  type LineSeries,
 } from '../../lib/package';
 import type { ChosenPoint, PanelA } from './compute';
 
@@ -27,14 +37,21 @@ export function meansFigure(a: PanelA, title: string): Figure {
       ...a.rows.map((r) =>
         r.method === 'exact'
           ? { label: r.label, colour: r.colour, values: r.mean }
-          : { label: `${r.label} (MC, 95%)`, colour: r.colour, values: r.mean, error: intervalBars(r.mean, r.low, r.high) }),
+          : {
+              label: `${r.label} (MC, 95%)`,
+              colour: r.colour,
+              values: r.mean,
+              error: intervalBars(r.mean, r.low, r.high),
+            },
+      ),
     ],
   });
 }
 
 /** the families biasVarianceFigure draws (ST(t) and the means of M are in the notebook's tables) */
 const ON_PLANE: readonly string[] = ['ST-ZGR(a)', 'GR-MCK(τ)', 'ReinMax(τ)', 'point'];
-const drawable = (q: { quality: { scaleFreeBias: unknown; scaleFreeStd: unknown } }) => q.quality.scaleFreeBias != null && q.quality.scaleFreeStd != null;
+const drawable = (q: { quality: { scaleFreeBias: unknown; scaleFreeStd: unknown } }) =>
+  q.quality.scaleFreeBias != null && q.quality.scaleFreeStd != null;
 
 /**
  * Panel (b): C7's bias–variance plane as notebook 03 draws it (biasVarianceFigure): scale-free std
@@ -44,9 +61,19 @@ const drawable = (q: { quality: { scaleFreeBias: unknown; scaleFreeStd: unknown 
  * Not drawn, and listed: estimators whose mean points away from ∇ (`notDrawn`: β and σ undefined)
  * and those without noise (`noNoise`: σ = 0, e.g. ST on a linear f, off the log axis).
  */
-export function planeFigure(points: readonly EstimatorPoint[], chosen: readonly ChosenPoint[], title: string): { figure: Figure; notDrawn: string[]; noNoise: string[] } {
+export function planeFigure(
+  points: readonly EstimatorPoint[],
+  chosen: readonly ChosenPoint[],
+  title: string,
+): { figure: Figure; notDrawn: string[]; noNoise: string[] } {
   const stars: EstimatorPoint[] = chosen.map((c) => ({
-    name: c.name, options: c.options, label: `▶ ${c.label}`, family: 'point', param: null, cost: c.cost, quality: c.quality,
+    name: c.name,
+    options: c.options,
+    label: `▶ ${c.label}`,
+    family: 'point',
+    param: null,
+    cost: c.cost,
+    quality: c.quality,
   }));
   const all = [...points, ...stars].filter((p) => ON_PLANE.includes(p.family));
   const silent = all.filter((p) => drawable(p) && !(p.quality.scaleFreeStd!.estimate > 0));
@@ -55,7 +82,11 @@ export function planeFigure(points: readonly EstimatorPoint[], chosen: readonly 
   const noNoise = silent.map((p) => p.label);
   if (!shown.some(drawable)) {
     // nothing to draw (a zero gradient, or no mean along ∇): the empty plane
-    const layout = { ...baseLayout(title), xaxis: axis({ title: 'scale-free std σ', log: true }), yaxis: axis({ title: 'scale-free bias β' }) };
+    const layout = {
+      ...baseLayout(title),
+      xaxis: axis({ title: 'scale-free std σ', log: true }),
+      yaxis: axis({ title: 'scale-free bias β' }),
+    };
     return { figure: { data: [], layout }, notDrawn, noNoise };
   }
   const figure = biasVarianceFigure(shown, title);
@@ -69,7 +100,19 @@ export function planeFigure(points: readonly EstimatorPoint[], chosen: readonly 
   const data = figure.data.map((t, i) =>
     i < first
       ? fewLabels(t, figure.data)
-      : { ...t, name: drawn[i - first].label, hovertext: drawn[i - first].label, marker: { ...(t.marker as object), symbol: 'star', size: starSize(i - first), line: { color: '#111111', width: 1.5 } }, legendgroup: 'chosen' });
+      : {
+          ...t,
+          name: drawn[i - first].label,
+          hovertext: drawn[i - first].label,
+          marker: {
+            ...(t.marker as object),
+            symbol: 'star',
+            size: starSize(i - first),
+            line: { color: '#111111', width: 1.5 },
+          },
+          legendgroup: 'chosen',
+        },
+  );
   return { figure: { data, layout: figure.layout }, notDrawn, noNoise };
 }
 
@@ -83,8 +126,19 @@ const CROWDED_BETA = 0.3;
 function fewLabels(trace: Record<string, unknown>, all: readonly Record<string, unknown>[]): Record<string, unknown> {
   const { text, y } = trace;
   if (!Array.isArray(text) || !Array.isArray(y)) return trace;
-  const top = Math.max(0, ...all.flatMap((t) => (Array.isArray(t.y) ? (t.y as unknown[]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v)) : [])));
-  return { ...trace, hovertext: text, text: text.map((label, i) => (typeof y[i] === 'number' && y[i] >= CROWDED_BETA * top ? label : '')) };
+  const top = Math.max(
+    0,
+    ...all.flatMap((t) =>
+      Array.isArray(t.y)
+        ? (t.y as unknown[]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v))
+        : [],
+    ),
+  );
+  return {
+    ...trace,
+    hovertext: text,
+    text: text.map((label, i) => (typeof y[i] === 'number' && y[i] >= CROWDED_BETA * top ? label : '')),
+  };
 }
 
 export interface Curve {
@@ -103,7 +157,14 @@ export function optimisationFigure(curves: readonly Curve[], minimum: number, st
     // a run that diverged (non-finite E f) is drawn up to where it left the reals
     const end = c.objective.findIndex((v) => !Number.isFinite(v));
     const n = end < 0 ? c.objective.length : end;
-    return { label: c.label, colour: c.colour, x: c.steps.slice(0, n), y: c.objective.slice(0, n), mode: 'lines', dash: isReinmaxAtOne(c.name, c.options) ? 'dot' : 'solid' };
+    return {
+      label: c.label,
+      colour: c.colour,
+      x: c.steps.slice(0, n),
+      y: c.objective.slice(0, n),
+      mode: 'lines',
+      dash: isReinmaxAtOne(c.name, c.options) ? 'dot' : 'solid',
+    };
   });
   const figure = lineFigure({
     title,
@@ -112,9 +173,18 @@ export function optimisationFigure(curves: readonly Curve[], minimum: number, st
     series: [
       ...series,
       { label: 'min f (best outcome)', colour: REFERENCE_COLOUR, x: [0, last], y: [minimum, minimum], dash: 'dash' },
-      { label: 'E f at the start', colour: withAlpha(REFERENCE_COLOUR, 0.35), x: [0, last], y: [start, start], dash: 'dot' },
+      {
+        label: 'E f at the start',
+        colour: withAlpha(REFERENCE_COLOUR, 0.35),
+        x: [0, last],
+        y: [start, start],
+        dash: 'dot',
+      },
     ],
   });
   // every run starts at the same point: name the curves by their estimator alone, not "coincides with"
-  return { data: figure.data.map((t, i) => (i < curves.length ? { ...t, name: curves[i].label } : t)), layout: figure.layout };
+  return {
+    data: figure.data.map((t, i) => (i < curves.length ? { ...t, name: curves[i].label } : t)),
+    layout: figure.layout,
+  };
 }

@@ -11,8 +11,18 @@ import { meansFigure, optimisationFigure, planeFigure, type Figure } from './fig
 import { Optimisation } from './optimise';
 import { makeFunction, type FunctionName, type ToyFunction } from './problem';
 import {
-  CHOICES, chosenNames, KS, LOGIT_RANGE, LRS, MS, optionsOf, queryOfState, stateFromQuery, TAUS,
-  type ChoiceName, type State,
+  CHOICES,
+  chosenNames,
+  KS,
+  LOGIT_RANGE,
+  LRS,
+  MS,
+  optionsOf,
+  queryOfState,
+  stateFromQuery,
+  TAUS,
+  type ChoiceName,
+  type State,
 } from './state';
 
 interface PlotlyLike {
@@ -29,7 +39,8 @@ const $ = <T extends HTMLElement = HTMLElement>(id: string) => {
   if (el == null) throw new Error(`explorer: no element #${id}`);
   return el as T;
 };
-const fmt = (v: number, digits = 4) => (Number.isFinite(v) ? (Math.abs(v) < 1e-12 ? '0' : Number(v.toPrecision(digits)).toString()) : String(v));
+const fmt = (v: number, digits = 4) =>
+  Number.isFinite(v) ? (Math.abs(v) < 1e-12 ? '0' : Number(v.toPrecision(digits)).toString()) : String(v);
 const nextFrame = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 const backendParam = new URLSearchParams(location.search).get('backend');
@@ -61,7 +72,10 @@ function buildLogitSliders(): void {
   state.logits.forEach((l, j) => {
     const row = document.createElement('div');
     row.className = 'row';
-    row.innerHTML = `<label for="logit-${j}">η<sub>${j + 1}</sub></label><input id="logit-${j}" type="range" ` + `min="${LOGIT_RANGE[0]}" max="${LOGIT_RANGE[1]}" step="0.05" value="${l}"><output ` + `id="logit-${j}-out">${l.toFixed(2)}</output>`;
+    row.innerHTML =
+      `<label for="logit-${j}">η<sub>${j + 1}</sub></label><input id="logit-${j}" type="range" ` +
+      `min="${LOGIT_RANGE[0]}" max="${LOGIT_RANGE[1]}" step="0.05" value="${l}"><output ` +
+      `id="logit-${j}-out">${l.toFixed(2)}</output>`;
     box.appendChild(row);
     const input = row.querySelector('input')!;
     input.addEventListener('input', () => {
@@ -79,7 +93,9 @@ function buildEstimatorBoxes(): void {
     const { colour } = estimatorStyle({ name });
     const row = document.createElement('label');
     row.className = 'est';
-    row.innerHTML = `<input type="checkbox" id="est-${name}"><span class="swatch" ` + `style="background:${colour}"></span><span id="est-${name}-label"></span>`;
+    row.innerHTML =
+      `<input type="checkbox" id="est-${name}"><span class="swatch" ` +
+      `style="background:${colour}"></span><span id="est-${name}-label"></span>`;
     box.appendChild(row);
     const input = row.querySelector('input')!;
     input.checked = state.chosen[name];
@@ -215,7 +231,21 @@ function settle(): void {
 
 /** The optimisation restarts from the sliders when anything it depends on changed (and keeps running if it ran). */
 function resetOptimisation(force = false): void {
-  const key = JSON.stringify([state.C, state.logits, state.fn, state.q, state.fseed, chosenNames(state), state.tau, state.K, state.a, state.M, state.seed, state.lr, state.steps]);
+  const key = JSON.stringify([
+    state.C,
+    state.logits,
+    state.fn,
+    state.q,
+    state.fseed,
+    chosenNames(state),
+    state.tau,
+    state.K,
+    state.a,
+    state.M,
+    state.seed,
+    state.lr,
+    state.steps,
+  ]);
   if (!force && key === optimisationKey) return;
   optimisationKey = key;
   const was = optimisation.running;
@@ -232,7 +262,14 @@ async function update(): Promise<void> {
   try {
     lastError = null;
     panelA = computeMeans(s, f);
-    await draw('bars', meansFigure(panelA, `Exact mean of each estimator vs the exact gradient (C = ${s.C}, ` + `${s.fn === 'toy' ? `toy, q = ${s.q}` : s.fn} f)`));
+    await draw(
+      'bars',
+      meansFigure(
+        panelA,
+        `Exact mean of each estimator vs the exact gradient (C = ${s.C}, ` +
+          `${s.fn === 'toy' ? `toy, q = ${s.q}` : s.fn} f)`,
+      ),
+    );
     drawMeansTable(panelA);
     await nextFrame();
     if (stale()) return;
@@ -254,7 +291,11 @@ async function update(): Promise<void> {
       chosen = computeChosen(s, f);
       planeNote = '';
     }
-    const { figure, notDrawn, noNoise } = planeFigure(family, chosen, `C7's plane on this problem (C = ${s.C})<br><sup>95% intervals; lower left is better</sup>`);
+    const { figure, notDrawn, noNoise } = planeFigure(
+      family,
+      chosen,
+      `C7's plane on this problem (C = ${s.C})<br><sup>95% intervals; lower left is better</sup>`,
+    );
     await draw('plane', figure);
     drawPlaneTable(notDrawn, noNoise);
     resetOptimisation();
@@ -273,7 +314,8 @@ async function update(): Promise<void> {
 
 // ------------------------------------------------------------------ drawing
 
-const escapeHtml = (t: string) => t.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+const escapeHtml = (t: string) =>
+  t.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
 async function draw(id: string, figure: Figure): Promise<void> {
   await Plotly.react($(id), figure.data, figure.layout, PLOT_CONFIG);
@@ -294,8 +336,12 @@ function drawMeansTable(a: PanelA): void {
     ...a.rows.map((r) => [
       `<span class="swatch" style="background:${r.colour}"></span> ${escapeHtml(r.label)}`,
       r.method === 'exact' ? 'exact' : `MC, ${r.samplesPerState}/x`,
-      ...r.mean.map((m, j) => (r.method === 'exact' ? fmt(m) : `${fmt(m)} <small>[${fmt(r.low[j], 3)}, ${fmt(r.high[j], 3)}]</small>`)),
-      r.method === 'exact' ? fmt(r.biasNorm) : `${fmt(r.biasNorm)} <small>[${fmt(r.biasInterval[0], 3)}, ${fmt(r.biasInterval[1], 3)}]</small>`,
+      ...r.mean.map((m, j) =>
+        r.method === 'exact' ? fmt(m) : `${fmt(m)} <small>[${fmt(r.low[j], 3)}, ${fmt(r.high[j], 3)}]</small>`,
+      ),
+      r.method === 'exact'
+        ? fmt(r.biasNorm)
+        : `${fmt(r.biasNorm)} <small>[${fmt(r.biasInterval[0], 3)}, ${fmt(r.biasInterval[1], 3)}]</small>`,
       fmt(r.variance),
     ]),
   ];
@@ -303,7 +349,11 @@ function drawMeansTable(a: PanelA): void {
 }
 
 const showInterval = (i: { estimate: number; low: number; high: number } | null) =>
-  i == null ? '—' : i.low === i.high ? fmt(i.estimate) : `${fmt(i.estimate)} <small>[${fmt(i.low, 3)}, ${fmt(i.high, 3)}]</small>`;
+  i == null
+    ? '—'
+    : i.low === i.high
+      ? fmt(i.estimate)
+      : `${fmt(i.estimate)} <small>[${fmt(i.low, 3)}, ${fmt(i.high, 3)}]</small>`;
 
 function drawPlaneTable(notDrawn: string[], noNoise: string[]): void {
   const rows = chosen.map((c) => [
@@ -318,8 +368,12 @@ function drawPlaneTable(notDrawn: string[], noNoise: string[]): void {
     planeNote,
     notDrawn.length ? `not drawn (E g·∇ ≤ 0): ${notDrawn.map(escapeHtml).join(', ')}` : '',
     noNoise.length ? `not drawn (σ = 0, no noise: off the log axis): ${noNoise.map(escapeHtml).join(', ')}` : '',
-  ].filter((t) => t).join(' ');
-  $('plane-table').innerHTML = (note ? `<p class="status">${note}</p>` : '') + (rows.length ? table(['chosen estimator', 'β', 'σ', 'relative bias', 'relative std', 'cos(E g, ∇)'], rows) : '');
+  ]
+    .filter((t) => t)
+    .join(' ');
+  $('plane-table').innerHTML =
+    (note ? `<p class="status">${note}</p>` : '') +
+    (rows.length ? table(['chosen estimator', 'β', 'σ', 'relative bias', 'relative std', 'cos(E g, ∇)'], rows) : '');
 }
 
 function drawOptimisation(): void {
@@ -331,7 +385,15 @@ function drawOptimisation(): void {
     : `step ${o.step} / ${state.steps}${o.running ? ', running' : o.done ? ', done' : ''} on ${backend?.active ?? '…'}`;
   if (o.error) console.error(`explorer: optimisation: ${o.error}`);
   if (panelA == null) return;
-  void draw('optim', optimisationFigure(o.curves(), panelA.minimum, o.start0, `Exact E f along Adam (lr ${state.lr}) on the logits, one run per estimator`));
+  void draw(
+    'optim',
+    optimisationFigure(
+      o.curves(),
+      panelA.minimum,
+      o.start0,
+      `Exact E f along Adam (lr ${state.lr}) on the logits, one run per estimator`,
+    ),
+  );
 }
 
 const optimisation = new Optimisation(() => drawOptimisation());
@@ -341,8 +403,10 @@ const optimisation = new Optimisation(() => drawOptimisation());
 /** Everything the page shows, as numbers (panels a, b, c). */
 function numbers() {
   const a = panelA;
-  const byName = <T>(pick: (r: PanelA['rows'][number]) => T) => Object.fromEntries((a?.rows ?? []).map((r) => [r.name, pick(r)])) as Record<ChoiceName, T>;
-  const q = (i: { estimate: number; low: number; high: number } | null) => (i == null ? null : { estimate: i.estimate, low: i.low, high: i.high });
+  const byName = <T>(pick: (r: PanelA['rows'][number]) => T) =>
+    Object.fromEntries((a?.rows ?? []).map((r) => [r.name, pick(r)])) as Record<ChoiceName, T>;
+  const q = (i: { estimate: number; low: number; high: number } | null) =>
+    i == null ? null : { estimate: i.estimate, low: i.low, high: i.high };
   return {
     backend,
     state: structuredClone(state),
@@ -361,10 +425,31 @@ function numbers() {
     samplesPerState: byName((r) => r.samplesPerState),
     plane: {
       note: planeNote,
-      family: family.map((p) => ({ label: p.label, family: p.family, param: p.param, K: p.K ?? null, M: p.M ?? null, beta: q(p.quality.scaleFreeBias), sigma: q(p.quality.scaleFreeStd) })),
-      chosen: chosen.map((c) => ({ name: c.name, label: c.label, beta: q(c.quality.scaleFreeBias), sigma: q(c.quality.scaleFreeStd), relativeBias: q(c.quality.relativeBias), relativeStd: q(c.quality.relativeStd) })),
+      family: family.map((p) => ({
+        label: p.label,
+        family: p.family,
+        param: p.param,
+        K: p.K ?? null,
+        M: p.M ?? null,
+        beta: q(p.quality.scaleFreeBias),
+        sigma: q(p.quality.scaleFreeStd),
+      })),
+      chosen: chosen.map((c) => ({
+        name: c.name,
+        label: c.label,
+        beta: q(c.quality.scaleFreeBias),
+        sigma: q(c.quality.scaleFreeStd),
+        relativeBias: q(c.quality.relativeBias),
+        relativeStd: q(c.quality.relativeStd),
+      })),
     },
-    optimisation: { running: optimisation.running, step: optimisation.step, maxSteps: state.steps, error: optimisation.error, curves: optimisation.curves() },
+    optimisation: {
+      running: optimisation.running,
+      step: optimisation.step,
+      maxSteps: state.steps,
+      error: optimisation.error,
+      curves: optimisation.curves(),
+    },
     /** live tfjs tensors (a leak shows as growth over optimisation steps) */
     tensors: tf.memory().numTensors,
     updates,
@@ -384,7 +469,9 @@ async function main(): Promise<void> {
   if (parsed.ignored.length) $('status').textContent = `ignored in the URL: ${parsed.ignored.join(', ')}`;
   backend = await selectBackend(backendParam);
   $('backend').textContent = backend.active;
-  $('backend-detail').textContent = `(asked for ` + `${backend.requested ?? 'webgl, the default'}${backend.wasmSource ? `; wasm ${backend.wasmSource}` : ''})`;
+  $('backend-detail').textContent =
+    `(asked for ` +
+    `${backend.requested ?? 'webgl, the default'}${backend.wasmSource ? `; wasm ${backend.wasmSource}` : ''})`;
   $('backend-note').textContent = backend.note;
   busy = true;
   await update();

@@ -12,7 +12,15 @@
  * runs replaced, leaves the new ones alone.
  */
 import * as tf from '@tensorflow/tfjs';
-import { estimatorStyle, exactGradient, float64, Random, resolveCategorical, sampleOp, softmax } from '../../lib/package';
+import {
+  estimatorStyle,
+  exactGradient,
+  float64,
+  Random,
+  resolveCategorical,
+  sampleOp,
+  softmax,
+} from '../../lib/package';
 import type { Curve } from './figures';
 import type { ToyFunction } from './problem';
 import { chosenNames, optionsOf, type State } from './state';
@@ -62,7 +70,10 @@ export class Optimisation {
       const options = optionsOf(name, s);
       const { label, colour } = estimatorStyle({ name, options });
       return {
-        name, label, colour, options,
+        name,
+        label,
+        colour,
+        options,
         // [1, C]: one variable; unnamed (tfjs names it uniquely): the previous runs may live on until their
         // step in flight ends
         logits: tf.variable(tf.tensor2d([s.logits]), true),
@@ -79,7 +90,13 @@ export class Optimisation {
   private loss(run: Run): tf.Scalar {
     const r = resolveCategorical({ name: run.name, options: run.options }, 'explorer');
     const f = this.f!;
-    if (r.kind === 'score') return r.row.surrogate(run.logits, r.options, (onehot) => f.tensor(onehot.reshape([-1, this.C])), run.rng) as tf.Scalar;
+    if (r.kind === 'score')
+      return r.row.surrogate(
+        run.logits,
+        r.options,
+        (onehot) => f.tensor(onehot.reshape([-1, this.C])),
+        run.rng,
+      ) as tf.Scalar;
     return f.tensor(sampleOp(r.row, run.logits, r.options, run.rng)).sum() as tf.Scalar;
   }
 
@@ -143,7 +160,14 @@ export class Optimisation {
   }
 
   curves(): Curve[] {
-    return this.runs.map(({ name, options, label, colour, steps, objective }) => ({ name, options, label, colour, steps: [...steps], objective: [...objective] }));
+    return this.runs.map(({ name, options, label, colour, steps, objective }) => ({
+      name,
+      options,
+      label,
+      colour,
+      steps: [...steps],
+      objective: [...objective],
+    }));
   }
 
   /** The logits each run has reached. */

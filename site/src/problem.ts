@@ -55,7 +55,12 @@ function polynomialTensor(C: number, terms: readonly Monomial<number>[]): (z: tf
   return (z) =>
     tf.tidy(() => {
       const rows = z.reshape([-1, C]); //                                     [B, C]
-      let f = rows.matMul(tf.tensor2d(A)).mul(rows).sum(-1).add(rows.matMul(tf.tensor2d(b, [C, 1])).reshape([-1])).add(c);
+      let f = rows
+        .matMul(tf.tensor2d(A))
+        .mul(rows)
+        .sum(-1)
+        .add(rows.matMul(tf.tensor2d(b, [C, 1])).reshape([-1]))
+        .add(c);
       for (const t of cubic) {
         const [k, l, m] = t.vars.map((j) => rows.slice([0, j], [-1, 1]).reshape([-1]));
         f = f.add(k.mul(l).mul(m).mul(t.coef));
@@ -88,19 +93,42 @@ export function makeFunction(name: FunctionName, C: number, seed: number, q: num
       },
     };
     return {
-      name, terms: null, loss,
-      label: `polynomial toy |u − 0.45|<sup>${q}</sup>, u = Σ<sub>j</sub> z<sub>j</sub>·j/(C−1)` + (C === 2 ? ' (= |b − 0.45|^q, E2)' : ''),
-      tensor: (z) => tf.tidy(() => z.reshape([-1, C]).matMul(tf.tensor2d(w, [C, 1])).reshape([-1]).sub(TOY_TARGET).abs().pow(q)),
+      name,
+      terms: null,
+      loss,
+      label:
+        `polynomial toy |u − 0.45|<sup>${q}</sup>, u = Σ<sub>j</sub> z<sub>j</sub>·j/(C−1)` +
+        (C === 2 ? ' (= |b − 0.45|^q, E2)' : ''),
+      tensor: (z) =>
+        tf.tidy(() =>
+          z
+            .reshape([-1, C])
+            .matMul(tf.tensor2d(w, [C, 1]))
+            .reshape([-1])
+            .sub(TOY_TARGET)
+            .abs()
+            .pow(q),
+        ),
     };
   }
   const quadratic = quadraticTerms(C, seed);
   const terms =
-    name === 'linear' ? quadratic.filter((t) => t.vars.length <= 1)
-    : name === 'quadratic' ? quadratic
-    : [...quadratic, { coef: 1, vars: [0, 0, 0] }];
+    name === 'linear'
+      ? quadratic.filter((t) => t.vars.length <= 1)
+      : name === 'quadratic'
+        ? quadratic
+        : [...quadratic, { coef: 1, vars: [0, 0, 0] }];
   const label =
-    name === 'linear' ? 'linear f = c + bᵀz'
-    : name === 'quadratic' ? 'quadratic f = c + bᵀz + zᵀAz (cross terms)'
-    : 'cubic f = c + bᵀz + zᵀAz + z<sub>1</sub>³ (C3 counterexample)';
-  return { name, terms, loss: polynomialLoss(float64, C, terms), label: `${label}, seed ${seed}`, tensor: polynomialTensor(C, terms) };
+    name === 'linear'
+      ? 'linear f = c + bᵀz'
+      : name === 'quadratic'
+        ? 'quadratic f = c + bᵀz + zᵀAz (cross terms)'
+        : 'cubic f = c + bᵀz + zᵀAz + z<sub>1</sub>³ (C3 counterexample)';
+  return {
+    name,
+    terms,
+    loss: polynomialLoss(float64, C, terms),
+    label: `${label}, seed ${seed}`,
+    tensor: polynomialTensor(C, terms),
+  };
 }

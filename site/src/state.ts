@@ -79,7 +79,8 @@ export function optionsOf(name: ChoiceName, s: State): Record<string, number> {
 
 export const chosenNames = (s: State): ChoiceName[] => CHOICES.map((c) => c.name).filter((n) => s.chosen[n]);
 
-const nearest = (values: readonly number[], v: number) => values.reduce((best, x) => (Math.abs(x - v) < Math.abs(best - v) ? x : best), values[0]);
+const nearest = (values: readonly number[], v: number) =>
+  values.reduce((best, x) => (Math.abs(x - v) < Math.abs(best - v) ? x : best), values[0]);
 const clamp = (v: number, [lo, hi]: readonly [number, number]) => Math.min(hi, Math.max(lo, v));
 const round = (v: number, step: number) => Number((Math.round(v / step) * step).toFixed(10));
 

@@ -11,7 +11,10 @@ import { assertClose, useBackend } from '../helpers';
 const rationalCase = fc.integer({ min: 2, max: 6 }).chain((C) =>
   fc.record({
     weights: fc.array(fc.integer({ min: 1, max: 50 }), { minLength: C, maxLength: C }),
-    v: fc.array(fc.tuple(fc.integer({ min: -40, max: 40 }), fc.integer({ min: 1, max: 12 })), { minLength: C, maxLength: C }),
+    v: fc.array(fc.tuple(fc.integer({ min: -40, max: 40 }), fc.integer({ min: 1, max: 12 })), {
+      minLength: C,
+      maxLength: C,
+    }),
     x: fc.integer({ min: 0, max: C - 1 }),
   }),
 );
@@ -41,11 +44,30 @@ describe('C2: ZGR = (ST + DARN) / 2, per sample', () => {
 
   it('for the tfjs ops on one shared sample: ∇zgr = (∇st + ∇darn) / 2 to float32 rounding', () => {
     const rng = Random.fromSeed(4);
-    const logits = tf.tensor(Array.from(rng.uniform(5 * 6), (u) => 6 * u - 3), [5, 6]);
-    const v = tf.tensor(Array.from(rng.uniform(5 * 6), (u) => 2 * u - 1), [5, 6]);
-    const x = tf.tensor(Array.from({ length: 5 }, () => rng.integer(0, 5)), [5], 'int32');
-    const grad = (op: typeof zgr) => Array.from(tf.grad((l: tf.Tensor) => op(l, { x }).mul(v).sum())(logits).dataSync());
+    const logits = tf.tensor(
+      Array.from(rng.uniform(5 * 6), (u) => 6 * u - 3),
+      [5, 6],
+    );
+    const v = tf.tensor(
+      Array.from(rng.uniform(5 * 6), (u) => 2 * u - 1),
+      [5, 6],
+    );
+    const x = tf.tensor(
+      Array.from({ length: 5 }, () => rng.integer(0, 5)),
+      [5],
+      'int32',
+    );
+    const grad = (op: typeof zgr) =>
+      Array.from(
+        tf
+          .grad((l: tf.Tensor) => op(l, { x }).mul(v).sum())(logits)
+          .dataSync(),
+      );
     const [gz, gs, gd] = [grad(zgr), grad(st), grad(darn)];
-    assertClose(gz, gs.map((s, i) => (s + gd[i]) / 2), { atol: 1e-7, rtol: 1e-6, context: 'ZGR vs (ST + DARN)/2' });
+    assertClose(
+      gz,
+      gs.map((s, i) => (s + gd[i]) / 2),
+      { atol: 1e-7, rtol: 1e-6, context: 'ZGR vs (ST + DARN)/2' },
+    );
   });
 });

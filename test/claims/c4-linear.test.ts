@@ -15,8 +15,20 @@ function measure() {
   const rng = Random.fromSeed(8);
   return {
     linear: Array.from({ length: 50 }, (_, k) => c3Moments(randomRationalProblem(rng, [2 + (k % 3), 3], 1))),
-    quadrature: c4LinearRelaxedBias({ logits: [0.3, -0.4], v: [1, -0.5], taus: [1, 0.5, 0.25, 0.1, 0.05, 0.02], rng: Random.fromSeed(9), samples: 40000 }),
-    monteCarlo: c4LinearRelaxedBias({ logits: [0.5, -0.3, 0.1], v: [1, -0.5, 0.25], taus: [1, 0.1], rng: Random.fromSeed(10), samples: 200000 }),
+    quadrature: c4LinearRelaxedBias({
+      logits: [0.3, -0.4],
+      v: [1, -0.5],
+      taus: [1, 0.5, 0.25, 0.1, 0.05, 0.02],
+      rng: Random.fromSeed(9),
+      samples: 40000,
+    }),
+    monteCarlo: c4LinearRelaxedBias({
+      logits: [0.5, -0.3, 0.1],
+      v: [1, -0.5, 0.25],
+      taus: [1, 0.1],
+      rng: Random.fromSeed(10),
+      samples: 200000,
+    }),
   };
 }
 
@@ -32,9 +44,18 @@ describe('C4: linear functions', () => {
     const { linear, quadrature } = measured;
     const rng = Random.fromSeed(12);
     const quadratics = Array.from({ length: 5 }, () => c3Moments(randomRationalProblem(rng, [2, 3], 2)));
-    const stalled: C4Result = { ...quadrature, rows: quadrature.rows.map((r) => ({ ...r, biasNorm: Math.max(r.biasNorm, 0.01), conditionalVariance: 1 })) };
-    const failing = (report: ReturnType<typeof c4Verdict>) => report.comparisons.filter((c) => !c.holds).map((c) => c.name);
+    const stalled: C4Result = {
+      ...quadrature,
+      rows: quadrature.rows.map((r) => ({ ...r, biasNorm: Math.max(r.biasNorm, 0.01), conditionalVariance: 1 })),
+    };
+    const failing = (report: ReturnType<typeof c4Verdict>) =>
+      report.comparisons.filter((c) => !c.holds).map((c) => c.name);
     assert.deepEqual(failing(c4Verdict(rational, { ...measured, linear: quadratics })), ['biasedLinear']);
-    assert.deepEqual(failing(c4Verdict(rational, { ...measured, linear, quadrature: stalled })), ['notShrinking', 'coldToWarm', 'biasSlope', 'varianceSlope']);
+    assert.deepEqual(failing(c4Verdict(rational, { ...measured, linear, quadrature: stalled })), [
+      'notShrinking',
+      'coldToWarm',
+      'biasSlope',
+      'varianceSlope',
+    ]);
   });
 });

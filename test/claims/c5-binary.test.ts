@@ -11,7 +11,9 @@ describe('C5: binary ZGR = DARN(1/2) = categorical ZGR with C = 2', () => {
 
   it('float64, on 1000 random (a, b, d): all three agree (c5Verdict holds)', () => {
     const rng = Random.fromSeed(12);
-    const cases = Array.from({ length: 1000 }, () => c5BinaryValues(16 * rng.nextUniform() - 8, rng.integer(0, 1) as 0 | 1, 4 * rng.nextUniform() - 2));
+    const cases = Array.from({ length: 1000 }, () =>
+      c5BinaryValues(16 * rng.nextUniform() - 8, rng.integer(0, 1) as 0 | 1, 4 * rng.nextUniform() - 2),
+    );
     const report = c5Verdict(cases);
     assert.ok(report.holds, report.summary);
   });
@@ -26,9 +28,15 @@ describe('C5: binary ZGR = DARN(1/2) = categorical ZGR with C = 2', () => {
     const a = [-2, -0.3, 0, 0.9, 3];
     const d = [1, -0.5, 0.7, 2, -1.2];
     const b = [1, 0, 1, 1, 0];
-    const binary = tf.grad((l: tf.Tensor) => zgrBinary(l, { b: tf.tensor(b) }).mul(tf.tensor(d)).sum())(tf.tensor(a));
+    const binary = tf.grad((l: tf.Tensor) =>
+      zgrBinary(l, { b: tf.tensor(b) })
+        .mul(tf.tensor(d))
+        .sum(),
+    )(tf.tensor(a));
     const categorical = tf.grad((l: tf.Tensor) =>
-      zgr(tf.stack([tf.zerosLike(l), l], 1), { x: tf.tensor(b, [5], 'int32') }).mul(tf.stack([tf.zeros([5]), tf.tensor(d)], 1)).sum(),
+      zgr(tf.stack([tf.zerosLike(l), l], 1), { x: tf.tensor(b, [5], 'int32') })
+        .mul(tf.stack([tf.zeros([5]), tf.tensor(d)], 1))
+        .sum(),
     )(tf.tensor(a));
     assertClose(binary.dataSync(), categorical.dataSync(), { atol: 1e-7, context: 'binary vs categorical ZGR op' });
   });

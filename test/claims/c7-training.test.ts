@@ -10,12 +10,19 @@ import { normaliseConfig, type VaeRunResult } from '../../lib/experiments/e3-vae
 function run(name: string, seed: number, train: number, options?: Record<string, number>): VaeRunResult {
   const config = normaliseConfig({ C: 8, numLatents: 4, estimator: { name, options }, seed, epochs: 1 });
   return {
-    key: `${name}-${JSON.stringify(options)}-${seed}`, label: `${name}${JSON.stringify(options ?? {})}`, config, done: true, weightsChecksum: '', resumes: 0, provenance: null as never,
+    key: `${name}-${JSON.stringify(options)}-${seed}`,
+    label: `${name}${JSON.stringify(options ?? {})}`,
+    config,
+    done: true,
+    weightsChecksum: '',
+    resumes: 0,
+    provenance: null as never,
     history: [{ epoch: 1, step: 600, trainNegElbo: train, testNegElbo: train + 1, wallTimeS: 60 }],
   };
 }
 
-const seeds = (name: string, values: number[], options?: Record<string, number>) => values.map((v, s) => run(name, s, v, options));
+const seeds = (name: string, values: number[], options?: Record<string, number>) =>
+  values.map((v, s) => run(name, s, v, options));
 
 describe('C7 training verdict', () => {
   it('holds when ZGR matches the best GR-MCK and beats RLOO beyond the noise', () => {
@@ -27,12 +34,16 @@ describe('C7 training verdict', () => {
     ];
     const r = checkC7Training(results, '8x4');
     assert.equal(r.holds, true, r.summary);
-    assert.match(r.comparisons[0].text, /grMck\{"tau":0\.5/, "the best temperature is the one compared");
+    assert.match(r.comparisons[0].text, /grMck\{"tau":0\.5/, 'the best temperature is the one compared');
     assert.equal(finalStats(results).length, 4);
   });
 
   it('fails when ZGR is worse than GR-MCK by more than δ', () => {
-    const results = [...seeds('zgr', [103, 103.2, 102.9]), ...seeds('grMck', [100, 100.1, 99.9], { tau: 0.5, K: 100 }), ...seeds('rloo', [110, 111, 110.5], { M: 2 })];
+    const results = [
+      ...seeds('zgr', [103, 103.2, 102.9]),
+      ...seeds('grMck', [100, 100.1, 99.9], { tau: 0.5, K: 100 }),
+      ...seeds('rloo', [110, 111, 110.5], { M: 2 }),
+    ];
     const r = checkC7Training(results, '8x4');
     assert.equal(r.holds, false);
     assert.equal(r.comparisons[0].holds, false);
@@ -40,13 +51,21 @@ describe('C7 training verdict', () => {
   });
 
   it('fails when RLOO is not beaten beyond the noise (a 1-nat lead inside a 2-nat seed spread)', () => {
-    const results = [...seeds('zgr', [100, 102, 98]), ...seeds('grMck', [100, 101, 99], { tau: 0.5, K: 100 }), ...seeds('rloo', [101, 103, 99], { M: 2 })];
+    const results = [
+      ...seeds('zgr', [100, 102, 98]),
+      ...seeds('grMck', [100, 101, 99], { tau: 0.5, K: 100 }),
+      ...seeds('rloo', [101, 103, 99], { M: 2 }),
+    ];
     const r = checkC7Training(results, '8x4');
     assert.equal(r.comparisons[1].holds, false);
   });
 
   it('noisy seeds are not "as well as": an equal mean with a 2-nat seed spread fails the first comparison', () => {
-    const results = [...seeds('zgr', [100, 102, 98]), ...seeds('grMck', [100, 100.1, 99.9], { tau: 0.5, K: 100 }), ...seeds('rloo', [110, 111, 110.5], { M: 2 })];
+    const results = [
+      ...seeds('zgr', [100, 102, 98]),
+      ...seeds('grMck', [100, 100.1, 99.9], { tau: 0.5, K: 100 }),
+      ...seeds('rloo', [110, 111, 110.5], { M: 2 }),
+    ];
     assert.equal(checkC7Training(results, '8x4').comparisons[0].holds, false);
   });
 
@@ -61,12 +80,38 @@ describe('C7 training verdict', () => {
     const twoEpochs = (name: string, values: [number, number][], options?: Record<string, number>) =>
       values.map(([e1, e2], s) => {
         const r = run(name, s, e2, options);
-        return { ...r, history: [{ ...r.history[0], epoch: 1, trainNegElbo: e1 }, { ...r.history[0], epoch: 2, trainNegElbo: e2 }] };
+        return {
+          ...r,
+          history: [
+            { ...r.history[0], epoch: 1, trainNegElbo: e1 },
+            { ...r.history[0], epoch: 2, trainNegElbo: e2 },
+          ],
+        };
       });
     const results = [
-      ...twoEpochs('zgr', [[110, 100], [111, 100.2], [110.5, 99.9]]),
-      ...twoEpochs('grMck', [[100, 100.1], [100.2, 100], [99.9, 100.2]], { tau: 0.5, K: 100 }),
-      ...twoEpochs('rloo', [[120, 110], [121, 110.5], [119, 109.5]], { M: 2 }),
+      ...twoEpochs('zgr', [
+        [110, 100],
+        [111, 100.2],
+        [110.5, 99.9],
+      ]),
+      ...twoEpochs(
+        'grMck',
+        [
+          [100, 100.1],
+          [100.2, 100],
+          [99.9, 100.2],
+        ],
+        { tau: 0.5, K: 100 },
+      ),
+      ...twoEpochs(
+        'rloo',
+        [
+          [120, 110],
+          [121, 110.5],
+          [119, 109.5],
+        ],
+        { M: 2 },
+      ),
     ];
     const early = checkC7Training(results, '8x4', undefined, undefined, 1);
     const late = checkC7Training(results, '8x4', undefined, undefined, 2);
@@ -78,7 +123,14 @@ describe('C7 training verdict', () => {
   });
 
   it('one seed per setting has no spread to test against: refused, naming the settings', () => {
-    const results = [...seeds('zgr', [100]), ...seeds('grMck', [100, 101], { tau: 0.5, K: 100 }), ...seeds('rloo', [110, 111], { M: 2 })];
-    assert.throws(() => checkC7Training(results, '8x4'), /no zgr setting with at least 2 seeds among zgr\{\} \(1 seed\)/);
+    const results = [
+      ...seeds('zgr', [100]),
+      ...seeds('grMck', [100, 101], { tau: 0.5, K: 100 }),
+      ...seeds('rloo', [110, 111], { M: 2 }),
+    ];
+    assert.throws(
+      () => checkC7Training(results, '8x4'),
+      /no zgr setting with at least 2 seeds among zgr\{\} \(1 seed\)/,
+    );
   });
 });

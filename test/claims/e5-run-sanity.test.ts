@@ -5,13 +5,25 @@ import { e5RunSanity, E5_SANITY_THRESHOLDS, type E5RunOutcome } from '../../lib/
 import { E5_PROFILES, finishedE5Results } from '../../lib/experiments/e5-quantised-network';
 
 /** A run of 3 epochs: training cross-entropy 0.6 → 0.5 → 0.4 unless given, test accuracy at the end. */
-const run = (key: string, o: Partial<{ done: boolean; epochs: number; trainLoss: number[]; testAccuracy: number; testLoss: number }> = {}): E5RunOutcome => {
+const run = (
+  key: string,
+  o: Partial<{ done: boolean; epochs: number; trainLoss: number[]; testAccuracy: number; testLoss: number }> = {},
+): E5RunOutcome => {
   const trainLoss = o.trainLoss ?? [0.6, 0.5, 0.4];
-  const history = trainLoss.slice(0, o.epochs ?? 3).map((t, k, all) => ({ trainLoss: t, testLoss: o.testLoss ?? 0.45, testAccuracy: k === all.length - 1 ? o.testAccuracy ?? 0.8 : 0.5 }));
+  const history = trainLoss
+    .slice(0, o.epochs ?? 3)
+    .map((t, k, all) => ({
+      trainLoss: t,
+      testLoss: o.testLoss ?? 0.45,
+      testAccuracy: k === all.length - 1 ? (o.testAccuracy ?? 0.8) : 0.5,
+    }));
   return { key, done: o.done ?? true, history };
 };
 
-const failed = (runs: E5RunOutcome[]) => e5RunSanity(runs, 3).comparisons.filter((c) => !c.holds).map((c) => c.name);
+const failed = (runs: E5RunOutcome[]) =>
+  e5RunSanity(runs, 3)
+    .comparisons.filter((c) => !c.holds)
+    .map((c) => c.name);
 
 describe('E5 run sanity: every run finished, with finite losses, a lower training cross-entropy and a test accuracy well above chance', () => {
   it('holds on sound runs; the lowest final accuracy is measured exactly', () => {
@@ -23,7 +35,10 @@ describe('E5 run sanity: every run finished, with finite losses, a lower trainin
 
   it('fails on a run that stopped early, naming it', () => {
     const report = e5RunSanity([run('zgr'), run('st', { done: false, epochs: 2 })], 3);
-    assert.deepEqual(report.comparisons.filter((c) => !c.holds).map((c) => c.name), ['unfinished', 'minTestAccuracy']);
+    assert.deepEqual(
+      report.comparisons.filter((c) => !c.holds).map((c) => c.name),
+      ['unfinished', 'minTestAccuracy'],
+    );
     assert.match(report.summary, /st \(2 of 3 epochs\)/);
   });
 
@@ -34,7 +49,10 @@ describe('E5 run sanity: every run finished, with finite losses, a lower trainin
 
   it('fails on a final test accuracy below 0.25 (0.2, chance being 0.1), and holds at exactly 0.25', () => {
     const report = e5RunSanity([run('zgr'), run('broken', { testAccuracy: 0.2 })], 3);
-    assert.deepEqual(report.comparisons.filter((c) => !c.holds).map((c) => c.name), ['minTestAccuracy']);
+    assert.deepEqual(
+      report.comparisons.filter((c) => !c.holds).map((c) => c.name),
+      ['minTestAccuracy'],
+    );
     assert.equal(report.measured.minTestAccuracy, 0.2);
     assert.match(report.summary, /\(broken\)/);
     assert.ok(e5RunSanity([run('edge', { testAccuracy: 0.25 })], 3).holds);

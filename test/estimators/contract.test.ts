@@ -9,8 +9,16 @@ import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import {
-  BINARY_ESTIMATORS, ESTIMATORS, estimator, Random, resolveEstimator, withDefaults,
-  type BinaryEstimator, type EstimatorOptions, type OptionKind, type PathwiseEstimator,
+  BINARY_ESTIMATORS,
+  ESTIMATORS,
+  estimator,
+  Random,
+  resolveEstimator,
+  withDefaults,
+  type BinaryEstimator,
+  type EstimatorOptions,
+  type OptionKind,
+  type PathwiseEstimator,
 } from '../../lib';
 import { assertClose, assertFinite, TEST_BACKENDS, useBackend } from '../helpers';
 
@@ -45,7 +53,8 @@ function makeCase(seed: number, K: number, scale = 2): Case {
   const x = new Int32Array(N);
   for (let n = 0; n < N; n++) {
     let best = 0;
-    for (let j = 1; j < C; j++) if (logits[n * C + j] + gumbel[n * C + j] > logits[n * C + best] + gumbel[n * C + best]) best = j;
+    for (let j = 1; j < C; j++)
+      if (logits[n * C + j] + gumbel[n * C + j] > logits[n * C + best] + gumbel[n * C + best]) best = j;
     x[n] = best;
   }
   return { logits, v, gumbel, exponentials, x };
@@ -80,7 +89,13 @@ function runFloat64(e: PathwiseEstimator, o: EstimatorOptions, c: Case): number[
   return out;
 }
 
-const BAD_VALUES: Record<OptionKind, number[]> = { temperature: [0, -1, NaN, Infinity], K: [0, 2.5, -3], a: [-0.1, 1.5, NaN], M: [1, 2.5], eta: [NaN, Infinity, -Infinity] };
+const BAD_VALUES: Record<OptionKind, number[]> = {
+  temperature: [0, -1, NaN, Infinity],
+  K: [0, 2.5, -3],
+  a: [-0.1, 1.5, NaN],
+  M: [1, 2.5],
+  eta: [NaN, Infinity, -Infinity],
+};
 
 for (const backend of TEST_BACKENDS) {
   describe(`estimator contract on ${backend}`, () => {
@@ -92,7 +107,11 @@ for (const backend of TEST_BACKENDS) {
           it(`tfjs op equals the float64 form on the same sample and noise ${JSON.stringify(o)}`, () => {
             const c = makeCase(11, o.K ?? 1);
             const { grad } = runOp(e, o, c);
-            assertClose(grad, runFloat64(e, o, c), { atol: 2e-6, rtol: 2e-4, context: `${e.name} ${JSON.stringify(o)} on ${backend}` });
+            assertClose(grad, runFloat64(e, o, c), {
+              atol: 2e-6,
+              rtol: 2e-4,
+              context: `${e.name} ${JSON.stringify(o)} on ${backend}`,
+            });
           });
         }
 
@@ -103,12 +122,22 @@ for (const backend of TEST_BACKENDS) {
           for (let n = 0; n < N; n++) {
             const g = grad.subarray(n * C, (n + 1) * C);
             const scale = g.reduce((s, gj) => s + Math.abs(gj), 0);
-            assert.ok(Math.abs(g.reduce((s, gj) => s + gj, 0)) <= 1e-6 * (1 + scale), `${e.name} row ${n}: Σ_j g_j = ${g.reduce((s, gj) => s + gj, 0)}`);
+            assert.ok(
+              Math.abs(g.reduce((s, gj) => s + gj, 0)) <= 1e-6 * (1 + scale),
+              `${e.name} row ${n}: Σ_j g_j = ${g.reduce((s, gj) => s + gj, 0)}`,
+            );
             const y = Array.from(value.subarray(n * C, (n + 1) * C));
             if (e.forward === 'sample') {
-              assert.deepEqual(y, y.map((_, j) => (j === c.x[n] ? 1 : 0)), `${e.name} row ${n}: forward value is not e_x (x = ${c.x[n]})`);
+              assert.deepEqual(
+                y,
+                y.map((_, j) => (j === c.x[n] ? 1 : 0)),
+                `${e.name} row ${n}: forward value is not e_x (x = ${c.x[n]})`,
+              );
             } else {
-              assertClose([y.reduce((s, yj) => s + yj, 0)], [1], { atol: 1e-6, context: `${e.name} relaxed sample sums to one` });
+              assertClose([y.reduce((s, yj) => s + yj, 0)], [1], {
+                atol: 1e-6,
+                context: `${e.name} relaxed sample sums to one`,
+              });
             }
           }
         });
@@ -139,10 +168,17 @@ for (const backend of TEST_BACKENDS) {
             for (const bad of BAD_VALUES[spec.kind]) {
               const o = withDefaults(e, { [key]: bad });
               const c = makeCase(15, Number.isInteger(o.K) && o.K > 0 ? o.K : 1);
-              assert.throws(() => runOp(e, o, c), (err: Error) => {
-                assert.match(err.message, new RegExp(`option ${key}\\b.*got ${String(bad)}`), `${e.name} ${key} = ${bad}: ${err.message}`);
-                return true;
-              });
+              assert.throws(
+                () => runOp(e, o, c),
+                (err: Error) => {
+                  assert.match(
+                    err.message,
+                    new RegExp(`option ${key}\\b.*got ${String(bad)}`),
+                    `${e.name} ${key} = ${bad}: ${err.message}`,
+                  );
+                  return true;
+                },
+              );
             }
           }
         });
@@ -179,25 +215,40 @@ for (const backend of TEST_BACKENDS) {
 
     for (const e of BINARY_ESTIMATORS) {
       describe(e.name, () => {
-        it('tfjs op equals the float64 form on the same sample; the forward value is the sample; ' + 'finite at a = ±1e4', () => {
-          for (const b of [binarySample(21), BIN_A.map(() => 0), BIN_A.map(() => 1)]) {
-            const { value, grad } = runBinary(e, { b });
-            assert.deepEqual(value, b, `${e.name}: forward value is not the sample`);
-            assertFinite(grad, `${e.name} gradient at a = ±1e4`);
-            assertClose(grad, BIN_A.map((a, i) => e.gradient(a, b[i], BIN_D[i], {})), { atol: 1e-7, rtol: 1e-5, context: `${e.name} b = [${b}] on ${backend}` });
-          }
-        });
-
-        it(`equals its categorical twin (${e.twin}) on two categories with logits [0, a], given the ` + `same sample`, () => {
-          // the unit's value is b = onehot_1, so upstream v = [0, d]; a is the second logit
-          const twin = estimator(e.twin);
-          for (const [i, a] of BIN_A.entries()) {
-            for (const b of [0, 1]) {
-              const g = twin.gradient([0, a], [0, BIN_D[i]], withDefaults(twin), { x: b, gumbel: [] })[1];
-              assertClose([e.gradient(a, b, BIN_D[i], {})], [g], { atol: 1e-12, rtol: 1e-12, context: `${e.name} vs ${e.twin}: a = ${a}, b = ${b}, d = ${BIN_D[i]}` });
+        it(
+          'tfjs op equals the float64 form on the same sample; the forward value is the sample; ' +
+            'finite at a = ±1e4',
+          () => {
+            for (const b of [binarySample(21), BIN_A.map(() => 0), BIN_A.map(() => 1)]) {
+              const { value, grad } = runBinary(e, { b });
+              assert.deepEqual(value, b, `${e.name}: forward value is not the sample`);
+              assertFinite(grad, `${e.name} gradient at a = ±1e4`);
+              assertClose(
+                grad,
+                BIN_A.map((a, i) => e.gradient(a, b[i], BIN_D[i], {})),
+                { atol: 1e-7, rtol: 1e-5, context: `${e.name} b = [${b}] on ${backend}` },
+              );
             }
-          }
-        });
+          },
+        );
+
+        it(
+          `equals its categorical twin (${e.twin}) on two categories with logits [0, a], given the ` + `same sample`,
+          () => {
+            // the unit's value is b = onehot_1, so upstream v = [0, d]; a is the second logit
+            const twin = estimator(e.twin);
+            for (const [i, a] of BIN_A.entries()) {
+              for (const b of [0, 1]) {
+                const g = twin.gradient([0, a], [0, BIN_D[i]], withDefaults(twin), { x: b, gumbel: [] })[1];
+                assertClose([e.gradient(a, b, BIN_D[i], {})], [g], {
+                  atol: 1e-12,
+                  rtol: 1e-12,
+                  context: `${e.name} vs ${e.twin}: a = ${a}, b = ${b}, d = ${BIN_D[i]}`,
+                });
+              }
+            }
+          },
+        );
 
         it('is bit-identical for a seed, and leaks no tensors', () => {
           const first = runBinary(e, { seed: 22 });
@@ -209,7 +260,10 @@ for (const backend of TEST_BACKENDS) {
 
         it('takes no options: resolving one is an error naming it', () => {
           assert.deepEqual(resolveEstimator({ name: e.name }).options, {});
-          assert.throws(() => resolveEstimator({ name: e.name, options: { tau: 0.5 } }), new RegExp(`estimator "${e.name}": unknown option "tau" \\(options: none\\)`));
+          assert.throws(
+            () => resolveEstimator({ name: e.name, options: { tau: 0.5 } }),
+            new RegExp(`estimator "${e.name}": unknown option "tau" \\(options: none\\)`),
+          );
         });
       });
     }

@@ -47,7 +47,11 @@ describe('same seed → same numbers', () => {
       for (const [name, op] of Object.entries(OPS)) {
         const a = run(op, 7);
         assert.deepEqual(run(op, 7), a, `${name} on ${backend}: two runs with seed 7 differ`);
-        assert.notDeepEqual(run(op, 8).value.concat(run(op, 8).grad), a.value.concat(a.grad), `${name}: seeds 7 and 8 agree`);
+        assert.notDeepEqual(
+          run(op, 8).value.concat(run(op, 8).grad),
+          a.value.concat(a.grad),
+          `${name}: seeds 7 and 8 agree`,
+        );
         results[backend][name] = a;
       }
     });
@@ -58,7 +62,9 @@ describe('same seed → same numbers', () => {
       const cpu = results.cpu[name];
       const wasm = results.wasm[name];
       if (name === 'gs') {
-        cpu.value.forEach((y, i) => assert.ok(Math.abs(y - wasm.value[i]) <= 1e-6, `gs relaxed sample ${i}: ${y} vs ${wasm.value[i]}`));
+        cpu.value.forEach((y, i) =>
+          assert.ok(Math.abs(y - wasm.value[i]) <= 1e-6, `gs relaxed sample ${i}: ${y} vs ${wasm.value[i]}`),
+        );
       } else {
         assert.deepEqual(wasm.value, cpu.value, `${name}: samples differ between cpu and wasm`);
       }
@@ -73,7 +79,9 @@ describe('same seed → same numbers', () => {
         const logits = tf.tensor(LOGITS, [5, 3, 4]);
         const v = tf.tensor(V, [5, 3, 4]);
         const loss = (onehot: tf.Tensor) => onehot.mul(v).sum([2, 3]).square(); // [M, 5]
-        const { value, grad } = tf.valueAndGrad((l: tf.Tensor) => rloo(l, { rng: Random.fromSeed(3), M: 4 }, loss))(logits);
+        const { value, grad } = tf.valueAndGrad((l: tf.Tensor) => rloo(l, { rng: Random.fromSeed(3), M: 4 }, loss))(
+          logits,
+        );
         return [value.dataSync()[0], ...grad.dataSync()];
       });
     assert.deepEqual(once(), once());

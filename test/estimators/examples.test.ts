@@ -13,7 +13,10 @@ import * as lib from '../../lib';
 import { repoRoot } from '../../lib/results/paths';
 
 const SOURCES = path.join(repoRoot(), 'lib', 'estimators');
-const FILES = fs.readdirSync(SOURCES).filter((f) => f.endsWith('.ts')).sort();
+const FILES = fs
+  .readdirSync(SOURCES)
+  .filter((f) => f.endsWith('.ts'))
+  .sort();
 
 interface Example {
   call: string;
@@ -28,7 +31,15 @@ function examplesOf(source: string): Example[] {
     if (thrown) return { call, expected: { throws: thrown[1] } };
     const arrow = comment.lastIndexOf('→');
     assert.ok(arrow >= 0, `@example ${call}: the comment states no value (→ VALUE or throws "…"): ${comment}`);
-    return { call, expected: { value: comment.slice(arrow + 1).trim().replace(/−/g, '-') } };
+    return {
+      call,
+      expected: {
+        value: comment
+          .slice(arrow + 1)
+          .trim()
+          .replace(/−/g, '-'),
+      },
+    };
   });
 }
 
@@ -38,9 +49,15 @@ function assertStated(got: unknown, stated: unknown, context: string): void {
     assert.equal(typeof got, 'number', `${context}: got ${JSON.stringify(got)}, stated ${stated}`);
     const decimals = (String(stated).split('.')[1] ?? '').length;
     const tol = 0.5 * 10 ** -decimals;
-    assert.ok(Math.abs((got as number) - stated) <= tol * (1 + 1e-9), `${context}: got ${got}, stated ${stated} (± ${tol})`);
+    assert.ok(
+      Math.abs((got as number) - stated) <= tol * (1 + 1e-9),
+      `${context}: got ${got}, stated ${stated} (± ${tol})`,
+    );
   } else if (Array.isArray(stated)) {
-    assert.ok(Array.isArray(got) && got.length === stated.length, `${context}: got ${JSON.stringify(got)}, stated ${JSON.stringify(stated)}`);
+    assert.ok(
+      Array.isArray(got) && got.length === stated.length,
+      `${context}: got ${JSON.stringify(got)}, stated ${JSON.stringify(stated)}`,
+    );
     stated.forEach((s, i) => assertStated((got as unknown[])[i], s, `${context}[${i}]`));
   } else {
     assert.deepEqual(got, stated, context);
@@ -53,12 +70,19 @@ describe('every file of lib/estimators has an @example, and it gives the value i
       const source = fs.readFileSync(path.join(SOURCES, file), 'utf8');
       const examples = examplesOf(source);
       assert.ok(examples.length >= 1, `lib/estimators/${file} has no @example`);
-      const own = require(path.join(__dirname, '..', '..', 'lib', 'estimators', file.replace(/\.ts$/, '.js'))) as Record<string, unknown>;
+      const own = require(
+        path.join(__dirname, '..', '..', 'lib', 'estimators', file.replace(/\.ts$/, '.js')),
+      ) as Record<string, unknown>;
       const scope: Record<string, unknown> = { ...lib, ...own, tf };
       for (const { call, expected } of examples) {
-        const run = () => tf.tidy(() => new Function(...Object.keys(scope), `return (${call});`)(...Object.values(scope)));
+        const run = () =>
+          tf.tidy(() => new Function(...Object.keys(scope), `return (${call});`)(...Object.values(scope)));
         if ('throws' in expected) {
-          assert.throws(run, (err: Error) => err.message === expected.throws, `${file}: ${call} should throw "${expected.throws}"`);
+          assert.throws(
+            run,
+            (err: Error) => err.message === expected.throws,
+            `${file}: ${call} should throw "${expected.throws}"`,
+          );
         } else {
           assertStated(run(), JSON.parse(expected.value), `${file}: ${call}`);
         }

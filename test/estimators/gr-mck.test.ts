@@ -17,7 +17,9 @@ const N = 20000;
 function ks(a: number[], b: number[]): number {
   const x = [...a].sort((p, q) => p - q);
   const y = [...b].sort((p, q) => p - q);
-  let i = 0, j = 0, d = 0;
+  let i = 0,
+    j = 0,
+    d = 0;
   while (i < x.length && j < y.length) {
     const t = Math.min(x[i], y[j]);
     while (i < x.length && x[i] <= t) i++;
@@ -65,7 +67,10 @@ describe('GR-MCK', () => {
         const se = sd / Math.sqrt(K);
         const J = conditionalJacobianBinary(logits, x, tau);
         const expected = J[0][0] * v[0] + J[0][1] * v[1];
-        assert.ok(Math.abs(g[0] - expected) < 5 * se, `x = ${x}, tau = ${tau}: GR-MC${K} ${g[0]} vs ${expected}, 5 SE = ${5 * se}`);
+        assert.ok(
+          Math.abs(g[0] - expected) < 5 * se,
+          `x = ${x}, tau = ${tau}: GR-MC${K} ${g[0]} vs ${expected}, 5 SE = ${5 * se}`,
+        );
       }
     }
   });

@@ -19,22 +19,38 @@ import { softmaxJacobianProductTensor } from '../../lib/math/softmax';
 import { straightThrough } from '../../lib/estimators/sample';
 import { TEST_BACKENDS, useBackend } from '../helpers';
 
-const B = 6, H = 5, C = 4, K = 7, TAU = 0.6, ETA = 1.5;
+const B = 6,
+  H = 5,
+  C = 4,
+  K = 7,
+  TAU = 0.6,
+  ETA = 1.5;
 
 /** The three estimators' backward with their perturbations built on the tape (the former code). */
 const ON_TAPE = {
   grMck: (logits: tf.Tensor, onehot: tf.Tensor, E: tf.Tensor) =>
-    straightThrough([logits, conditionalGumbelTensor(logits, onehot, E)], onehot, (dy, [, sk]) => temperedJacobianProductTensor(sk, dy, TAU).mean(0)),
+    straightThrough([logits, conditionalGumbelTensor(logits, onehot, E)], onehot, (dy, [, sk]) =>
+      temperedJacobianProductTensor(sk, dy, TAU).mean(0),
+    ),
   reinmaxRao: (logits: tf.Tensor, onehot: tf.Tensor, E: tf.Tensor) =>
     straightThrough([logits, conditionalGumbelTensor(thetaDTensor(logits, onehot), onehot, E)], onehot, (dy, [l, sk]) =>
-      temperedJacobianProductTensor(sk, dy, TAU).mean(0).mul(2).sub(softmaxJacobianProductTensor(tf.softmax(l), dy).mul(0.5)),
+      temperedJacobianProductTensor(sk, dy, TAU)
+        .mean(0)
+        .mul(2)
+        .sub(softmaxJacobianProductTensor(tf.softmax(l), dy).mul(0.5)),
     ),
   reinmaxCv: (logits: tf.Tensor, onehot: tf.Tensor, E: tf.Tensor, G: tf.Tensor) => {
     const theta = thetaDTensor(logits, onehot);
-    return straightThrough([logits, onehot, conditionalGumbelTensor(theta, onehot, E), theta.add(G)], onehot, (dy, [l, e, sk, sg]) => {
-      const cv = temperedJacobianProductTensor(sk, dy, TAU).mean(0).sub(temperedJacobianProductTensor(sg, dy, TAU));
-      return reinmaxBackward(l, e, dy, 1).add(cv.mul(ETA));
-    });
+    return straightThrough(
+      [logits, onehot, conditionalGumbelTensor(theta, onehot, E), theta.add(G)],
+      onehot,
+      (dy, [l, e, sk, sg]) => {
+        const cv = temperedJacobianProductTensor(sk, dy, TAU)
+          .mean(0)
+          .sub(temperedJacobianProductTensor(sg, dy, TAU));
+        return reinmaxBackward(l, e, dy, 1).add(cv.mul(ETA));
+      },
+    );
   },
 };
 
@@ -44,11 +60,26 @@ type Name = keyof typeof ON_TAPE;
 function setup(seed: number) {
   const rng = Random.fromSeed(seed);
   const draw = (n: number, f: (k: number) => Float64Array) => Float32Array.from(f(n));
-  const h = tf.tensor2d(draw(B * H, (n) => rng.gumbel(n)), [B, H]);
-  const W = tf.tensor2d(draw(H * C, (n) => rng.gumbel(n)), [H, C]);
-  const G = tf.tensor2d(draw(B * C, (n) => rng.gumbel(n)), [B, C]);
-  const E = tf.tensor3d(draw(K * B * C, (n) => rng.exponential(n)), [K, B, C]);
-  const w = tf.tensor2d(draw(B * C, (n) => rng.gumbel(n)), [B, C]);
+  const h = tf.tensor2d(
+    draw(B * H, (n) => rng.gumbel(n)),
+    [B, H],
+  );
+  const W = tf.tensor2d(
+    draw(H * C, (n) => rng.gumbel(n)),
+    [H, C],
+  );
+  const G = tf.tensor2d(
+    draw(B * C, (n) => rng.gumbel(n)),
+    [B, C],
+  );
+  const E = tf.tensor3d(
+    draw(K * B * C, (n) => rng.exponential(n)),
+    [K, B, C],
+  );
+  const w = tf.tensor2d(
+    draw(B * C, (n) => rng.gumbel(n)),
+    [B, C],
+  );
   const x = tf.argMax(tf.matMul(h, W).add(G), -1).toInt();
   return { h, W, G, E, w, x };
 }
@@ -83,7 +114,8 @@ for (const backend of TEST_BACKENDS) {
 
       it(`${name}: the backward pass runs fewer kernels than with the perturbations on the tape`, async () => {
         const s = setup(7);
-        const kernels = async (form: 'heldConstant' | 'onTape') => (await tf.profile(() => gradient(name, form, s))).kernels.length;
+        const kernels = async (form: 'heldConstant' | 'onTape') =>
+          (await tf.profile(() => gradient(name, form, s))).kernels.length;
         const [held, onTape] = [await kernels('heldConstant'), await kernels('onTape')];
         assert.ok(held < onTape, `${held} kernels off the tape, ${onTape} on it`);
       });

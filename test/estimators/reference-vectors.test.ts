@@ -8,7 +8,14 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import ref from '../fixtures/reference-vectors.json';
 import {
-  darnGradient, reinmaxGradient, stBinaryGradient, stGradient, stGsGradient, stZgrGradient, zgrBinaryGradient, zgrGradient,
+  darnGradient,
+  reinmaxGradient,
+  stBinaryGradient,
+  stGradient,
+  stGsGradient,
+  stZgrGradient,
+  zgrBinaryGradient,
+  zgrGradient,
 } from '../../lib';
 import { c3Moments } from '../../lib/checks/c3-quadratic-unbiasedness';
 import { frac, rational } from '../../lib/math/field';
@@ -27,7 +34,11 @@ describe('float64 forms agree with independent reference values', () => {
       assertClose(zgrGradient(c.logits, c.x, c.upstream), c.zgr, at('ZGR'));
       assertClose(stZgrGradient(c.logits, c.x, c.upstream, { a: 0.3 }), c['st_zgr_a0.3'], at('ST-ZGR(0.3)'));
       assertClose(reinmaxGradient(c.logits, c.x, c.upstream, { tau: 1.5 }), c['reinmax_tau1.5'], at('ReinMax(1.5)'));
-      assertClose(stGsGradient(c.logits, c.upstream, { tau: 0.5 }, c.gumbel_noise), c['st_gs_tau0.5'], at('ST-GS(0.5)'));
+      assertClose(
+        stGsGradient(c.logits, c.upstream, { tau: 0.5 }, c.gumbel_noise),
+        c['st_gs_tau0.5'],
+        at('ST-GS(0.5)'),
+      );
     });
   });
 
@@ -42,12 +53,32 @@ describe('float64 forms agree with independent reference values', () => {
   it('the exact C3 case: objective, gradient and E[ST], E[DARN], E[ZGR] as fractions', () => {
     const c = ref.c3_exact;
     const A = c.A.map((row) => row.map((s) => frac(s)));
-    const result = c3Moments({ F: rational, p: c.variables.map((v) => v.p.map((s) => frac(s))), loss: quadraticLoss(rational, A, c.b.map((s) => frac(s))) });
+    const result = c3Moments({
+      F: rational,
+      p: c.variables.map((v) => v.p.map((s) => frac(s))),
+      loss: quadraticLoss(
+        rational,
+        A,
+        c.b.map((s) => frac(s)),
+      ),
+    });
     const show = (g: { toFraction(): string }[][]) => g.flat().map((f) => f.toFraction());
     assert.equal(result.objective.toFraction(), frac(c.objective).toFraction());
-    assert.deepEqual(show(result.gradient), c.exact_grad_logits.map((s) => frac(s).toFraction()));
-    assert.deepEqual(show(result.mean.st), c.E_st.map((s) => frac(s).toFraction()));
-    assert.deepEqual(show(result.mean.darn), c.E_darn.map((s) => frac(s).toFraction()));
-    assert.deepEqual(show(result.mean.zgr), c.E_zgr.map((s) => frac(s).toFraction()));
+    assert.deepEqual(
+      show(result.gradient),
+      c.exact_grad_logits.map((s) => frac(s).toFraction()),
+    );
+    assert.deepEqual(
+      show(result.mean.st),
+      c.E_st.map((s) => frac(s).toFraction()),
+    );
+    assert.deepEqual(
+      show(result.mean.darn),
+      c.E_darn.map((s) => frac(s).toFraction()),
+    );
+    assert.deepEqual(
+      show(result.mean.zgr),
+      c.E_zgr.map((s) => frac(s).toFraction()),
+    );
   });
 });

@@ -7,7 +7,15 @@ import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import {
-  estimatorMean, exactGradient, Random, rational, reinforce, reinforceGradientOf, rloo, rlooGradient, rlooGradientOf,
+  estimatorMean,
+  exactGradient,
+  Random,
+  rational,
+  reinforce,
+  reinforceGradientOf,
+  rloo,
+  rlooGradient,
+  rlooGradientOf,
   type SampleEstimator,
 } from '../../lib';
 import { isZero } from '../../lib/checks/c3-quadratic-unbiasedness';
@@ -15,12 +23,19 @@ import { randomRationalProblem } from '../../lib/exact/toy-problems';
 import type { Fraction } from 'mathjs';
 import { assertClose, useBackend } from '../helpers';
 
-const B = 2, L = 3, C = 3, M = 4;
+const B = 2,
+  L = 3,
+  C = 3,
+  M = 4;
 const LOGITS = Array.from({ length: B * L * C }, (_, i) => Math.sin(2.3 * i));
 const W = Array.from({ length: L * C }, (_, i) => Math.cos(1.1 * i) + 0.5);
 
 /** f = (Σ_l ⟨onehot_l, w_l⟩)² per sample and data point: [M, B]. */
-const loss = (onehot: tf.Tensor) => onehot.mul(tf.tensor(W, [L, C])).sum([2, 3]).square();
+const loss = (onehot: tf.Tensor) =>
+  onehot
+    .mul(tf.tensor(W, [L, C]))
+    .sum([2, 3])
+    .square();
 
 describe('RLOO and REINFORCE surrogates', () => {
   before(() => useBackend('cpu'));
@@ -32,10 +47,16 @@ describe('RLOO and REINFORCE surrogates', () => {
     const x = (s: number, b: number, l: number) => {
       const o = ((s * B + b) * L + l) * C;
       let best = 0;
-      for (let j = 1; j < C; j++) if (Math.fround(LOGITS[(b * L + l) * C + j] + Math.fround(g[o + j])) > Math.fround(LOGITS[(b * L + l) * C + best] + Math.fround(g[o + best]))) best = j;
+      for (let j = 1; j < C; j++)
+        if (
+          Math.fround(LOGITS[(b * L + l) * C + j] + Math.fround(g[o + j])) >
+          Math.fround(LOGITS[(b * L + l) * C + best] + Math.fround(g[o + best]))
+        )
+          best = j;
       return best;
     };
-    const f = (s: number, b: number) => Array.from({ length: L }, (_, l) => W[l * C + x(s, b, l)]).reduce((a, c) => a + c, 0) ** 2;
+    const f = (s: number, b: number) =>
+      Array.from({ length: L }, (_, l) => W[l * C + x(s, b, l)]).reduce((a, c) => a + c, 0) ** 2;
     const { value, grads } = tf.tidy(() => {
       const logits = tf.tensor(LOGITS, [B, L, C]);
       const r = tf.valueAndGrad((l: tf.Tensor) => rloo(l, { rng, M }, loss))(logits);
@@ -47,7 +68,13 @@ describe('RLOO and REINFORCE surrogates', () => {
       const fs = Array.from({ length: M }, (_, s) => f(s, b));
       meanLoss += fs.reduce((a, c) => a + c, 0) / M;
       for (let l = 0; l < L; l++) {
-        expected.push(...rlooGradient(LOGITS.slice((b * L + l) * C, (b * L + l + 1) * C), Array.from({ length: M }, (_, s) => x(s, b, l)), fs));
+        expected.push(
+          ...rlooGradient(
+            LOGITS.slice((b * L + l) * C, (b * L + l + 1) * C),
+            Array.from({ length: M }, (_, s) => x(s, b, l)),
+            fs,
+          ),
+        );
       }
     }
     assertClose(grads, expected, { atol: 1e-5, rtol: 1e-4, context: 'RLOO surrogate gradient vs float64' });
@@ -58,7 +85,11 @@ describe('RLOO and REINFORCE surrogates', () => {
     const rng = Random.fromSeed(6);
     const grad = tf.tidy(() => {
       const logits = tf.tensor(LOGITS, [B, L, C]);
-      return Array.from(tf.grad((l: tf.Tensor) => reinforce(l, { rng, M: 1 }, loss))(logits).dataSync());
+      return Array.from(
+        tf
+          .grad((l: tf.Tensor) => reinforce(l, { rng, M: 1 }, loss))(logits)
+          .dataSync(),
+      );
     });
     // each variable's estimate is f (e_x − p): it sums to zero and is parallel to e_x − p
     for (let k = 0; k < B * L; k++) {
@@ -69,18 +100,38 @@ describe('RLOO and REINFORCE surrogates', () => {
 
   it('rejects M < 2 for RLOO and a loss of the wrong shape, naming them', () => {
     const logits = tf.tensor(LOGITS, [B, L, C]);
-    assert.throws(() => rloo(logits, { rng: Random.fromSeed(1), M: 1 }, loss), /rloo: option M must be an integer ≥ 2, got 1/);
-    assert.throws(() => rloo(logits, { rng: Random.fromSeed(1), M: 3 }, (oh) => oh.sum([2, 3]).reshape([3, 1, 2])), /rloo: loss must return shape \[M, \.\.\.lead\].*got \[3,1,2\]/);
-    assert.throws(() => rloo(logits, { rng: Random.fromSeed(1), M: 3 }, (oh) => oh.sum([2, 3]).log().mul(-1).log()), /loss values must be finite/);
+    assert.throws(
+      () => rloo(logits, { rng: Random.fromSeed(1), M: 1 }, loss),
+      /rloo: option M must be an integer ≥ 2, got 1/,
+    );
+    assert.throws(
+      () => rloo(logits, { rng: Random.fromSeed(1), M: 3 }, (oh) => oh.sum([2, 3]).reshape([3, 1, 2])),
+      /rloo: loss must return shape \[M, \.\.\.lead\].*got \[3,1,2\]/,
+    );
+    assert.throws(
+      () => rloo(logits, { rng: Random.fromSeed(1), M: 3 }, (oh) => oh.sum([2, 3]).log().mul(-1).log()),
+      /loss values must be finite/,
+    );
     logits.dispose();
   });
 });
 
 describe('score-function estimators are exactly unbiased (rational enumeration)', () => {
-  const single = (p: Fraction[][]): SampleEstimator<Fraction> => ({ M: 1, estimate: ([d]) => d.state.map((x, i) => reinforceGradientOf(rational, p[i], x, d.f)) });
+  const single = (p: Fraction[][]): SampleEstimator<Fraction> => ({
+    M: 1,
+    estimate: ([d]) => d.state.map((x, i) => reinforceGradientOf(rational, p[i], x, d.f)),
+  });
   const leaveOneOut = (p: Fraction[][], m: number): SampleEstimator<Fraction> => ({
     M: m,
-    estimate: (draws) => p.map((pi, i) => rlooGradientOf(rational, pi, draws.map((d) => d.state[i]), draws.map((d) => d.f))),
+    estimate: (draws) =>
+      p.map((pi, i) =>
+        rlooGradientOf(
+          rational,
+          pi,
+          draws.map((d) => d.state[i]),
+          draws.map((d) => d.f),
+        ),
+      ),
   });
 
   for (const [name, make] of [

@@ -8,11 +8,14 @@ import { estimator, Random, withDefaults } from '../../lib';
 import { stGradient, stTauGradient } from '../../lib/estimators/st';
 import { assertClose, randomCase } from '../helpers';
 
-describe('ST(τ)·1/τ, the E3 protocol\'s ST convention', () => {
+describe("ST(τ)·1/τ, the E3 protocol's ST convention", () => {
   it('a hand-derived case: logits [1, −1], τ = 2, v = [1, −1]', () => {
     // q = softmax([0.5, −0.5]) = [σ(1), σ(−1)] = [0.7310586, 0.2689414]
     // J(q)ᵀ v = q ⊙ (v − ⟨q, v⟩) = [2 q0 q1, −2 q0 q1] (q0 + q1 = 1), then / τ = 2 → ±q0 q1 = ±0.1966119
-    assertClose(stTauGradient([1, -1], 0, [1, -1], { tau: 2 }), [0.1966119332, -0.1966119332], { atol: 1e-9, context: 'hand case' });
+    assertClose(stTauGradient([1, -1], 0, [1, -1], { tau: 2 }), [0.1966119332, -0.1966119332], {
+      atol: 1e-9,
+      context: 'hand case',
+    });
   });
 
   it('equals ST(t = τ) / τ on 300 random (logits, x, v, τ), C = 2…6', () => {
@@ -21,13 +24,19 @@ describe('ST(τ)·1/τ, the E3 protocol\'s ST convention', () => {
       const { logits, v, x } = randomCase(rng);
       const tau = 0.2 + 2 * rng.uniform(1)[0];
       const expected = stGradient(logits, x, v, { t: tau }).map((g) => g / tau);
-      assertClose(stTauGradient(logits, x, v, { tau }), expected, { atol: 1e-14, rtol: 1e-12, context: `case ${k}, τ = ${tau}` });
+      assertClose(stTauGradient(logits, x, v, { tau }), expected, {
+        atol: 1e-14,
+        rtol: 1e-12,
+        context: `case ${k}, τ = ${tau}`,
+      });
     }
   });
 
   it('differs from ST(t = τ) at τ ≠ 1 (so the check above can fail), and equals plain ST at τ = 1', () => {
     const [logits, x, v] = [[0.3, -0.2, 1], 1, [1, -1, 0.5]];
-    const gap = Math.max(...stTauGradient(logits, x, v, { tau: 1.3 }).map((g, j) => Math.abs(g - stGradient(logits, x, v, { t: 1.3 })[j])));
+    const gap = Math.max(
+      ...stTauGradient(logits, x, v, { tau: 1.3 }).map((g, j) => Math.abs(g - stGradient(logits, x, v, { t: 1.3 })[j])),
+    );
     assert.ok(gap > 1e-3, `gap ${gap}`);
     assertClose(stTauGradient(logits, x, v, { tau: 1 }), stGradient(logits, x, v), { atol: 1e-15, context: 'τ = 1' });
   });

@@ -25,15 +25,22 @@ describe('E2 toy problems', () => {
   it('quadratic toy: E f by enumeration of the tensor f equals the exact objective', () => {
     const problem = quadraticToy('q', 'q', 3, 3, 5);
     const p = [softmax([0.2, -1, 0.5]), softmax([0, 0, 1]), softmax([2, -1, 0])];
-    assertClose([enumeratedObjective(problem, p)], [problem.objective(p)], { atol: 1e-4, rtol: 1e-5, context: 'quadratic toy objective' });
+    assertClose([enumeratedObjective(problem, p)], [problem.objective(p)], {
+      atol: 1e-4,
+      rtol: 1e-5,
+      context: 'quadratic toy objective',
+    });
   });
 
   it('polynomial toy: the closed-form objective equals enumeration (n = 4, q = 1.5 and 3)', () => {
     for (const q of [1.5, 3]) {
       const problem = polynomialToy(q, 4);
       const p = [0.1, 0.7, 0.5, 0.95].map((p1) => [1 - p1, p1]);
-      assertClose([enumeratedObjective(problem as never, p)], [problem.objective(p)], { atol: 1e-6, context: `q = ${q}` });
-      assert.ok(Math.abs(problem.minimum - 4 * 0.45 ** q / 4) < 1e-12);
+      assertClose([enumeratedObjective(problem as never, p)], [problem.objective(p)], {
+        atol: 1e-6,
+        context: `q = ${q}`,
+      });
+      assert.ok(Math.abs(problem.minimum - (4 * 0.45 ** q) / 4) < 1e-12);
     }
   });
 
@@ -49,6 +56,9 @@ describe('E2 toy problems', () => {
   it('is reproducible: the same seed gives the same curve', () => {
     const problem = polynomialToy(2, 16);
     const config = { ...E2_PROFILES.quick, steps: 20, evalEvery: 5 };
-    assert.deepEqual(trainToy(problem, { name: 'rloo', options: { M: 2 } }, config, 3), trainToy(problem, { name: 'rloo', options: { M: 2 } }, config, 3));
+    assert.deepEqual(
+      trainToy(problem, { name: 'rloo', options: { M: 2 } }, config, 3),
+      trainToy(problem, { name: 'rloo', options: { M: 2 } }, config, 3),
+    );
   });
 });

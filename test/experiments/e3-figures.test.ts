@@ -12,10 +12,29 @@ import { e3CurvesFigure, e3FinalTable, e3Groups } from '../../lib/plots/e3-figur
 import { integerAxisProblems, styleProblems } from '../plots/style-checks';
 
 function run(name: string, seed: number, test: number[], options?: Record<string, number>, lr?: number): VaeRunResult {
-  const config = normaliseConfig({ C: 8, numLatents: 4, estimator: { name, options }, seed, epochs: test.length, ...(lr != null ? { lr } : {}) });
+  const config = normaliseConfig({
+    C: 8,
+    numLatents: 4,
+    estimator: { name, options },
+    seed,
+    epochs: test.length,
+    ...(lr != null ? { lr } : {}),
+  });
   return {
-    key: `${name}-${seed}`, label: estimatorLabel(config.estimator), config, done: true, weightsChecksum: '', resumes: 0, provenance: null as never,
-    history: test.map((t, i) => ({ epoch: i + 1, step: 10 * (i + 1), trainNegElbo: t + 5, testNegElbo: t, wallTimeS: i })),
+    key: `${name}-${seed}`,
+    label: estimatorLabel(config.estimator),
+    config,
+    done: true,
+    weightsChecksum: '',
+    resumes: 0,
+    provenance: null as never,
+    history: test.map((t, i) => ({
+      epoch: i + 1,
+      step: 10 * (i + 1),
+      trainNegElbo: t + 5,
+      testNegElbo: t,
+      wallTimeS: i,
+    })),
   };
 }
 
@@ -31,7 +50,10 @@ describe('E3 figures', () => {
   it('curves: one line with a band per estimator, in its registry colour', () => {
     const f = e3CurvesFigure(results, '8x4', 'test');
     const lines = f.data.filter((t) => t.mode === 'lines+markers');
-    assert.deepEqual(lines.map((t) => t.name), ['ZGR', 'ST']);
+    assert.deepEqual(
+      lines.map((t) => t.name),
+      ['ZGR', 'ST'],
+    );
     assert.equal((lines[0].line as { color: string }).color, estimatorStyle({ name: 'zgr' }).colour);
     assert.deepEqual(lines[0].y, [205, 155]);
     assert.throws(() => e3CurvesFigure(results, '4x24', 'test'), /no runs of configuration 4x24/);
@@ -41,20 +63,33 @@ describe('E3 figures', () => {
   });
 
   it('ReinMax(τ=1) runs are not drawn over ZGR\'s: one curve "ZGR ≡ ReinMax(τ=1)"; learning rates join labels when they differ', () => {
-    const withReinmax = [...results, run('reinmax', 0, [201, 151], { tau: 1 }), run('reinmax', 0, [199, 149], { tau: 1.3 }, 5e-4)];
+    const withReinmax = [
+      ...results,
+      run('reinmax', 0, [201, 151], { tau: 1 }),
+      run('reinmax', 0, [199, 149], { tau: 1.3 }, 5e-4),
+    ];
     const f = e3CurvesFigure(withReinmax, '8x4', 'test');
     const names = f.data.filter((t) => t.showlegend !== false).map((t) => t.name);
     assert.deepEqual(names, ['ZGR ≡ ReinMax(τ=1), lr 0.001', 'ST, lr 0.001', 'ReinMax(τ=1.3), lr 0.0005']);
     assert.match(String((f.layout.title as { text: string }).text), /ReinMax\(τ=1\) runs drawn as ZGR's curve/);
     const quick = e3CurvesFigure([...results, run('reinmax', 0, [199, 149], { tau: 1.3 })], '8x4', 'train');
-    assert.ok(quick.data.some((t) => t.name === 'ZGR ≡ ReinMax(τ=1)'), 'beside another ReinMax, ZGR says it is ReinMax(τ=1)');
-    assert.ok(e3CurvesFigure(results, '8x4', 'test').data.some((t) => t.name === 'ZGR'), 'without ReinMax, plain ZGR');
+    assert.ok(
+      quick.data.some((t) => t.name === 'ZGR ≡ ReinMax(τ=1)'),
+      'beside another ReinMax, ZGR says it is ReinMax(τ=1)',
+    );
+    assert.ok(
+      e3CurvesFigure(results, '8x4', 'test').data.some((t) => t.name === 'ZGR'),
+      'without ReinMax, plain ZGR',
+    );
   });
 
   it('table: final −ELBO mean ± sd over seeds, and the difference to ZGR with its Welch 95% interval', () => {
     const t = e3FinalTable(results);
     assert.match(t, /\| 8x4 \| ZGR \| lr 0\.001 \| 2 \| 2 \| 160\.00 ± 7\.07 \| 155\.00 ± 7\.07 \| – \| 50\.0 \|/);
     // ST − ZGR = 175 − 160 = 15, se = 7.07/√2 = 5, Welch df = 1: t = 12.706, half-width 63.53
-    assert.match(t, /\| 8x4 \| ST \| lr 0\.001 \| 1 \| 2 \| 175\.00 ± 0\.00 \| 170\.00 ± 0\.00 \| \+15\.00 \[−48\.53, \+78\.53\] \|/);
+    assert.match(
+      t,
+      /\| 8x4 \| ST \| lr 0\.001 \| 1 \| 2 \| 175\.00 ± 0\.00 \| 170\.00 ± 0\.00 \| \+15\.00 \[−48\.53, \+78\.53\] \|/,
+    );
   });
 });

@@ -9,12 +9,41 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { e3Configs, E3_PROFILES, loadRunResult, normaliseConfig, runKey, runSweep, trainVae, type VaeRunResult } from '../../lib/experiments/e3-vae-training';
+import {
+  e3Configs,
+  E3_PROFILES,
+  loadRunResult,
+  normaliseConfig,
+  runKey,
+  runSweep,
+  trainVae,
+  type VaeRunResult,
+} from '../../lib/experiments/e3-vae-training';
 import { useBackend } from '../helpers';
 
 const CLI = path.join(__dirname, '..', '..', 'scripts', 'train-vae.js');
 // the protocol's model (784-512-256-32) on 300 images: 3 steps per epoch
-const ARGS = ['--C', '8', '--latents', '4', '--estimator', 'grMck', '--tau', '0.5', '--K', '3', '--epochs', '8', '--train-size', '300', '--test-size', '100', '--seed', '4', '--no-progress'];
+const ARGS = [
+  '--C',
+  '8',
+  '--latents',
+  '4',
+  '--estimator',
+  'grMck',
+  '--tau',
+  '0.5',
+  '--K',
+  '3',
+  '--epochs',
+  '8',
+  '--train-size',
+  '300',
+  '--test-size',
+  '100',
+  '--seed',
+  '4',
+  '--no-progress',
+];
 const ENV = { ...process.env, ZGR_BACKEND: 'wasm' };
 
 function tmp(): string {
@@ -41,7 +70,10 @@ describe('E3 runner: resume after kill -9', () => {
 
       // start, wait for "checkpoint epoch 2" on stdout, then kill -9
       const killedAt = await new Promise<number>((resolve, reject) => {
-        const child = spawn(process.execPath, [CLI, ...ARGS, '--results-dir', cut], { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(process.execPath, [CLI, ...ARGS, '--results-dir', cut], {
+          env: ENV,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
         let out = '';
         let err = '';
         child.stderr.on('data', (d) => (err += d));
@@ -49,9 +81,16 @@ describe('E3 runner: resume after kill -9', () => {
           out += d;
           if (/checkpoint epoch 2\n/.test(out)) child.kill('SIGKILL');
         });
-        child.on('exit', (code, signal) => (signal === 'SIGKILL' ? resolve(result(cut).history.length) : reject(new Error(`not killed: code ${code}\n${out}\n${err}`))));
+        child.on('exit', (code, signal) =>
+          signal === 'SIGKILL'
+            ? resolve(result(cut).history.length)
+            : reject(new Error(`not killed: code ${code}\n${out}\n${err}`)),
+        );
       });
-      assert.ok(killedAt >= 2 && killedAt < 8, `the run was killed after epoch ${killedAt} of 8, so it was interrupted`);
+      assert.ok(
+        killedAt >= 2 && killedAt < 8,
+        `the run was killed after epoch ${killedAt} of 8, so it was interrupted`,
+      );
 
       const resumed = spawnSync(process.execPath, [CLI, ...ARGS, '--results-dir', cut], { env: ENV, encoding: 'utf8' });
       assert.equal(resumed.status, 0, resumed.stderr);
@@ -71,7 +110,14 @@ describe('E3 runner: resume after kill -9', () => {
 describe('E3 runner: results keyed by configuration, sweeps', () => {
   before(() => useBackend('wasm'));
   const tiny = (estimator: string, seed: number) => ({
-    C: 4, numLatents: 2, estimator: { name: estimator }, seed, hidden: [16, 8], epochs: 2, trainSize: 200, testSize: 50,
+    C: 4,
+    numLatents: 2,
+    estimator: { name: estimator },
+    seed,
+    hidden: [16, 8],
+    epochs: 2,
+    trainSize: 200,
+    testSize: 50,
   });
 
   it('a run stopped after its last checkpoint but before its result is written finishes on the next call, without training again', async () => {
@@ -110,12 +156,21 @@ describe('E3 runner: results keyed by configuration, sweeps', () => {
     assert.equal(runKey(base), runKey({ ...base }));
     assert.notEqual(runKey(base), runKey({ ...base, lr: 5e-4 }));
     assert.notEqual(runKey(base), runKey({ ...base, binarisation: 'dynamic' }));
-    assert.equal(runKey({ ...base, estimator: { name: 'stGs' } }), runKey({ ...base, estimator: { name: 'stGs', options: { tau: 1 } } }));
+    assert.equal(
+      runKey({ ...base, estimator: { name: 'stGs' } }),
+      runKey({ ...base, estimator: { name: 'stGs', options: { tau: 1 } } }),
+    );
     assert.match(runKey(base), /^4x2-zgr-lr0\.001-s0-[0-9a-f]{10}$/);
-    assert.throws(() => normaliseConfig({ ...base, trainSize: 70_000 }), /trainSize must be an integer in \[1, 60000\]/);
+    assert.throws(
+      () => normaliseConfig({ ...base, trainSize: 70_000 }),
+      /trainSize must be an integer in \[1, 60000\]/,
+    );
     assert.throws(() => normaliseConfig({ ...base, estimator: { name: 'nope' } }), /unknown estimator/);
     assert.match(runKey({ ...base, optimizer: 'radam' }), /^4x2-zgr-lr0\.001-radam-s0-[0-9a-f]{10}$/);
-    assert.throws(() => normaliseConfig({ ...base, optimizer: 'sgd' as never }), /optimizer must be one of adam, radam, got "sgd"/);
+    assert.throws(
+      () => normaliseConfig({ ...base, optimizer: 'sgd' as never }),
+      /optimizer must be one of adam, radam, got "sgd"/,
+    );
   });
 
   it('a sweep runs configurations in parallel processes; a rerun returns them without training; results equal an in-process run', async () => {
@@ -124,7 +179,12 @@ describe('E3 runner: results keyed by configuration, sweeps', () => {
     try {
       const configs = [tiny('zgr', 1), tiny('st', 1), tiny('rloo', 2)];
       const lines: string[] = [];
-      const first = await runSweep(configs, { workers: 2, resultsDir: dir, log: (l) => lines.push(l), env: { ZGR_BACKEND: 'wasm' } });
+      const first = await runSweep(configs, {
+        workers: 2,
+        resultsDir: dir,
+        log: (l) => lines.push(l),
+        env: { ZGR_BACKEND: 'wasm' },
+      });
       assert.match(lines[0], /3 runs: 0 finished before, 3 to run on 2 process\(es\)/);
       assert.ok(first.every((r) => r.done && r.history.length === 2));
       const again: string[] = [];
@@ -149,9 +209,21 @@ describe('E3 runner: results keyed by configuration, sweeps', () => {
     assert.ok(medium.every((c) => c.trainSize === 60_000 && c.testSize === 10_000 && c.epochs === 8));
     assert.equal(E3_PROFILES.medium.resultsDir, 'results/e3-medium');
     const paper = E3_PROFILES.paper;
-    assert.deepEqual(paper.configurations.map((c) => `${c.C}x${c.numLatents}`), ['8x4', '4x24', '8x16', '16x12', '64x8', '10x30']);
+    assert.deepEqual(
+      paper.configurations.map((c) => `${c.C}x${c.numLatents}`),
+      ['8x4', '4x24', '8x16', '16x12', '64x8', '10x30'],
+    );
     assert.equal(paper.epochs, 160);
     assert.deepEqual(paper.seeds, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-    assert.deepEqual([...new Set(paper.estimators.map((e) => e.name))].sort(), ['grMck', 'gst', 'reinmax', 'rloo', 'st', 'stGs', 'stZgr', 'zgr']);
+    assert.deepEqual([...new Set(paper.estimators.map((e) => e.name))].sort(), [
+      'grMck',
+      'gst',
+      'reinmax',
+      'rloo',
+      'st',
+      'stGs',
+      'stZgr',
+      'zgr',
+    ]);
   });
 });

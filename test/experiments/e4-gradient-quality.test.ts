@@ -14,7 +14,23 @@ import { e4ExactGradientCheck } from '../../lib/checks/e4-exact-gradient';
 
 const TINY: E4Profile = {
   configurations: [
-    { C: 3, numLatents: 2, training: { estimator: { name: 'zgr' }, seed: 0, lr: 1e-3, epochs: 1, trainSize: 200, testSize: 100, hidden: [8, 6] }, checkpoints: [{ name: 'init', epoch: 0 }, { name: 'end', epoch: 1 }] },
+    {
+      C: 3,
+      numLatents: 2,
+      training: {
+        estimator: { name: 'zgr' },
+        seed: 0,
+        lr: 1e-3,
+        epochs: 1,
+        trainSize: 200,
+        testSize: 100,
+        hidden: [8, 6],
+      },
+      checkpoints: [
+        { name: 'init', epoch: 0 },
+        { name: 'end', epoch: 1 },
+      ],
+    },
   ],
   evalBatches: 2,
   evalBatch: 2,
@@ -29,17 +45,30 @@ describe('E4 runner', () => {
   it('measures each checkpoint on each batch, the weight batch w.r.t. the logits and the weights, and reuses a stored result', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'e4-'));
     try {
-      const options = { profile: TINY, resultsDir: path.join(dir, 'e4'), trainingDir: path.join(dir, 'e3'), progress: false };
+      const options = {
+        profile: TINY,
+        resultsDir: path.join(dir, 'e4'),
+        trainingDir: path.join(dir, 'e3'),
+        progress: false,
+      };
       const result = await runE4(options);
-      assert.deepEqual(result.checkpoints.map((c) => [c.checkpoint.name, c.cases.map((k) => `${k.batch}/${k.space}/${k.images}`)]), [
-        ['init', ['0/logits/2', '1/logits/2']],
-        ['end', ['0/logits/2', '1/logits/2', 'weights/logits/3', 'weights/weights/3']],
-      ]);
+      assert.deepEqual(
+        result.checkpoints.map((c) => [c.checkpoint.name, c.cases.map((k) => `${k.batch}/${k.space}/${k.images}`)]),
+        [
+          ['init', ['0/logits/2', '1/logits/2']],
+          ['end', ['0/logits/2', '1/logits/2', 'weights/logits/3', 'weights/weights/3']],
+        ],
+      );
       const cases = result.checkpoints.flatMap((c) => c.cases);
-      assert.ok(e4ExactGradientCheck(cases.map((k, i) => ({ where: `case ${i}`, errors: k.exactGradientErrors }))).holds);
+      assert.ok(
+        e4ExactGradientCheck(cases.map((k, i) => ({ where: `case ${i}`, errors: k.exactGradientErrors }))).holds,
+      );
       for (const k of cases) {
         const rloo = k.points.find((p) => p.label === 'RLOO(M=2)')!;
-        assert.ok(rloo.quality.relativeBias.estimate < 1e-9, `RLOO is unbiased (${k.space}): ${rloo.quality.relativeBias.estimate}`);
+        assert.ok(
+          rloo.quality.relativeBias.estimate < 1e-9,
+          `RLOO is unbiased (${k.space}): ${rloo.quality.relativeBias.estimate}`,
+        );
         assert.equal(c7BiasVariance(k.points, 'tiny').biasVariance.rows.length, 4); // 2 τ × 2 K
       }
       assert.equal(result.provenance.seed, 0);
@@ -60,10 +89,17 @@ describe('E4 runner', () => {
       assert.ok([0, 0.5, 1].every((a) => p.grid.as.includes(a)) && p.grid.reinmaxTaus.every((t) => t >= 1)); // the ST-ZGR family in closed form from a = 0, ½, 1
       assert.equal(p.weightBatch.images, 100);
       // GR's Monte Carlo is drawn until se(β), se(σ) < a third of C7's declared margins, within a budget
-      assert.deepEqual(p.grid.adaptive, { maxRounds: p.grid.adaptive!.maxRounds, betaMargin: C7_MARGINS.beta, sigmaFactor: C7_MARGINS.sigmaFactor });
+      assert.deepEqual(p.grid.adaptive, {
+        maxRounds: p.grid.adaptive!.maxRounds,
+        betaMargin: C7_MARGINS.beta,
+        sigmaFactor: C7_MARGINS.sigmaFactor,
+      });
       assert.ok(p.grid.adaptive!.maxRounds >= 4, `maxRounds ${p.grid.adaptive!.maxRounds}`);
     }
     assert.deepEqual(E4_PROFILES.quick.weightBatch.checkpoints, ['end']);
-    assert.deepEqual(E4_PROFILES.quick.configurations.map((c) => `${c.C}x${c.numLatents}`), ['8x4', '4x6']);
+    assert.deepEqual(
+      E4_PROFILES.quick.configurations.map((c) => `${c.C}x${c.numLatents}`),
+      ['8x4', '4x6'],
+    );
   });
 });

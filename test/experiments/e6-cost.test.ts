@@ -28,9 +28,17 @@ describe('E6 timing', () => {
 
   it('each timed round runs the calls in a fresh seeded order, every call once per round', () => {
     const log: number[] = [];
-    timeRoundRobin([0, 1, 2, 3].map((k) => () => void log.push(k)), 0, 6, Random.fromSeed(3));
+    timeRoundRobin(
+      [0, 1, 2, 3].map((k) => () => void log.push(k)),
+      0,
+      6,
+      Random.fromSeed(3),
+    );
     const rounds = Array.from({ length: 6 }, (_, r) => log.slice(4 * r, 4 * r + 4));
     rounds.forEach((round) => assert.deepEqual([...round].sort(), [0, 1, 2, 3]));
-    assert.ok(new Set(rounds.map((r) => r.join())).size > 1, `the order never changed: ${rounds.map((r) => r.join()).join(' | ')}`);
+    assert.ok(
+      new Set(rounds.map((r) => r.join())).size > 1,
+      `the order never changed: ${rounds.map((r) => r.join()).join(' | ')}`,
+    );
   });
 });

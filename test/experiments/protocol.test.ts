@@ -7,8 +7,22 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { e3Configs, E3_PROFILES, runKey } from '../../lib/experiments/e3-vae-training';
-import { E3_HORIZON_GRID, E3_SCREEN, gridConfigs, gridWinners, loadGridSummary, profileOfRuns } from '../../lib/experiments/e3-grid';
-import { GRID_WINNERS, HORIZON_WINNERS, PROTOCOL_CONFIGS, protocolSettings, TUNED_SETTINGS, UNTUNED_GRID } from '../../lib/experiments/protocol';
+import {
+  E3_HORIZON_GRID,
+  E3_SCREEN,
+  gridConfigs,
+  gridWinners,
+  loadGridSummary,
+  profileOfRuns,
+} from '../../lib/experiments/e3-grid';
+import {
+  GRID_WINNERS,
+  HORIZON_WINNERS,
+  PROTOCOL_CONFIGS,
+  protocolSettings,
+  TUNED_SETTINGS,
+  UNTUNED_GRID,
+} from '../../lib/experiments/protocol';
 import { repoRoot } from '../../lib/results/paths';
 
 const ROWS = { ST: 'st', 'ST-GS': 'stGs', 'GR-MCK': 'grMck', 'GST-1.0': 'gst', ReinMax: 'reinmax' } as const;
@@ -16,10 +30,17 @@ const ROWS = { ST: 'st', 'ST-GS': 'stGs', 'GR-MCK': 'grMck', 'GST-1.0': 'gst', R
 /** The table of PAPER.md E3: row label → cells "lr, τ, optimiser" in the header's column order. */
 function paperTable(): { configs: string[]; rows: Map<string, string[]> } {
   const text = fs.readFileSync(path.join(repoRoot(), 'docs', 'PAPER.md'), 'utf8');
-  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('|'));
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.startsWith('|'));
   const header = lines.find((l) => l.startsWith('| estimator |'));
   assert.ok(header, 'docs/PAPER.md has the E3 table');
-  const cells = (l: string) => l.split('|').slice(1, -1).map((c) => c.trim());
+  const cells = (l: string) =>
+    l
+      .split('|')
+      .slice(1, -1)
+      .map((c) => c.trim());
   const rows = new Map(lines.filter((l) => cells(l)[0] in ROWS).map((l) => [cells(l)[0], cells(l).slice(1)]));
   return { configs: cells(header!).slice(1), rows };
 }
@@ -44,14 +65,34 @@ describe('E3 protocol: the tuned settings table', () => {
   });
 
   it('a run takes the table’s settings by default: ReinMax on 4×24 is lr 5e-4, τ 1.5, RAdam; ST sets t; GR-MCK K = 100', () => {
-    assert.deepEqual(protocolSettings('reinmax', 4, 24), { estimator: { name: 'reinmax', options: { tau: 1.5 } }, lr: 5e-4, optimizer: 'radam', tuned: true });
+    assert.deepEqual(protocolSettings('reinmax', 4, 24), {
+      estimator: { name: 'reinmax', options: { tau: 1.5 } },
+      lr: 5e-4,
+      optimizer: 'radam',
+      tuned: true,
+    });
     assert.deepEqual(protocolSettings('st', 8, 4).estimator, { name: 'st', options: { t: 1.3 } });
-    assert.deepEqual(protocolSettings('grMck', 64, 8), { estimator: { name: 'grMck', options: { tau: 2, K: 100 } }, lr: 7e-4, optimizer: 'adam', tuned: true });
+    assert.deepEqual(protocolSettings('grMck', 64, 8), {
+      estimator: { name: 'grMck', options: { tau: 2, K: 100 } },
+      lr: 7e-4,
+      optimizer: 'adam',
+      tuned: true,
+    });
   });
 
   it('flags override the table, and estimators it lacks get the protocol’s defaults (lr 1e-3, Adam), marked untuned', () => {
-    assert.deepEqual(protocolSettings('reinmax', 4, 24, { lr: 1e-3, optimizer: 'adam', options: { tau: 2 } }), { estimator: { name: 'reinmax', options: { tau: 2 } }, lr: 1e-3, optimizer: 'adam', tuned: true });
-    assert.deepEqual(protocolSettings('zgr', 4, 24), { estimator: { name: 'zgr', options: {} }, lr: 1e-3, optimizer: 'adam', tuned: false });
+    assert.deepEqual(protocolSettings('reinmax', 4, 24, { lr: 1e-3, optimizer: 'adam', options: { tau: 2 } }), {
+      estimator: { name: 'reinmax', options: { tau: 2 } },
+      lr: 1e-3,
+      optimizer: 'adam',
+      tuned: true,
+    });
+    assert.deepEqual(protocolSettings('zgr', 4, 24), {
+      estimator: { name: 'zgr', options: {} },
+      lr: 1e-3,
+      optimizer: 'adam',
+      tuned: false,
+    });
     assert.equal(protocolSettings('reinmax', 2, 12).tuned, false, 'a configuration outside the table');
   });
 
@@ -59,13 +100,20 @@ describe('E3 protocol: the tuned settings table', () => {
     for (const name of ['quick', 'medium', 'paper'] as const) {
       for (const c of e3Configs(E3_PROFILES[name])) {
         const p = protocolSettings(c.estimator.name, c.C, c.numLatents, { options: c.estimator.options });
-        assert.deepEqual({ lr: c.lr, optimizer: c.optimizer, options: c.estimator.options }, { lr: p.lr, optimizer: p.optimizer, options: p.estimator.options }, `${name}: ${JSON.stringify(c.estimator)} on ${c.C}x${c.numLatents}`);
+        assert.deepEqual(
+          { lr: c.lr, optimizer: c.optimizer, options: c.estimator.options },
+          { lr: p.lr, optimizer: p.optimizer, options: p.estimator.options },
+          `${name}: ${JSON.stringify(c.estimator)} on ${c.C}x${c.numLatents}`,
+        );
       }
     }
     const paper = e3Configs(E3_PROFILES.paper);
     assert.equal(paper.length, 6 * 8 * 10);
     const reinmax4x24 = paper.find((c) => c.estimator.name === 'reinmax' && c.C === 4 && c.numLatents === 24)!;
-    assert.deepEqual([reinmax4x24.lr, reinmax4x24.optimizer, reinmax4x24.estimator.options], [5e-4, 'radam', { tau: 1.5 }]);
+    assert.deepEqual(
+      [reinmax4x24.lr, reinmax4x24.optimizer, reinmax4x24.estimator.options],
+      [5e-4, 'radam', { tau: 1.5 }],
+    );
   });
 });
 
@@ -77,19 +125,37 @@ describe('E3 protocol: the grid for the estimators the table lacks', () => {
     assert.ok(runs.every((c) => c.epochs === 2 && c.trainSize === 60_000 && c.C === 8 && c.numLatents === 4));
   });
 
-  it('the horizon grid (PAPER.md E3) is lr {1, 2, 3, 5, 7}e-4 with Adam, selected at epoch 30, in the long profile\'s folder', () => {
+  it("the horizon grid (PAPER.md E3) is lr {1, 2, 3, 5, 7}e-4 with Adam, selected at epoch 30, in the long profile's folder", () => {
     const runs = gridConfigs(E3_HORIZON_GRID);
     assert.equal(runs.length, 3 * 5);
     assert.deepEqual([...new Set(runs.map((c) => c.lr))], [1e-4, 2e-4, 3e-4, 5e-4, 7e-4]);
-    assert.ok(runs.every((c) => c.epochs === 30 && c.optimizer === 'adam' && c.seed === 0 && c.trainSize === 60_000 && c.C === 8 && c.numLatents === 4));
+    assert.ok(
+      runs.every(
+        (c) =>
+          c.epochs === 30 &&
+          c.optimizer === 'adam' &&
+          c.seed === 0 &&
+          c.trainSize === 60_000 &&
+          c.C === 8 &&
+          c.numLatents === 4,
+      ),
+    );
     assert.equal(E3_HORIZON_GRID.resultsDir, E3_PROFILES.long.resultsDir);
   });
 
   it('the winner is the cell with the lowest final train −ELBO, per estimator', () => {
-    const fake = (name: string, lr: number, optimizer: 'adam' | 'radam', train: number) => ({
-      key: `${name}-${lr}-${optimizer}`, done: true, config: { estimator: { name }, lr, optimizer, epochs: 1 }, history: [{ trainNegElbo: train, testNegElbo: train + 1 }],
-    }) as never;
-    const { winners } = gridWinners([fake('zgr', 3e-4, 'adam', 120), fake('zgr', 7e-4, 'radam', 110), fake('rloo', 5e-4, 'adam', 130)]);
+    const fake = (name: string, lr: number, optimizer: 'adam' | 'radam', train: number) =>
+      ({
+        key: `${name}-${lr}-${optimizer}`,
+        done: true,
+        config: { estimator: { name }, lr, optimizer, epochs: 1 },
+        history: [{ trainNegElbo: train, testNegElbo: train + 1 }],
+      }) as never;
+    const { winners } = gridWinners([
+      fake('zgr', 3e-4, 'adam', 120),
+      fake('zgr', 7e-4, 'radam', 110),
+      fake('rloo', 5e-4, 'adam', 130),
+    ]);
     assert.deepEqual(winners, { zgr: { lr: 7e-4, optimizer: 'radam' }, rloo: { lr: 5e-4, optimizer: 'adam' } });
   });
 
@@ -106,10 +172,11 @@ describe('E3 protocol: the grid for the estimators the table lacks', () => {
 });
 
 describe('E3 long profile: 30 epochs on 8×4, the horizon grid inside it', () => {
-  it('holds every run of the horizon grid (same keys: the selected lr\'s seed-0 run is reused) and the protocol\'s ReinMax, ST-GS, GR-MC100 at 3 seeds', () => {
+  it("holds every run of the horizon grid (same keys: the selected lr's seed-0 run is reused) and the protocol's ReinMax, ST-GS, GR-MC100 at 3 seeds", () => {
     const long = e3Configs(E3_PROFILES.long);
     const keys = new Set(long.map(runKey));
-    for (const c of gridConfigs(E3_HORIZON_GRID)) assert.ok(keys.has(runKey(c)), `grid run ${runKey(c)} is in the long profile`);
+    for (const c of gridConfigs(E3_HORIZON_GRID))
+      assert.ok(keys.has(runKey(c)), `grid run ${runKey(c)} is in the long profile`);
     const protocolRuns = long.filter((c) => ['reinmax', 'stGs', 'grMck'].includes(c.estimator.name));
     assert.deepEqual(
       protocolRuns.map((c) => [c.estimator.name, c.lr, c.optimizer, c.seed, c.estimator.options]),
@@ -150,6 +217,7 @@ describe('E3 horizon grid winners', () => {
       return;
     }
     assert.equal(summary.cells.length, gridConfigs(E3_HORIZON_GRID).length);
-    for (const [name, won] of Object.entries(summary.winners)) assert.deepEqual(HORIZON_WINNERS[name]?.[summary.config], won, name);
+    for (const [name, won] of Object.entries(summary.winners))
+      assert.deepEqual(HORIZON_WINNERS[name]?.[summary.config], won, name);
   });
 });

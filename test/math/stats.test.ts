@@ -9,8 +9,21 @@ import { assertClose } from '../helpers';
 
 describe('Sample statistics', () => {
   it('normal and Student t quantiles match tabulated values', () => {
-    assertClose([normalQuantile(0.975), normalQuantile(0.5), normalQuantile(0.001)], [1.959964, 0, -3.090232], { atol: 1e-6, context: 'normal' });
-    assertClose([studentQuantile(0.975, 19), studentQuantile(0.975, 5), studentQuantile(0.95, 30), studentQuantile(0.975, 1), studentQuantile(0.975, 2)], [2.093024, 2.570582, 1.697261, 12.706205, 4.302653], { atol: 1e-6, context: 't' });
+    assertClose([normalQuantile(0.975), normalQuantile(0.5), normalQuantile(0.001)], [1.959964, 0, -3.090232], {
+      atol: 1e-6,
+      context: 'normal',
+    });
+    assertClose(
+      [
+        studentQuantile(0.975, 19),
+        studentQuantile(0.975, 5),
+        studentQuantile(0.95, 30),
+        studentQuantile(0.975, 1),
+        studentQuantile(0.975, 2),
+      ],
+      [2.093024, 2.570582, 1.697261, 12.706205, 4.302653],
+      { atol: 1e-6, context: 't' },
+    );
   });
 
   it('quantiles refuse q outside (0, 1) and fewer than 1 degree of freedom, by name', () => {
@@ -30,6 +43,6 @@ describe('Sample statistics', () => {
     const w = welch({ mean: 2, sd: 1, n: 3 }, { mean: 0, sd: 2, n: 5 });
     assert.equal(w.d, 2);
     assert.ok(Math.abs(w.se - Math.sqrt(1 / 3 + 4 / 5)) < 1e-12);
-    assert.ok(Math.abs(w.df - (1 / 3 + 4 / 5) ** 2 / ((1 / 9) / 2 + (16 / 25) / 4)) < 1e-12);
+    assert.ok(Math.abs(w.df - (1 / 3 + 4 / 5) ** 2 / (1 / 9 / 2 + 16 / 25 / 4)) < 1e-12);
   });
 });

@@ -20,30 +20,35 @@ describe('latent usage of the VAE: KL against its ceiling, max q, code perplexit
     assert.ok(Math.abs(perplexity([0.5, 0, 0.5]) - 2) < 1e-12);
   });
 
-  it('equals a float64 computation from the logits of each image (chunks of 3 over 7 images), ' + 'to 1e-5 relative', async () => {
-    const vae = Vae.create({ C: 4, numLatents: 3, hidden: [6], inputSize: 5 }, Random.fromSeed(1));
-    const N = 7;
-    const images = Float32Array.from(Random.fromSeed(2).uniform(N * 5));
-    const got = await latentUsage(vae, images, 3);
-    const logits = Array.from(vae.encode(tf.tensor2d(images, [N, 5])).dataSync());
-    let kl = 0, maxQ = 0;
-    const qBar = Array.from({ length: 3 }, () => new Array<number>(4).fill(0));
-    for (let n = 0; n < N; n++) {
-      for (let l = 0; l < 3; l++) {
-        const q = softmax(logits.slice((n * 3 + l) * 4, (n * 3 + l + 1) * 4));
-        kl += q.reduce((s, qc) => s + qc * Math.log(qc * 4), 0); // Σ q log(q / (1/C))
-        maxQ += Math.max(...q);
-        q.forEach((qc, c) => (qBar[l][c] += qc / N));
+  it(
+    'equals a float64 computation from the logits of each image (chunks of 3 over 7 images), ' + 'to 1e-5 relative',
+    async () => {
+      const vae = Vae.create({ C: 4, numLatents: 3, hidden: [6], inputSize: 5 }, Random.fromSeed(1));
+      const N = 7;
+      const images = Float32Array.from(Random.fromSeed(2).uniform(N * 5));
+      const got = await latentUsage(vae, images, 3);
+      const logits = Array.from(vae.encode(tf.tensor2d(images, [N, 5])).dataSync());
+      let kl = 0,
+        maxQ = 0;
+      const qBar = Array.from({ length: 3 }, () => new Array<number>(4).fill(0));
+      for (let n = 0; n < N; n++) {
+        for (let l = 0; l < 3; l++) {
+          const q = softmax(logits.slice((n * 3 + l) * 4, (n * 3 + l + 1) * 4));
+          kl += q.reduce((s, qc) => s + qc * Math.log(qc * 4), 0); // Σ q log(q / (1/C))
+          maxQ += Math.max(...q);
+          q.forEach((qc, c) => (qBar[l][c] += qc / N));
+        }
       }
-    }
-    const want = { klPerImage: kl / N, meanMaxQ: maxQ / (N * 3), codePerplexity: qBar.map(perplexity) };
-    const close = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) <= 1e-5 * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
-    close(got.klPerImage, want.klPerImage, 'KL per image');
-    close(got.meanMaxQ, want.meanMaxQ, 'mean max q');
-    got.codePerplexity.forEach((p, l) => close(p, want.codePerplexity[l], `perplexity of latent ${l}`));
-    assert.ok(Math.abs(got.klCeiling - 3 * Math.log(4)) < 1e-12);
-    vae.dispose();
-  });
+      const want = { klPerImage: kl / N, meanMaxQ: maxQ / (N * 3), codePerplexity: qBar.map(perplexity) };
+      const close = (a: number, b: number, what: string) =>
+        assert.ok(Math.abs(a - b) <= 1e-5 * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
+      close(got.klPerImage, want.klPerImage, 'KL per image');
+      close(got.meanMaxQ, want.meanMaxQ, 'mean max q');
+      got.codePerplexity.forEach((p, l) => close(p, want.codePerplexity[l], `perplexity of latent ${l}`));
+      assert.ok(Math.abs(got.klCeiling - 3 * Math.log(4)) < 1e-12);
+      vae.dispose();
+    },
+  );
 
   it('a deterministic encoder that always picks code 0 has KL at its ceiling, max q 1 and perplexity 1', async () => {
     const vae = Vae.create({ C: 3, numLatents: 2, hidden: [4], inputSize: 2 }, Random.fromSeed(3));
@@ -60,7 +65,10 @@ describe('latent usage of the VAE: KL against its ceiling, max q, code perplexit
 
   it('rejects images that are not whole rows of the input size', async () => {
     const vae = Vae.create({ C: 3, numLatents: 2, hidden: [4], inputSize: 2 }, Random.fromSeed(3));
-    await assert.rejects(() => latentUsage(vae, new Float32Array(3)), /latentUsage: images must hold a positive whole number of 2-pixel images, got 3 values/);
+    await assert.rejects(
+      () => latentUsage(vae, new Float32Array(3)),
+      /latentUsage: images must hold a positive whole number of 2-pixel images, got 3 values/,
+    );
     vae.dispose();
   });
 });

@@ -18,7 +18,11 @@ describe('RAdam (Liu et al. 2020, PyTorch form)', () => {
     // ρ_6 = 1999 − 12·0.999⁶/(1 − 0.999⁶) = 1999 − 11.92818/0.00598502 = 5.9942
     // r_6 = √(1.9942 · 3.9942 · 1999 / (1995 · 1997 · 5.9942)) = 0.02582
     assert.equal(rectification(5, 0.999).r, null);
-    assertClose([rectification(5, 0.999).rho, rectification(6, 0.999).rho, rectification(6, 0.999).r!], [4.996, 5.9942, 0.02582], { atol: 1e-4, context: 'ρ_5, ρ_6, r_6' });
+    assertClose(
+      [rectification(5, 0.999).rho, rectification(6, 0.999).rho, rectification(6, 0.999).r!],
+      [4.996, 5.9942, 0.02582],
+      { atol: 1e-4, context: 'ρ_5, ρ_6, r_6' },
+    );
     assert.ok(Math.abs(rectification(1e6, 0.999).r! - 1) < 1e-3, 'r_t → 1');
   });
 
@@ -68,7 +72,11 @@ describe('RAdam (Liu et al. 2020, PyTorch form)', () => {
       return step;
     };
     const r = rectification(41, 0.999).r!;
-    assertClose(run(RAdam), run(Adam).map((s) => s * r), { rtol: 1e-4, context: `RAdam step = r_41 (${r.toFixed(4)}) × Adam step` });
+    assertClose(
+      run(RAdam),
+      run(Adam).map((s) => s * r),
+      { rtol: 1e-4, context: `RAdam step = r_41 (${r.toFixed(4)}) × Adam step` },
+    );
   });
 
   it('rejects bad hyperparameters by name', () => {

@@ -5,9 +5,22 @@ import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { ALL_ESTIMATORS, CATEGORICAL_ESTIMATORS } from '../../lib/estimators/registry';
-import { estimatorId, estimatorLabel, estimatorStyle, resolveEstimator, type EstimatorSpec } from '../../lib/estimators/spec';
+import {
+  estimatorId,
+  estimatorLabel,
+  estimatorStyle,
+  resolveEstimator,
+  type EstimatorSpec,
+} from '../../lib/estimators/spec';
 import { Adam } from '../../lib/models/adam';
-import { klToUniform, negElboLoss, packVariables, reconstructionLoss, unpackVariables, Vae } from '../../lib/models/vae';
+import {
+  klToUniform,
+  negElboLoss,
+  packVariables,
+  reconstructionLoss,
+  unpackVariables,
+  Vae,
+} from '../../lib/models/vae';
 import { Random } from '../../lib/random';
 import { assertClose, useBackend } from '../helpers';
 
@@ -37,10 +50,16 @@ function lossAndGrads(spec: EstimatorSpec, seed: number): { loss: number; grads:
 describe('VAE: every estimator plugs in by name with its options', () => {
   before(() => useBackend('wasm'));
 
-  it('names: every registry row, pathwise and score-function, is one the model takes; an ' + 'unknown name lists them', () => {
-    assert.ok(['rloo', 'reinforce', 'reinmaxCv', 'gst'].every((n) => ALL_ESTIMATORS.some((e) => e.name === n)));
-    assert.throws(() => resolveEstimator({ name: 'zrg' }), new RegExp(`unknown estimator "zrg" \\(known: ${ALL_ESTIMATORS.map((e) => e.name).join(', ')}\\)`));
-  });
+  it(
+    'names: every registry row, pathwise and score-function, is one the model takes; an ' + 'unknown name lists them',
+    () => {
+      assert.ok(['rloo', 'reinforce', 'reinmaxCv', 'gst'].every((n) => ALL_ESTIMATORS.some((e) => e.name === n)));
+      assert.throws(
+        () => resolveEstimator({ name: 'zrg' }),
+        new RegExp(`unknown estimator "zrg" \\(known: ${ALL_ESTIMATORS.map((e) => e.name).join(', ')}\\)`),
+      );
+    },
+  );
 
   for (const spec of SPECS) {
     it(`${spec.name}: finite loss, non-zero gradients for encoder and decoder, bit-identical for a seed`, () => {
@@ -56,23 +75,39 @@ describe('VAE: every estimator plugs in by name with its options', () => {
 
   it('options are checked by name and by kind, with messages that say which', () => {
     assert.throws(() => resolveEstimator({ name: 'gumbel' }), /unknown estimator.*known: st, darn, zgr/);
-    assert.throws(() => resolveEstimator({ name: 'stGs', options: { temperature: 1 } }), /unknown option "temperature" \(options: tau\)/);
+    assert.throws(
+      () => resolveEstimator({ name: 'stGs', options: { temperature: 1 } }),
+      /unknown option "temperature" \(options: tau\)/,
+    );
     assert.throws(() => resolveEstimator({ name: 'grMck', options: { K: 0 } }), /option K must be an integer ≥ 1/);
-    assert.throws(() => resolveEstimator({ name: 'stZgr', options: { a: 2 } }), /option a must be a number in \[0, 1\]/);
+    assert.throws(
+      () => resolveEstimator({ name: 'stZgr', options: { a: 2 } }),
+      /option a must be a number in \[0, 1\]/,
+    );
     assert.throws(() => resolveEstimator({ name: 'rloo', options: { M: 1 } }), /option M must be an integer ≥ 2/);
-    assert.throws(() => resolveEstimator({ name: 'zgr', options: { tau: 1 } }), /unknown option "tau" \(options: none\)/);
-    assert.throws(() => resolveEstimator({ name: 'reinmaxCv', options: { eta: NaN } }), /estimator "reinmaxCv": option eta must be a finite number, got NaN/);
+    assert.throws(
+      () => resolveEstimator({ name: 'zgr', options: { tau: 1 } }),
+      /unknown option "tau" \(options: none\)/,
+    );
+    assert.throws(
+      () => resolveEstimator({ name: 'reinmaxCv', options: { eta: NaN } }),
+      /estimator "reinmaxCv": option eta must be a finite number, got NaN/,
+    );
   });
 
-  it('resolving fills the defaults and says the kind: pathwise rows run through sampleOp, ' + 'score rows through their surrogate', () => {
-    const r = resolveEstimator({ name: 'reinmaxCv', options: { eta: -0.5 } });
-    assert.equal(r.kind, 'pathwise');
-    assert.deepEqual(r.options, { tau: 0.7, K: 32, eta: -0.5 });
-    const s = resolveEstimator({ name: 'rloo' });
-    assert.equal(s.kind, 'score');
-    assert.deepEqual(s.options, { M: 2 });
-    assert.equal(resolveEstimator({ name: 'reinforce' }).kind, 'score');
-  });
+  it(
+    'resolving fills the defaults and says the kind: pathwise rows run through sampleOp, ' +
+      'score rows through their surrogate',
+    () => {
+      const r = resolveEstimator({ name: 'reinmaxCv', options: { eta: -0.5 } });
+      assert.equal(r.kind, 'pathwise');
+      assert.deepEqual(r.options, { tau: 0.7, K: 32, eta: -0.5 });
+      const s = resolveEstimator({ name: 'rloo' });
+      assert.equal(s.kind, 'score');
+      assert.deepEqual(s.options, { M: 2 });
+      assert.equal(resolveEstimator({ name: 'reinforce' }).kind, 'score');
+    },
+  );
 
   it('labels and ids carry the options', () => {
     assert.equal(estimatorLabel({ name: 'grMck', options: { K: 100, tau: 0.5 } }), 'GR-MC100(τ=0.5)');
@@ -83,15 +118,31 @@ describe('VAE: every estimator plugs in by name with its options', () => {
   });
 
   it('one style per spec: label, colour and family from the row (ST-GS and GR-MCK are one family)', () => {
-    assert.deepEqual(estimatorStyle({ name: 'grMck', options: { K: 100, tau: 0.5 } }), { label: 'GR-MC100(τ=0.5)', colour: '#e377c2', family: 'GR-MCK(τ)' });
+    assert.deepEqual(estimatorStyle({ name: 'grMck', options: { K: 100, tau: 0.5 } }), {
+      label: 'GR-MC100(τ=0.5)',
+      colour: '#e377c2',
+      family: 'GR-MCK(τ)',
+    });
     assert.equal(estimatorStyle({ name: 'stGs' }).family, 'GR-MCK(τ)');
-    assert.deepEqual(estimatorStyle({ name: 'rloo', options: { M: 4 } }), { label: 'RLOO(M=4)', colour: '#bcbd22', family: 'RLOO(M)' });
+    assert.deepEqual(estimatorStyle({ name: 'rloo', options: { M: 4 } }), {
+      label: 'RLOO(M=4)',
+      colour: '#bcbd22',
+      family: 'RLOO(M)',
+    });
     assert.equal(estimatorStyle({ name: 'reinmaxCv' }).label, 'ReinMax-CV32(τ=0.7, η=1.5)');
     const colours = CATEGORICAL_ESTIMATORS.map((e) => estimatorStyle({ name: e.name }).colour);
     assert.equal(new Set(colours).size, colours.length, `every categorical row its own colour: ${colours.join(' ')}`);
     // a binary row is drawn like its categorical twin (claim C5)
-    assert.deepEqual(estimatorStyle({ name: 'zgrBinary' }), { label: 'ZGR (binary)', colour: estimatorStyle({ name: 'zgr' }).colour, family: 'ST-ZGR(a)' });
-    assert.deepEqual(estimatorStyle({ name: 'stBinary' }), { label: 'ST (binary)', colour: estimatorStyle({ name: 'st' }).colour, family: 'ST(t)' });
+    assert.deepEqual(estimatorStyle({ name: 'zgrBinary' }), {
+      label: 'ZGR (binary)',
+      colour: estimatorStyle({ name: 'zgr' }).colour,
+      family: 'ST-ZGR(a)',
+    });
+    assert.deepEqual(estimatorStyle({ name: 'stBinary' }), {
+      label: 'ST (binary)',
+      colour: estimatorStyle({ name: 'st' }).colour,
+      family: 'ST(t)',
+    });
   });
 });
 
@@ -128,7 +179,10 @@ describe('VAE: loss terms', () => {
     const adam2 = new Adam(other.variables(), { lr: 0.01 });
     unpackVariables([...other.variables(), ...adam2.stateTensors()], saved);
     assert.deepEqual(await packVariables([...other.variables(), ...adam2.stateTensors()]), saved);
-    assert.throws(() => unpackVariables(other.variables(), saved.subarray(1)), /holds \d+ numbers, the model needs \d+/);
+    assert.throws(
+      () => unpackVariables(other.variables(), saved.subarray(1)),
+      /holds \d+ numbers, the model needs \d+/,
+    );
     tf.dispose([x, ...Object.values(grads)]);
     [vae, other].forEach((m) => m.dispose());
     [adam, adam2].forEach((a) => a.dispose());

@@ -9,7 +9,16 @@ import { estimatorStyle } from '../../lib/estimators/spec';
 import { groupedBarFigure } from '../../lib/plots/bar-figure';
 import { lineFigure } from '../../lib/plots/line-figure';
 import { intervalBars, standardErrorBars } from '../../lib/plots/series';
-import { FONT_FAMILY, integerTicks, isReinmaxAtOne, logTicks, mergeReinmaxIntoZgr, SYMBOLS, tickLabel, ZGR_REINMAX_LABEL } from '../../lib/plots/style';
+import {
+  FONT_FAMILY,
+  integerTicks,
+  isReinmaxAtOne,
+  logTicks,
+  mergeReinmaxIntoZgr,
+  SYMBOLS,
+  tickLabel,
+  ZGR_REINMAX_LABEL,
+} from '../../lib/plots/style';
 import type { Trace } from '../../lib/plots/types';
 import { errorBarProblems, integerAxisProblems, logAxisProblems, styleProblems, tickLabelValue } from './style-checks';
 
@@ -18,7 +27,10 @@ describe('log-axis ticks: numbers, never bare minor digits', () => {
     const t = logTicks([0.02, 3, 40])!;
     assert.deepEqual(t.ticktext, ['0.1', '1', '10']);
     assert.deepEqual(t.tickvals, [0.1, 1, 10]);
-    assert.ok(t.minor!.tickvals.includes(0.02) && t.minor!.tickvals.includes(5), 'the digits between decades are unlabelled minor ticks');
+    assert.ok(
+      t.minor!.tickvals.includes(0.02) && t.minor!.tickvals.includes(5),
+      'the digits between decades are unlabelled minor ticks',
+    );
   });
   it('beyond 10⁻³ every decade of the axis is a power of ten (one style per axis)', () => {
     const t = logTicks([2e-5, 0.3])!;
@@ -38,15 +50,30 @@ describe('log-axis ticks: numbers, never bare minor digits', () => {
     assert.ok(t.tickvals.every((v) => Number.isInteger(Math.round(Math.log10(v) * 1e9) / 1e9)));
   });
   it('lineFigure puts them on every log axis; the check finds plotly-default log axes', () => {
-    const fig = lineFigure({ x: { title: 'τ', log: true }, y: { title: 'v', log: true }, series: [{ estimator: 'zgr', x: [0.01, 0.1, 1], y: [2e-4, 0.3, 7] }] });
+    const fig = lineFigure({
+      x: { title: 'τ', log: true },
+      y: { title: 'v', log: true },
+      series: [{ estimator: 'zgr', x: [0.01, 0.1, 1], y: [2e-4, 0.3, 7] }],
+    });
     assert.deepEqual(logAxisProblems(fig), []);
     const bare = { ...fig, layout: { ...fig.layout, yaxis: { type: 'log', dtick: 'D1' } } };
     assert.match(logAxisProblems(bare).join('\n'), /without explicit ticks/);
-    const minorDigit = { ...fig, layout: { ...fig.layout, yaxis: { type: 'log', tickmode: 'array', tickvals: [0.01, 0.05, 0.1], ticktext: ['0.01', '5', '0.1'] } } };
+    const minorDigit = {
+      ...fig,
+      layout: {
+        ...fig.layout,
+        yaxis: { type: 'log', tickmode: 'array', tickvals: [0.01, 0.05, 0.1], ticktext: ['0.01', '5', '0.1'] },
+      },
+    };
     assert.match(logAxisProblems(minorDigit).join('\n'), /labelled "5", which reads 5/);
   });
   it('bar figures on a log axis too', () => {
-    const fig = groupedBarFigure({ categories: ['a', 'b'], x: { title: '' }, y: { title: 'ratio', log: true }, series: [{ estimator: 'st', values: [0.9, 300] }] });
+    const fig = groupedBarFigure({
+      categories: ['a', 'b'],
+      x: { title: '' },
+      y: { title: 'ratio', log: true },
+      series: [{ estimator: 'st', values: [0.9, 300] }],
+    });
     assert.deepEqual(logAxisProblems(fig), []);
   });
 });
@@ -56,61 +83,123 @@ describe('integer axes (epochs, steps)', () => {
     assert.deepEqual(integerTicks([1, 2, 3, 4]), { tickmode: 'linear', tick0: 0, dtick: 1, tickformat: 'd' });
     assert.equal(integerTicks([0, 300]).dtick, 50);
     assert.equal(integerTicks([1, 160]).dtick, 20);
-    const fig = lineFigure({ x: { title: 'epoch', integer: true }, y: { title: 'loss' }, series: [{ estimator: 'zgr', x: [1, 2, 3, 4], y: [4, 3, 2, 1] }] });
+    const fig = lineFigure({
+      x: { title: 'epoch', integer: true },
+      y: { title: 'loss' },
+      series: [{ estimator: 'zgr', x: [1, 2, 3, 4], y: [4, 3, 2, 1] }],
+    });
     assert.deepEqual(integerAxisProblems(fig, 'xaxis'), []);
   });
 });
 
 describe('the one font', () => {
-  it('every figure names the shared family: DejaVu Sans first (the widest common sans), then ' + 'Liberation Sans and its metric twins', () => {
-    // the exact CSS string: it is written into every SVG, which re-exports must keep byte for byte
-    assert.equal(FONT_FAMILY, "'DejaVu Sans', 'Liberation Sans', Arial, Helvetica, sans-serif");
-    const fig = lineFigure({ x: { title: 'x' }, y: { title: 'y' }, series: [{ label: 'a', x: [1, 2], y: [1, 2] }] });
-    assert.deepEqual(styleProblems(fig), []);
-    assert.match(styleProblems({ ...fig, layout: { ...fig.layout, font: { family: 'Helvetica' } } }).join(), /expected the shared/);
-  });
+  it(
+    'every figure names the shared family: DejaVu Sans first (the widest common sans), then ' +
+      'Liberation Sans and its metric twins',
+    () => {
+      // the exact CSS string: it is written into every SVG, which re-exports must keep byte for byte
+      assert.equal(FONT_FAMILY, "'DejaVu Sans', 'Liberation Sans', Arial, Helvetica, sans-serif");
+      const fig = lineFigure({ x: { title: 'x' }, y: { title: 'y' }, series: [{ label: 'a', x: [1, 2], y: [1, 2] }] });
+      assert.deepEqual(styleProblems(fig), []);
+      assert.match(
+        styleProblems({ ...fig, layout: { ...fig.layout, font: { family: 'Helvetica' } } }).join(),
+        /expected the shared/,
+      );
+    },
+  );
 });
 
 describe('estimates carry their uncertainty and their parameter', () => {
   const se = [0.01, 0.02, 0.05];
   it('error bars: ± k standard errors or an interval, in the series colour, checked', () => {
     const fig = lineFigure({
-      x: { title: 'τ', log: true }, y: { title: 'bias', log: true },
+      x: { title: 'τ', log: true },
+      y: { title: 'bias', log: true },
       series: [
-        { estimator: 'stGs', x: [0.1, 0.5, 1], y: [0.02, 0.1, 0.3], yError: standardErrorBars(se), pointLabels: ['τ=0.1', 'τ=0.5', 'τ=1'] },
-        { estimator: 'zgr', x: [0.1, 0.5, 1], y: [0.5, 0.5, 0.5], xError: intervalBars([0.1, 0.5, 1], [0.05, 0.4, 0.9], [0.2, 0.6, 1.5]) },
+        {
+          estimator: 'stGs',
+          x: [0.1, 0.5, 1],
+          y: [0.02, 0.1, 0.3],
+          yError: standardErrorBars(se),
+          pointLabels: ['τ=0.1', 'τ=0.5', 'τ=1'],
+        },
+        {
+          estimator: 'zgr',
+          x: [0.1, 0.5, 1],
+          y: [0.5, 0.5, 0.5],
+          xError: intervalBars([0.1, 0.5, 1], [0.05, 0.4, 0.9], [0.2, 0.6, 1.5]),
+        },
       ],
     });
-    const [gs, zgr] = fig.data as (Trace & { error_y?: { array: number[]; arrayminus: number[]; color: string }; error_x?: { array: number[]; arrayminus: number[] } })[];
+    const [gs, zgr] = fig.data as (Trace & {
+      error_y?: { array: number[]; arrayminus: number[]; color: string };
+      error_x?: { array: number[]; arrayminus: number[] };
+    })[];
     assert.deepEqual(gs.error_y!.array, [0.02, 0.04, 0.1]);
     assert.deepEqual(gs.error_y!.arrayminus, [0.02, 0.04, 0.1]);
     assert.equal(gs.error_y!.color, estimatorStyle({ name: 'stGs' }).colour);
-    assert.deepEqual(zgr.error_x!.arrayminus.map((v) => Number(v.toPrecision(9))), [0.05, 0.1, 0.1]);
-    assert.deepEqual(zgr.error_x!.array.map((v) => Number(v.toPrecision(9))), [0.1, 0.1, 0.5]);
+    assert.deepEqual(
+      zgr.error_x!.arrayminus.map((v) => Number(v.toPrecision(9))),
+      [0.05, 0.1, 0.1],
+    );
+    assert.deepEqual(
+      zgr.error_x!.array.map((v) => Number(v.toPrecision(9))),
+      [0.1, 0.1, 0.5],
+    );
     assert.equal(gs.mode, 'lines+markers+text', 'point labels drawn beside the markers');
     assert.deepEqual(gs.text, ['τ=0.1', 'τ=0.5', 'τ=1']);
     assert.deepEqual(errorBarProblems(fig), []);
-    assert.throws(() => lineFigure({ x: { title: 'x' }, y: { title: 'y' }, series: [{ estimator: 'zgr', x: [1, 2], y: [1, 2], yError: [0.1, -1] }] }), /ZGR.*yError\.minus\[1\] is -1, a half-width must be >= 0/);
-    assert.throws(() => lineFigure({ x: { title: 'x' }, y: { title: 'y' }, series: [{ estimator: 'zgr', x: [1, 2], y: [1, 2], yError: [0.1] }] }), /ZGR.*yError\.minus has 1 values, expected 2/);
+    assert.throws(
+      () =>
+        lineFigure({
+          x: { title: 'x' },
+          y: { title: 'y' },
+          series: [{ estimator: 'zgr', x: [1, 2], y: [1, 2], yError: [0.1, -1] }],
+        }),
+      /ZGR.*yError\.minus\[1\] is -1, a half-width must be >= 0/,
+    );
+    assert.throws(
+      () =>
+        lineFigure({
+          x: { title: 'x' },
+          y: { title: 'y' },
+          series: [{ estimator: 'zgr', x: [1, 2], y: [1, 2], yError: [0.1] }],
+        }),
+      /ZGR.*yError\.minus has 1 values, expected 2/,
+    );
   });
-  it('overlapping curves: one marker symbol per series, and a legend note, dotted line, where ' + 'one lies on another', () => {
-    const x = [1, 2, 3];
-    const fig = lineFigure({
-      x: { title: 'step' }, y: { title: 'loss' },
-      series: [{ estimator: 'zgr', x, y: [3, 2, 1] }, { estimator: 'rloo', options: { M: 2 }, x, y: [3, 2.001, 1] }, { estimator: 'st', x, y: [3, 2.5, 2] }],
-    });
-    const symbols = fig.data.map((t) => (t.marker as { symbol: string }).symbol);
-    assert.deepEqual(symbols, SYMBOLS.slice(0, 3));
-    assert.deepEqual(fig.data.map((t) => t.name), ['ZGR', 'RLOO(M=2) (coincides with ZGR)', 'ST']);
-    assert.equal((fig.data[1].line as { dash: string }).dash, 'dot');
-  });
+  it(
+    'overlapping curves: one marker symbol per series, and a legend note, dotted line, where ' + 'one lies on another',
+    () => {
+      const x = [1, 2, 3];
+      const fig = lineFigure({
+        x: { title: 'step' },
+        y: { title: 'loss' },
+        series: [
+          { estimator: 'zgr', x, y: [3, 2, 1] },
+          { estimator: 'rloo', options: { M: 2 }, x, y: [3, 2.001, 1] },
+          { estimator: 'st', x, y: [3, 2.5, 2] },
+        ],
+      });
+      const symbols = fig.data.map((t) => (t.marker as { symbol: string }).symbol);
+      assert.deepEqual(symbols, SYMBOLS.slice(0, 3));
+      assert.deepEqual(
+        fig.data.map((t) => t.name),
+        ['ZGR', 'RLOO(M=2) (coincides with ZGR)', 'ST'],
+      );
+      assert.equal((fig.data[1].line as { dash: string }).dash, 'dot');
+    },
+  );
 });
 
 describe('ReinMax(τ=1) is ZGR: drawn once', () => {
   const items = [{ name: 'zgr' }, { name: 'reinmax', options: { tau: 1 } }, { name: 'reinmax', options: { tau: 1.3 } }];
   it('a ReinMax(τ=1) item is dropped beside ZGR, whose label becomes "ZGR ≡ ReinMax(τ=1)"', () => {
     const m = mergeReinmaxIntoZgr(items, (i) => i);
-    assert.deepEqual(m.items.map((i) => i.options?.tau ?? i.name), ['zgr', 1.3]);
+    assert.deepEqual(
+      m.items.map((i) => i.options?.tau ?? i.name),
+      ['zgr', 1.3],
+    );
     assert.equal(m.zgrLabel, ZGR_REINMAX_LABEL);
     assert.equal(mergeReinmaxIntoZgr([items[0], items[2]], (i) => i).zgrLabel, null);
     assert.equal(mergeReinmaxIntoZgr([items[0], items[2]], (i) => i, true).zgrLabel, ZGR_REINMAX_LABEL);

@@ -19,7 +19,10 @@ describe('cacheDir: one rule for every cache folder', () => {
     assert.equal(cacheDir('e4-gradient-quality', { ZGR_CACHE_DIR: '/c' }), path.join('/c', 'e4-gradient-quality'));
     assert.equal(cacheVariable('e3-vae-training'), 'ZGR_CACHE_E3_VAE_TRAINING');
     assert.equal(cacheDir('e3-vae-training', { ZGR_CACHE_DIR: '/c', ZGR_CACHE_E3_VAE_TRAINING: '/runs' }), '/runs');
-    assert.equal(cacheDir('e5-quantised-network', { ZGR_CACHE_DIR: '/c', ZGR_CACHE_E3_VAE_TRAINING: '/runs' }), path.join('/c', 'e5-quantised-network'));
+    assert.equal(
+      cacheDir('e5-quantised-network', { ZGR_CACHE_DIR: '/c', ZGR_CACHE_E3_VAE_TRAINING: '/runs' }),
+      path.join('/c', 'e5-quantised-network'),
+    );
   });
 
   it('the old variables still point at their cache (deprecated aliases), below the new one', () => {

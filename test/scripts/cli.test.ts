@@ -35,7 +35,12 @@ const values = (...argv: string[]) => {
   assert.equal(parsed.help, false, `${argv.join(' ')} is not a request for help`);
   return (parsed as { values: Record<string, unknown> }).values;
 };
-const usageError = (argv: string[], message: RegExp) => assert.throws(() => parseCommand(COMMAND, argv), (err: unknown) => err instanceof UsageError && message.test(err.message), `${argv.join(' ')}: expected ${message}`);
+const usageError = (argv: string[], message: RegExp) =>
+  assert.throws(
+    () => parseCommand(COMMAND, argv),
+    (err: unknown) => err instanceof UsageError && message.test(err.message),
+    `${argv.join(' ')}: expected ${message}`,
+  );
 
 describe('scripts/cli.ts: one parser, typed values, errors that name the flag and the value', () => {
   it('numbers and integers are typed; a negative number is a value, with or without "="', () => {
@@ -45,9 +50,29 @@ describe('scripts/cli.ts: one parser, typed values, errors that name the flag an
   });
 
   it('strings, choices, repeatable options, booleans, and the last of a repeated option', () => {
-    assert.deepEqual(values('--optimizer', 'radam', '--config', '8x4', '--config=4x24', '--sweep', '--results-dir', '/tmp/x', '--lr', '1', '--lr', '2'), {
-      optimizer: 'radam', config: ['8x4', '4x24'], sweep: true, 'results-dir': '/tmp/x', lr: 2,
-    });
+    assert.deepEqual(
+      values(
+        '--optimizer',
+        'radam',
+        '--config',
+        '8x4',
+        '--config=4x24',
+        '--sweep',
+        '--results-dir',
+        '/tmp/x',
+        '--lr',
+        '1',
+        '--lr',
+        '2',
+      ),
+      {
+        optimizer: 'radam',
+        config: ['8x4', '4x24'],
+        sweep: true,
+        'results-dir': '/tmp/x',
+        lr: 2,
+      },
+    );
   });
 
   it('--help and -h ask for the usage, whatever else is given', () => {
@@ -83,11 +108,17 @@ const NOT_COMMANDS = ['cli', 'ipynb', 'jupyter', 'kernel-preload', 'tslab-execut
 /** For every command: one bad argument and what its one-line error must say. */
 const BAD_FLAG: Record<string, { argv: string[]; error: RegExp }> = {
   'train-vae': { argv: ['--epochs', '1.5'], error: /--epochs must be an integer, got "1\.5"/ },
-  'train-e5': { argv: ['--estimator', 'nope'], error: /--estimator must be one of st, .*rloo, stBinary, zgrBinary, got "nope"/ },
+  'train-e5': {
+    argv: ['--estimator', 'nope'],
+    error: /--estimator must be one of st, .*rloo, stBinary, zgrBinary, got "nope"/,
+  },
   bench: { argv: ['--rounds', '0'], error: /--rounds must be at least 1, got "0"/ },
   'bench-e5': { argv: ['--steps', 'x'], error: /--steps must be an integer, got "x"/ },
   'e3-epoch': { argv: ['--steps', '0'], error: /--steps must be at least 1, got "0"/ },
-  'e3-summary': { argv: ['--profile', 'huge'], error: /--profile must be one of quick, medium, long, paper, got "huge"/ },
+  'e3-summary': {
+    argv: ['--profile', 'huge'],
+    error: /--profile must be one of quick, medium, long, paper, got "huge"/,
+  },
   'e4-gradient-quality': { argv: ['--profile', 'paper'], error: /unknown option --profile/ },
   'e5-gradient-quality': { argv: ['--epochs=3'], error: /unknown option --epochs/ },
   reproduce: { argv: ['--executor', 'python'], error: /--executor must be one of tslab, jupyter, got "python"/ },
@@ -98,7 +129,8 @@ const BAD_FLAG: Record<string, { argv: string[]; error: RegExp }> = {
   'format-notebooks': { argv: ['--check=yes'], error: /--check takes no value, got "yes"/ },
 };
 
-const COMMANDS = fs.readdirSync(path.join(ROOT, 'scripts'))
+const COMMANDS = fs
+  .readdirSync(path.join(ROOT, 'scripts'))
   .filter((f) => f.endsWith('.ts'))
   .map((f) => f.replace(/\.ts$/, ''))
   .filter((name) => !NOT_COMMANDS.includes(name))
@@ -114,9 +146,14 @@ interface Run {
 function run(name: string, argv: string[], extraEnv: Record<string, string> = {}): Promise<Run> {
   const env = { ...process.env, ZGR_CACHE_DIR: '/nonexistent/zgr-cli-test', ...extraEnv };
   return new Promise((resolve) => {
-    execFile(process.execPath, [path.join(ROOT, 'dist', 'scripts', `${name}.js`), ...argv], { env, encoding: 'utf8', timeout: 120_000 }, (err, stdout, stderr) => {
-      resolve({ status: err == null ? 0 : typeof err.code === 'number' ? err.code : null, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [path.join(ROOT, 'dist', 'scripts', `${name}.js`), ...argv],
+      { env, encoding: 'utf8', timeout: 120_000 },
+      (err, stdout, stderr) => {
+        resolve({ status: err == null ? 0 : typeof err.code === 'number' ? err.code : null, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -158,8 +195,16 @@ describe('every command in scripts/: --help and a bad flag', { concurrency: 4 },
 
 describe('the trainers say what they did (tiny runs, wasm)', () => {
   const TINY: Record<string, { argv: string[]; loss: RegExp; metric: RegExp }> = {
-    'train-vae': { argv: ['--C', '4', '--latents', '2', '--epochs', '1', '--train-size', '100', '--test-size', '50'], loss: /−ELBO/, metric: /test −ELBO \d+\.\d\d/ },
-    'train-e5': { argv: ['--hidden', '8', '--epochs', '1', '--train-size', '100', '--test-size', '50'], loss: /cross-entropy/, metric: /test accuracy \d+\.\d\d % \(sampled \d+\.\d\d %\)/ },
+    'train-vae': {
+      argv: ['--C', '4', '--latents', '2', '--epochs', '1', '--train-size', '100', '--test-size', '50'],
+      loss: /−ELBO/,
+      metric: /test −ELBO \d+\.\d\d/,
+    },
+    'train-e5': {
+      argv: ['--hidden', '8', '--epochs', '1', '--train-size', '100', '--test-size', '50'],
+      loss: /cross-entropy/,
+      metric: /test accuracy \d+\.\d\d % \(sampled \d+\.\d\d %\)/,
+    },
   };
   for (const [name, tiny] of Object.entries(TINY)) {
     it(`${name}: backend, results folder, its loss by name, one summary line; run again: "skipped: already finished (1 epoch)"`, async () => {
@@ -172,9 +217,15 @@ describe('the trainers say what they did (tiny runs, wasm)', () => {
         const folder = path.join(dir, key);
         assert.match(first.stdout, new RegExp(`^results: ${folder}$`, 'm'), 'the results folder is named');
         assert.match(first.stderr, tiny.loss, 'the progress bar names the loss');
-        if (name === 'train-e5') assert.doesNotMatch(first.stdout + first.stderr, /ELBO/, "E5's loss is not called −ELBO");
+        if (name === 'train-e5')
+          assert.doesNotMatch(first.stdout + first.stderr, /ELBO/, "E5's loss is not called −ELBO");
         const last = first.stdout.trimEnd().split('\n').at(-1)!;
-        assert.match(last, new RegExp(`^[^:]+: finished 1 epoch in 0:\\d\\d:\\d\\d of training; ${tiny.metric.source}; weights [0-9a-f]{16}; in ${folder}$`));
+        assert.match(
+          last,
+          new RegExp(
+            `^[^:]+: finished 1 epoch in 0:\\d\\d:\\d\\d of training; ${tiny.metric.source}; weights [0-9a-f]{16}; in ${folder}$`,
+          ),
+        );
         assert.doesNotMatch(first.stdout, /done true|resumes 0/);
 
         const again = await run(name, [...tiny.argv, '--results-dir', dir], { ZGR_BACKEND: 'wasm' });

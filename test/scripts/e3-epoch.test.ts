@@ -21,8 +21,12 @@ const SCRIPT = path.join(repoRoot(), 'dist', 'scripts', 'e3-epoch.js');
 
 function e3Epoch(argv: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [SCRIPT, ...argv], { env: { ...process.env, ZGR_BACKEND: 'wasm' }, encoding: 'utf8', timeout: 120_000 }, (err, stdout, stderr) =>
-      resolve({ status: err == null ? 0 : typeof err.code === 'number' ? err.code : -1, stdout, stderr }),
+    execFile(
+      process.execPath,
+      [SCRIPT, ...argv],
+      { env: { ...process.env, ZGR_BACKEND: 'wasm' }, encoding: 'utf8', timeout: 120_000 },
+      (err, stdout, stderr) =>
+        resolve({ status: err == null ? 0 : typeof err.code === 'number' ? err.code : -1, stdout, stderr }),
     );
   });
 }
@@ -36,11 +40,21 @@ describe('e3-epoch: one E3 epoch timed', () => {
     assert.equal(r.status, 0, r.stderr);
     const lines = r.stdout.trim().split('\n');
     assert.equal(lines.length, 1, `one JSON line expected, got:\n${r.stdout}`);
-    const out = JSON.parse(lines[0]) as { backend: string; steps: number; epochSteps: number; seconds: number; stepsPerSecond: number; meanLoss: number };
+    const out = JSON.parse(lines[0]) as {
+      backend: string;
+      steps: number;
+      epochSteps: number;
+      seconds: number;
+      stepsPerSecond: number;
+      meanLoss: number;
+    };
     assert.equal(out.backend, 'wasm');
     assert.equal(out.steps, steps);
     assert.equal(out.epochSteps, 600);
-    assert.ok(out.seconds > 0 && Math.abs(out.stepsPerSecond - steps / out.seconds) < 1e-9, `seconds ${out.seconds}, steps/s ${out.stepsPerSecond}`);
+    assert.ok(
+      out.seconds > 0 && Math.abs(out.stepsPerSecond - steps / out.seconds) < 1e-9,
+      `seconds ${out.seconds}, steps/s ${out.stepsPerSecond}`,
+    );
 
     const data = loadMnist('train', { limit: steps * 100 });
     const root = Random.fromSeed(0);
@@ -49,7 +63,17 @@ describe('e3-epoch: one E3 epoch timed', () => {
     const rng = root.split();
     let sum = 0;
     for (let k = 0; k < steps; k++) {
-      const loss = trainStep(vae, adam, batchTargets(data, Array.from({ length: 100 }, (_, i) => k * 100 + i), 'grey'), resolveEstimator({ name: 'zgr' }), rng);
+      const loss = trainStep(
+        vae,
+        adam,
+        batchTargets(
+          data,
+          Array.from({ length: 100 }, (_, i) => k * 100 + i),
+          'grey',
+        ),
+        resolveEstimator({ name: 'zgr' }),
+        rng,
+      );
       sum = Math.fround(sum + (await loss.data())[0]);
       loss.dispose();
     }

@@ -112,6 +112,9 @@ describe('format-notebooks: Prettier on the code cells of notebooks', () => {
     const text = serializeNotebook(notebook(FORMATTED));
     const same = await formatNotebook(text, options, 'same.ipynb');
     assert.deepEqual(same, { text, changed: [], longLines: [] });
-    await assert.rejects(formatNotebook(serializeNotebook(notebook('const = 1')), options, 'bad.ipynb'), /^Error: bad\.ipynb: cell 1 \(id c1\): /);
+    await assert.rejects(
+      formatNotebook(serializeNotebook(notebook('const = 1')), options, 'bad.ipynb'),
+      /^Error: bad\.ipynb: cell 1 \(id c1\): /,
+    );
   });
 });

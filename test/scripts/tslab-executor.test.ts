@@ -11,7 +11,17 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { repoRoot } from '../../lib/results/paths';
-import { coalesceStreams, parseNotebook, pythonJson, pythonNumber, serializeNotebook, splitLines, type Cell, type Notebook, type Output } from '../../scripts/ipynb';
+import {
+  coalesceStreams,
+  parseNotebook,
+  pythonJson,
+  pythonNumber,
+  serializeNotebook,
+  splitLines,
+  type Cell,
+  type Notebook,
+  type Output,
+} from '../../scripts/ipynb';
 import { executeNotebook, type ExecutionResult } from '../../scripts/tslab-executor';
 
 const FIXTURES = path.join(repoRoot(), 'test', 'fixtures');
@@ -22,7 +32,11 @@ const byId = (nb: Notebook, id: string): Cell => {
   assert.ok(cell, `the fixture has a cell ${id}`);
   return cell;
 };
-const streams = (cell: Cell, name: string) => (cell.outputs ?? []).filter((o) => o.output_type === 'stream' && o.name === name).map((o) => o.text).join('');
+const streams = (cell: Cell, name: string) =>
+  (cell.outputs ?? [])
+    .filter((o) => o.output_type === 'stream' && o.name === name)
+    .map((o) => o.text)
+    .join('');
 
 /** A Python that can import nbformat (to check the saved file with Jupyter's own library), or null. */
 function pythonWithNbformat(): string | null {
@@ -46,13 +60,28 @@ describe('ipynb: notebooks written as nbformat writes them', () => {
   });
 
   it("numbers are spelled as Python's json spells what it parsed", () => {
-    const cases: [number, string][] = [[0, '0'], [-0, '0'], [42, '42'], [1e20, '100000000000000000000'], [1e21, '1e+21'], [0.5, '0.5'], [0.0001, '0.0001'], [0.00001, '1e-05'], [-1.5e-7, '-1.5e-07'], [1.2345678901234568e-300, '1.2345678901234568e-300'], [0.1 + 0.2, '0.30000000000000004']];
+    const cases: [number, string][] = [
+      [0, '0'],
+      [-0, '0'],
+      [42, '42'],
+      [1e20, '100000000000000000000'],
+      [1e21, '1e+21'],
+      [0.5, '0.5'],
+      [0.0001, '0.0001'],
+      [0.00001, '1e-05'],
+      [-1.5e-7, '-1.5e-07'],
+      [1.2345678901234568e-300, '1.2345678901234568e-300'],
+      [0.1 + 0.2, '0.30000000000000004'],
+    ];
     for (const [x, py] of cases) assert.equal(pythonNumber(x), py, `${x}`);
     assert.throws(() => pythonNumber(NaN), /cannot hold NaN/);
   });
 
   it('json: sorted keys (integer-like keys too), one-space indent, non-ASCII kept, empty containers inline', () => {
-    assert.equal(pythonJson({ b: [], a: { '10': 1, '9': 'é' }, c: {} }), '{\n "a": {\n  "10": 1,\n  "9": "é"\n },\n "b": [],\n "c": {}\n}');
+    assert.equal(
+      pythonJson({ b: [], a: { '10': 1, '9': 'é' }, c: {} }),
+      '{\n "a": {\n  "10": 1,\n  "9": "é"\n },\n "b": [],\n "c": {}\n}',
+    );
   });
 
   it('coalesceStreams merges consecutive streams of one name and applies bare carriage returns', () => {
@@ -72,10 +101,14 @@ describe('ipynb: notebooks written as nbformat writes them', () => {
 
   it('every executed notebook in notebooks/ reads and writes back byte for byte', () => {
     const dir = path.join(repoRoot(), 'notebooks');
-    const executed = fs.readdirSync(dir).filter((f) => f.endsWith('.ipynb')).map((f) => ({ f, text: fs.readFileSync(path.join(dir, f), 'utf8') }))
+    const executed = fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.ipynb'))
+      .map((f) => ({ f, text: fs.readFileSync(path.join(dir, f), 'utf8') }))
       .filter(({ text }) => parseNotebook(text).cells.some((c) => (c.outputs ?? []).length > 0));
     assert.ok(executed.length > 0, 'no executed notebook in notebooks/');
-    for (const { f, text } of executed) assert.ok(serializeNotebook(parseNotebook(text)) === text, `${f}: written back differently`);
+    for (const { f, text } of executed)
+      assert.ok(serializeNotebook(parseNotebook(text)) === text, `${f}: written back differently`);
   });
 });
 
@@ -114,7 +147,9 @@ describe('tslab executor: the fixture notebook', () => {
   });
 
   it("merges a cell's writes to one stream, and prints its last expression as tslab does (stdout)", () => {
-    assert.deepEqual(byId(result.notebook, 'value').outputs, [{ output_type: 'stream', name: 'stdout', text: 'one stream\n43\n' }]);
+    assert.deepEqual(byId(result.notebook, 'value').outputs, [
+      { output_type: 'stream', name: 'stdout', text: 'one stream\n43\n' },
+    ]);
   });
 
   it('skips a blank cell and updates a display in place by its id', () => {
@@ -123,7 +158,9 @@ describe('tslab executor: the fixture notebook', () => {
     assert.deepEqual(blank.outputs, []);
     const update = byId(result.notebook, 'update');
     assert.equal(update.execution_count, 5, 'counts go on over the blank cell');
-    assert.deepEqual(update.outputs, [{ output_type: 'display_data', data: { 'text/plain': 'updated' }, metadata: {} }]);
+    assert.deepEqual(update.outputs, [
+      { output_type: 'display_data', data: { 'text/plain': 'updated' }, metadata: {} },
+    ]);
   });
 
   it("stops at the failing cell with the cell, its count and tslab's message; later cells do not run", () => {
@@ -134,7 +171,11 @@ describe('tslab executor: the fixture notebook', () => {
     assert.equal(f.execution_count, 6);
     assert.match(f.source, /throw new Error/);
     assert.match(f.message, /Error: boom: the fixture fails here/);
-    assert.match(streams(byId(result.notebook, 'error'), 'stderr'), /boom: the fixture fails here/, 'the message is in the cell, as the kernel puts it');
+    assert.match(
+      streams(byId(result.notebook, 'error'), 'stderr'),
+      /boom: the fixture fails here/,
+      'the message is in the cell, as the kernel puts it',
+    );
     const later = byId(result.notebook, 'after');
     assert.equal(later.execution_count, null);
     assert.deepEqual(later.outputs, []);
@@ -143,7 +184,12 @@ describe('tslab executor: the fixture notebook', () => {
   it("saves nbformat 4 JSON: the kernel's language_info, sources and texts as line lists, sorted keys, a final newline", () => {
     const text = fs.readFileSync(saved, 'utf8');
     assert.ok(text.endsWith('}\n'));
-    const nb = JSON.parse(text) as { nbformat: number; nbformat_minor: number; metadata: Record<string, { name?: string }>; cells: Record<string, unknown>[] };
+    const nb = JSON.parse(text) as {
+      nbformat: number;
+      nbformat_minor: number;
+      metadata: Record<string, { name?: string }>;
+      cells: Record<string, unknown>[];
+    };
     assert.equal(nb.nbformat, 4);
     assert.equal(nb.nbformat_minor, 5);
     assert.equal(nb.metadata.kernelspec.name, 'tslab');
@@ -155,19 +201,29 @@ describe('tslab executor: the fixture notebook', () => {
       assert.ok('execution_count' in cell && Array.isArray(cell.outputs));
       for (const o of cell.outputs as Record<string, unknown>[]) {
         if (o.output_type === 'stream') assert.ok(Array.isArray(o.text));
-        if (o.output_type === 'display_data') assert.ok(Object.values(o.data as object).every(Array.isArray), 'text/* values are line lists');
+        if (o.output_type === 'display_data')
+          assert.ok(Object.values(o.data as object).every(Array.isArray), 'text/* values are line lists');
       }
     }
-    assert.equal(serializeNotebook(parseNotebook(text)), text, 'reading and writing the saved notebook changes nothing');
+    assert.equal(
+      serializeNotebook(parseNotebook(text)),
+      text,
+      'reading and writing the saved notebook changes nothing',
+    );
     assert.ok(result.tslab === '1.0.22' || /^\d+\./.test(result.tslab), `tslab ${result.tslab}`);
     assert.ok(elapsed < 60_000, `the fixture took ${elapsed} ms`);
   });
 
   const py = pythonWithNbformat();
-  it("is a valid notebook for Jupyter's nbformat, which writes it back byte for byte", { skip: py == null ? 'no Python with nbformat here (the Node-only checks above still ran)' : false }, () => {
-    const check = 'import nbformat, sys\nnb = nbformat.read(sys.argv[1], as_version=4)\nnbformat.validate(nb)\ntext = open(sys.argv[1], encoding="utf-8").read()\nsys.exit(0 if nbformat.writes(nb) + "\\n" == text else 3)';
-    execFileSync(py!, ['-c', check, saved], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
-  });
+  it(
+    "is a valid notebook for Jupyter's nbformat, which writes it back byte for byte",
+    { skip: py == null ? 'no Python with nbformat here (the Node-only checks above still ran)' : false },
+    () => {
+      const check =
+        'import nbformat, sys\nnb = nbformat.read(sys.argv[1], as_version=4)\nnbformat.validate(nb)\ntext = open(sys.argv[1], encoding="utf-8").read()\nsys.exit(0 if nbformat.writes(nb) + "\\n" == text else 3)';
+      execFileSync(py!, ['-c', check, saved], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+    },
+  );
 });
 
 describe('tslab executor: limits', () => {
@@ -175,7 +231,16 @@ describe('tslab executor: limits', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zgr-tslab-timeout-'));
     try {
       const nb = parseNotebook(fs.readFileSync(FIXTURE, 'utf8'));
-      nb.cells = [{ cell_type: 'code', id: 'hang', metadata: {}, execution_count: null, outputs: [], source: 'console.log("waiting");\nawait new Promise<void>(() => undefined);' }];
+      nb.cells = [
+        {
+          cell_type: 'code',
+          id: 'hang',
+          metadata: {},
+          execution_count: null,
+          outputs: [],
+          source: 'console.log("waiting");\nawait new Promise<void>(() => undefined);',
+        },
+      ];
       const file = path.join(dir, 'hang.ipynb');
       fs.writeFileSync(file, serializeNotebook(nb));
       // cwd in the repository: tslab type-checks cells against the node_modules it finds from there

@@ -28,13 +28,22 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, findChromium } from '../../lib/plots/chromium';
 import { launchChromium } from '../../lib/plots/browser';
 import {
-  estimatorMean, exactGradient, float64, perVariable, randomPolynomialProblem, Random, softmax, stGradient, zgrGradient,
+  estimatorMean,
+  exactGradient,
+  float64,
+  perVariable,
+  randomPolynomialProblem,
+  Random,
+  softmax,
+  stGradient,
+  zgrGradient,
 } from '../../lib/package';
 
 /** The repository: the first folder above this file with site/index.html (works from test/ and dist/test/). */
 function repositoryRoot(): string {
   for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, 'site', 'index.html')) && fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    if (fs.existsSync(path.join(dir, 'site', 'index.html')) && fs.existsSync(path.join(dir, 'package.json')))
+      return dir;
     if (path.dirname(dir) === dir) throw new Error(`no repository with site/index.html above ${__dirname}`);
   }
 }
@@ -45,7 +54,13 @@ const TOLERANCE = 1e-9;
 
 /** What the page's window.__explorer.numbers() returns (the parts the test reads). */
 interface Numbers {
-  backend: { requested: string | null; active: string; note: string; webglAvailable: boolean | null; wasmSource: string };
+  backend: {
+    requested: string | null;
+    active: string;
+    note: string;
+    webglAvailable: boolean | null;
+    wasmSource: string;
+  };
   state: { C: number; logits: number[]; fn: string; tau: number; fseed: number };
   function: { name: string; terms: { coef: number; vars: number[] }[] | null };
   p: number[];
@@ -54,8 +69,16 @@ interface Numbers {
   labels: Record<string, string>;
   methods: Record<string, string>;
   means: Record<string, number[]>;
-  plane: { chosen: { name: string; label: string; beta: { estimate: number } | null; sigma: { estimate: number } | null }[]; family: unknown[] };
-  optimisation: { running: boolean; step: number; error: string | null; curves: { name: string; steps: number[]; objective: number[] }[] };
+  plane: {
+    chosen: { name: string; label: string; beta: { estimate: number } | null; sigma: { estimate: number } | null }[];
+    family: unknown[];
+  };
+  optimisation: {
+    running: boolean;
+    step: number;
+    error: string | null;
+    curves: { name: string; steps: number[]; objective: number[] }[];
+  };
   tensors: number;
   updates: number;
   error: string | null;
@@ -101,14 +124,27 @@ async function open(browser: Browser, url: string): Promise<Opened> {
     page,
     problems,
     numbers: () => page.evaluate(() => window.__explorer.numbers()),
-    traces: (id) => page.evaluate((div) => (document.getElementById(div)?.data ?? []).map((t) => ({ name: t.name, x: Array.from(t.x), y: Array.from(t.y) })), id),
+    traces: (id) =>
+      page.evaluate(
+        (div) =>
+          (document.getElementById(div)?.data ?? []).map((t) => ({
+            name: t.name,
+            x: Array.from(t.x),
+            y: Array.from(t.y),
+          })),
+        id,
+      ),
   };
 }
 
 /** Run the toy optimisation from the page's button until `steps`, then stop it; its numbers. */
 async function optimise(o: Opened, steps: number): Promise<Numbers['optimisation']> {
   await o.page.click('#run');
-  await o.page.waitForFunction((n) => window.__explorer.numbers().optimisation.step >= n || window.__explorer.numbers().optimisation.error != null, steps, { timeout: 120_000 });
+  await o.page.waitForFunction(
+    (n) => window.__explorer.numbers().optimisation.step >= n || window.__explorer.numbers().optimisation.error != null,
+    steps,
+    { timeout: 120_000 },
+  );
   const { optimisation } = await o.numbers();
   if (optimisation.running) await o.page.click('#run');
   return optimisation;
@@ -130,13 +166,26 @@ describe('the explorer (site/): built on the package, in headless Chromium', { s
   const started = Date.now();
 
   before(async () => {
-    execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'site-build.mjs'), '--check'], { cwd: ROOT, stdio: 'pipe' });
-    for (const file of ['index.html', 'explorer.js', 'plotly.min.js', 'wasm-inline.js', 'wasm/tfjs-backend-wasm.wasm', 'wasm/tfjs-backend-wasm-simd.wasm']) {
+    execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'site-build.mjs'), '--check'], {
+      cwd: ROOT,
+      stdio: 'pipe',
+    });
+    for (const file of [
+      'index.html',
+      'explorer.js',
+      'plotly.min.js',
+      'wasm-inline.js',
+      'wasm/tfjs-backend-wasm.wasm',
+      'wasm/tfjs-backend-wasm-simd.wasm',
+    ]) {
       assert.ok(fs.existsSync(path.join(DIST, file)), `site/dist/${file} was not built`);
     }
     const html = fs.readFileSync(path.join(DIST, 'index.html'), 'utf8');
     assert.doesNotMatch(html, /src="https?:/, 'the page must load nothing from a CDN');
-    server = spawn(process.execPath, [path.join(ROOT, 'scripts', 'site-serve.mjs'), '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    server = spawn(process.execPath, [path.join(ROOT, 'scripts', 'site-serve.mjs'), '--port', '0'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     base = await new Promise<string>((resolve, reject) => {
       let out = '';
       const timer = setTimeout(() => reject(new Error(`site-serve printed no URL in 15 s: ${out}`)), 15_000);
@@ -169,7 +218,11 @@ describe('the explorer (site/): built on the package, in headless Chromium', { s
       },
     })),
     { control: '#est-darn (checkbox)', move: (page: Page) => page.click('#est-darn') },
-    ...[['fseed', '7'], ['seed', '3'], ['steps', '4000']].map(([id, value]) => ({
+    ...[
+      ['fseed', '7'],
+      ['seed', '3'],
+      ['steps', '4000'],
+    ].map(([id, value]) => ({
       control: `#${id} (typed)`,
       move: async (page: Page) => {
         await page.fill(`#${id}`, value);
@@ -182,101 +235,145 @@ describe('the explorer (site/): built on the package, in headless Chromium', { s
   ];
 
   for (const backendName of ['webgl', 'wasm']) {
-    it(`${backendName}: moving each control while the optimisation runs leaves it running (it ` + `steps on after each move), no console error`, async () => {
-      // few estimators and many steps: it must not finish during the test
-      const o = await open(browser!, `${base}?backend=${backendName}&C=4&est=st,darn,zgr,rloo&steps=5000`);
-      await o.page.click('#run');
-      const stepsOn = async (after: string) => {
-        const from = (await o.numbers()).optimisation.step;
-        const t0 = Date.now();
-        await o.page.waitForFunction(
-          (n) => window.__explorer.numbers().optimisation.step >= n || window.__explorer.numbers().optimisation.error != null,
-          from + 10, { timeout: 120_000 }).catch(async (e: Error) => {
-          const { optimisation } = await o.numbers();
-          throw new Error(`after ${after}: step ${from} → ${optimisation.step} in ${Date.now() - t0} ms, running ` + `${optimisation.running}, error ${optimisation.error}; ${o.problems.join('; ')}: ` + `${e.message}`);
-        });
-        console.log(`# ${backendName}: after ${after}: 10 steps in ${Date.now() - t0} ms`);
-        const n = await o.numbers();
-        assert.equal(n.optimisation.error, null, `after ${after}: the optimisation stopped`);
-        assert.ok(n.optimisation.running && n.optimisation.step >= from + 10, `after ${after}: step ${from} → ${n.optimisation.step}, running ${n.optimisation.running}`);
-        assert.match(await o.page.textContent('#optim-status') ?? '', /running/, `after ${after}: the status line`);
-      };
-      await stepsOn('Start');
-      for (const { control, move } of MOVES) {
-        await move(o.page);
-        await o.page.evaluate(() => window.__explorer.idle());
-        await stepsOn(control);
-      }
-      assert.deepEqual(o.problems, []);
-      await o.page.click('#run');
-      await o.page.close();
-    });
+    it(
+      `${backendName}: moving each control while the optimisation runs leaves it running (it ` +
+        `steps on after each move), no console error`,
+      async () => {
+        // few estimators and many steps: it must not finish during the test
+        const o = await open(browser!, `${base}?backend=${backendName}&C=4&est=st,darn,zgr,rloo&steps=5000`);
+        await o.page.click('#run');
+        const stepsOn = async (after: string) => {
+          const from = (await o.numbers()).optimisation.step;
+          const t0 = Date.now();
+          await o.page
+            .waitForFunction(
+              (n) =>
+                window.__explorer.numbers().optimisation.step >= n ||
+                window.__explorer.numbers().optimisation.error != null,
+              from + 10,
+              { timeout: 120_000 },
+            )
+            .catch(async (e: Error) => {
+              const { optimisation } = await o.numbers();
+              throw new Error(
+                `after ${after}: step ${from} → ${optimisation.step} in ${Date.now() - t0} ms, running ` +
+                  `${optimisation.running}, error ${optimisation.error}; ${o.problems.join('; ')}: ` +
+                  `${e.message}`,
+              );
+            });
+          console.log(`# ${backendName}: after ${after}: 10 steps in ${Date.now() - t0} ms`);
+          const n = await o.numbers();
+          assert.equal(n.optimisation.error, null, `after ${after}: the optimisation stopped`);
+          assert.ok(
+            n.optimisation.running && n.optimisation.step >= from + 10,
+            `after ${after}: step ${from} → ${n.optimisation.step}, running ${n.optimisation.running}`,
+          );
+          assert.match((await o.page.textContent('#optim-status')) ?? '', /running/, `after ${after}: the status line`);
+        };
+        await stepsOn('Start');
+        for (const { control, move } of MOVES) {
+          await move(o.page);
+          await o.page.evaluate(() => window.__explorer.idle());
+          await stepsOn(control);
+        }
+        assert.deepEqual(o.problems, []);
+        await o.page.click('#run');
+        await o.page.close();
+      },
+    );
   }
 
-  it('webgl over http: runs on WebGL where Chromium gives a context (else falls back to cpu, ' + 'saying so); the τ slider moves the plots; the optimisation runs; screenshot', async () => {
-    const o = await open(browser!, `${base}?backend=webgl`);
-    const gl = await o.page.evaluate(() => {
-      const canvas = document.createElement('canvas');
-      return (canvas.getContext('webgl2') ?? canvas.getContext('webgl')) != null;
-    });
-    const n = await o.numbers();
-    assert.equal(n.backend.requested, 'webgl');
-    assert.equal(n.backend.webglAvailable, gl);
-    assert.equal(n.backend.active, gl ? 'webgl' : 'cpu', `backend ${JSON.stringify(n.backend)}`);
-    assert.equal(await o.page.textContent('#backend'), n.backend.active);
-    if (!gl) assert.match(await o.page.textContent('#backend-note') ?? '', /WebGL is not available/);
-    assert.equal(n.error, null);
-
-    // τ: 0.5 → the next stop, by a key press on the slider (what a user does)
-    const barsBefore = await o.traces('bars');
-    const planeBefore = await o.traces('plane');
-    const tauBefore = n.state.tau;
-    await o.page.focus('#tau');
-    await o.page.keyboard.press('ArrowRight');
-    await o.page.evaluate(() => window.__explorer.idle());
-    const m = await o.numbers();
-    assert.ok(m.state.tau > tauBefore, `τ ${tauBefore} → ${m.state.tau}`);
-    const barsAfter = await o.traces('bars');
-    const planeAfter = await o.traces('plane');
-    const y = (traces: Trace[], prefix: string) => traces.find((t) => t.name.startsWith(prefix))?.y ?? [];
-    assert.deepEqual(y(barsAfter, 'exact'), y(barsBefore, 'exact'), 'the exact gradient does not depend on τ');
-    assert.ok(maxGap(y(barsAfter, 'ST-GS'), y(barsBefore, 'ST-GS')) > 1e-6, 'ST-GS’s plotted mean moves with τ');
-    assert.notEqual(barsAfter.find((t) => t.name.startsWith('ST-GS'))?.name, barsBefore.find((t) => t.name.startsWith('ST-GS'))?.name, 'its label carries τ');
-    const star = (traces: Trace[], prefix: string) => traces.find((t) => t.name.startsWith(`▶ ${prefix}`));
-    assert.ok(star(planeBefore, 'GR-MC') && star(planeAfter, 'GR-MC'), 'the chosen GR-MCK is a star on the plane');
-    assert.notDeepEqual([star(planeAfter, 'GR-MC')!.x, star(planeAfter, 'GR-MC')!.y], [star(planeBefore, 'GR-MC')!.x, star(planeBefore, 'GR-MC')!.y], 'GR-MCK’s point on the plane moves with τ');
-
-    const run = await optimise(o, 10);
-    assert.equal(run.error, null);
-    assert.ok(run.step >= 10, `optimisation reached step ${run.step}`);
-    for (const c of run.curves) {
-      assert.equal(c.objective[0], m.objective, `${c.name} starts at the exact E f of the sliders' logits`);
-      assert.ok(c.objective.every(Number.isFinite), `${c.name}: E f stays finite`);
-    }
-    const shot = process.env.ZGR_ARTIFACTS ? path.join(process.env.ZGR_ARTIFACTS, 'explorer.png') : path.join(DIST, 'screenshot.png');
-    fs.mkdirSync(path.dirname(shot), { recursive: true });
-    await o.page.screenshot({ path: shot, fullPage: true });
-    assert.deepEqual(o.problems, []);
-    await o.page.close();
-  });
-
-  it('without WebGL (Chromium run with --disable-3d-apis) ?backend=webgl falls back to cpu ' + 'and says so on the page', async () => {
-    const plain = await chromium.launch({ executablePath: chromiumPath!, args: [...CHROMIUM_ARGS, '--disable-3d-apis'], timeout: 60_000 });
-    try {
-      const o = await open(plain, `${base}?backend=webgl&C=6`);
+  it(
+    'webgl over http: runs on WebGL where Chromium gives a context (else falls back to cpu, ' +
+      'saying so); the τ slider moves the plots; the optimisation runs; screenshot',
+    async () => {
+      const o = await open(browser!, `${base}?backend=webgl`);
+      const gl = await o.page.evaluate(() => {
+        const canvas = document.createElement('canvas');
+        return (canvas.getContext('webgl2') ?? canvas.getContext('webgl')) != null;
+      });
       const n = await o.numbers();
-      assert.equal(n.backend.webglAvailable, false);
-      const [scroll, client] = await o.page.evaluate(() => { const t = document.querySelector('#means-table')!; return [t.scrollWidth, t.clientWidth]; });
-      assert.ok(scroll <= client + 1, `at C = 6 the means table fits its panel: ${scroll} px wide in ${client} px`);
-      assert.equal(n.backend.active, 'cpu');
-      assert.match(await o.page.textContent('#backend-note') ?? '', /WebGL is not available in this browser: falling back to the cpu backend/);
-      assert.equal(await o.page.textContent('#backend'), 'cpu');
-      assert.equal(n.exactGradient.length, n.state.C);
+      assert.equal(n.backend.requested, 'webgl');
+      assert.equal(n.backend.webglAvailable, gl);
+      assert.equal(n.backend.active, gl ? 'webgl' : 'cpu', `backend ${JSON.stringify(n.backend)}`);
+      assert.equal(await o.page.textContent('#backend'), n.backend.active);
+      if (!gl) assert.match((await o.page.textContent('#backend-note')) ?? '', /WebGL is not available/);
+      assert.equal(n.error, null);
+
+      // τ: 0.5 → the next stop, by a key press on the slider (what a user does)
+      const barsBefore = await o.traces('bars');
+      const planeBefore = await o.traces('plane');
+      const tauBefore = n.state.tau;
+      await o.page.focus('#tau');
+      await o.page.keyboard.press('ArrowRight');
+      await o.page.evaluate(() => window.__explorer.idle());
+      const m = await o.numbers();
+      assert.ok(m.state.tau > tauBefore, `τ ${tauBefore} → ${m.state.tau}`);
+      const barsAfter = await o.traces('bars');
+      const planeAfter = await o.traces('plane');
+      const y = (traces: Trace[], prefix: string) => traces.find((t) => t.name.startsWith(prefix))?.y ?? [];
+      assert.deepEqual(y(barsAfter, 'exact'), y(barsBefore, 'exact'), 'the exact gradient does not depend on τ');
+      assert.ok(maxGap(y(barsAfter, 'ST-GS'), y(barsBefore, 'ST-GS')) > 1e-6, 'ST-GS’s plotted mean moves with τ');
+      assert.notEqual(
+        barsAfter.find((t) => t.name.startsWith('ST-GS'))?.name,
+        barsBefore.find((t) => t.name.startsWith('ST-GS'))?.name,
+        'its label carries τ',
+      );
+      const star = (traces: Trace[], prefix: string) => traces.find((t) => t.name.startsWith(`▶ ${prefix}`));
+      assert.ok(star(planeBefore, 'GR-MC') && star(planeAfter, 'GR-MC'), 'the chosen GR-MCK is a star on the plane');
+      assert.notDeepEqual(
+        [star(planeAfter, 'GR-MC')!.x, star(planeAfter, 'GR-MC')!.y],
+        [star(planeBefore, 'GR-MC')!.x, star(planeBefore, 'GR-MC')!.y],
+        'GR-MCK’s point on the plane moves with τ',
+      );
+
+      const run = await optimise(o, 10);
+      assert.equal(run.error, null);
+      assert.ok(run.step >= 10, `optimisation reached step ${run.step}`);
+      for (const c of run.curves) {
+        assert.equal(c.objective[0], m.objective, `${c.name} starts at the exact E f of the sliders' logits`);
+        assert.ok(c.objective.every(Number.isFinite), `${c.name}: E f stays finite`);
+      }
+      const shot = process.env.ZGR_ARTIFACTS
+        ? path.join(process.env.ZGR_ARTIFACTS, 'explorer.png')
+        : path.join(DIST, 'screenshot.png');
+      fs.mkdirSync(path.dirname(shot), { recursive: true });
+      await o.page.screenshot({ path: shot, fullPage: true });
       assert.deepEqual(o.problems, []);
-    } finally {
-      await plain.close();
-    }
-  });
+      await o.page.close();
+    },
+  );
+
+  it(
+    'without WebGL (Chromium run with --disable-3d-apis) ?backend=webgl falls back to cpu ' + 'and says so on the page',
+    async () => {
+      const plain = await chromium.launch({
+        executablePath: chromiumPath!,
+        args: [...CHROMIUM_ARGS, '--disable-3d-apis'],
+        timeout: 60_000,
+      });
+      try {
+        const o = await open(plain, `${base}?backend=webgl&C=6`);
+        const n = await o.numbers();
+        assert.equal(n.backend.webglAvailable, false);
+        const [scroll, client] = await o.page.evaluate(() => {
+          const t = document.querySelector('#means-table')!;
+          return [t.scrollWidth, t.clientWidth];
+        });
+        assert.ok(scroll <= client + 1, `at C = 6 the means table fits its panel: ${scroll} px wide in ${client} px`);
+        assert.equal(n.backend.active, 'cpu');
+        assert.match(
+          (await o.page.textContent('#backend-note')) ?? '',
+          /WebGL is not available in this browser: falling back to the cpu backend/,
+        );
+        assert.equal(await o.page.textContent('#backend'), 'cpu');
+        assert.equal(n.exactGradient.length, n.state.C);
+        assert.deepEqual(o.problems, []);
+      } finally {
+        await plain.close();
+      }
+    },
+  );
 
   it('wasm over http: the binaries come from wasm/ next to the page; the optimisation runs on it', async () => {
     const o = await open(browser!, `${base}?backend=wasm`);
@@ -296,49 +393,74 @@ describe('the explorer (site/): built on the package, in headless Chromium', { s
     await o.page.close();
   });
 
-  it('from file://: wasm runs on binaries inlined as data: URLs (file pages cannot fetch ' + 'wasm/*.wasm), no console errors', async () => {
-    const o = await open(browser!, `${pathToFileURL(path.join(DIST, 'index.html')).href}?backend=wasm`);
-    const n = await o.numbers();
-    assert.equal(n.backend.active, 'wasm', JSON.stringify(n.backend));
-    assert.match(n.backend.wasmSource, /data: URLs/);
-    assert.equal(n.error, null);
-    assert.deepEqual(o.problems, []);
-    await o.page.close();
-  });
+  it(
+    'from file://: wasm runs on binaries inlined as data: URLs (file pages cannot fetch ' +
+      'wasm/*.wasm), no console errors',
+    async () => {
+      const o = await open(browser!, `${pathToFileURL(path.join(DIST, 'index.html')).href}?backend=wasm`);
+      const n = await o.numbers();
+      assert.equal(n.backend.active, 'wasm', JSON.stringify(n.backend));
+      assert.match(n.backend.wasmSource, /data: URLs/);
+      assert.equal(n.error, null);
+      assert.deepEqual(o.problems, []);
+      await o.page.close();
+    },
+  );
 
-  it('fixed input (C = 3, logits (0.7, −0.4, 0.2), the quadratic of seed 2023): the exact ' + 'gradient and ZGR’s and ST’s exact means shown equal the package’s float64 forms in Node ' + 'within 1e-9', async () => {
-    const logits = [0.7, -0.4, 0.2];
-    const o = await open(browser!, `${base}?backend=cpu&C=3&logits=${logits.join(',')}&f=quadratic&fseed=2023&est=st,darn,zgr,stGs`);
-    const n = await o.numbers();
-    assert.equal(n.backend.active, 'cpu');
-    assert.deepEqual(n.state.logits, logits);
+  it(
+    'fixed input (C = 3, logits (0.7, −0.4, 0.2), the quadratic of seed 2023): the exact ' +
+      'gradient and ZGR’s and ST’s exact means shown equal the package’s float64 forms in Node ' +
+      'within 1e-9',
+    async () => {
+      const logits = [0.7, -0.4, 0.2];
+      const o = await open(
+        browser!,
+        `${base}?backend=cpu&C=3&logits=${logits.join(',')}&f=quadratic&fseed=2023&est=st,darn,zgr,stGs`,
+      );
+      const n = await o.numbers();
+      assert.equal(n.backend.active, 'cpu');
+      assert.deepEqual(n.state.logits, logits);
 
-    // the same problem, built here from the package: the seeded quadratic (every monomial of degree ≤ 2)
-    const loss = randomPolynomialProblem(float64, Random.fromSeed(2023), [3], 2).loss;
-    assert.deepEqual(n.function.terms, loss.terms.map((t) => ({ coef: t.coef, vars: [...t.vars] })), 'the page’s f is the package’s seeded quadratic');
-    const problem = { F: float64, p: [softmax(logits)], loss };
-    const exact = exactGradient(problem);
-    const zgrMean = estimatorMean(problem, perVariable((_i, x, v) => zgrGradient(logits, x, v)))[0];
-    const stMean = estimatorMean(problem, perVariable((_i, x, v) => stGradient(logits, x, v)))[0];
+      // the same problem, built here from the package: the seeded quadratic (every monomial of degree ≤ 2)
+      const loss = randomPolynomialProblem(float64, Random.fromSeed(2023), [3], 2).loss;
+      assert.deepEqual(
+        n.function.terms,
+        loss.terms.map((t) => ({ coef: t.coef, vars: [...t.vars] })),
+        'the page’s f is the package’s seeded quadratic',
+      );
+      const problem = { F: float64, p: [softmax(logits)], loss };
+      const exact = exactGradient(problem);
+      const zgrMean = estimatorMean(
+        problem,
+        perVariable((_i, x, v) => zgrGradient(logits, x, v)),
+      )[0];
+      const stMean = estimatorMean(
+        problem,
+        perVariable((_i, x, v) => stGradient(logits, x, v)),
+      )[0];
 
-    assert.ok(maxGap(n.p, problem.p[0]) <= TOLERANCE);
-    assert.ok(Math.abs(n.objective - exact.objective) <= TOLERANCE, `E f ${n.objective} vs ${exact.objective}`);
-    assert.ok(maxGap(n.exactGradient, exact.gradient[0]) <= TOLERANCE, `exact gradient ${n.exactGradient} vs ${exact.gradient[0]}`);
-    assert.equal(n.methods.zgr, 'exact');
-    assert.equal(n.methods.st, 'exact');
-    assert.ok(maxGap(n.means.zgr, zgrMean) <= TOLERANCE, `ZGR mean ${n.means.zgr} vs ${zgrMean}`);
-    assert.ok(maxGap(n.means.st, stMean) <= TOLERANCE, `ST mean ${n.means.st} vs ${stMean}`);
-    // what is drawn is what numbers() reports
-    const bars = await o.traces('bars');
-    const bar = (name: string) => bars.find((t) => t.name === name)?.y ?? [];
-    assert.ok(maxGap(bar('exact ∂L/∂η'), exact.gradient[0]) <= TOLERANCE);
-    assert.ok(maxGap(bar('ZGR'), zgrMean) <= TOLERANCE);
-    assert.ok(maxGap(bar('ST'), stMean) <= TOLERANCE);
-    // and C3 shows: ZGR unbiased on the quadratic, ST not
-    assert.ok(maxGap(zgrMean, exact.gradient[0]) < 1e-12);
-    assert.ok(maxGap(stMean, exact.gradient[0]) > 1e-3);
-    assert.equal(n.methods.stGs, 'monte-carlo');
-    assert.deepEqual(o.problems, []);
-    await o.page.close();
-  });
+      assert.ok(maxGap(n.p, problem.p[0]) <= TOLERANCE);
+      assert.ok(Math.abs(n.objective - exact.objective) <= TOLERANCE, `E f ${n.objective} vs ${exact.objective}`);
+      assert.ok(
+        maxGap(n.exactGradient, exact.gradient[0]) <= TOLERANCE,
+        `exact gradient ${n.exactGradient} vs ${exact.gradient[0]}`,
+      );
+      assert.equal(n.methods.zgr, 'exact');
+      assert.equal(n.methods.st, 'exact');
+      assert.ok(maxGap(n.means.zgr, zgrMean) <= TOLERANCE, `ZGR mean ${n.means.zgr} vs ${zgrMean}`);
+      assert.ok(maxGap(n.means.st, stMean) <= TOLERANCE, `ST mean ${n.means.st} vs ${stMean}`);
+      // what is drawn is what numbers() reports
+      const bars = await o.traces('bars');
+      const bar = (name: string) => bars.find((t) => t.name === name)?.y ?? [];
+      assert.ok(maxGap(bar('exact ∂L/∂η'), exact.gradient[0]) <= TOLERANCE);
+      assert.ok(maxGap(bar('ZGR'), zgrMean) <= TOLERANCE);
+      assert.ok(maxGap(bar('ST'), stMean) <= TOLERANCE);
+      // and C3 shows: ZGR unbiased on the quadratic, ST not
+      assert.ok(maxGap(zgrMean, exact.gradient[0]) < 1e-12);
+      assert.ok(maxGap(stMean, exact.gradient[0]) > 1e-3);
+      assert.equal(n.methods.stGs, 'monte-carlo');
+      assert.deepEqual(o.problems, []);
+      await o.page.close();
+    },
+  );
 });

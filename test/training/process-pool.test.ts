@@ -14,7 +14,12 @@ import * as path from 'node:path';
 const CLI = path.join(__dirname, '..', '..', 'scripts', 'train-vae.js');
 
 /** The pids whose parent is `pid` (procps `ps`). */
-const children = (pid: number) => spawnSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' }).stdout.trim().split(/\s+/).filter(Boolean).map(Number);
+const children = (pid: number) =>
+  spawnSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
+    .stdout.trim()
+    .split(/\s+/)
+    .filter(Boolean)
+    .map(Number);
 const alive = (pid: number) => {
   try {
     process.kill(pid, 0);
@@ -29,8 +34,17 @@ describe('process pool', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zgr-pool-'));
     const file = path.join(dir, 'sweep.json');
     // one long run: 40 epochs of 3 steps, far longer than the test waits
-    fs.writeFileSync(file, JSON.stringify([{ C: 8, numLatents: 4, estimator: { name: 'zgr' }, seed: 0, epochs: 40, trainSize: 300, testSize: 100 }]));
-    const sweep = spawn(process.execPath, [CLI, '--sweep-file', file, '--workers', '1', '--results-dir', path.join(dir, 'runs')], { env: { ...process.env, ZGR_BACKEND: 'wasm' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    fs.writeFileSync(
+      file,
+      JSON.stringify([
+        { C: 8, numLatents: 4, estimator: { name: 'zgr' }, seed: 0, epochs: 40, trainSize: 300, testSize: 100 },
+      ]),
+    );
+    const sweep = spawn(
+      process.execPath,
+      [CLI, '--sweep-file', file, '--workers', '1', '--results-dir', path.join(dir, 'runs')],
+      { env: { ...process.env, ZGR_BACKEND: 'wasm' }, stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     try {
       // wait for the first epoch's log line: the worker is training
       await new Promise<void>((resolve, reject) => {
