@@ -37,7 +37,8 @@ import { readSweepFile } from '../lib/training/sweep-file';
 import { CATEGORICAL_ESTIMATORS } from '../lib/estimators/registry';
 import { PROFILES, profileName } from '../lib/results/profile';
 
-const USAGE = `usage: train-vae [options]
+const USAGE =
+  `usage: train-vae [options]
 single run:
   --C N              categories per latent variable (default 8)
   --latents N        number of latent variables (default 4)
