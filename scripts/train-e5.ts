@@ -108,7 +108,8 @@ async function main({ values }: { values: OptionValues<typeof COMMAND.options> }
     for (const r of results) {
       const last = r.history.at(-1)!;
       console.log(
-        `${r.key}\ttrain cross-entropy ${last.trainLoss.toFixed(4)}\ttest accuracy ${(100 * last.testAccuracy).toFixed(2)} %`,
+        `${r.key}\ttrain cross-entropy ${last.trainLoss.toFixed(4)}\ttest ` +
+          `accuracy ${(100 * last.testAccuracy).toFixed(2)} %`,
       );
     }
     return;
@@ -149,7 +150,10 @@ async function main({ values }: { values: OptionValues<typeof COMMAND.options> }
   });
   for (const h of result.history) {
     console.log(
-      `epoch ${h.epoch}\ttrain cross-entropy ${h.trainLoss.toFixed(4)}\ttest cross-entropy ${h.testLoss.toFixed(4)}\ttest accuracy ${(100 * h.testAccuracy).toFixed(2)} % (sampled ${(100 * h.testAccuracySampled).toFixed(2)} %)\t${h.wallTimeS.toFixed(1)} s`,
+      `epoch ${h.epoch}\ttrain cross-entropy ${h.trainLoss.toFixed(4)}\ttest ` +
+        `cross-entropy ${h.testLoss.toFixed(4)}\ttest accuracy ` +
+        `${(100 * h.testAccuracy).toFixed(2)} % (sampled ` +
+        `${(100 * h.testAccuracySampled).toFixed(2)} %)\t${h.wallTimeS.toFixed(1)} s`,
     );
   }
   console.log(runSummary(result, E5_TASK.summary(result.history.at(-1)!), folder));

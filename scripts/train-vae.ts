@@ -37,7 +37,8 @@ import { readSweepFile } from '../lib/training/sweep-file';
 import { CATEGORICAL_ESTIMATORS } from '../lib/estimators/registry';
 import { PROFILES, profileName } from '../lib/results/profile';
 
-const USAGE = `usage: train-vae [options]
+const USAGE =
+  `usage: train-vae [options]
 single run:
   --C N              categories per latent variable (default 8)
   --latents N        number of latent variables (default 4)
@@ -45,7 +46,8 @@ single run:
   --tau X --t X --K N --a X --M N   estimator options
   --config CxL       the latent configuration, e.g. 4x24 (instead of --C and --latents)
   --lr X             learning rate         (default: the protocol's tuned value for the estimator
-  --optimizer O      ${OPTIMIZERS.join(' | ')}         and configuration, PAPER.md E3; else ${E3_DEFAULTS.lr}, ${E3_DEFAULTS.optimizer})
+  --optimizer O      ${OPTIMIZERS.join(' | ')}         ` +
+  `and configuration, PAPER.md E3; else ${E3_DEFAULTS.lr}, ${E3_DEFAULTS.optimizer})
   --epochs N         (default ${E3_DEFAULTS.epochs})
   --batch N          (default ${E3_DEFAULTS.batchSize})
   --train-size N     first N training images (default all 60000)
@@ -108,7 +110,8 @@ async function main({ values }: { values: OptionValues<typeof COMMAND.options> }
     const summary = await runE3Grid({ workers: values.workers, resultsDir: values['results-dir'], progress });
     for (const c of summary.cells)
       console.log(
-        `${c.estimator}\tlr ${c.lr}\t${c.optimizer}\ttrain −ELBO ${c.trainNegElbo.toFixed(3)}\ttest −ELBO ${c.testNegElbo.toFixed(3)}`,
+        `${c.estimator}\tlr ${c.lr}\t${c.optimizer}\ttrain −ELBO ` +
+          `${c.trainNegElbo.toFixed(3)}\ttest −ELBO ${c.testNegElbo.toFixed(3)}`,
       );
     console.log(`winners: ${JSON.stringify(summary.winners)} (written to ${E3_GRID.file})`);
     return;
@@ -129,7 +132,8 @@ async function main({ values }: { values: OptionValues<typeof COMMAND.options> }
         process.env.ZGR_PROFILE = owner; // the workers inherit it
       else
         console.log(
-          `train: the runs of ${values['sweep-file']} belong to no single profile; their provenance records profile ${profileName()} (set ZGR_PROFILE to name another)`,
+          `train: the runs of ${values['sweep-file']} belong to no single profile; their ` +
+            `provenance records profile ${profileName()} (set ZGR_PROFILE to name another)`,
         );
     }
     const results = await runSweep(values.shard != null ? shardOf(configs, parseShard(values.shard)) : configs, {
@@ -219,7 +223,8 @@ async function main({ values }: { values: OptionValues<typeof COMMAND.options> }
   });
   for (const h of result.history) {
     console.log(
-      `epoch ${h.epoch}\ttrain −ELBO ${h.trainNegElbo.toFixed(3)}\ttest −ELBO ${h.testNegElbo.toFixed(3)}\t${h.wallTimeS.toFixed(1)} s`,
+      `epoch ${h.epoch}\ttrain −ELBO ${h.trainNegElbo.toFixed(3)}\ttest ` +
+        `−ELBO ${h.testNegElbo.toFixed(3)}\t${h.wallTimeS.toFixed(1)} s`,
     );
   }
   console.log(runSummary(result, VAE_TASK.summary(result.history.at(-1)!), folder));

@@ -45,7 +45,10 @@ function moduleOf(file: string): string {
   return parts[1];
 }
 
-/** The lib files a source imports: relative specifiers resolved to `.ts` files or folder indexes; packages are skipped. */
+/**
+ * The lib files a source imports: relative specifiers resolved to `.ts` files or folder indexes;
+ * packages are skipped.
+ */
 function importsOf(file: string, source: string, exists: (file: string) => boolean): string[] {
   return ts
     .preProcessFile(source, true, true)
@@ -61,7 +64,10 @@ function importsOf(file: string, source: string, exists: (file: string) => boole
     });
 }
 
-/** Imports that break the floors: to a higher or the same floor in another module, or from or to a module not in the table. */
+/**
+ * Imports that break the floors: to a higher or the same floor in another module, or from or to a
+ * module not in the table.
+ */
 function floorViolations(edges: readonly Edge[], floors: Readonly<Record<string, number>>): string[] {
   return edges.flatMap(({ from, to }) => {
     const [a, b] = [moduleOf(from), moduleOf(to)];
@@ -72,7 +78,10 @@ function floorViolations(edges: readonly Edge[], floors: Readonly<Record<string,
   });
 }
 
-/** Files that import each other in a loop: the strongly connected components of more than one file, or a file importing itself (Tarjan). */
+/**
+ * Files that import each other in a loop: the strongly connected components of more than one file, or
+ * a file importing itself (Tarjan).
+ */
 function importCycles(edges: readonly Edge[]): string[][] {
   const next = new Map<string, string[]>();
   for (const { from, to } of edges) next.set(from, [...(next.get(from) ?? []), to]);

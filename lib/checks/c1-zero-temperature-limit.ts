@@ -73,7 +73,10 @@ export function c1ZeroTemperatureLimit(args: {
 export const C1_THRESHOLDS = {
   /** C = 2, by quadrature (errors far below the effects) */
   quadrature: {
-    /** the slope is read over tau ≤ maxTau, where deviation / tau has settled (for logits (0.3, −0.4), x = 1 it still rises at tau = 0.1) */
+    /**
+     * the slope is read over tau ≤ maxTau, where deviation / tau has settled (for logits
+     * (0.3, −0.4), x = 1 it still rises at tau = 0.1)
+     */
     maxTau: 0.01,
     /** log–log slope of the deviation against tau: linear */
     slope: [0.98, 1.02],
@@ -84,9 +87,15 @@ export const C1_THRESHOLDS = {
   /** C > 2, by Monte Carlo: J_tau's variance grows as tau falls, so such a sweep stops near tau = 1/16 */
   monteCarlo: {
     maxTau: 0.5,
-    /** about linear: over tau in [1/16, 1/2] the deviation falls with slope ≈ 0.8–0.9, short of the asymptotic 1, which the quadrature cases reach only below tau ≈ 0.02 */
+    /**
+     * about linear: over tau in [1/16, 1/2] the deviation falls with slope ≈ 0.8–0.9, short of the
+     * asymptotic 1, which the quadrature cases reach only below tau ≈ 0.02
+     */
     slope: [0.6, 1.4],
-    /** the deviation at the coldest tau is below the one at the warmest tau ≤ maxTau by this many standard errors (of both) */
+    /**
+     * the deviation at the coldest tau is below the one at the warmest tau ≤ maxTau by this many standard
+     * errors (of both)
+     */
     minDropInSE: 5,
   },
   /** GR-MCK on a toy quadratic (runColdGr), at the coldest tau of its sweep, against ZGR's exact moments */
@@ -99,7 +108,10 @@ export const C1_THRESHOLDS = {
     maxVarianceGap: 0.2,
     /** GR's bias at the coldest tau ÷ at the warmest */
     maxColdToWarmBias: 0.2,
-    /** the noise given x, which GR-MCK divides by K, grows like 1/tau (C4): log–log slope over tau ≤ maxNoiseTau (measured −1.15 … −1.18) */
+    /**
+     * the noise given x, which GR-MCK divides by K, grows like 1/tau (C4): log–log slope over tau
+     * ≤ maxNoiseTau (measured −1.15 … −1.18)
+     */
     maxNoiseTau: 0.2,
     noiseSlope: [-1.4, -0.7],
   },
@@ -170,7 +182,10 @@ export interface ColdGrSweep {
   zgr: { variance: number; mse: number };
 }
 
-/** The C1 verdict on GR-MCK as tau → 0 on a toy problem: its MSE and its variance over x approach ZGR's, its bias vanishes; its noise grows like 1/tau. */
+/**
+ * The C1 verdict on GR-MCK as tau → 0 on a toy problem: its MSE and its variance over x approach
+ * ZGR's, its bias vanishes; its noise grows like 1/tau.
+ */
 export function c1ColdGrVerdict(cold: ColdGrSweep): ClaimReport<typeof C1_THRESHOLDS> {
   const t = C1_THRESHOLDS.coldGr;
   const rows = [...cold.rows].sort((a, b) => a.tau - b.tau);

@@ -52,13 +52,19 @@ export const C3_THRESHOLDS = {
   maxZgrBiasedQuadratics: 0,
   /** random quadratics on which bias(ST) + bias(DARN) ≠ 0, exactly */
   maxUnopposedQuadratics: 0,
-  /** ST is biased on at least this fraction of them (not all: a random quadratic can be degenerate, its cross terms cancelling) */
+  /**
+   * ST is biased on at least this fraction of them (not all: a random quadratic can be degenerate, its
+   * cross terms cancelling)
+   */
   minStBiasedFraction: 0.95,
   /** ZGR is biased on at least this fraction of random cubics (all monomials of degree ≤ 3: not multilinear) */
   minZgrBiasedCubicFraction: 0.9,
 } as const;
 
-/** The C3 verdict on the c3Moments of random quadratics and of random cubics (the cubics show that the check can fail). */
+/**
+ * The C3 verdict on the c3Moments of random quadratics and of random cubics (the cubics show that the
+ * check can fail).
+ */
 export function c3Verdict<T>(
   F: Field<T>,
   results: { quadratics: readonly C3Result<T>[]; cubics: readonly C3Result<T>[] },
@@ -74,7 +80,8 @@ export function c3Verdict<T>(
   const n = quadratics.length;
   return claimReport(
     'C3',
-    'E[ZGR] = ∇L exactly for quadratics of one-hot variables; ST and DARN biased there, equally and oppositely; ZGR biased for cubics',
+    'E[ZGR] = ∇L exactly for quadratics of one-hot variables; ST and ' +
+      'DARN biased there, equally and oppositely; ZGR biased for cubics',
     t,
     [
       atMost(

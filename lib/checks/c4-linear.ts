@@ -140,7 +140,8 @@ export const C4_THRESHOLDS = {
 } as const;
 
 const STATEMENT =
-  'for linear f, ST, DARN and ZGR are unbiased; ST-GS and GR-MCK are biased at τ > 0, the bias → 0 as τ → 0, while the variance GR-MCK must average out grows like 1/τ';
+  'for linear f, ST, DARN and ZGR are unbiased; ST-GS and GR-MCK are biased at τ > 0, ' +
+  'the bias → 0 as τ → 0, while the variance GR-MCK must average out grows like 1/τ';
 
 /**
  * The C4 verdict on the c3Moments of random linear losses (degree 1), a quadrature sweep
@@ -153,7 +154,8 @@ export function c4Verdict<T>(
   const { linear, quadrature, monteCarlo } = results;
   if (quadrature.method !== 'quadrature' || monteCarlo.method !== 'monte-carlo') {
     throw new Error(
-      `c4Verdict: expected a quadrature (C = 2) and a Monte Carlo (C > 2) sweep, got ${quadrature.method} and ${monteCarlo.method}`,
+      `c4Verdict: expected a quadrature (C = 2) and a Monte Carlo (C > 2) sweep, ` +
+        `got ${quadrature.method} and ${monteCarlo.method}`,
     );
   }
   const warmFirst = (r: C4Result) => [...r.rows].sort((a, b) => b.tau - a.tau);

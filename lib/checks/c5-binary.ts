@@ -35,7 +35,10 @@ export const C5_THRESHOLDS = {
   maxRelativeGap: 1e-12,
 } as const;
 
-/** The relative gap of one case: the largest difference from zgrBinary over the largest magnitude (0 when all are 0). */
+/**
+ * The relative gap of one case: the largest difference from zgrBinary over the largest magnitude (0
+ * when all are 0).
+ */
 function relativeGap(c: C5Values): number {
   const scale = Math.max(Math.abs(c.zgrBinary), Math.abs(c.darnHalf), Math.abs(c.zgrCategorical));
   return scale === 0

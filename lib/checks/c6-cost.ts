@@ -7,7 +7,10 @@
 import { logLogSlopeOfLargerHalf } from '../math/slope';
 import { atLeast, atMost, claimReport, inRange, type ClaimReport } from './report';
 
-/** What C6 is judged on (E6Result has this shape): per estimator its times relative to ST's, and GR-MCK's time per call against K. */
+/**
+ * What C6 is judged on (E6Result has this shape): per estimator its times relative to ST's, and
+ * GR-MCK's time per call against K.
+ */
 export interface CostTimes {
   rows: readonly {
     estimator: string;
@@ -26,15 +29,24 @@ export interface CostTimes {
 export const C6_THRESHOLDS = {
   /** ZGR's time per call ÷ ST's, at most (the lower quartile over rounds on a loaded 2-core machine: 1.06–1.14) */
   maxZgrCallRatio: 1.5,
-  /** ZGR's time per toy training step ÷ ST's, at most: a step takes a fraction of a ms, mostly fixed overhead, so this ratio is the noisier */
+  /**
+   * ZGR's time per toy training step ÷ ST's, at most: a step takes a fraction of a ms, mostly fixed
+   * overhead, so this ratio is the noisier
+   */
   maxZgrStepRatio: 2,
-  /** log–log slope of GR-MCK's time per call against K over the larger half of the K values: 1 is linear (a square root would read 0.5, a square 2) */
+  /**
+   * log–log slope of GR-MCK's time per call against K over the larger half of the K values: 1 is linear
+   * (a square root would read 0.5, a square 2)
+   */
   grSlope: [0.7, 1.4],
   /** GR-MC100's call costs at least this many of ZGR's, so that "about what ST costs" is small against something */
   minGr100OverZgr: 10,
 } as const;
 
-/** The log–log slope of GR-MCK's time per call against K over the larger half of the K values, where the work proportional to K outweighs a call's fixed cost. */
+/**
+ * The log–log slope of GR-MCK's time per call against K over the larger half of the K values, where
+ * the work proportional to K outweighs a call's fixed cost.
+ */
 export function grCostSlope(grByK: CostTimes['grByK']): number {
   return logLogSlopeOfLargerHalf(
     grByK.map((r) => r.K),

@@ -32,7 +32,9 @@ import { C7_MARGINS } from '../exact/c7-grid';
 import { bestMeanOfM, curveAt, feasibleA, minimalBeta, stZgrCurve, type StZgrCurve } from '../exact/st-zgr-curve';
 import { atMost, claimReport, formatNumber, formatShort, type ClaimReport, type Comparison } from './report';
 
-export { C7_MARGINS }; // declared beside C7's grid (lib/exact/c7-grid.ts): the adaptive draws of the experiments read them too
+// declared beside C7's grid (lib/exact/c7-grid.ts): the adaptive draws of the experiments read them
+// too
+export { C7_MARGINS };
 
 export const C7_THRESHOLDS = {
   margins: C7_MARGINS,
@@ -53,7 +55,10 @@ export interface C7Row {
   outcome: Outcome;
   /** with margins 0 */
   strict: Outcome;
-  /** the smallest multiple of the declared margins at which some a dominates g at the point estimates (≤ 0: strictly dominated; ≤ 1: practically); null where g's β is undefined */
+  /**
+   * the smallest multiple of the declared margins at which some a dominates g at the point
+   * estimates (≤ 0: strictly dominated; ≤ 1: practically); null where g's β is undefined
+   */
   needed: number | null;
   /** the a where `needed` is reached */
   a: number | null;
@@ -108,7 +113,10 @@ const fmt = formatNumber;
 const show = (i: Interval | null) =>
   i == null ? 'undefined' : i.low === i.high ? fmt(i.estimate) : `${fmt(i.estimate)} [${fmt(i.low)}, ${fmt(i.high)}]`;
 
-/** The bounds (β, σ) at which to ask "does some a qualify": the practical or the strict margins applied to g's bounds. */
+/**
+ * The bounds (β, σ) at which to ask "does some a qualify": the practical or the strict margins applied
+ * to g's bounds.
+ */
 const dominatedAt = (c: StZgrCurve, beta: number, sigma: number, margins: { beta: number; sigmaFactor: number }) =>
   feasibleA(c, beta + margins.beta, sigma * margins.sigmaFactor) != null;
 
@@ -120,7 +128,8 @@ export function dominance(
 ): Outcome {
   const q = gr.quality;
   if (q.projection.high < 0) return 'dominated'; // opposed: any a whose mean points along ∇ beats it
-  if (q.scaleFreeBias == null || q.scaleFreeStd == null) return 'undecided'; // E g·∇̂ ≤ 0 by its estimate, not beyond the noise
+  // E g·∇̂ ≤ 0 by its estimate, not beyond the noise
+  if (q.scaleFreeBias == null || q.scaleFreeStd == null) return 'undecided';
   if (dominatedAt(c, q.scaleFreeBias.low, q.scaleFreeStd.low, margins)) return 'dominated';
   // an unresolved projection leaves β and σ unbounded above: never "not dominated"
   if (q.projection.low > 0 && !dominatedAt(c, q.scaleFreeBias.high, q.scaleFreeStd.high, margins))
@@ -176,10 +185,14 @@ function row(c: StZgrCurve, gr: EstimatorPoint): C7Row {
   let decides = 'no ST-ZGR member’s mean points along ∇';
   if (a != null) {
     const m = curveAt(c, a);
-    decides = `at a = ${formatShort(a)}: β ${fmt(m.beta!)} vs ${show(q.scaleFreeBias)}, σ ${fmt(m.sigma!)} vs ${show(q.scaleFreeStd)} (σ ratio ${fmt(m.sigma! / q.scaleFreeStd.estimate)})`;
+    decides =
+      `at a = ${formatShort(a)}: β ${fmt(m.beta!)} vs ${show(q.scaleFreeBias)}, σ ${fmt(m.sigma!)} ` +
+      `vs ${show(q.scaleFreeStd)} (σ ratio ${fmt(m.sigma! / q.scaleFreeStd.estimate)})`;
   }
   if (outcome === 'undecided' && gr.draws && !gr.draws.precise)
-    decides += `; the draw budget (${gr.draws.rounds} of ${gr.draws.maxRounds} rounds) was spent before se(β), se(σ) fell below a third of the margins`;
+    decides +=
+      `; the draw budget (${gr.draws.rounds} of ${gr.draws.maxRounds} rounds) ` +
+      `was spent before se(β), se(σ) fell below a third of the margins`;
   return { gr, outcome, strict, needed: Number.isFinite(lambda) ? lambda : null, a, decides };
 }
 
@@ -206,19 +219,29 @@ export function c7BiasVarianceHalf(points: readonly EstimatorPoint[], where: str
   const worst = withMargin.length ? withMargin.reduce((x, y) => (y.needed! > x.needed! ? y : x)) : null;
   const m = C7_MARGINS;
   const counts = (key: 'outcome' | 'strict') =>
-    `${count(rows, key, 'dominated')} dominated, ${count(rows, key, 'not dominated')} not dominated, ${count(rows, key, 'undecided')} undecided`;
+    `${count(rows, key, 'dominated')} dominated, ${count(rows, key, 'not dominated')} ` +
+    `not dominated, ${count(rows, key, 'undecided')} undecided`;
   const listed = rows
     .filter((r) => r.outcome !== 'dominated')
     .map(
       (r) =>
-        `    ${r.outcome}: ${r.gr.label} — ${r.decides}${r.needed == null ? '' : `; needs ${fmt(r.needed)} × the margins`}`,
+        `    ${r.outcome}: ${r.gr.label} — ` +
+        `${r.decides}${r.needed == null ? '' : `; needs ${fmt(r.needed)} × the margins`}`,
     );
   const worstText =
     worst == null
       ? 'no member with a defined β'
-      : `worst margin: ${worst.gr.label} needs ${fmt(worst.needed!)} × the declared margins (β + ${fmt(worst.needed! * m.beta)}, σ × ${fmt(1 + worst.needed! * (m.sigmaFactor - 1))}) at a = ${formatShort(worst.a!)}`;
+      : `worst margin: ${worst.gr.label} needs ${fmt(worst.needed!)} × the declared margins ` +
+        `(β + ${fmt(worst.needed! * m.beta)}, σ × ${fmt(1 + worst.needed! * (m.sigmaFactor - 1))}) ` +
+        `at a = ${formatShort(worst.a!)}`;
+  const uninformative = informative
+    ? ''
+    : ` (the best ST-ZGR member, a = ${best ? formatShort(best.a) : '—'}, ` +
+      `has cos(E g, ∇) < ${C7_THRESHOLDS.minCosine}: kept out of the count)`;
   const summary = [
-    `${where}: bias–variance ${verdict}${informative ? '' : ` (the best ST-ZGR member, a = ${best ? formatShort(best.a) : '—'}, has cos(E g, ∇) < ${C7_THRESHOLDS.minCosine}: kept out of the count)`} — of ${rows.length} GR members, with margins β + ${m.beta}, σ × ${m.sigmaFactor} (95%): ${counts('outcome')}; strict (margins 0): ${strictVerdict}, ${counts('strict')}; ${worstText}`,
+    `${where}: bias–variance ${verdict}${uninformative} ` +
+      `— of ${rows.length} GR members, with margins β + ${m.beta}, σ × ${m.sigmaFactor} (95%): ` +
+      `${counts('outcome')}; strict (margins 0): ${strictVerdict}, ${counts('strict')}; ${worstText}`,
     ...listed,
   ].join('\n');
   return { verdict, strictVerdict, holds: verdict === 'holds', rows, worst, best, curve, summary };
@@ -234,7 +257,9 @@ export function c7EqualCostHalf(points: readonly EstimatorPoint[], curve: StZgrC
       const rlooMse = rloo.quality.rescaledMse.estimate;
       const ratio = rescaledMse / rlooMse;
       const name = `ST-ZGR(a = ${formatShort(a)})${a === 0 ? ' = ST' : a === 1 ? ' = ZGR' : ''}`;
-      const text = `M = ${M}: the mean of ${M} ${name} has rescaled MSE ${fmt(rescaledMse)} vs RLOO(${M}) ${fmt(rlooMse)} (ratio ${fmt(ratio)}, ≤ ${C7_THRESHOLDS.maxEqualCostRatio})`;
+      const text =
+        `M = ${M}: the mean of ${M} ${name} has rescaled MSE ${fmt(rescaledMse)} vs RLOO(${M}) ` +
+        `${fmt(rlooMse)} (ratio ${fmt(ratio)}, ≤ ${C7_THRESHOLDS.maxEqualCostRatio})`;
       return { M, rloo, a, rescaledMse, ratio, holds: ratio <= C7_THRESHOLDS.maxEqualCostRatio, text };
     });
   const stWins = rows.filter((r) => r.a === 0).map((r) => r.M);
@@ -251,7 +276,10 @@ export function c7EqualCostHalf(points: readonly EstimatorPoint[], curve: StZgrC
   };
 }
 
-/** C7's verdict on the measured estimators of one problem (`where` names it, e.g. "8×4, end"), with the training half where given. */
+/**
+ * C7's verdict on the measured estimators of one problem (`where` names it, e.g. "8×4, end"), with the
+ * training half where given.
+ */
 export function c7BiasVariance(
   points: readonly EstimatorPoint[],
   where: string,
@@ -305,7 +333,8 @@ export function c7Headline(reports: readonly C7Report[], what: string): string {
   ].filter(Boolean);
   const strictHolds = reports.filter((r) => r.biasVariance.strictVerdict === 'holds').length;
   const worstText = worst
-    ? `; the largest margin any GR member needs is ${formatNumber(worst.needed!)} × the declared one (${worst.gr.label})`
+    ? `; the largest margin any GR member needs is ` +
+      `${formatNumber(worst.needed!)} × the declared one (${worst.gr.label})`
     : '';
   const ec = reports.flatMap((r) => r.equalCost.rows.map((row) => ({ r, row })));
   const lost = ec.filter((x) => !x.row.holds);
@@ -314,10 +343,14 @@ export function c7Headline(reports: readonly C7Report[], what: string): string {
   const equal =
     `equal cost holds in ${reports.filter((r) => r.equalCost.holds).length} of ${n}` +
     (lost.length
-      ? `, RLOO(M) wins ${lost.length} of ${ec.length} comparisons (worst ratio ${formatNumber(worstRatio!.row.ratio)}, ${worstRatio!.r.where}, M = ${worstRatio!.row.M})`
+      ? `, RLOO(M) wins ${lost.length} of ${ec.length} comparisons (worst ratio ` +
+        `${formatNumber(worstRatio!.row.ratio)}, ${worstRatio!.r.where}, M = ${worstRatio!.row.M})`
       : worstRatio
         ? ` (worst ratio ${formatNumber(worstRatio.row.ratio)})`
         : '') +
     (stWins ? `, with plain ST (a = 0) the winner in ${stWins} of ${ec.length}` : '');
-  return `C7 over ${n} ${what}: ${parts.join(', ')} (strict, margins 0: holds in ${strictHolds})${worstText}; ${equal}; the whole claim holds in ${reports.filter((r) => r.holds).length} of ${n}.`;
+  return (
+    `C7 over ${n} ${what}: ${parts.join(', ')} (strict, margins 0: holds in ${strictHolds})${worstText}; ` +
+    `${equal}; the whole claim holds in ${reports.filter((r) => r.holds).length} of ${n}.`
+  );
 }

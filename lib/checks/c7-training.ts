@@ -46,7 +46,10 @@ export const VAE_MEASURE: TrainingMeasure<VaeMetrics> = {
   testOf: (r) => r.testNegElbo,
 };
 
-/** E5's measure: training cross-entropy of the sampled net (nats per image); test accuracy of the mean-field net beside. */
+/**
+ * E5's measure: training cross-entropy of the sampled net (nats per image); test accuracy of the
+ * mean-field net beside.
+ */
 export const E5_MEASURE: TrainingMeasure<E5Metrics> = {
   train: 'train cross-entropy',
   test: 'test accuracy',
@@ -146,7 +149,8 @@ export function checkC7Training<M = VaeMetrics>(
     const s = stats.filter((x) => x.name === name && x.seeds >= 2);
     if (s.length === 0)
       throw new Error(
-        `checkC7Training: no ${name} setting with at least 2 seeds among ${stats.map((x) => `${x.label} (${x.seeds} seed${x.seeds === 1 ? '' : 's'})`).join(', ')}`,
+        `checkC7Training: no ${name} setting with at least 2 seeds among ` +
+          `${stats.map((x) => `${x.label} (${x.seeds} seed${x.seeds === 1 ? '' : 's'})`).join(', ')}`,
       );
     return s.reduce((a, b) => (b.train.mean < a.train.mean ? b : a));
   };
@@ -156,7 +160,8 @@ export function checkC7Training<M = VaeMetrics>(
   const t = (df: number) => (Number.isFinite(df) ? studentQuantile((1 + thresholds.confidence) / 2, df) : 1.96);
   const vs = (other: FinalStats) => welch({ ...zgr.train, n: zgr.seeds }, { ...other.train, n: other.seeds });
   const interval = (w: { d: number; se: number; df: number }) =>
-    `${formatNumber(w.d)} ${measure.unit} [${formatNumber(w.d - t(w.df) * w.se)}, ${formatNumber(w.d + t(w.df) * w.se)}]`;
+    `${formatNumber(w.d)} ${measure.unit} [${formatNumber(w.d - t(w.df) * w.se)}, ` +
+    `${formatNumber(w.d + t(w.df) * w.se)}]`;
   const wGr = vs(gr);
   const wRloo = vs(rloo);
   const comparisons: Comparison[] = [
@@ -168,7 +173,9 @@ export function checkC7Training<M = VaeMetrics>(
     ),
     atMost(
       'zgrMinusRlooPlusNoise',
-      `ZGR − ${rloo.label} final ${measure.train} ${interval(wRloo)} must be < 0 beyond the noise (ZGR ${formatNumber(zgr.secondsPerStep * 1000)} ms a step, ${rloo.label} ${formatNumber(rloo.secondsPerStep * 1000)} ms)`,
+      `ZGR − ${rloo.label} final ${measure.train} ${interval(wRloo)} must be < 0 beyond the noise (ZGR ` +
+        `${formatNumber(zgr.secondsPerStep * 1000)} ms a step, ` +
+        `${rloo.label} ${formatNumber(rloo.secondsPerStep * 1000)} ms)`,
       wRloo.d + t(wRloo.df) * wRloo.se,
       0,
     ),
@@ -176,7 +183,8 @@ export function checkC7Training<M = VaeMetrics>(
   const horizon = `epoch ${zgr.epochs}`;
   const report = claimReport(
     'C7',
-    `ZGR trains about as well as, or better than, GR-MCK at its best temperature, and beats RLOO at equal cost (${where}; at ${horizon})`,
+    `ZGR trains about as well as, or better than, GR-MCK at its best ` +
+      `temperature, and beats RLOO at equal cost (${where}; at ${horizon})`,
     thresholds,
     comparisons,
   );

@@ -12,7 +12,10 @@
  */
 import { atLeast, atMost, claimReport, type ClaimReport } from './report';
 
-/** One problem's runs: its slug, label and min f, and per estimator the exact E f per recorded step (mean, min and max over seeds). */
+/**
+ * One problem's runs: its slug, label and min f, and per estimator the exact E f per recorded step
+ * (mean, min and max over seeds).
+ */
 export interface E2Outcome {
   problem: { slug: string; label: string; minimum: number };
   curves: readonly {
@@ -49,7 +52,8 @@ function curveOf(outcome: E2Outcome, name: string): E2Outcome['curves'][number] 
   const c = outcome.curves.find((k) => k.estimator === name);
   if (c == null)
     throw new Error(
-      `e2Verdict: problem ${outcome.problem.slug} has no ${name} curve (estimators: ${outcome.curves.map((k) => k.estimator).join(', ')})`,
+      `e2Verdict: problem ${outcome.problem.slug} has no ${name} curve ` +
+        `(estimators: ${outcome.curves.map((k) => k.estimator).join(', ')})`,
     );
   return c;
 }

@@ -43,7 +43,8 @@ export function e5RunSanity(runs: readonly E5RunOutcome[], epochs: number): Clai
   const worst = nan >= 0 ? nan : accuracies.reduce((k, a, i) => (a < accuracies[k] ? i : k), 0);
   return claimReport(
     'E5',
-    `every run finished its ${epochs} epochs with finite losses, a lower training cross-entropy and a test accuracy well above chance`,
+    `every run finished its ${epochs} epochs with finite losses, a ` +
+      `lower training cross-entropy and a test accuracy well above chance`,
     E5_SANITY_THRESHOLDS,
     [
       atMost(
@@ -55,7 +56,8 @@ export function e5RunSanity(runs: readonly E5RunOutcome[], epochs: number): Clai
       atMost('nonFinite', `runs with a non-finite loss${listed(nonFinite, () => 'NaN or ∞')}`, nonFinite.length, 0),
       atMost(
         'notDecreased',
-        `runs whose training cross-entropy did not decrease${listed(notDecreased, (r) => `${first(r).trainLoss} → ${final(r).trainLoss}`)}`,
+        `runs whose training cross-entropy did not ` +
+          `decrease${listed(notDecreased, (r) => `${first(r).trainLoss} → ${final(r).trainLoss}`)}`,
         notDecreased.length,
         0,
       ),

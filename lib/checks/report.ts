@@ -32,14 +32,20 @@ export interface ClaimReport<Thresholds = unknown> {
   summary: string;
 }
 
-/** A measured number: 3 significant digits (an exponent for very small and large ones); short ones (integers, 0.001) as they are. */
+/**
+ * A measured number: 3 significant digits (an exponent for very small and large ones); short ones
+ * (integers, 0.001) as they are.
+ */
 export function formatNumber(x: number): string {
   if (!Number.isFinite(x) || Number.isInteger(x) || Number(x.toPrecision(3)) === x) return String(x);
   const a = Math.abs(x);
   return a >= 1e-3 && a < 1e5 ? x.toPrecision(3) : x.toExponential(2);
 }
 
-/** A threshold or an input such as tau, as short as it was written: 3 significant digits at most (1/3 as 0.333, 0.5 as 0.5). */
+/**
+ * A threshold or an input such as tau, as short as it was written: 3 significant digits at most (1/3
+ * as 0.333, 0.5 as 0.5).
+ */
 export const formatShort = (x: number): string => String(Number(x.toPrecision(3)));
 
 /** lo ≤ value ≤ hi */

@@ -14,7 +14,10 @@ import { rlooLatentMoments, type LatentSums } from './latent-sums';
 import { conditionalFamilyMoments, conditionalFamilyMomentsExact, sampleFunctionMoments } from './latent-moments';
 import { estimatorQuality, type Quality } from './quality';
 
-/** The ST-ZGR members every grid must hold: the closed form of the whole family (st-zgr-curve.ts) is built from them. */
+/**
+ * The ST-ZGR members every grid must hold: the closed form of the whole family (st-zgr-curve.ts) is
+ * built from them.
+ */
 export const CURVE_MEMBERS = [0, 0.5, 1] as const;
 
 /** One independent block: its sums and the logits of its variables ([L][C]). */

@@ -62,7 +62,10 @@ export function c7ToySource(toy: C7Toy, monteCarloSeed?: number): MomentSource {
   );
 }
 
-/** Measure every estimator on one toy (C7's grid unless `grid`); the verdict is c7BiasVariance(points, toy.name), computed by the caller. */
+/**
+ * Measure every estimator on one toy (C7's grid unless `grid`); the verdict is c7BiasVariance(points,
+ * toy.name), computed by the caller.
+ */
 export function runC7Toy(
   toy: C7Toy,
   options: { grid?: FamilyGrid; monteCarloSeed?: number } = {},

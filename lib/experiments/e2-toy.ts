@@ -75,7 +75,8 @@ export function polynomialToy(q: number, numLatents = 128): ToyProblem {
     minimum: numLatents * f0,
     f: (z) =>
       tf.tidy(() => {
-        const b = z.slice([...z.shape.slice(0, -1).map(() => 0), 1], [...z.shape.slice(0, -1), 1]).squeeze([-1]); // [..., n]
+        // [..., n]
+        const b = z.slice([...z.shape.slice(0, -1).map(() => 0), 1], [...z.shape.slice(0, -1), 1]).squeeze([-1]);
         return b.sub(0.45).abs().pow(q).sum(-1).div(numLatents);
       }),
     // E f = Σ_i (p_i1 0.55^q + p_i0 0.45^q) / n: separable, so exact in closed form
@@ -146,7 +147,8 @@ export const E2_PROFILES: Record<ProfileName, E2Config> = {
 /** The training loss of one step: the sampled f through the estimator (its surrogate for a score-function one). */
 export function stepLoss(spec: EstimatorSpec, problem: ToyProblem, logits: tf.Tensor, rng: Random): tf.Scalar {
   const r = resolveCategorical(spec, 'stepLoss');
-  if (r.kind === 'score') return r.row.surrogate(logits, r.options, (onehot) => problem.f(onehot), rng) as tf.Scalar; // [M, n, C] → [M]
+  // [M, n, C] → [M]
+  if (r.kind === 'score') return r.row.surrogate(logits, r.options, (onehot) => problem.f(onehot), rng) as tf.Scalar;
   return problem.f(sampleOp(r.row, logits, r.options, rng)) as tf.Scalar;
 }
 

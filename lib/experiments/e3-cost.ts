@@ -128,7 +128,8 @@ export async function measureCostTable(options: {
         coreHours: hoursPerRun * PROTOCOL_SCALE.seeds,
       });
       options.log?.(
-        `${config} ${estimatorLabel(r.spec).padEnd(22)} ${stepsPerSecond.toFixed(2)} steps/s, ${hoursPerRun.toFixed(1)} h per run`,
+        `${config} ${estimatorLabel(r.spec).padEnd(22)} ` +
+          `${stepsPerSecond.toFixed(2)} steps/s, ${hoursPerRun.toFixed(1)} h per run`,
       );
     }
   }
@@ -176,11 +177,13 @@ export function costMarkdown(table: CostTable): string {
   };
   const total = (c: string) =>
     Math.round(table.rows.filter((r) => r.config === c).reduce((s, r) => s + r.coreHours, 0));
+  const columnTotal = (n: string) =>
+    Math.round(table.rows.filter((r) => r.estimator.name === n).reduce((s, r) => s + r.coreHours, 0));
   return [
     `| config | ${names.map((n) => COLUMN[n]).join(' | ')} | total core-hours |`,
     `|---|${names.map(() => '---:').join('|')}|---:|`,
     ...configs.map((c) => `| ${c} | ${names.map((n) => cell(c, n)).join(' | ')} | ${total(c)} |`),
-    `| all | ${names.map((n) => Math.round(table.rows.filter((r) => r.estimator.name === n).reduce((s, r) => s + r.coreHours, 0))).join(' | ')} | ${Math.round(table.totalCoreHours)} |`,
+    `| all | ${names.map(columnTotal).join(' | ')} | ${Math.round(table.totalCoreHours)} |`,
   ].join('\n');
 }
 

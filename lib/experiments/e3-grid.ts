@@ -148,7 +148,8 @@ export async function runE3Grid(options: SweepOptions = {}, grid: E3Grid = E3_GR
   const summary: GridSummary = {
     config: `${C}x${numLatents}` as ProtocolConfig,
     ...gridWinners(results),
-    criterion: `lowest final-epoch train −ELBO after ${grid.epochs} epochs of ${grid.trainSize} images, seed ${grid.seed}`,
+    criterion:
+      `lowest final-epoch train −ELBO after ${grid.epochs} ` + `epochs of ${grid.trainSize} images, seed ${grid.seed}`,
     // wall time: the runs' training time summed (core-seconds)
     provenance: provenance({
       seed: grid.seed,

@@ -253,14 +253,20 @@ function runLrs(
   return lrs.map((lr) => ({ lr, seeds: profile.seeds }));
 }
 
-/** E3's profiles of runs: the VAE task, a profile by name, a profile's configurations (the rest is lib/training/profile-runs.ts). */
+/**
+ * E3's profiles of runs: the VAE task, a profile by name, a profile's configurations (the rest is
+ * lib/training/profile-runs.ts).
+ */
 const E3_RUNS: ProfileRuns<'vae', E3Profile, VaeTrainingConfig> = {
   task: 'vae',
   profile: e3Profile,
   configs: e3Configs,
 };
 
-/** E3 for a profile: run (or resume, or load) every configuration in parallel processes (runProfile: `shard`, `only`). */
+/**
+ * E3 for a profile: run (or resume, or load) every configuration in parallel processes (runProfile:
+ * `shard`, `only`).
+ */
 export function runE3(options: RunProfileOptions<E3Profile, VaeTrainingConfig> = {}): Promise<VaeRunResult[]> {
   return runProfile(E3_RUNS, options);
 }

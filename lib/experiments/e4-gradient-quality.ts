@@ -198,7 +198,8 @@ export function trainingConfig(c: E4Configuration, binarisation: Binarisation): 
 /** The key of an E4 result: a hash of the whole profile. */
 export function e4Key(profile: E4Profile): string {
   const hash = createHash('sha256').update(JSON.stringify(profile)).digest('hex').slice(0, 10);
-  return `${profile.configurations.map((c) => `${c.C}x${c.numLatents}`).join('-')}-b${profile.evalBatch}x${profile.evalBatches}-${hash}`;
+  const configurations = profile.configurations.map((c) => `${c.C}x${c.numLatents}`).join('-');
+  return `${configurations}-b${profile.evalBatch}x${profile.evalBatches}-${hash}`;
 }
 
 /**
@@ -295,7 +296,9 @@ export async function runE4(
           for (const c of measureBatch(vae, x, profile, rng.split(), batch === 'weights')) {
             cases.push({ batch, ...c });
             log(
-              `[e4] ${name}, ${checkpoint.name} (epoch ${checkpoint.epoch}), ${batch === 'weights' ? `weight batch of ${count} images` : `batch ${batch}`}, w.r.t. the ${c.space}: ${c.seconds.toFixed(1)} s`,
+              `[e4] ${name}, ${checkpoint.name} (epoch ${checkpoint.epoch}), ` +
+                `${batch === 'weights' ? `weight batch of ${count} images` : `batch ${batch}`}, ` +
+                `w.r.t. the ${c.space}: ${c.seconds.toFixed(1)} s`,
             );
           }
         } finally {

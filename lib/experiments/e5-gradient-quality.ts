@@ -115,7 +115,10 @@ export const E5_QUALITY_PROFILES: Record<ProfileName, E5QualityProfile> = {
   },
 };
 
-/** One checkpoint on one batch in one coordinate system: E4Case's fields (images, objective, ‖∇J‖, the exact gradient's errors, every estimator's point, seconds). */
+/**
+ * One checkpoint on one batch in one coordinate system: E4Case's fields (images, objective, ‖∇J‖, the
+ * exact gradient's errors, every estimator's point, seconds).
+ */
 export interface E5Case extends Omit<E4Case, 'batch' | 'space'> {
   /** evaluation batch k (images [k·B, (k + 1)·B)) */
   batch: number;
@@ -210,13 +213,15 @@ function checkNets(
     const widths = net.layers.map((l) => l.W.shape[1]);
     if (widths.length !== 2 || widths[0] !== profile.units) {
       throw new Error(
-        `measureE5Quality: nets[${i}].net (${name}) must have one quantised layer of profile.units = ${profile.units} units, its layer widths are [${widths}]`,
+        `measureE5Quality: nets[${i}].net (${name}) must have one quantised layer of ` +
+          `profile.units = ${profile.units} units, its layer widths are [${widths}]`,
       );
     }
     const q = net.quantiser;
     if (q.levels.join() !== LEVEL_PRESETS[profile.levels].join() || q.noiseScale !== profile.noiseScale) {
       throw new Error(
-        `measureE5Quality: nets[${i}].net (${name}) quantises to [${q.levels}] with noise scale ${q.noiseScale}, the profile to ${profile.levels} with ${profile.noiseScale}`,
+        `measureE5Quality: nets[${i}].net (${name}) quantises to [${q.levels}] with noise ` +
+          `scale ${q.noiseScale}, the profile to ${profile.levels} with ${profile.noiseScale}`,
       );
     }
   });
@@ -227,12 +232,14 @@ function checkProfile(p: E5QualityProfile): void {
   const levels = LEVEL_PRESETS[p.levels];
   if (levels == null)
     throw new Error(
-      `measureE5Quality: profile.levels must be one of ${Object.keys(LEVEL_PRESETS).join(', ')}, got ${JSON.stringify(p.levels)}`,
+      `measureE5Quality: profile.levels must be one of ` +
+        `${Object.keys(LEVEL_PRESETS).join(', ')}, got ${JSON.stringify(p.levels)}`,
     );
   const S = levels.length ** p.units; // joint states of one image
   if (!(Number.isInteger(p.units) && p.units >= 1 && S <= MAX_STATES))
     throw new Error(
-      `measureE5Quality: profile.units must be an integer ≥ 1 with at most ${MAX_STATES} joint states, got ${p.units} (${S} states)`,
+      `measureE5Quality: profile.units must be an integer ≥ 1 with at ` +
+        `most ${MAX_STATES} joint states, got ${p.units} (${S} states)`,
     );
   for (const key of ['evalBatches', 'evalBatch'] as const) {
     if (!(Number.isInteger(p[key]) && p[key] >= 1))

@@ -173,7 +173,10 @@ export function e5Configs(profile: E5Profile): E5TrainingConfig[] {
   );
 }
 
-/** E5's profiles of runs: the quantised-net task, a profile by name, a profile's configurations (the rest is lib/training/profile-runs.ts). */
+/**
+ * E5's profiles of runs: the quantised-net task, a profile by name, a profile's configurations (the
+ * rest is lib/training/profile-runs.ts).
+ */
 const E5_RUNS: ProfileRuns<'e5', E5Profile, E5TrainingConfig> = { task: 'e5', profile: e5Profile, configs: e5Configs };
 
 /** Where a profile's runs are kept: its own folder under the repository (committed results), else the cache. */
@@ -181,7 +184,10 @@ export function e5ProfileResultsDir(profile: E5Profile): string {
   return profileRunsDir(E5_RUNS, profile);
 }
 
-/** E5 for a profile: run (or resume, or load) every configuration in parallel processes (runProfile: `shard`, `only`). */
+/**
+ * E5 for a profile: run (or resume, or load) every configuration in parallel processes (runProfile:
+ * `shard`, `only`).
+ */
 export function runE5(options: RunProfileOptions<E5Profile, E5TrainingConfig> = {}): Promise<E5RunResult[]> {
   return runProfile(E5_RUNS, options);
 }

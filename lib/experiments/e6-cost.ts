@@ -138,7 +138,10 @@ export interface CostRow {
   callMs: number;
   /** callMs / ST's callMs */
   callRatio: number;
-  /** ms per toy training step, same quantile (quadratic of 3 categorical variables: sample, f, backward, optimizer update) */
+  /**
+   * ms per toy training step, same quantile (quadratic of 3 categorical variables: sample, f, backward,
+   * optimizer update)
+   */
   stepMs: number;
   stepRatio: number;
 }
@@ -147,7 +150,10 @@ export interface E6Result {
   rows: CostRow[];
   /** GR-MCK's ms per call against K */
   grByK: { K: number; callMs: number }[];
-  /** log–log slope of time against K over the larger half of the K values (as C6's grCostSlope reads it; ≈ 1: linear) */
+  /**
+   * log–log slope of time against K over the larger half of the K values (as C6's grCostSlope reads it;
+   * ≈ 1: linear)
+   */
   grSlope: number;
 }
 

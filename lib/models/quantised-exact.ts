@@ -229,7 +229,10 @@ export function quantisedAutodiffGradient(
   }
 }
 
-/** Relative errors of the enumerated objective and of both gradients against tf.grad (float32) of the same objective. */
+/**
+ * Relative errors of the enumerated objective and of both gradients against tf.grad (float32) of the
+ * same objective.
+ */
 export function quantisedExactGradientErrors(
   states: QuantisedStates,
   net: QuantisedMlp,

@@ -190,7 +190,10 @@ export function autodiffGradient(vae: Vae, x: tf.Tensor2D): { objective: number;
   }
 }
 
-/** E4's exact-gradient check, measured: relative errors of the enumerated objective and gradient against autodiff (judged by e4ExactGradientCheck). */
+/**
+ * E4's exact-gradient check, measured: relative errors of the enumerated objective and gradient
+ * against autodiff (judged by e4ExactGradientCheck).
+ */
 export function e4ExactGradientErrors(vae: Vae, x: tf.Tensor2D): { objective: number; gradient: number } {
   const exact = vaeStates(vae, x);
   const brute = autodiffGradient(vae, x);

@@ -47,7 +47,10 @@ const CACHES = {
 
 export type CacheName = keyof typeof CACHES;
 
-/** The variable that points at one cache: ZGR_CACHE_ and the name in capitals, `-` as `_` (ZGR_CACHE_E3_VAE_TRAINING). */
+/**
+ * The variable that points at one cache: ZGR_CACHE_ and the name in capitals, `-` as `_`
+ * (ZGR_CACHE_E3_VAE_TRAINING).
+ */
 export const cacheVariable = (name: CacheName): string => `ZGR_CACHE_${name.toUpperCase().replace(/-/g, '_')}`;
 
 /**

@@ -23,7 +23,10 @@ export interface ProfileRuns<T extends TaskName, P extends RunsProfile, C extend
   configs(profile: P): C[];
 }
 
-/** Options of runProfile: the sweep's, the profile (by name or given), a shard [i, n] and a filter of configurations. */
+/**
+ * Options of runProfile: the sweep's, the profile (by name or given), a shard [i, n] and a filter of
+ * configurations.
+ */
 export type RunProfileOptions<P, C> = SweepOptions & {
   profile?: ProfileName | P;
   shard?: [number, number];
@@ -79,7 +82,10 @@ export function loadProfileResults<T extends TaskName, P extends RunsProfile, C 
     .filter((r): r is TaskResult<T> => r != null);
 }
 
-/** The results of a profile when every one of its runs has finished (e.g. a committed profile), else null: a notebook renders them instead of training. */
+/**
+ * The results of a profile when every one of its runs has finished (e.g. a committed profile), else
+ * null: a notebook renders them instead of training.
+ */
 export function finishedProfileResults<T extends TaskName, P extends RunsProfile, C extends TaskInput<T>>(
   runs: ProfileRuns<T, P, C>,
   profile: ProfileName | P,

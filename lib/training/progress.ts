@@ -1,8 +1,8 @@
 /**
  * A progress bar for long runs: steps done, rate, ETA and the training loss of the last epoch
- * (−ELBO, or the task's loss; losses are read once an epoch), on stderr. On a terminal it redraws one line; elsewhere (CI logs, notebooks)
- * it prints a line at most every `everyS` seconds and at each epoch end, so logs stay short. And
- * the line a command ends a run with (runSummary).
+ * (−ELBO, or the task's loss; losses are read once an epoch), on stderr. On a terminal it redraws
+ * one line; elsewhere (CI logs, notebooks) it prints a line at most every `everyS` seconds and at
+ * each epoch end, so logs stay short. And the line a command ends a run with (runSummary).
  */
 
 export interface ProgressUpdate {
@@ -56,7 +56,8 @@ export function progressBar(
     const filled = Math.round((width * u.step) / Math.max(1, u.total));
     const line =
       `${u.label ?? label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${u.step}/${u.total} steps` +
-      ` | epoch ${u.epoch}/${u.epochs} | ${lossName} ${Number.isFinite(u.loss) ? u.loss.toFixed(lossName === '−ELBO' ? 2 : 4) : '–'}` +
+      ` | epoch ${u.epoch}/${u.epochs} | ${lossName} ` +
+      `${Number.isFinite(u.loss) ? u.loss.toFixed(lossName === '−ELBO' ? 2 : 4) : '–'}` +
       ` | ${rate.toFixed(1)} steps/s | ETA ${formatDuration(eta)}`;
     if (tty) {
       stream.write(`\r${line}\x1b[K${u.final ? '\n' : ''}`);
@@ -79,8 +80,8 @@ export const shortKey = (key: string): string => key.replace(/-[0-9a-f]{10}$/, '
 /**
  * A live board of a sweep for a display that can be redrawn in place (a notebook's
  * `tslab.newDisplay()`): runs finished, elapsed time, and one line per running run with its
- * epoch, steps and training loss of the last epoch (−ELBO unless `lossName` says otherwise). Redrawn at most every `everyS` seconds, and at every epoch end,
- * finished run and the start.
+ * epoch, steps and training loss of the last epoch (−ELBO unless `lossName` says otherwise).
+ * Redrawn at most every `everyS` seconds, and at every epoch end, finished run and the start.
  */
 export function sweepBoard(
   show: (text: string) => void,
@@ -98,7 +99,12 @@ export function sweepBoard(
   const draw = () => {
     const lines = [...running.entries()].map(([key, u]) => {
       const filled = Math.round((width * u.step) / Math.max(1, u.total));
-      return `  ${shortKey(key).padEnd(34)} epoch ${u.epoch}/${u.epochs} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${u.step}/${u.total} steps, ${lossName} ${Number.isFinite(u.loss) ? u.loss.toFixed(lossName === '−ELBO' ? 2 : 4) : '–'}`;
+      return (
+        `  ${shortKey(key).padEnd(34)} epoch ${u.epoch}/${u.epochs} ` +
+        `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ` +
+        `${u.step}/${u.total} steps, ${lossName} ` +
+        `${Number.isFinite(u.loss) ? u.loss.toFixed(lossName === '−ELBO' ? 2 : 4) : '–'}`
+      );
     });
     const status = `${finished} of ${runs} runs finished · ${formatDuration((Date.now() - started) / 1000)} elapsed`;
     show([header, status, ...(lines.length > 0 ? ['running:', ...lines] : [])].join('\n'));
@@ -106,7 +112,9 @@ export function sweepBoard(
   };
   return (e) => {
     if (e.type === 'start') {
-      header = `${e.runs} runs: ${e.finishedBefore} finished before, ${e.runs - e.finishedBefore} to train on ${e.workers} process(es)`;
+      header =
+        `${e.runs} runs: ${e.finishedBefore} finished before, ` +
+        `${e.runs - e.finishedBefore} to train on ${e.workers} process(es)`;
       runs = e.runs;
       finished = e.finishedBefore;
     } else if (e.type === 'progress') {
@@ -133,7 +141,8 @@ export interface RunSummaryInput {
 /**
  * The line a command ends a run with, for people: how far it got, its training time, the test
  * metric of its last epoch (`metric`, the task's summary phrase), and where it is, e.g.
- *   "ZGR: finished 10 epochs in 0:12:03 of training (resumed once); test −ELBO 98.12; weights 070bbc57099ea189; in results/e3/8x4-zgr-…"
+ *   "ZGR: finished 10 epochs in 0:12:03 of training (resumed once); test −ELBO 98.12;
+ *   weights 070bbc57099ea189; in results/e3/8x4-zgr-…"
  */
 export function runSummary(r: RunSummaryInput, metric: string, folder: string): string {
   const epochs = r.history.at(-1)?.epoch ?? 0;
@@ -150,7 +159,10 @@ export function alreadyFinished(r: RunSummaryInput): string {
   return `skipped: already finished (${plural(r.history.at(-1)?.epoch ?? 0, 'epoch')})`;
 }
 
-/** What a command prints for a run that finished before it was asked for: alreadyFinished's line, then the run's summary (runSummary, `summary` of its last epoch). */
+/**
+ * What a command prints for a run that finished before it was asked for: alreadyFinished's line, then
+ * the run's summary (runSummary, `summary` of its last epoch).
+ */
 export function finishedBefore<R extends RunSummaryInput>(
   r: R,
   summary: (last: R['history'][number]) => string,

@@ -37,7 +37,10 @@ export interface E5TrainingConfig extends RunConfig {
 /** A configuration with only the fields that differ from the defaults. */
 export type E5TrainingInput = Pick<E5TrainingConfig, 'estimator' | 'seed'> & Partial<E5TrainingConfig>;
 
-/** Our defaults (the paper gives none for E5): a 784–512–512–10 ternary MLP on Fashion-MNIST, batch 100, Adam at 1e-3. */
+/**
+ * Our defaults (the paper gives none for E5): a 784–512–512–10 ternary MLP on Fashion-MNIST, batch
+ * 100, Adam at 1e-3.
+ */
 export const E5_DEFAULTS = {
   model: 'mlp' as E5Model,
   dataset: 'fashion-mnist' as DatasetName,
@@ -106,7 +109,8 @@ export function normaliseE5Config(given: E5TrainingInput): E5TrainingConfig {
     (model === 'conv' && widths.length !== 2)
   ) {
     fail(
-      `${model === 'mlp' ? 'hidden must be ≥ 1 positive integer widths' : 'channels must be two positive integers'}, got ${JSON.stringify(widths)}`,
+      `${model === 'mlp' ? 'hidden must be ≥ 1 positive integer widths' : 'channels must be two positive integers'}, ` +
+        `got ${JSON.stringify(widths)}`,
     );
   }
   if (!c.snapshotEpochs.every((e) => Number.isSafeInteger(e) && e >= 0 && e <= c.epochs))
@@ -114,10 +118,14 @@ export function normaliseE5Config(given: E5TrainingInput): E5TrainingConfig {
   return c;
 }
 
-/** The run's key: readable prefix + hash of the full configuration, e.g. "e5-mlp-fashion-mnist-ternary-zgr-lr0.001-s0-1a2b3c4d5e". */
+/**
+ * The run's key: readable prefix + hash of the full configuration, e.g.
+ * "e5-mlp-fashion-mnist-ternary-zgr-lr0.001-s0-1a2b3c4d5e".
+ */
 export function e5RunKey(input: E5TrainingInput): string {
   const c = normaliseE5Config(input);
   const hash = createHash('sha256').update(canonicalJson(c)).digest('hex').slice(0, 10);
   const id = estimatorId(c.estimator);
-  return `e5-${c.model}-${c.dataset}-${c.levels}-${id}-lr${c.lr}${c.optimizer === 'adam' ? '' : `-${c.optimizer}`}-s${c.seed}-${hash}`;
+  const optimizer = c.optimizer === 'adam' ? '' : `-${c.optimizer}`;
+  return `e5-${c.model}-${c.dataset}-${c.levels}-${id}-lr${c.lr}${optimizer}-s${c.seed}-${hash}`;
 }

@@ -31,7 +31,8 @@ export function readSweepFile(file: string): VaeTrainingConfig[] {
   }
   if (!Array.isArray(entries) || entries.length === 0)
     throw new Error(
-      `sweep file ${file}: expected a non-empty JSON array of run configurations, got ${Array.isArray(entries) ? 'an empty array' : typeof entries}`,
+      `sweep file ${file}: expected a non-empty JSON array of run configurations, ` +
+        `got ${Array.isArray(entries) ? 'an empty array' : typeof entries}`,
     );
   const configs = entries.map((entry, i) => {
     if (entry == null || typeof entry !== 'object' || Array.isArray(entry))

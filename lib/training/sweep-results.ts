@@ -105,7 +105,8 @@ export function compareSweepResults(
       lines.push(`${key}: weights checksum ${names[0]} ${na.weightsChecksum} ≠ ${names[1]} ${nb.weightsChecksum}`);
     if (JSON.stringify(na.history) !== JSON.stringify(nb.history)) {
       lines.push(
-        `${key}: history differs\n    ${names[0]} ${JSON.stringify(na.history)}\n    ${names[1]} ${JSON.stringify(nb.history)}`,
+        `${key}: history differs\n    ${names[0]} ${JSON.stringify(na.history)}\n` +
+          `    ${names[1]} ${JSON.stringify(nb.history)}`,
       );
     }
   }

@@ -13,7 +13,8 @@ import { trainRun, type RunResult } from './training-run';
 if (require.main === module) {
   if (process.send == null) {
     console.error(
-      'sweep-worker: must be started by a sweep (it talks over IPC); use scripts/train-vae.ts or scripts/train-e5.ts instead',
+      'sweep-worker: must be started by a sweep (it talks over ' +
+        'IPC); use scripts/train-vae.ts or scripts/train-e5.ts instead',
     );
     process.exit(2);
   }

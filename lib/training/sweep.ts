@@ -54,16 +54,22 @@ function workerScript(): string {
 /** The log line of an event (none for progress within an epoch). */
 function sweepLogLine(task: TaskName, e: SweepEvent): string | null {
   if (e.type === 'start') {
-    return `[sweep] ${e.runs} runs: ${e.finishedBefore} finished before, ${e.runs - e.finishedBefore} to run on ${e.workers} process(es); results in ${e.resultsDir}`;
+    return (
+      `[sweep] ${e.runs} runs: ${e.finishedBefore} finished before, ${e.runs - e.finishedBefore} ` +
+      `to run on ${e.workers} process(es); results in ${e.resultsDir}`
+    );
   }
   if (e.type === 'progress') {
     const u = e.update;
     return u.epochEnd
-      ? `[sweep] ${shortKey(e.key)}: epoch ${u.epoch}/${u.epochs}, train ${taskByName(task).lossName} ${u.loss.toFixed(2)}`
+      ? `[sweep] ${shortKey(e.key)}: epoch ${u.epoch}/${u.epochs}, ` +
+          `train ${taskByName(task).lossName} ${u.loss.toFixed(2)}`
       : null;
   }
   const last = e.result.history.at(-1);
-  return `[sweep] finished ${e.finished}/${e.runs}: ${e.key}${last != null ? ` ${taskByName(task).summary(last)}` : ''}`;
+  return (
+    `[sweep] finished ${e.finished}/${e.runs}: ` + `${e.key}${last != null ? ` ${taskByName(task).summary(last)}` : ''}`
+  );
 }
 
 /**

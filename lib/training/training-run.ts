@@ -104,7 +104,10 @@ export interface TrainingTask<Input, C extends RunConfig, M, Model extends Train
    * not read at once), all noise (targets, estimator) from `rng`.
    */
   stepper(config: C): Step<Model, D>;
-  /** the metrics of an epoch, given its mean training loss; evaluation noise from `evalRng` (the same stream every epoch) */
+  /**
+   * the metrics of an epoch, given its mean training loss; evaluation noise from `evalRng` (the same
+   * stream every epoch)
+   */
   evaluate(model: Model, data: D, config: C, trainLoss: number, evalRng: Random): Promise<M>;
   /** the training loss in a record (for the progress bar's last line) */
   trainLoss(record: M): number;
@@ -149,7 +152,8 @@ export function loadRunSnapshot<Input, C extends RunConfig, M, Model extends Tra
   const weights = folder.readSnapshot(epoch);
   if (weights == null)
     throw new Error(
-      `loadSnapshot: ${folder.snapshotFile(epoch)} does not exist (snapshotEpochs: [${config.snapshotEpochs}]; has the run reached epoch ${epoch}?)`,
+      `loadSnapshot: ${folder.snapshotFile(epoch)} does not exist (snapshotEpochs: ` +
+        `[${config.snapshotEpochs}]; has the run reached epoch ${epoch}?)`,
     );
   const model = task.createModel(config, Random.fromSeed(0));
   unpackVariables(model.variables(), weights, folder.snapshotFile(epoch));
@@ -228,7 +232,10 @@ function openSession<C extends RunConfig, M, Model extends Trainable>(
   };
 }
 
-/** Weights, optimiser moments and step, the training stream and the history from the last checkpoint; false when there is none. */
+/**
+ * Weights, optimiser moments and step, the training stream and the history from the last checkpoint;
+ * false when there is none.
+ */
 function resumeFromCheckpoint<M>(s: Session<RunConfig, M, Trainable>): boolean {
   const saved = s.folder.readCheckpoint<Checkpoint<M>>();
   if (saved == null) return false;
@@ -248,7 +255,8 @@ async function startAfresh(s: Session<RunConfig, unknown, Trainable>): Promise<v
   if (s.config.snapshotEpochs.includes(0)) s.folder.writeSnapshot(0, await packVariables(s.model.variables()));
 }
 
-export const stepsPerEpoch = (c: RunConfig) => Math.floor(c.trainSize / c.batchSize); // the last partial batch is dropped
+// the last partial batch is dropped
+export const stepsPerEpoch = (c: RunConfig) => Math.floor(c.trainSize / c.batchSize);
 
 /** One optimiser step of a task: the batch's training loss as a scalar tensor (read later, by the caller). */
 export type Step<Model, D> = (model: Model, optimizer: Adam, data: D, indices: Int32Array, rng: Random) => tf.Scalar;

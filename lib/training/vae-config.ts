@@ -8,7 +8,10 @@ import { BINARISATIONS, MNIST_SIZES, type Binarisation } from '../data/mnist';
 import { estimatorId, resolveEstimator, type EstimatorSpec } from '../estimators/spec';
 import { OPTIMIZERS, type Optimizer, type RunConfig } from './training-run';
 
-/** The full configuration of one training run (the runner's fields, RunConfig, and the VAE's); its hash is the run's key. */
+/**
+ * The full configuration of one training run (the runner's fields, RunConfig, and the VAE's); its hash
+ * is the run's key.
+ */
 export interface VaeTrainingConfig extends RunConfig {
   /** categories per latent variable */
   C: number;
@@ -80,7 +83,8 @@ export function normaliseConfig(input: VaeTrainingInput): VaeTrainingConfig {
     throw new Error(`VAE config: hidden must be positive integers, got ${JSON.stringify(c.hidden)}`);
   if (!c.snapshotEpochs.every((e) => Number.isSafeInteger(e) && e >= 0 && e <= c.epochs)) {
     throw new Error(
-      `VAE config: snapshotEpochs must be integers in [0, epochs = ${c.epochs}], got ${JSON.stringify(c.snapshotEpochs)}`,
+      `VAE config: snapshotEpochs must be integers in [0, epochs ` +
+        `= ${c.epochs}], got ${JSON.stringify(c.snapshotEpochs)}`,
     );
   }
   return c;
@@ -104,5 +108,6 @@ export function canonicalJson(value: unknown): string {
 export function runKey(input: VaeTrainingInput): string {
   const c = normaliseConfig(input);
   const hash = createHash('sha256').update(canonicalJson(c)).digest('hex').slice(0, 10);
-  return `${c.C}x${c.numLatents}-${estimatorId(c.estimator)}-lr${c.lr}${c.optimizer === 'adam' ? '' : `-${c.optimizer}`}-s${c.seed}-${hash}`;
+  const optimizer = c.optimizer === 'adam' ? '' : `-${c.optimizer}`;
+  return `${c.C}x${c.numLatents}-${estimatorId(c.estimator)}-lr${c.lr}${optimizer}-s${c.seed}-${hash}`;
 }

@@ -35,12 +35,16 @@ describe('C2: ZGR = (ST + DARN) / 2, per sample', () => {
     );
   });
 
-  it('in float64 rounding leaves gaps of order 1e-16, which the exact verdict does not forgive (so the check above can fail)', () => {
-    // p = (0.1, 0.2, 0.7), x = 1, v = (0.3, −1.7, 2.9): ZGR's component formula and (ST + DARN)/2 round differently
-    const report = c2Verdict(float64, [{ p: [0.1, 0.2, 0.7], x: 1, v: [0.3, -1.7, 2.9] }]);
-    assert.equal(report.holds, false, report.summary);
-    assert.equal(report.measured.casesWithGap, 1);
-  });
+  it(
+    'in float64 rounding leaves gaps of order 1e-16, which the ' +
+      'exact verdict does not forgive (so the check above can fail)',
+    () => {
+      // p = (0.1, 0.2, 0.7), x = 1, v = (0.3, −1.7, 2.9): ZGR's component formula and (ST + DARN)/2 round differently
+      const report = c2Verdict(float64, [{ p: [0.1, 0.2, 0.7], x: 1, v: [0.3, -1.7, 2.9] }]);
+      assert.equal(report.holds, false, report.summary);
+      assert.equal(report.measured.casesWithGap, 1);
+    },
+  );
 
   it('for the tfjs ops on one shared sample: ∇zgr = (∇st + ∇darn) / 2 to float32 rounding', () => {
     const rng = Random.fromSeed(4);

@@ -29,14 +29,18 @@ const randomMoments = (rng: Random, n: number, degree: 2 | 3, shapes = SHAPES) =
   Array.from({ length: n }, (_, k) => c3Moments(randomRationalProblem(rng, shapes[k % shapes.length], degree)));
 
 describe('C3: ZGR is unbiased for quadratic functions of one-hot variables', () => {
-  it('on 200 random rational quadratics with cross terms E[ZGR] = ∇L and bias(ST) = −bias(DARN) ≠ 0, on 100 random cubics ZGR is biased (c3Verdict holds)', () => {
-    const rng = Random.fromSeed(3);
-    const report = c3Verdict(rational, {
-      quadratics: randomMoments(rng, 200, 2),
-      cubics: randomMoments(rng, 100, 3, [[2, 2, 3]]),
-    });
-    assert.ok(report.holds, report.summary);
-  });
+  it(
+    'on 200 random rational quadratics with cross terms E[ZGR] = ∇L and bias(ST) ' +
+      '= −bias(DARN) ≠ 0, on 100 random cubics ZGR is biased (c3Verdict holds)',
+    () => {
+      const rng = Random.fromSeed(3);
+      const report = c3Verdict(rational, {
+        quadratics: randomMoments(rng, 200, 2),
+        cubics: randomMoments(rng, 100, 3, [[2, 2, 3]]),
+      });
+      assert.ok(report.holds, report.summary);
+    },
+  );
 
   it('the verdict fails when the "quadratics" are cubics (so the check above can fail)', () => {
     const rng = Random.fromSeed(4);

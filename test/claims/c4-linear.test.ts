@@ -35,27 +35,36 @@ function measure() {
 describe('C4: linear functions', () => {
   const measured = measure();
 
-  it('ST, DARN, ZGR exactly unbiased on 50 random linear functions; the ST-GS / GR bias positive, shrinking about like tau² (C = 2, quadrature) and beyond 5 SE at tau = 1 (C = 3); the conditional variance ∝ 1/tau (c4Verdict holds)', () => {
-    const report = c4Verdict(rational, measured);
-    assert.ok(report.holds, report.summary);
-  });
+  it(
+    'ST, DARN, ZGR exactly unbiased on 50 random linear functions; ' +
+      'the ST-GS / GR bias positive, shrinking about like ' +
+      'tau² (C = 2, quadrature) and beyond 5 SE at tau = 1 (C = 3); the conditional variance ∝ 1/tau (c4Verdict holds)',
+    () => {
+      const report = c4Verdict(rational, measured);
+      assert.ok(report.holds, report.summary);
+    },
+  );
 
-  it('the verdict fails on quadratics in place of linear functions, on a bias that stops shrinking and on a flat variance (so the check above can fail)', () => {
-    const { linear, quadrature } = measured;
-    const rng = Random.fromSeed(12);
-    const quadratics = Array.from({ length: 5 }, () => c3Moments(randomRationalProblem(rng, [2, 3], 2)));
-    const stalled: C4Result = {
-      ...quadrature,
-      rows: quadrature.rows.map((r) => ({ ...r, biasNorm: Math.max(r.biasNorm, 0.01), conditionalVariance: 1 })),
-    };
-    const failing = (report: ReturnType<typeof c4Verdict>) =>
-      report.comparisons.filter((c) => !c.holds).map((c) => c.name);
-    assert.deepEqual(failing(c4Verdict(rational, { ...measured, linear: quadratics })), ['biasedLinear']);
-    assert.deepEqual(failing(c4Verdict(rational, { ...measured, linear, quadrature: stalled })), [
-      'notShrinking',
-      'coldToWarm',
-      'biasSlope',
-      'varianceSlope',
-    ]);
-  });
+  it(
+    'the verdict fails on quadratics in place of linear functions, on a bias ' +
+      'that stops shrinking and on a flat variance (so the check above can fail)',
+    () => {
+      const { linear, quadrature } = measured;
+      const rng = Random.fromSeed(12);
+      const quadratics = Array.from({ length: 5 }, () => c3Moments(randomRationalProblem(rng, [2, 3], 2)));
+      const stalled: C4Result = {
+        ...quadrature,
+        rows: quadrature.rows.map((r) => ({ ...r, biasNorm: Math.max(r.biasNorm, 0.01), conditionalVariance: 1 })),
+      };
+      const failing = (report: ReturnType<typeof c4Verdict>) =>
+        report.comparisons.filter((c) => !c.holds).map((c) => c.name);
+      assert.deepEqual(failing(c4Verdict(rational, { ...measured, linear: quadratics })), ['biasedLinear']);
+      assert.deepEqual(failing(c4Verdict(rational, { ...measured, linear, quadrature: stalled })), [
+        'notShrinking',
+        'coldToWarm',
+        'biasSlope',
+        'varianceSlope',
+      ]);
+    },
+  );
 });

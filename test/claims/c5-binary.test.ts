@@ -1,4 +1,7 @@
-/** C5: ZGR binary = DARN(1/2) = categorical ZGR on two categories; in float64 (c5Verdict, C5_THRESHOLDS) and for the tfjs ops. */
+/**
+ * C5: ZGR binary = DARN(1/2) = categorical ZGR on two categories; in float64 (c5Verdict,
+ * C5_THRESHOLDS) and for the tfjs ops.
+ */
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
@@ -18,11 +21,15 @@ describe('C5: binary ZGR = DARN(1/2) = categorical ZGR with C = 2', () => {
     assert.ok(report.holds, report.summary);
   });
 
-  it('DARN with another baseline point (μ = 0.3) in place of DARN(1/2) fails the verdict (so the check above can fail)', () => {
-    const cases = [-2, 0.4, 3].map((a) => c5BinaryValues(a, 1, 1));
-    const report = c5Verdict(cases.map((c) => ({ ...c, darnHalf: darnBinaryGradient(c.a, c.b, c.d, { mu: 0.3 }) })));
-    assert.equal(report.holds, false, report.summary);
-  });
+  it(
+    'DARN with another baseline point (μ = 0.3) in place of ' +
+      'DARN(1/2) fails the verdict (so the check above can fail)',
+    () => {
+      const cases = [-2, 0.4, 3].map((a) => c5BinaryValues(a, 1, 1));
+      const report = c5Verdict(cases.map((c) => ({ ...c, darnHalf: darnBinaryGradient(c.a, c.b, c.d, { mu: 0.3 }) })));
+      assert.equal(report.holds, false, report.summary);
+    },
+  );
 
   it('tfjs ops: zgrBinary(a) and zgr on logits (0, a) give the same gradient w.r.t. a for the same samples', () => {
     const a = [-2, -0.3, 0, 0.9, 3];

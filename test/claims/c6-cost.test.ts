@@ -41,18 +41,22 @@ describe('C6: ZGR costs about what ST costs; GR-MCK costs grow linearly in K', (
     assert.ok(Math.abs(report.measured.grSlope - 0.993) < 0.001, report.summary);
   });
 
-  it('fails when ZGR takes 2 × ST per call or 3 × per step, when GR-MCK’s cost grows like √K or K², and without a ZGR row (so the check above can fail)', () => {
-    assert.deepEqual(failing(syntheticTimes({ zgrCall: 2 })), ['zgrCallRatio']);
-    assert.deepEqual(failing(syntheticTimes({ zgrStep: 3 })), ['zgrStepRatio']);
-    assert.deepEqual(failing(syntheticTimes({ power: 0.5 })), ['grSlope', 'gr100OverZgr']);
-    assert.deepEqual(failing(syntheticTimes({ power: 2 })), ['grSlope']);
-    const noZgr = syntheticTimes();
-    assert.deepEqual(failing({ ...noZgr, rows: noZgr.rows.filter((r) => r.estimator !== 'zgr') }), [
-      'zgrCallRatio',
-      'zgrStepRatio',
-      'gr100OverZgr',
-    ]);
-  });
+  it(
+    'fails when ZGR takes 2 × ST per call or 3 × per step, when GR-MCK’s cost ' +
+      'grows like √K or K², and without a ZGR row (so the check above can fail)',
+    () => {
+      assert.deepEqual(failing(syntheticTimes({ zgrCall: 2 })), ['zgrCallRatio']);
+      assert.deepEqual(failing(syntheticTimes({ zgrStep: 3 })), ['zgrStepRatio']);
+      assert.deepEqual(failing(syntheticTimes({ power: 0.5 })), ['grSlope', 'gr100OverZgr']);
+      assert.deepEqual(failing(syntheticTimes({ power: 2 })), ['grSlope']);
+      const noZgr = syntheticTimes();
+      assert.deepEqual(failing({ ...noZgr, rows: noZgr.rows.filter((r) => r.estimator !== 'zgr') }), [
+        'zgrCallRatio',
+        'zgrStepRatio',
+        'gr100OverZgr',
+      ]);
+    },
+  );
 
   it('grCostSlope reads the larger half of the K values, in any order: exactly 1 for a cost ∝ K there', () => {
     assert.ok(

@@ -75,52 +75,56 @@ describe('C7 training verdict', () => {
     assert.throws(() => finalStats([unfinished]), /has not finished/);
   });
 
-  it('at a horizon: the records of that epoch are compared, the report names it, and runs that have not reached it are refused', () => {
-    // two epochs: at epoch 1 ZGR is far behind GR-MCK, at epoch 2 it has caught up
-    const twoEpochs = (name: string, values: [number, number][], options?: Record<string, number>) =>
-      values.map(([e1, e2], s) => {
-        const r = run(name, s, e2, options);
-        return {
-          ...r,
-          history: [
-            { ...r.history[0], epoch: 1, trainNegElbo: e1 },
-            { ...r.history[0], epoch: 2, trainNegElbo: e2 },
+  it(
+    'at a horizon: the records of that epoch are compared, the ' +
+      'report names it, and runs that have not reached it are refused',
+    () => {
+      // two epochs: at epoch 1 ZGR is far behind GR-MCK, at epoch 2 it has caught up
+      const twoEpochs = (name: string, values: [number, number][], options?: Record<string, number>) =>
+        values.map(([e1, e2], s) => {
+          const r = run(name, s, e2, options);
+          return {
+            ...r,
+            history: [
+              { ...r.history[0], epoch: 1, trainNegElbo: e1 },
+              { ...r.history[0], epoch: 2, trainNegElbo: e2 },
+            ],
+          };
+        });
+      const results = [
+        ...twoEpochs('zgr', [
+          [110, 100],
+          [111, 100.2],
+          [110.5, 99.9],
+        ]),
+        ...twoEpochs(
+          'grMck',
+          [
+            [100, 100.1],
+            [100.2, 100],
+            [99.9, 100.2],
           ],
-        };
-      });
-    const results = [
-      ...twoEpochs('zgr', [
-        [110, 100],
-        [111, 100.2],
-        [110.5, 99.9],
-      ]),
-      ...twoEpochs(
-        'grMck',
-        [
-          [100, 100.1],
-          [100.2, 100],
-          [99.9, 100.2],
-        ],
-        { tau: 0.5, K: 100 },
-      ),
-      ...twoEpochs(
-        'rloo',
-        [
-          [120, 110],
-          [121, 110.5],
-          [119, 109.5],
-        ],
-        { M: 2 },
-      ),
-    ];
-    const early = checkC7Training(results, '8x4', undefined, undefined, 1);
-    const late = checkC7Training(results, '8x4', undefined, undefined, 2);
-    assert.equal(early.comparisons[0].holds, false, early.summary);
-    assert.equal(late.holds, true, late.summary);
-    assert.match(early.summary, /at epoch 1/);
-    assert.match(late.summary, /at epoch 2/);
-    assert.throws(() => checkC7Training(results, '8x4', undefined, undefined, 3), /has not reached epoch 3/);
-  });
+          { tau: 0.5, K: 100 },
+        ),
+        ...twoEpochs(
+          'rloo',
+          [
+            [120, 110],
+            [121, 110.5],
+            [119, 109.5],
+          ],
+          { M: 2 },
+        ),
+      ];
+      const early = checkC7Training(results, '8x4', undefined, undefined, 1);
+      const late = checkC7Training(results, '8x4', undefined, undefined, 2);
+      assert.equal(early.comparisons[0].holds, false, early.summary);
+      assert.equal(late.holds, true, late.summary);
+      assert.match(early.summary, /at epoch 1/);
+      assert.match(late.summary, /at epoch 2/);
+      assert.throws(() => checkC7Training(results, '8x4', undefined, undefined, 3), /has not reached epoch 3/);
+    },
+  );
 
   it('one seed per setting has no spread to test against: refused, naming the settings', () => {
     const results = [

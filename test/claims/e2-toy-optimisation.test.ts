@@ -1,4 +1,7 @@
-/** E2: ST stalls where C3 says it is biased, and ZGR trains no worse than GR-MC10(τ = 0.5) (e2Verdict, E2_THRESHOLDS). */
+/**
+ * E2: ST stalls where C3 says it is biased, and ZGR trains no worse than GR-MC10(τ = 0.5) (e2Verdict,
+ * E2_THRESHOLDS).
+ */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { e2Verdict, polynomialStall, E2_THRESHOLDS, type E2Outcome } from '../../lib/checks/e2-toy-optimisation';
@@ -14,7 +17,10 @@ const curve = (estimator: string, start: number, final: { mean: number; min?: nu
   max: [start, final.max ?? final.mean],
 });
 
-/** The polynomial toy q = 2 (min f = 0.2025, E f at η = 0 is 0.2525) and a quadratic whose min f is 1 and E f(η = 0) is 3. */
+/**
+ * The polynomial toy q = 2 (min f = 0.2025, E f at η = 0 is 0.2525) and a quadratic whose min f is 1
+ * and E f(η = 0) is 3.
+ */
 function outcomes(o: { stMin?: number; zgrMax?: number; quadraticZgr?: number } = {}): E2Outcome[] {
   return [
     {
@@ -37,11 +43,15 @@ function outcomes(o: { stMin?: number; zgrMax?: number; quadraticZgr?: number } 
 }
 
 describe('E2: ST stalls where C3 says it is biased, and ZGR trains no worse than GR-MC10(τ = 0.5)', () => {
-  it("ST's stationary value on the polynomial toy q = 2 is 0.45·0.55² + 0.55·0.45² = 0.2475 (at p = 0.45; min f = 0.45² = 0.2025)", () => {
-    assert.equal(polynomialStall(2), 0.45 * 0.55 ** 2 + 0.55 * 0.45 ** 2);
-    assert.ok(Math.abs(polynomialStall(2) - 0.2475) < 1e-15, `got ${polynomialStall(2)}`);
-    assert.equal(E2_THRESHOLDS.stStall, polynomialStall(2));
-  });
+  it(
+    "ST's stationary value on the polynomial toy q = 2 is 0.45·0.55² " +
+      '+ 0.55·0.45² = 0.2475 (at p = 0.45; min f = 0.45² = 0.2025)',
+    () => {
+      assert.equal(polynomialStall(2), 0.45 * 0.55 ** 2 + 0.55 * 0.45 ** 2);
+      assert.ok(Math.abs(polynomialStall(2) - 0.2475) < 1e-15, `got ${polynomialStall(2)}`);
+      assert.equal(E2_THRESHOLDS.stStall, polynomialStall(2));
+    },
+  );
 
   it('holds on runs that follow both rules, with the measured numbers exact', () => {
     const report = e2Verdict(outcomes());
@@ -93,12 +103,16 @@ describe('E2: ST stalls where C3 says it is biased, and ZGR trains no worse than
     assert.throws(() => e2Verdict(noGr), /e2Verdict: problem quadratic has no grMck curve \(estimators: st, zgr\)/);
   });
 
-  it("holds on the quick profile's runs, as notebook 04 trains them (5 problems × 10 estimators × 2 seeds, 300 steps)", async () => {
-    await useBackend('cpu');
-    const config = E2_PROFILES.quick;
-    const report = e2Verdict(
-      e2Problems(config.qs).map((problem) => ({ problem, curves: runE2Problem(problem, config) })),
-    );
-    assert.ok(report.holds, report.summary);
-  });
+  it(
+    "holds on the quick profile's runs, as notebook 04 trains " +
+      'them (5 problems × 10 estimators × 2 seeds, 300 steps)',
+    async () => {
+      await useBackend('cpu');
+      const config = E2_PROFILES.quick;
+      const report = e2Verdict(
+        e2Problems(config.qs).map((problem) => ({ problem, curves: runE2Problem(problem, config) })),
+      );
+      assert.ok(report.holds, report.summary);
+    },
+  );
 });

@@ -217,7 +217,10 @@ describe("Kubernetes manifests (cluster/k8s): schemas, overlay, the sweep's cont
       );
       assert.match(
         draw.args!.join(' '),
-        /e3-summary\.js --profile "\$ZGR_PROFILE" --results-dir "\$ZGR_CACHE_E3_VAE_TRAINING" && exec \S+ figures 06 07/,
+        new RegExp(
+          /e3-summary\.js --profile "\$ZGR_PROFILE" /.source +
+            /--results-dir "\$ZGR_CACHE_E3_VAE_TRAINING" && exec \S+ figures 06 07/.source,
+        ),
       );
     },
   );

@@ -1,4 +1,7 @@
-/** Cold GR: the MSE_K formula from one ST-GS run agrees with a direct GR-MCK run; GR → ZGR as tau → 0 (C1_THRESHOLDS.coldGr). */
+/**
+ * Cold GR: the MSE_K formula from one ST-GS run agrees with a direct GR-MCK run; GR → ZGR as tau → 0
+ * (C1_THRESHOLDS.coldGr).
+ */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { float64, Random } from '../../lib';
@@ -24,21 +27,25 @@ describe('cold GR experiment', () => {
     );
   });
 
-  it('as tau → 0 GR-MC1000’s MSE and the variance of E[g | x] approach ZGR’s, the bias vanishes and the noise grows like 1/tau (c1ColdGrVerdict holds) — and not ST’s (so the check can fail)', () => {
-    const cold = runColdGr({
-      taus: [0.02, 0.05, 0.1, 0.2, 1],
-      Ks: [1, 1000],
-      samplesPerState: 3000,
-      Cs: [3, 3],
-      problemSeed: 7,
-    });
-    const report = c1ColdGrVerdict(cold);
-    assert.ok(report.holds, report.summary);
-    const againstSt = c1ColdGrVerdict({ ...cold, zgr: cold.st });
-    assert.deepEqual(
-      againstSt.comparisons.filter((c) => !c.holds).map((c) => c.name),
-      ['mseGap', 'varianceGap'],
-      againstSt.summary,
-    );
-  });
+  it(
+    'as tau → 0 GR-MC1000’s MSE and the variance of E[g | x] approach ZGR’s, the bias vanishes ' +
+      'and the noise grows like 1/tau (c1ColdGrVerdict holds) — and not ST’s (so the check can fail)',
+    () => {
+      const cold = runColdGr({
+        taus: [0.02, 0.05, 0.1, 0.2, 1],
+        Ks: [1, 1000],
+        samplesPerState: 3000,
+        Cs: [3, 3],
+        problemSeed: 7,
+      });
+      const report = c1ColdGrVerdict(cold);
+      assert.ok(report.holds, report.summary);
+      const againstSt = c1ColdGrVerdict({ ...cold, zgr: cold.st });
+      assert.deepEqual(
+        againstSt.comparisons.filter((c) => !c.holds).map((c) => c.name),
+        ['mseGap', 'varianceGap'],
+        againstSt.summary,
+      );
+    },
+  );
 });

@@ -44,14 +44,18 @@ describe('E2 toy problems', () => {
     }
   });
 
-  it('training with ZGR lowers the exact objective of the categorical quadratic by more than half the gap to its minimum', () => {
-    const problem = quadraticToy('q', 'q', 3, 4, 101);
-    const config = { ...E2_PROFILES.quick, steps: 150, evalEvery: 50 };
-    const { objective } = trainToy(problem, { name: 'zgr' }, config, 1);
-    const start = objective[0];
-    const end = objective[objective.length - 1];
-    assert.ok(start - end > 0.5 * (start - problem.minimum), `E f ${start} → ${end}, minimum ${problem.minimum}`);
-  });
+  it(
+    'training with ZGR lowers the exact objective of the ' +
+      'categorical quadratic by more than half the gap to its minimum',
+    () => {
+      const problem = quadraticToy('q', 'q', 3, 4, 101);
+      const config = { ...E2_PROFILES.quick, steps: 150, evalEvery: 50 };
+      const { objective } = trainToy(problem, { name: 'zgr' }, config, 1);
+      const start = objective[0];
+      const end = objective[objective.length - 1];
+      assert.ok(start - end > 0.5 * (start - problem.minimum), `E f ${start} → ${end}, minimum ${problem.minimum}`);
+    },
+  );
 
   it('is reproducible: the same seed gives the same curve', () => {
     const problem = polynomialToy(2, 16);

@@ -1,6 +1,7 @@
 /**
- * Figure builders of notebook 06 (lib/plots/e3-figures.ts; C7's, lib/plots/c7-figures.ts, are tested in test/claims/c7-bias-variance.test.ts):
- * result records in, plotly specs and markdown tables out, with registry colours.
+ * Figure builders of notebook 06 (lib/plots/e3-figures.ts; C7's, lib/plots/c7-figures.ts, are
+ * tested in test/claims/c7-bias-variance.test.ts): result records in, plotly specs and markdown
+ * tables out, with registry colours.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -62,26 +63,30 @@ describe('E3 figures', () => {
     assert.deepEqual(styleProblems(f), []);
   });
 
-  it('ReinMax(τ=1) runs are not drawn over ZGR\'s: one curve "ZGR ≡ ReinMax(τ=1)"; learning rates join labels when they differ', () => {
-    const withReinmax = [
-      ...results,
-      run('reinmax', 0, [201, 151], { tau: 1 }),
-      run('reinmax', 0, [199, 149], { tau: 1.3 }, 5e-4),
-    ];
-    const f = e3CurvesFigure(withReinmax, '8x4', 'test');
-    const names = f.data.filter((t) => t.showlegend !== false).map((t) => t.name);
-    assert.deepEqual(names, ['ZGR ≡ ReinMax(τ=1), lr 0.001', 'ST, lr 0.001', 'ReinMax(τ=1.3), lr 0.0005']);
-    assert.match(String((f.layout.title as { text: string }).text), /ReinMax\(τ=1\) runs drawn as ZGR's curve/);
-    const quick = e3CurvesFigure([...results, run('reinmax', 0, [199, 149], { tau: 1.3 })], '8x4', 'train');
-    assert.ok(
-      quick.data.some((t) => t.name === 'ZGR ≡ ReinMax(τ=1)'),
-      'beside another ReinMax, ZGR says it is ReinMax(τ=1)',
-    );
-    assert.ok(
-      e3CurvesFigure(results, '8x4', 'test').data.some((t) => t.name === 'ZGR'),
-      'without ReinMax, plain ZGR',
-    );
-  });
+  it(
+    'ReinMax(τ=1) runs are not drawn over ZGR\'s: one curve "ZGR ' +
+      '≡ ReinMax(τ=1)"; learning rates join labels when they differ',
+    () => {
+      const withReinmax = [
+        ...results,
+        run('reinmax', 0, [201, 151], { tau: 1 }),
+        run('reinmax', 0, [199, 149], { tau: 1.3 }, 5e-4),
+      ];
+      const f = e3CurvesFigure(withReinmax, '8x4', 'test');
+      const names = f.data.filter((t) => t.showlegend !== false).map((t) => t.name);
+      assert.deepEqual(names, ['ZGR ≡ ReinMax(τ=1), lr 0.001', 'ST, lr 0.001', 'ReinMax(τ=1.3), lr 0.0005']);
+      assert.match(String((f.layout.title as { text: string }).text), /ReinMax\(τ=1\) runs drawn as ZGR's curve/);
+      const quick = e3CurvesFigure([...results, run('reinmax', 0, [199, 149], { tau: 1.3 })], '8x4', 'train');
+      assert.ok(
+        quick.data.some((t) => t.name === 'ZGR ≡ ReinMax(τ=1)'),
+        'beside another ReinMax, ZGR says it is ReinMax(τ=1)',
+      );
+      assert.ok(
+        e3CurvesFigure(results, '8x4', 'test').data.some((t) => t.name === 'ZGR'),
+        'without ReinMax, plain ZGR',
+      );
+    },
+  );
 
   it('table: final −ELBO mean ± sd over seeds, and the difference to ZGR with its Welch 95% interval', () => {
     const t = e3FinalTable(results);

@@ -61,50 +61,60 @@ function numbers(r: VaeRunResult) {
 }
 
 describe('E3 runner: resume after kill -9', () => {
-  it('a run killed (SIGKILL) after its epoch-2 checkpoint and started again ends with the same numbers and weights as an uninterrupted run', async () => {
-    const whole = tmp();
-    const cut = tmp();
-    try {
-      const full = spawnSync(process.execPath, [CLI, ...ARGS, '--results-dir', whole], { env: ENV, encoding: 'utf8' });
-      assert.equal(full.status, 0, full.stderr);
-
-      // start, wait for "checkpoint epoch 2" on stdout, then kill -9
-      const killedAt = await new Promise<number>((resolve, reject) => {
-        const child = spawn(process.execPath, [CLI, ...ARGS, '--results-dir', cut], {
+  it(
+    'a run killed (SIGKILL) after its epoch-2 checkpoint and started ' +
+      'again ends with the same numbers and weights as an uninterrupted run',
+    async () => {
+      const whole = tmp();
+      const cut = tmp();
+      try {
+        const full = spawnSync(process.execPath, [CLI, ...ARGS, '--results-dir', whole], {
           env: ENV,
-          stdio: ['ignore', 'pipe', 'pipe'],
+          encoding: 'utf8',
         });
-        let out = '';
-        let err = '';
-        child.stderr.on('data', (d) => (err += d));
-        child.stdout.on('data', (d) => {
-          out += d;
-          if (/checkpoint epoch 2\n/.test(out)) child.kill('SIGKILL');
-        });
-        child.on('exit', (code, signal) =>
-          signal === 'SIGKILL'
-            ? resolve(result(cut).history.length)
-            : reject(new Error(`not killed: code ${code}\n${out}\n${err}`)),
-        );
-      });
-      assert.ok(
-        killedAt >= 2 && killedAt < 8,
-        `the run was killed after epoch ${killedAt} of 8, so it was interrupted`,
-      );
+        assert.equal(full.status, 0, full.stderr);
 
-      const resumed = spawnSync(process.execPath, [CLI, ...ARGS, '--results-dir', cut], { env: ENV, encoding: 'utf8' });
-      assert.equal(resumed.status, 0, resumed.stderr);
-      const a = result(whole);
-      const b = result(cut);
-      assert.equal(b.resumes, 1);
-      assert.equal(a.resumes, 0);
-      assert.deepEqual(numbers(b), numbers(a));
-      assert.equal(a.history.length, 8);
-    } finally {
-      fs.rmSync(whole, { recursive: true, force: true });
-      fs.rmSync(cut, { recursive: true, force: true });
-    }
-  });
+        // start, wait for "checkpoint epoch 2" on stdout, then kill -9
+        const killedAt = await new Promise<number>((resolve, reject) => {
+          const child = spawn(process.execPath, [CLI, ...ARGS, '--results-dir', cut], {
+            env: ENV,
+            stdio: ['ignore', 'pipe', 'pipe'],
+          });
+          let out = '';
+          let err = '';
+          child.stderr.on('data', (d) => (err += d));
+          child.stdout.on('data', (d) => {
+            out += d;
+            if (/checkpoint epoch 2\n/.test(out)) child.kill('SIGKILL');
+          });
+          child.on('exit', (code, signal) =>
+            signal === 'SIGKILL'
+              ? resolve(result(cut).history.length)
+              : reject(new Error(`not killed: code ${code}\n${out}\n${err}`)),
+          );
+        });
+        assert.ok(
+          killedAt >= 2 && killedAt < 8,
+          `the run was killed after epoch ${killedAt} of 8, so it was interrupted`,
+        );
+
+        const resumed = spawnSync(process.execPath, [CLI, ...ARGS, '--results-dir', cut], {
+          env: ENV,
+          encoding: 'utf8',
+        });
+        assert.equal(resumed.status, 0, resumed.stderr);
+        const a = result(whole);
+        const b = result(cut);
+        assert.equal(b.resumes, 1);
+        assert.equal(a.resumes, 0);
+        assert.deepEqual(numbers(b), numbers(a));
+        assert.equal(a.history.length, 8);
+      } finally {
+        fs.rmSync(whole, { recursive: true, force: true });
+        fs.rmSync(cut, { recursive: true, force: true });
+      }
+    },
+  );
 });
 
 describe('E3 runner: results keyed by configuration, sweeps', () => {
@@ -120,36 +130,40 @@ describe('E3 runner: results keyed by configuration, sweeps', () => {
     testSize: 50,
   });
 
-  it('a run stopped after its last checkpoint but before its result is written finishes on the next call, without training again', async () => {
-    const straight = tmp();
-    const cut = tmp();
-    try {
-      const full = await trainVae(tiny('zgr', 3), { resultsDir: straight, progress: false });
-      let afterEpoch1 = '';
-      await assert.rejects(
-        trainVae(tiny('zgr', 3), {
-          resultsDir: cut,
-          progress: false,
-          onCheckpoint: (epoch) => {
-            const [key] = fs.readdirSync(cut);
-            if (epoch === 1) afterEpoch1 = fs.readFileSync(path.join(cut, key, 'result.json'), 'utf8');
-            if (epoch === 2) throw new Error('killed');
-          },
-        }),
-        /killed/,
-      );
-      // the state a kill between the last checkpoint and its result leaves: checkpoint of epoch 2, result of epoch 1
-      const [key] = fs.readdirSync(cut);
-      fs.writeFileSync(path.join(cut, key, 'result.json'), afterEpoch1);
-      assert.equal(result(cut).done, false);
-      const resumed = await trainVae(tiny('zgr', 3), { resultsDir: cut, progress: false });
-      assert.deepEqual(numbers(resumed), numbers(full));
-      assert.deepEqual(numbers(result(cut)), numbers(full));
-    } finally {
-      fs.rmSync(straight, { recursive: true, force: true });
-      fs.rmSync(cut, { recursive: true, force: true });
-    }
-  });
+  it(
+    'a run stopped after its last checkpoint but before its result ' +
+      'is written finishes on the next call, without training again',
+    async () => {
+      const straight = tmp();
+      const cut = tmp();
+      try {
+        const full = await trainVae(tiny('zgr', 3), { resultsDir: straight, progress: false });
+        let afterEpoch1 = '';
+        await assert.rejects(
+          trainVae(tiny('zgr', 3), {
+            resultsDir: cut,
+            progress: false,
+            onCheckpoint: (epoch) => {
+              const [key] = fs.readdirSync(cut);
+              if (epoch === 1) afterEpoch1 = fs.readFileSync(path.join(cut, key, 'result.json'), 'utf8');
+              if (epoch === 2) throw new Error('killed');
+            },
+          }),
+          /killed/,
+        );
+        // the state a kill between the last checkpoint and its result leaves: checkpoint of epoch 2, result of epoch 1
+        const [key] = fs.readdirSync(cut);
+        fs.writeFileSync(path.join(cut, key, 'result.json'), afterEpoch1);
+        assert.equal(result(cut).done, false);
+        const resumed = await trainVae(tiny('zgr', 3), { resultsDir: cut, progress: false });
+        assert.deepEqual(numbers(resumed), numbers(full));
+        assert.deepEqual(numbers(result(cut)), numbers(full));
+      } finally {
+        fs.rmSync(straight, { recursive: true, force: true });
+        fs.rmSync(cut, { recursive: true, force: true });
+      }
+    },
+  );
 
   it('the key changes with every field, including estimator defaults filled in', () => {
     const base = tiny('zgr', 0);
@@ -173,57 +187,65 @@ describe('E3 runner: results keyed by configuration, sweeps', () => {
     );
   });
 
-  it('a sweep runs configurations in parallel processes; a rerun returns them without training; results equal an in-process run', async () => {
-    const dir = tmp();
-    const own = tmp();
-    try {
-      const configs = [tiny('zgr', 1), tiny('st', 1), tiny('rloo', 2)];
-      const lines: string[] = [];
-      const first = await runSweep(configs, {
-        workers: 2,
-        resultsDir: dir,
-        log: (l) => lines.push(l),
-        env: { ZGR_BACKEND: 'wasm' },
-      });
-      assert.match(lines[0], /3 runs: 0 finished before, 3 to run on 2 process\(es\)/);
-      assert.ok(first.every((r) => r.done && r.history.length === 2));
-      const again: string[] = [];
-      const second = await runSweep(configs, { workers: 2, resultsDir: dir, log: (l) => again.push(l) });
-      assert.match(again[0], /3 runs: 3 finished before, 0 to run/);
-      assert.deepEqual(second, first);
-      const inProcess = await trainVae(configs[0], { resultsDir: own, progress: false });
-      assert.deepEqual(numbers(inProcess), numbers(first[0]));
-      assert.deepEqual(loadRunResult(configs[0], dir), first[0]);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-      fs.rmSync(own, { recursive: true, force: true });
-    }
-  });
+  it(
+    'a sweep runs configurations in parallel processes; a rerun ' +
+      'returns them without training; results equal an in-process run',
+    async () => {
+      const dir = tmp();
+      const own = tmp();
+      try {
+        const configs = [tiny('zgr', 1), tiny('st', 1), tiny('rloo', 2)];
+        const lines: string[] = [];
+        const first = await runSweep(configs, {
+          workers: 2,
+          resultsDir: dir,
+          log: (l) => lines.push(l),
+          env: { ZGR_BACKEND: 'wasm' },
+        });
+        assert.match(lines[0], /3 runs: 0 finished before, 3 to run on 2 process\(es\)/);
+        assert.ok(first.every((r) => r.done && r.history.length === 2));
+        const again: string[] = [];
+        const second = await runSweep(configs, { workers: 2, resultsDir: dir, log: (l) => again.push(l) });
+        assert.match(again[0], /3 runs: 3 finished before, 0 to run/);
+        assert.deepEqual(second, first);
+        const inProcess = await trainVae(configs[0], { resultsDir: own, progress: false });
+        assert.deepEqual(numbers(inProcess), numbers(first[0]));
+        assert.deepEqual(loadRunResult(configs[0], dir), first[0]);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+        fs.rmSync(own, { recursive: true, force: true });
+      }
+    },
+  );
 
-  it('profiles: quick is 8×4 with 2 seeds; medium 8×4 on the full split, 8 estimators × 3 seeds, kept under results/; paper all six configurations, 160 epochs, 10 seeds', () => {
-    const quick = e3Configs(E3_PROFILES.quick);
-    assert.ok(quick.every((c) => c.C === 8 && c.numLatents === 4));
-    assert.deepEqual([...new Set(quick.map((c) => c.seed))], [0, 1]);
-    const medium = e3Configs(E3_PROFILES.medium);
-    assert.equal(medium.length, 8 * 3);
-    assert.ok(medium.every((c) => c.trainSize === 60_000 && c.testSize === 10_000 && c.epochs === 8));
-    assert.equal(E3_PROFILES.medium.resultsDir, 'results/e3-medium');
-    const paper = E3_PROFILES.paper;
-    assert.deepEqual(
-      paper.configurations.map((c) => `${c.C}x${c.numLatents}`),
-      ['8x4', '4x24', '8x16', '16x12', '64x8', '10x30'],
-    );
-    assert.equal(paper.epochs, 160);
-    assert.deepEqual(paper.seeds, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-    assert.deepEqual([...new Set(paper.estimators.map((e) => e.name))].sort(), [
-      'grMck',
-      'gst',
-      'reinmax',
-      'rloo',
-      'st',
-      'stGs',
-      'stZgr',
-      'zgr',
-    ]);
-  });
+  it(
+    'profiles: quick is 8×4 with 2 seeds; medium 8×4 on the full split, 8 estimators × ' +
+      '3 seeds, kept under results/; paper all six configurations, 160 epochs, 10 seeds',
+    () => {
+      const quick = e3Configs(E3_PROFILES.quick);
+      assert.ok(quick.every((c) => c.C === 8 && c.numLatents === 4));
+      assert.deepEqual([...new Set(quick.map((c) => c.seed))], [0, 1]);
+      const medium = e3Configs(E3_PROFILES.medium);
+      assert.equal(medium.length, 8 * 3);
+      assert.ok(medium.every((c) => c.trainSize === 60_000 && c.testSize === 10_000 && c.epochs === 8));
+      assert.equal(E3_PROFILES.medium.resultsDir, 'results/e3-medium');
+      const paper = E3_PROFILES.paper;
+      assert.deepEqual(
+        paper.configurations.map((c) => `${c.C}x${c.numLatents}`),
+        ['8x4', '4x24', '8x16', '16x12', '64x8', '10x30'],
+      );
+      assert.equal(paper.epochs, 160);
+      assert.deepEqual(paper.seeds, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      assert.deepEqual([...new Set(paper.estimators.map((e) => e.name))].sort(), [
+        'grMck',
+        'gst',
+        'reinmax',
+        'rloo',
+        'st',
+        'stGs',
+        'stZgr',
+        'zgr',
+      ]);
+    },
+  );
 });

@@ -42,51 +42,56 @@ const TINY: E4Profile = {
 };
 
 describe('E4 runner', () => {
-  it('measures each checkpoint on each batch, the weight batch w.r.t. the logits and the weights, and reuses a stored result', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'e4-'));
-    try {
-      const options = {
-        profile: TINY,
-        resultsDir: path.join(dir, 'e4'),
-        trainingDir: path.join(dir, 'e3'),
-        progress: false,
-      };
-      const result = await runE4(options);
-      assert.deepEqual(
-        result.checkpoints.map((c) => [c.checkpoint.name, c.cases.map((k) => `${k.batch}/${k.space}/${k.images}`)]),
-        [
-          ['init', ['0/logits/2', '1/logits/2']],
-          ['end', ['0/logits/2', '1/logits/2', 'weights/logits/3', 'weights/weights/3']],
-        ],
-      );
-      const cases = result.checkpoints.flatMap((c) => c.cases);
-      assert.ok(
-        e4ExactGradientCheck(cases.map((k, i) => ({ where: `case ${i}`, errors: k.exactGradientErrors }))).holds,
-      );
-      for (const k of cases) {
-        const rloo = k.points.find((p) => p.label === 'RLOO(M=2)')!;
-        assert.ok(
-          rloo.quality.relativeBias.estimate < 1e-9,
-          `RLOO is unbiased (${k.space}): ${rloo.quality.relativeBias.estimate}`,
+  it(
+    'measures each checkpoint on each batch, the weight batch ' +
+      'w.r.t. the logits and the weights, and reuses a stored result',
+    async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'e4-'));
+      try {
+        const options = {
+          profile: TINY,
+          resultsDir: path.join(dir, 'e4'),
+          trainingDir: path.join(dir, 'e3'),
+          progress: false,
+        };
+        const result = await runE4(options);
+        assert.deepEqual(
+          result.checkpoints.map((c) => [c.checkpoint.name, c.cases.map((k) => `${k.batch}/${k.space}/${k.images}`)]),
+          [
+            ['init', ['0/logits/2', '1/logits/2']],
+            ['end', ['0/logits/2', '1/logits/2', 'weights/logits/3', 'weights/weights/3']],
+          ],
         );
-        assert.equal(c7BiasVariance(k.points, 'tiny').biasVariance.rows.length, 4); // 2 τ × 2 K
+        const cases = result.checkpoints.flatMap((c) => c.cases);
+        assert.ok(
+          e4ExactGradientCheck(cases.map((k, i) => ({ where: `case ${i}`, errors: k.exactGradientErrors }))).holds,
+        );
+        for (const k of cases) {
+          const rloo = k.points.find((p) => p.label === 'RLOO(M=2)')!;
+          assert.ok(
+            rloo.quality.relativeBias.estimate < 1e-9,
+            `RLOO is unbiased (${k.space}): ${rloo.quality.relativeBias.estimate}`,
+          );
+          assert.equal(c7BiasVariance(k.points, 'tiny').biasVariance.rows.length, 4); // 2 τ × 2 K
+        }
+        assert.equal(result.provenance.seed, 0);
+        assert.ok(fs.existsSync(path.join(options.resultsDir, `${e4Key(TINY)}.json`)));
+        const t0 = Date.now();
+        const again = await runE4(options);
+        assert.deepEqual(again, JSON.parse(JSON.stringify(result)));
+        assert.ok(Date.now() - t0 < 2000, 'a rerun loads the stored result');
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
       }
-      assert.equal(result.provenance.seed, 0);
-      assert.ok(fs.existsSync(path.join(options.resultsDir, `${e4Key(TINY)}.json`)));
-      const t0 = Date.now();
-      const again = await runE4(options);
-      assert.deepEqual(again, JSON.parse(JSON.stringify(result)));
-      assert.ok(Date.now() - t0 < 2000, 'a rerun loads the stored result');
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    },
+  );
 
   it('profiles: the C7 grids of PAPER.md; quick measures the weights at the end of 8×4 on 100 images', () => {
     for (const p of Object.values(E4_PROFILES)) {
       assert.deepEqual(p.grid.Ks, [1, 10, 100, 1000]);
       assert.ok([0.1, 0.3, 0.5, 1, 2, 3].every((t) => p.grid.taus.includes(t)));
-      assert.ok([0, 0.5, 1].every((a) => p.grid.as.includes(a)) && p.grid.reinmaxTaus.every((t) => t >= 1)); // the ST-ZGR family in closed form from a = 0, ½, 1
+      // the ST-ZGR family in closed form from a = 0, ½, 1
+      assert.ok([0, 0.5, 1].every((a) => p.grid.as.includes(a)) && p.grid.reinmaxTaus.every((t) => t >= 1));
       assert.equal(p.weightBatch.images, 100);
       // GR's Monte Carlo is drawn until se(β), se(σ) < a third of C7's declared margins, within a budget
       assert.deepEqual(p.grid.adaptive, {

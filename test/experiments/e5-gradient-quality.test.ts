@@ -98,155 +98,179 @@ describe('E5 gradient quality on the untrained 784 → 6 → 10 ternary net, 6 F
     cases = measureQuantisedBatch(net, x, labels, { grid: GRID, mc: PROFILE.mc, rng: Random.fromSeed(2) });
   });
 
-  it('the enumerated J, ∂J/∂a and ∂J/∂η agree with float32 autodiff (relative errors < 1e-5 and < 1e-4), and each case measures its own gradient', () => {
-    assert.deepEqual(
-      cases.map((c) => `${c.space}/${c.images}`),
-      ['pre-activations/6', 'level logits/6'],
-    );
-    const states = quantisedStates(net, x, labels);
-    const norm = (g: Float64Array) => Math.hypot(...g);
-    for (const c of cases) {
-      assert.ok(
-        c.exactGradientErrors.objective < 1e-5,
-        `${c.space}: objective error ${c.exactGradientErrors.objective}`,
+  it(
+    'the enumerated J, ∂J/∂a and ∂J/∂η agree with float32 autodiff (relative ' +
+      'errors < 1e-5 and < 1e-4), and each case measures its own gradient',
+    () => {
+      assert.deepEqual(
+        cases.map((c) => `${c.space}/${c.images}`),
+        ['pre-activations/6', 'level logits/6'],
       );
-      assert.ok(c.exactGradientErrors.gradient < 1e-4, `${c.space}: gradient error ${c.exactGradientErrors.gradient}`);
-      assert.equal(c.objective, states.objective);
-      // ∂J/∂a and ∂J/∂η (the batch mean's, 1/B included): the space of the case, not the other one
-      const expected = norm(c.space === 'pre-activations' ? states.preActivationGradient : states.gradient);
-      assert.ok(
-        Math.abs(c.gradientNorm - expected) <= 1e-12 * expected,
-        `${c.space}: ‖∇‖ ${c.gradientNorm} vs ${expected}`,
-      );
-    }
-  });
-
-  it('exact identities in both spaces: ReinMax(τ=1) ≡ ZGR, ST(t=1) ≡ ST-ZGR(a=0), RLOO(M) unbiased, the mean of M samples keeps the bias and divides the std by √M', () => {
-    const close = (a: number, b: number, what: string) =>
-      assert.ok(Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(b), 1e-12), `${what}: ${a} vs ${b}`);
-    for (const { space, points } of cases) {
-      for (const [p, q] of [
-        [single(points, 'reinmax', { tau: 1 }), single(points, 'stZgr', { a: 1 })],
-        [single(points, 'st', { t: 1 }), single(points, 'stZgr', { a: 0 })],
-      ]) {
-        close(p.quality.relativeBias.estimate, q.quality.relativeBias.estimate, `${space}: ${p.label} bias`);
-        close(p.quality.relativeStd.estimate, q.quality.relativeStd.estimate, `${space}: ${p.label} std`);
-      }
-      for (const M of GRID.Ms) {
-        const rloo = points.find((p) => p.name === 'rloo' && p.M === M)!;
+      const states = quantisedStates(net, x, labels);
+      const norm = (g: Float64Array) => Math.hypot(...g);
+      for (const c of cases) {
         assert.ok(
-          rloo.quality.relativeBias.estimate < 1e-9,
-          `${space}: RLOO(${M}) bias ${rloo.quality.relativeBias.estimate}`,
+          c.exactGradientErrors.objective < 1e-5,
+          `${c.space}: objective error ${c.exactGradientErrors.objective}`,
         );
-        for (const a of GRID.as) {
-          const one = single(points, 'stZgr', { a }).quality;
-          const mean = points.find((p) => p.family === 'ST-ZGR(a) mean of M' && p.M === M && p.param === a)!.quality;
-          close(mean.relativeBias.estimate, one.relativeBias.estimate, `${space}: mean of ${M} ST-ZGR(${a}) bias`);
-          close(
-            mean.relativeStd.estimate,
-            one.relativeStd.estimate / Math.sqrt(M),
-            `${space}: mean of ${M} ST-ZGR(${a}) std`,
+        assert.ok(
+          c.exactGradientErrors.gradient < 1e-4,
+          `${c.space}: gradient error ${c.exactGradientErrors.gradient}`,
+        );
+        assert.equal(c.objective, states.objective);
+        // ∂J/∂a and ∂J/∂η (the batch mean's, 1/B included): the space of the case, not the other one
+        const expected = norm(c.space === 'pre-activations' ? states.preActivationGradient : states.gradient);
+        assert.ok(
+          Math.abs(c.gradientNorm - expected) <= 1e-12 * expected,
+          `${c.space}: ‖∇‖ ${c.gradientNorm} vs ${expected}`,
+        );
+      }
+    },
+  );
+
+  it(
+    'exact identities in both spaces: ReinMax(τ=1) ≡ ZGR, ST(t=1) ≡ ST-ZGR(a=0), ' +
+      'RLOO(M) unbiased, the mean of M samples keeps the bias and divides the std by √M',
+    () => {
+      const close = (a: number, b: number, what: string) =>
+        assert.ok(Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(b), 1e-12), `${what}: ${a} vs ${b}`);
+      for (const { space, points } of cases) {
+        for (const [p, q] of [
+          [single(points, 'reinmax', { tau: 1 }), single(points, 'stZgr', { a: 1 })],
+          [single(points, 'st', { t: 1 }), single(points, 'stZgr', { a: 0 })],
+        ]) {
+          close(p.quality.relativeBias.estimate, q.quality.relativeBias.estimate, `${space}: ${p.label} bias`);
+          close(p.quality.relativeStd.estimate, q.quality.relativeStd.estimate, `${space}: ${p.label} std`);
+        }
+        for (const M of GRID.Ms) {
+          const rloo = points.find((p) => p.name === 'rloo' && p.M === M)!;
+          assert.ok(
+            rloo.quality.relativeBias.estimate < 1e-9,
+            `${space}: RLOO(${M}) bias ${rloo.quality.relativeBias.estimate}`,
           );
+          for (const a of GRID.as) {
+            const one = single(points, 'stZgr', { a }).quality;
+            const mean = points.find((p) => p.family === 'ST-ZGR(a) mean of M' && p.M === M && p.param === a)!.quality;
+            close(mean.relativeBias.estimate, one.relativeBias.estimate, `${space}: mean of ${M} ST-ZGR(${a}) bias`);
+            close(
+              mean.relativeStd.estimate,
+              one.relativeStd.estimate / Math.sqrt(M),
+              `${space}: mean of ${M} ST-ZGR(${a}) std`,
+            );
+          }
         }
       }
-    }
-  });
+    },
+  );
 
-  it('DARN and ST-ZGR(a=0.3): exact moments w.r.t. the pre-activations equal sampling through the layer within 5 SE (N = 3000)', () => {
-    const states = quantisedStates(net, x, labels);
-    const rng = Random.fromSeed(11);
-    const darn = { name: 'darn' };
-    assertMomentsAgree(
-      'darn',
-      preActivationSampleFunctionMoments(states, 'darn'),
-      sampled(net, x, labels, darn, 3000, rng),
-    );
-    const stZgr = { name: 'stZgr', options: { a: 0.3 } };
-    assertMomentsAgree(
-      'stZgr(0.3)',
-      preActivationSampleFunctionMoments(states, 'stZgr', stZgr.options),
-      sampled(net, x, labels, stZgr, 3000, rng),
-    );
-    // the check can fail: DARN's samples do not have ST's moments
-    assert.throws(
-      () =>
-        assertMomentsAgree(
-          'darn as st',
-          preActivationSampleFunctionMoments(states, 'st'),
-          sampled(net, x, labels, darn, 3000, rng),
-        ),
-      /sampled/,
-    );
-  });
+  it(
+    'DARN and ST-ZGR(a=0.3): exact moments w.r.t. the pre-activations ' +
+      'equal sampling through the layer within 5 SE (N = 3000)',
+    () => {
+      const states = quantisedStates(net, x, labels);
+      const rng = Random.fromSeed(11);
+      const darn = { name: 'darn' };
+      assertMomentsAgree(
+        'darn',
+        preActivationSampleFunctionMoments(states, 'darn'),
+        sampled(net, x, labels, darn, 3000, rng),
+      );
+      const stZgr = { name: 'stZgr', options: { a: 0.3 } };
+      assertMomentsAgree(
+        'stZgr(0.3)',
+        preActivationSampleFunctionMoments(states, 'stZgr', stZgr.options),
+        sampled(net, x, labels, stZgr, 3000, rng),
+      );
+      // the check can fail: DARN's samples do not have ST's moments
+      assert.throws(
+        () =>
+          assertMomentsAgree(
+            'darn as st',
+            preActivationSampleFunctionMoments(states, 'st'),
+            sampled(net, x, labels, darn, 3000, rng),
+          ),
+        /sampled/,
+      );
+    },
+  );
 
-  it('c7BiasVariance on the points: a row per GR member (τ, K) of the grid, an equal-cost row per M; at initialisation every GR member is dominated or undecided, none shown undominated, and RLOO(M) loses by > 5× at equal cost', () => {
-    for (const { space, points } of cases) {
-      const report = c7BiasVariance(points, `init, ${space}`);
-      const bv = report.biasVariance;
-      assert.deepEqual(
-        bv.rows.map((r) => [r.gr.options.tau, r.gr.K]),
-        GRID.taus.flatMap((tau) => GRID.Ks.map((K) => [tau, K])),
-      );
-      assert.deepEqual(
-        report.equalCost.rows.map((r) => r.M),
-        GRID.Ms,
-      );
-      assert.equal(report.comparisons.length, 1 + GRID.Ms.length);
-      assert.equal(
-        report.holds,
-        report.comparisons.every((c) => c.holds),
-      );
-      assert.equal(bv.rows.filter((r) => r.outcome === 'not dominated').length, 0, bv.summary);
-      assert.ok(bv.verdict === 'holds' || bv.verdict === 'undecided', bv.summary);
-      for (const r of report.equalCost.rows) assert.ok(r.ratio < 0.2, `${space}, M = ${r.M}: ratio ${r.ratio}`);
-    }
-  });
+  it(
+    'c7BiasVariance on the points: a row per GR member (τ, K) ' +
+      'of the grid, an equal-cost row per M; at initialisation ' +
+      'every GR member is dominated or undecided, none shown undominated, and RLOO(M) loses by > 5× at equal cost',
+    () => {
+      for (const { space, points } of cases) {
+        const report = c7BiasVariance(points, `init, ${space}`);
+        const bv = report.biasVariance;
+        assert.deepEqual(
+          bv.rows.map((r) => [r.gr.options.tau, r.gr.K]),
+          GRID.taus.flatMap((tau) => GRID.Ks.map((K) => [tau, K])),
+        );
+        assert.deepEqual(
+          report.equalCost.rows.map((r) => r.M),
+          GRID.Ms,
+        );
+        assert.equal(report.comparisons.length, 1 + GRID.Ms.length);
+        assert.equal(
+          report.holds,
+          report.comparisons.every((c) => c.holds),
+        );
+        assert.equal(bv.rows.filter((r) => r.outcome === 'not dominated').length, 0, bv.summary);
+        assert.ok(bv.verdict === 'holds' || bv.verdict === 'undecided', bv.summary);
+        for (const r of report.equalCost.rows) assert.ok(r.ratio < 0.2, `${space}, M = ${r.M}: ratio ${r.ratio}`);
+      }
+    },
+  );
 
-  it('measureE5Quality: checkpoints in order, every batch in both spaces, the result written; each checkpoint its own Monte Carlo stream, reproducible from the seed', () => {
-    const tiny: E5QualityProfile = {
-      ...PROFILE,
-      units: 3,
-      evalBatch: 2,
-      evalBatches: 2,
-      mc: { replicates: 3, drawsPerReplicate: 3 },
-    };
-    const small = e5QualityNet(tiny, Random.fromSeed(4));
-    const nets = [
-      { name: 'init', epoch: 0, net: small },
-      { name: 'again', epoch: 1, net: small },
-    ];
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'e5-quality-'));
-    try {
-      const file = path.join(dir, 'e5.json');
-      const result = measureE5Quality(nets, tiny, { file }); // loads the profile's training images itself
-      assert.deepEqual(
-        result.checkpoints.map((c) => [
-          c.checkpoint.name,
-          c.checkpoint.epoch,
-          c.cases.map((k) => `${k.batch}/${k.space}/${k.images}`),
-        ]),
-        [
-          ['init', 0, ['0/pre-activations/2', '0/level logits/2', '1/pre-activations/2', '1/level logits/2']],
-          ['again', 1, ['0/pre-activations/2', '0/level logits/2', '1/pre-activations/2', '1/level logits/2']],
-        ],
-      );
-      assert.equal(result.provenance.seed, tiny.seed);
-      assert.deepEqual(JSON.parse(fs.readFileSync(file, 'utf8')), JSON.parse(JSON.stringify(result)));
-      // the same net twice: exact estimators agree, the GR family's Monte Carlo does not (independent streams)
-      const [first, second] = result.checkpoints.map((c) => c.cases[0].points);
-      assert.deepEqual(single(first, 'stZgr', { a: 1 }), single(second, 'stZgr', { a: 1 }));
-      assert.notEqual(
-        single(first, 'stGs', { tau: 1 }).quality.relativeBias.estimate,
-        single(second, 'stGs', { tau: 1 }).quality.relativeBias.estimate,
-      );
-      const again = measureE5Quality(nets.slice(0, 1), tiny, { data });
-      const strip = (cs: E5Case[]) => cs.map(({ seconds: _, ...c }) => c);
-      assert.deepEqual(strip(again.checkpoints[0].cases).slice(0, 2), strip(result.checkpoints[0].cases).slice(0, 2));
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-      small.dispose();
-    }
-  });
+  it(
+    'measureE5Quality: checkpoints in order, every batch in both spaces, the result ' +
+      'written; each checkpoint its own Monte Carlo stream, reproducible from the seed',
+    () => {
+      const tiny: E5QualityProfile = {
+        ...PROFILE,
+        units: 3,
+        evalBatch: 2,
+        evalBatches: 2,
+        mc: { replicates: 3, drawsPerReplicate: 3 },
+      };
+      const small = e5QualityNet(tiny, Random.fromSeed(4));
+      const nets = [
+        { name: 'init', epoch: 0, net: small },
+        { name: 'again', epoch: 1, net: small },
+      ];
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'e5-quality-'));
+      try {
+        const file = path.join(dir, 'e5.json');
+        const result = measureE5Quality(nets, tiny, { file }); // loads the profile's training images itself
+        assert.deepEqual(
+          result.checkpoints.map((c) => [
+            c.checkpoint.name,
+            c.checkpoint.epoch,
+            c.cases.map((k) => `${k.batch}/${k.space}/${k.images}`),
+          ]),
+          [
+            ['init', 0, ['0/pre-activations/2', '0/level logits/2', '1/pre-activations/2', '1/level logits/2']],
+            ['again', 1, ['0/pre-activations/2', '0/level logits/2', '1/pre-activations/2', '1/level logits/2']],
+          ],
+        );
+        assert.equal(result.provenance.seed, tiny.seed);
+        assert.deepEqual(JSON.parse(fs.readFileSync(file, 'utf8')), JSON.parse(JSON.stringify(result)));
+        // the same net twice: exact estimators agree, the GR family's Monte Carlo does not (independent streams)
+        const [first, second] = result.checkpoints.map((c) => c.cases[0].points);
+        assert.deepEqual(single(first, 'stZgr', { a: 1 }), single(second, 'stZgr', { a: 1 }));
+        assert.notEqual(
+          single(first, 'stGs', { tau: 1 }).quality.relativeBias.estimate,
+          single(second, 'stGs', { tau: 1 }).quality.relativeBias.estimate,
+        );
+        const again = measureE5Quality(nets.slice(0, 1), tiny, { data });
+        const strip = (cs: E5Case[]) => cs.map(({ seconds: _, ...c }) => c);
+        assert.deepEqual(strip(again.checkpoints[0].cases).slice(0, 2), strip(result.checkpoints[0].cases).slice(0, 2));
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+        small.dispose();
+      }
+    },
+  );
 
   it('bad input is refused with the argument and its value named', () => {
     const two = QuantisedMlp.create({ hidden: [3, 3], levels: 'ternary' }, Random.fromSeed(5));
@@ -299,29 +323,33 @@ describe('E5 gradient quality on the untrained 784 → 6 → 10 ternary net, 6 F
 });
 
 describe('E5 quality profiles', () => {
-  it("E4's C7 grid with adaptive draws to a third of C7's margins; every profile's net enumerable (3^n ≤ MAX_STATES) on Fashion-MNIST; e5QualityNet is 784 → n ternary units → 10", () => {
-    for (const p of Object.values(E5_QUALITY_PROFILES)) {
-      assert.deepEqual(p.grid, c7Grid(p.grid.adaptive!.maxRounds));
-      assert.deepEqual(p.grid.adaptive, {
-        maxRounds: p.grid.adaptive!.maxRounds,
-        betaMargin: C7_MARGINS.beta,
-        sigmaFactor: C7_MARGINS.sigmaFactor,
-      });
-      assert.ok(
-        3 ** p.units <= MAX_STATES && p.levels === 'ternary' && p.dataset === 'fashion-mnist',
-        JSON.stringify(p),
+  it(
+    "E4's C7 grid with adaptive draws to a third of C7's margins; every profile's net " +
+      'enumerable (3^n ≤ MAX_STATES) on Fashion-MNIST; e5QualityNet is 784 → n ternary units → 10',
+    () => {
+      for (const p of Object.values(E5_QUALITY_PROFILES)) {
+        assert.deepEqual(p.grid, c7Grid(p.grid.adaptive!.maxRounds));
+        assert.deepEqual(p.grid.adaptive, {
+          maxRounds: p.grid.adaptive!.maxRounds,
+          betaMargin: C7_MARGINS.beta,
+          sigmaFactor: C7_MARGINS.sigmaFactor,
+        });
+        assert.ok(
+          3 ** p.units <= MAX_STATES && p.levels === 'ternary' && p.dataset === 'fashion-mnist',
+          JSON.stringify(p),
+        );
+      }
+      assert.equal(E5_QUALITY_PROFILES.quick.units, 8);
+      const net = e5QualityNet(E5_QUALITY_PROFILES.quick, Random.fromSeed(0));
+      assert.deepEqual(
+        net.layers.map((l) => l.W.shape),
+        [
+          [784, 8],
+          [8, 10],
+        ],
       );
-    }
-    assert.equal(E5_QUALITY_PROFILES.quick.units, 8);
-    const net = e5QualityNet(E5_QUALITY_PROFILES.quick, Random.fromSeed(0));
-    assert.deepEqual(
-      net.layers.map((l) => l.W.shape),
-      [
-        [784, 8],
-        [8, 10],
-      ],
-    );
-    assert.deepEqual(net.quantiser.levels, [-1, 0, 1]);
-    net.dispose();
-  });
+      assert.deepEqual(net.quantiser.levels, [-1, 0, 1]);
+      net.dispose();
+    },
+  );
 });

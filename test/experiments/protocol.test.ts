@@ -64,84 +64,104 @@ describe('E3 protocol: the tuned settings table', () => {
     assert.equal(checked, 30);
   });
 
-  it('a run takes the table’s settings by default: ReinMax on 4×24 is lr 5e-4, τ 1.5, RAdam; ST sets t; GR-MCK K = 100', () => {
-    assert.deepEqual(protocolSettings('reinmax', 4, 24), {
-      estimator: { name: 'reinmax', options: { tau: 1.5 } },
-      lr: 5e-4,
-      optimizer: 'radam',
-      tuned: true,
-    });
-    assert.deepEqual(protocolSettings('st', 8, 4).estimator, { name: 'st', options: { t: 1.3 } });
-    assert.deepEqual(protocolSettings('grMck', 64, 8), {
-      estimator: { name: 'grMck', options: { tau: 2, K: 100 } },
-      lr: 7e-4,
-      optimizer: 'adam',
-      tuned: true,
-    });
-  });
+  it(
+    'a run takes the table’s settings by default: ReinMax on ' +
+      '4×24 is lr 5e-4, τ 1.5, RAdam; ST sets t; GR-MCK K = 100',
+    () => {
+      assert.deepEqual(protocolSettings('reinmax', 4, 24), {
+        estimator: { name: 'reinmax', options: { tau: 1.5 } },
+        lr: 5e-4,
+        optimizer: 'radam',
+        tuned: true,
+      });
+      assert.deepEqual(protocolSettings('st', 8, 4).estimator, { name: 'st', options: { t: 1.3 } });
+      assert.deepEqual(protocolSettings('grMck', 64, 8), {
+        estimator: { name: 'grMck', options: { tau: 2, K: 100 } },
+        lr: 7e-4,
+        optimizer: 'adam',
+        tuned: true,
+      });
+    },
+  );
 
-  it('flags override the table, and estimators it lacks get the protocol’s defaults (lr 1e-3, Adam), marked untuned', () => {
-    assert.deepEqual(protocolSettings('reinmax', 4, 24, { lr: 1e-3, optimizer: 'adam', options: { tau: 2 } }), {
-      estimator: { name: 'reinmax', options: { tau: 2 } },
-      lr: 1e-3,
-      optimizer: 'adam',
-      tuned: true,
-    });
-    assert.deepEqual(protocolSettings('zgr', 4, 24), {
-      estimator: { name: 'zgr', options: {} },
-      lr: 1e-3,
-      optimizer: 'adam',
-      tuned: false,
-    });
-    assert.equal(protocolSettings('reinmax', 2, 12).tuned, false, 'a configuration outside the table');
-  });
+  it(
+    'flags override the table, and estimators it lacks get ' +
+      'the protocol’s defaults (lr 1e-3, Adam), marked untuned',
+    () => {
+      assert.deepEqual(protocolSettings('reinmax', 4, 24, { lr: 1e-3, optimizer: 'adam', options: { tau: 2 } }), {
+        estimator: { name: 'reinmax', options: { tau: 2 } },
+        lr: 1e-3,
+        optimizer: 'adam',
+        tuned: true,
+      });
+      assert.deepEqual(protocolSettings('zgr', 4, 24), {
+        estimator: { name: 'zgr', options: {} },
+        lr: 1e-3,
+        optimizer: 'adam',
+        tuned: false,
+      });
+      assert.equal(protocolSettings('reinmax', 2, 12).tuned, false, 'a configuration outside the table');
+    },
+  );
 
-  it('every profile runs every estimator at the protocol’s settings of each configuration (the paper profile: 6 × 8 × 10 runs)', () => {
-    for (const name of ['quick', 'medium', 'paper'] as const) {
-      for (const c of e3Configs(E3_PROFILES[name])) {
-        const p = protocolSettings(c.estimator.name, c.C, c.numLatents, { options: c.estimator.options });
-        assert.deepEqual(
-          { lr: c.lr, optimizer: c.optimizer, options: c.estimator.options },
-          { lr: p.lr, optimizer: p.optimizer, options: p.estimator.options },
-          `${name}: ${JSON.stringify(c.estimator)} on ${c.C}x${c.numLatents}`,
-        );
+  it(
+    'every profile runs every estimator at the protocol’s settings ' +
+      'of each configuration (the paper profile: 6 × 8 × 10 runs)',
+    () => {
+      for (const name of ['quick', 'medium', 'paper'] as const) {
+        for (const c of e3Configs(E3_PROFILES[name])) {
+          const p = protocolSettings(c.estimator.name, c.C, c.numLatents, { options: c.estimator.options });
+          assert.deepEqual(
+            { lr: c.lr, optimizer: c.optimizer, options: c.estimator.options },
+            { lr: p.lr, optimizer: p.optimizer, options: p.estimator.options },
+            `${name}: ${JSON.stringify(c.estimator)} on ${c.C}x${c.numLatents}`,
+          );
+        }
       }
-    }
-    const paper = e3Configs(E3_PROFILES.paper);
-    assert.equal(paper.length, 6 * 8 * 10);
-    const reinmax4x24 = paper.find((c) => c.estimator.name === 'reinmax' && c.C === 4 && c.numLatents === 24)!;
-    assert.deepEqual(
-      [reinmax4x24.lr, reinmax4x24.optimizer, reinmax4x24.estimator.options],
-      [5e-4, 'radam', { tau: 1.5 }],
-    );
-  });
+      const paper = e3Configs(E3_PROFILES.paper);
+      assert.equal(paper.length, 6 * 8 * 10);
+      const reinmax4x24 = paper.find((c) => c.estimator.name === 'reinmax' && c.C === 4 && c.numLatents === 24)!;
+      assert.deepEqual(
+        [reinmax4x24.lr, reinmax4x24.optimizer, reinmax4x24.estimator.options],
+        [5e-4, 'radam', { tau: 1.5 }],
+      );
+    },
+  );
 });
 
 describe('E3 protocol: the grid for the estimators the table lacks', () => {
-  it('the first screen is lr {3, 5, 7}e-4 × {Adam, RAdam} for ZGR, ST-ZGR(½) and RLOO(2): 18 runs of 2 epochs on the full split', () => {
-    const runs = gridConfigs(E3_SCREEN);
-    assert.equal(runs.length, 3 * UNTUNED_GRID.lrs.length * UNTUNED_GRID.optimizers.length);
-    assert.deepEqual([...new Set(runs.map((c) => c.lr))], [3e-4, 5e-4, 7e-4]);
-    assert.ok(runs.every((c) => c.epochs === 2 && c.trainSize === 60_000 && c.C === 8 && c.numLatents === 4));
-  });
+  it(
+    'the first screen is lr {3, 5, 7}e-4 × {Adam, RAdam} for ZGR, ' +
+      'ST-ZGR(½) and RLOO(2): 18 runs of 2 epochs on the full split',
+    () => {
+      const runs = gridConfigs(E3_SCREEN);
+      assert.equal(runs.length, 3 * UNTUNED_GRID.lrs.length * UNTUNED_GRID.optimizers.length);
+      assert.deepEqual([...new Set(runs.map((c) => c.lr))], [3e-4, 5e-4, 7e-4]);
+      assert.ok(runs.every((c) => c.epochs === 2 && c.trainSize === 60_000 && c.C === 8 && c.numLatents === 4));
+    },
+  );
 
-  it("the horizon grid (PAPER.md E3) is lr {1, 2, 3, 5, 7}e-4 with Adam, selected at epoch 30, in the long profile's folder", () => {
-    const runs = gridConfigs(E3_HORIZON_GRID);
-    assert.equal(runs.length, 3 * 5);
-    assert.deepEqual([...new Set(runs.map((c) => c.lr))], [1e-4, 2e-4, 3e-4, 5e-4, 7e-4]);
-    assert.ok(
-      runs.every(
-        (c) =>
-          c.epochs === 30 &&
-          c.optimizer === 'adam' &&
-          c.seed === 0 &&
-          c.trainSize === 60_000 &&
-          c.C === 8 &&
-          c.numLatents === 4,
-      ),
-    );
-    assert.equal(E3_HORIZON_GRID.resultsDir, E3_PROFILES.long.resultsDir);
-  });
+  it(
+    'the horizon grid (PAPER.md E3) is lr {1, 2, 3, 5, 7}e-4 with ' +
+      "Adam, selected at epoch 30, in the long profile's folder",
+    () => {
+      const runs = gridConfigs(E3_HORIZON_GRID);
+      assert.equal(runs.length, 3 * 5);
+      assert.deepEqual([...new Set(runs.map((c) => c.lr))], [1e-4, 2e-4, 3e-4, 5e-4, 7e-4]);
+      assert.ok(
+        runs.every(
+          (c) =>
+            c.epochs === 30 &&
+            c.optimizer === 'adam' &&
+            c.seed === 0 &&
+            c.trainSize === 60_000 &&
+            c.C === 8 &&
+            c.numLatents === 4,
+        ),
+      );
+      assert.equal(E3_HORIZON_GRID.resultsDir, E3_PROFILES.long.resultsDir);
+    },
+  );
 
   it('the winner is the cell with the lowest final train −ELBO, per estimator', () => {
     const fake = (name: string, lr: number, optimizer: 'adam' | 'radam', train: number) =>
@@ -159,54 +179,65 @@ describe('E3 protocol: the grid for the estimators the table lacks', () => {
     assert.deepEqual(winners, { zgr: { lr: 7e-4, optimizer: 'radam' }, rloo: { lr: 5e-4, optimizer: 'adam' } });
   });
 
-  it('GRID_WINNERS (the defaults of runs) are the winners recorded in results/e3-grid.json, and defaults use them', () => {
-    const summary = loadGridSummary();
-    assert.ok(summary, `${E3_SCREEN.file} is committed`);
-    assert.equal(summary!.cells.length, gridConfigs(E3_SCREEN).length);
-    for (const [name, won] of Object.entries(summary!.winners)) {
-      assert.deepEqual(GRID_WINNERS[name][summary!.config], won, name);
-      const p = protocolSettings(name, 8, 4);
-      assert.deepEqual([p.lr, p.optimizer, p.tuned], [won.lr, won.optimizer, true], name);
-    }
-  });
+  it(
+    'GRID_WINNERS (the defaults of runs) are the winners ' + 'recorded in results/e3-grid.json, and defaults use them',
+    () => {
+      const summary = loadGridSummary();
+      assert.ok(summary, `${E3_SCREEN.file} is committed`);
+      assert.equal(summary!.cells.length, gridConfigs(E3_SCREEN).length);
+      for (const [name, won] of Object.entries(summary!.winners)) {
+        assert.deepEqual(GRID_WINNERS[name][summary!.config], won, name);
+        const p = protocolSettings(name, 8, 4);
+        assert.deepEqual([p.lr, p.optimizer, p.tuned], [won.lr, won.optimizer, true], name);
+      }
+    },
+  );
 });
 
 describe('E3 long profile: 30 epochs on 8×4, the horizon grid inside it', () => {
-  it("holds every run of the horizon grid (same keys: the selected lr's seed-0 run is reused) and the protocol's ReinMax, ST-GS, GR-MC100 at 3 seeds", () => {
-    const long = e3Configs(E3_PROFILES.long);
-    const keys = new Set(long.map(runKey));
-    for (const c of gridConfigs(E3_HORIZON_GRID))
-      assert.ok(keys.has(runKey(c)), `grid run ${runKey(c)} is in the long profile`);
-    const protocolRuns = long.filter((c) => ['reinmax', 'stGs', 'grMck'].includes(c.estimator.name));
-    assert.deepEqual(
-      protocolRuns.map((c) => [c.estimator.name, c.lr, c.optimizer, c.seed, c.estimator.options]),
-      [
-        ...[0, 1, 2].map((s) => ['reinmax', 5e-4, 'adam', s, { tau: 1.3 }]),
-        ...[0, 1, 2].map((s) => ['stGs', 3e-4, 'adam', s, { tau: 0.5 }]),
-        ...[0, 1, 2].map((s) => ['grMck', 5e-4, 'adam', s, { tau: 0.5, K: 100 }]),
-      ],
-    );
-    assert.ok(long.every((c) => c.epochs === 30 && c.trainSize === 60_000 && c.testSize === 10_000));
-    // until the grid's winners are recorded, ZGR, ST-ZGR and RLOO run at seed 0 only (the grid)
-    const untuned = long.filter((c) => !['reinmax', 'stGs', 'grMck'].includes(c.estimator.name));
-    const winnersKnown = Object.keys(HORIZON_WINNERS).length > 0;
-    assert.equal(untuned.length, winnersKnown ? 15 + 3 * 2 : 15);
-  });
+  it(
+    "holds every run of the horizon grid (same keys: the selected lr's seed-0 " +
+      "run is reused) and the protocol's ReinMax, ST-GS, GR-MC100 at 3 seeds",
+    () => {
+      const long = e3Configs(E3_PROFILES.long);
+      const keys = new Set(long.map(runKey));
+      for (const c of gridConfigs(E3_HORIZON_GRID))
+        assert.ok(keys.has(runKey(c)), `grid run ${runKey(c)} is in the long profile`);
+      const protocolRuns = long.filter((c) => ['reinmax', 'stGs', 'grMck'].includes(c.estimator.name));
+      assert.deepEqual(
+        protocolRuns.map((c) => [c.estimator.name, c.lr, c.optimizer, c.seed, c.estimator.options]),
+        [
+          ...[0, 1, 2].map((s) => ['reinmax', 5e-4, 'adam', s, { tau: 1.3 }]),
+          ...[0, 1, 2].map((s) => ['stGs', 3e-4, 'adam', s, { tau: 0.5 }]),
+          ...[0, 1, 2].map((s) => ['grMck', 5e-4, 'adam', s, { tau: 0.5, K: 100 }]),
+        ],
+      );
+      assert.ok(long.every((c) => c.epochs === 30 && c.trainSize === 60_000 && c.testSize === 10_000));
+      // until the grid's winners are recorded, ZGR, ST-ZGR and RLOO run at seed 0 only (the grid)
+      const untuned = long.filter((c) => !['reinmax', 'stGs', 'grMck'].includes(c.estimator.name));
+      const winnersKnown = Object.keys(HORIZON_WINNERS).length > 0;
+      assert.equal(untuned.length, winnersKnown ? 15 + 3 * 2 : 15);
+    },
+  );
 
-  it('a sweep file of long-profile runs records profile long (profileOfRuns); of quick runs, quick; of mixed or foreign runs, none', () => {
-    const long = e3Configs(E3_PROFILES.long);
-    const quick = e3Configs(E3_PROFILES.quick);
-    assert.equal(profileOfRuns(long.slice(3, 7)), 'long');
-    assert.equal(profileOfRuns(gridConfigs(E3_HORIZON_GRID)), 'long');
-    assert.equal(profileOfRuns(quick.slice(0, 2)), 'quick');
-    assert.equal(profileOfRuns([long[0], quick[0]]), null);
-    assert.equal(profileOfRuns([{ ...long[0], epochs: 31 }]), null);
-    // the committed long runs record it
-    for (const dir of fs.readdirSync(path.join(repoRoot(), 'results', 'e3-long'))) {
-      const r = JSON.parse(fs.readFileSync(path.join(repoRoot(), 'results', 'e3-long', dir, 'result.json'), 'utf8'));
-      assert.equal(r.provenance.profile, 'long', dir);
-    }
-  });
+  it(
+    'a sweep file of long-profile runs records profile long ' +
+      '(profileOfRuns); of quick runs, quick; of mixed or foreign runs, none',
+    () => {
+      const long = e3Configs(E3_PROFILES.long);
+      const quick = e3Configs(E3_PROFILES.quick);
+      assert.equal(profileOfRuns(long.slice(3, 7)), 'long');
+      assert.equal(profileOfRuns(gridConfigs(E3_HORIZON_GRID)), 'long');
+      assert.equal(profileOfRuns(quick.slice(0, 2)), 'quick');
+      assert.equal(profileOfRuns([long[0], quick[0]]), null);
+      assert.equal(profileOfRuns([{ ...long[0], epochs: 31 }]), null);
+      // the committed long runs record it
+      for (const dir of fs.readdirSync(path.join(repoRoot(), 'results', 'e3-long'))) {
+        const r = JSON.parse(fs.readFileSync(path.join(repoRoot(), 'results', 'e3-long', dir, 'result.json'), 'utf8'));
+        assert.equal(r.provenance.profile, 'long', dir);
+      }
+    },
+  );
 });
 
 describe('E3 horizon grid winners', () => {

@@ -142,7 +142,10 @@ interface Run {
   stderr: string;
 }
 
-/** node dist/scripts/NAME.js ARGV, with a private results folder (nothing is trained, but nothing may land in the checkout either). */
+/**
+ * node dist/scripts/NAME.js ARGV, with a private results folder (nothing is trained, but nothing may
+ * land in the checkout either).
+ */
 function run(name: string, argv: string[], extraEnv: Record<string, string> = {}): Promise<Run> {
   const env = { ...process.env, ZGR_CACHE_DIR: '/nonexistent/zgr-cli-test', ...extraEnv };
   return new Promise((resolve) => {
@@ -170,26 +173,32 @@ describe('every command in scripts/: --help and a bad flag', { concurrency: 4 },
       assert.equal(r.stderr, '', 'nothing on stderr');
     });
 
-    it(`${name} ${(BAD_FLAG[name]?.argv ?? []).join(' ')}: one line on stderr naming the flag and value, exit 2`, async () => {
-      const bad = BAD_FLAG[name];
-      assert.ok(bad, `add ${name} to BAD_FLAG`);
-      const r = await run(name, bad.argv);
-      assert.equal(r.status, 2, `exit status ${r.status}\n${r.stderr}`);
-      assert.equal(r.stdout, '', 'nothing on stdout before the error');
-      const lines = r.stderr.trimEnd().split('\n');
-      assert.equal(lines.length, 1, `one line on stderr, got:\n${r.stderr}`);
-      assert.match(lines[0], new RegExp(`^${name}: `), 'the line starts with the command');
-      assert.match(lines[0], bad.error);
-    });
+    it(
+      `${name} ${(BAD_FLAG[name]?.argv ?? []).join(' ')}: ` + `one line on stderr naming the flag and value, exit 2`,
+      async () => {
+        const bad = BAD_FLAG[name];
+        assert.ok(bad, `add ${name} to BAD_FLAG`);
+        const r = await run(name, bad.argv);
+        assert.equal(r.status, 2, `exit status ${r.status}\n${r.stderr}`);
+        assert.equal(r.stdout, '', 'nothing on stdout before the error');
+        const lines = r.stderr.trimEnd().split('\n');
+        assert.equal(lines.length, 1, `one line on stderr, got:\n${r.stderr}`);
+        assert.match(lines[0], new RegExp(`^${name}: `), 'the line starts with the command');
+        assert.match(lines[0], bad.error);
+      },
+    );
   }
 
   for (const name of ['train-vae', 'train-e5']) {
-    it(`${name} --lr -1 reaches the configuration's check, which rejects lr by name before anything is printed`, async () => {
-      const r = await run(name, ['--lr', '-1', '--epochs', '1']);
-      assert.equal(r.status, 1, `exit status ${r.status}\n${r.stderr}`);
-      assert.equal(r.stdout, '', 'no settings line before the error');
-      assert.match(r.stderr, new RegExp(`^${name}: (VAE|E5) config: lr must be a finite number > 0, got -1\\n$`));
-    });
+    it(
+      `${name} --lr -1 reaches the configuration's check, ` + `which rejects lr by name before anything is printed`,
+      async () => {
+        const r = await run(name, ['--lr', '-1', '--epochs', '1']);
+        assert.equal(r.status, 1, `exit status ${r.status}\n${r.stderr}`);
+        assert.equal(r.stdout, '', 'no settings line before the error');
+        assert.match(r.stderr, new RegExp(`^${name}: (VAE|E5) config: lr must be a finite number > 0, got -1\\n$`));
+      },
+    );
   }
 });
 
@@ -207,33 +216,38 @@ describe('the trainers say what they did (tiny runs, wasm)', () => {
     },
   };
   for (const [name, tiny] of Object.entries(TINY)) {
-    it(`${name}: backend, results folder, its loss by name, one summary line; run again: "skipped: already finished (1 epoch)"`, async () => {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), `zgr-${name}-`));
-      try {
-        const first = await run(name, [...tiny.argv, '--results-dir', dir], { ZGR_BACKEND: 'wasm' });
-        assert.equal(first.status, 0, first.stderr);
-        assert.match(first.stderr, /tfjs backend: wasm \(ZGR_BACKEND\)/, 'the backend is named');
-        const [key] = fs.readdirSync(dir);
-        const folder = path.join(dir, key);
-        assert.match(first.stdout, new RegExp(`^results: ${folder}$`, 'm'), 'the results folder is named');
-        assert.match(first.stderr, tiny.loss, 'the progress bar names the loss');
-        if (name === 'train-e5')
-          assert.doesNotMatch(first.stdout + first.stderr, /ELBO/, "E5's loss is not called −ELBO");
-        const last = first.stdout.trimEnd().split('\n').at(-1)!;
-        assert.match(
-          last,
-          new RegExp(
-            `^[^:]+: finished 1 epoch in 0:\\d\\d:\\d\\d of training; ${tiny.metric.source}; weights [0-9a-f]{16}; in ${folder}$`,
-          ),
-        );
-        assert.doesNotMatch(first.stdout, /done true|resumes 0/);
+    it(
+      `${name}: backend, results folder, its loss by name, one ` +
+        `summary line; run again: "skipped: already finished (1 epoch)"`,
+      async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), `zgr-${name}-`));
+        try {
+          const first = await run(name, [...tiny.argv, '--results-dir', dir], { ZGR_BACKEND: 'wasm' });
+          assert.equal(first.status, 0, first.stderr);
+          assert.match(first.stderr, /tfjs backend: wasm \(ZGR_BACKEND\)/, 'the backend is named');
+          const [key] = fs.readdirSync(dir);
+          const folder = path.join(dir, key);
+          assert.match(first.stdout, new RegExp(`^results: ${folder}$`, 'm'), 'the results folder is named');
+          assert.match(first.stderr, tiny.loss, 'the progress bar names the loss');
+          if (name === 'train-e5')
+            assert.doesNotMatch(first.stdout + first.stderr, /ELBO/, "E5's loss is not called −ELBO");
+          const last = first.stdout.trimEnd().split('\n').at(-1)!;
+          assert.match(
+            last,
+            new RegExp(
+              `^[^:]+: finished 1 epoch in 0:\\d\\d:\\d\\d of training; ` +
+                `${tiny.metric.source}; weights [0-9a-f]{16}; in ${folder}$`,
+            ),
+          );
+          assert.doesNotMatch(first.stdout, /done true|resumes 0/);
 
-        const again = await run(name, [...tiny.argv, '--results-dir', dir], { ZGR_BACKEND: 'wasm' });
-        assert.equal(again.status, 0, again.stderr);
-        assert.deepEqual(again.stdout.trimEnd().split('\n'), ['skipped: already finished (1 epoch)', last]);
-      } finally {
-        fs.rmSync(dir, { recursive: true, force: true });
-      }
-    });
+          const again = await run(name, [...tiny.argv, '--results-dir', dir], { ZGR_BACKEND: 'wasm' });
+          assert.equal(again.status, 0, again.stderr);
+          assert.deepEqual(again.stdout.trimEnd().split('\n'), ['skipped: already finished (1 epoch)', last]);
+        } finally {
+          fs.rmSync(dir, { recursive: true, force: true });
+        }
+      },
+    );
   }
 });

@@ -181,38 +181,42 @@ describe('tslab executor: the fixture notebook', () => {
     assert.deepEqual(later.outputs, []);
   });
 
-  it("saves nbformat 4 JSON: the kernel's language_info, sources and texts as line lists, sorted keys, a final newline", () => {
-    const text = fs.readFileSync(saved, 'utf8');
-    assert.ok(text.endsWith('}\n'));
-    const nb = JSON.parse(text) as {
-      nbformat: number;
-      nbformat_minor: number;
-      metadata: Record<string, { name?: string }>;
-      cells: Record<string, unknown>[];
-    };
-    assert.equal(nb.nbformat, 4);
-    assert.equal(nb.nbformat_minor, 5);
-    assert.equal(nb.metadata.kernelspec.name, 'tslab');
-    assert.equal(nb.metadata.language_info.name, 'typescript');
-    for (const cell of nb.cells) {
-      assert.ok(Array.isArray(cell.source), 'source is a list of lines');
-      assert.deepEqual(Object.keys(cell), [...Object.keys(cell)].sort(), 'keys are sorted');
-      if (cell.cell_type !== 'code') continue;
-      assert.ok('execution_count' in cell && Array.isArray(cell.outputs));
-      for (const o of cell.outputs as Record<string, unknown>[]) {
-        if (o.output_type === 'stream') assert.ok(Array.isArray(o.text));
-        if (o.output_type === 'display_data')
-          assert.ok(Object.values(o.data as object).every(Array.isArray), 'text/* values are line lists');
+  it(
+    "saves nbformat 4 JSON: the kernel's language_info, sources " +
+      'and texts as line lists, sorted keys, a final newline',
+    () => {
+      const text = fs.readFileSync(saved, 'utf8');
+      assert.ok(text.endsWith('}\n'));
+      const nb = JSON.parse(text) as {
+        nbformat: number;
+        nbformat_minor: number;
+        metadata: Record<string, { name?: string }>;
+        cells: Record<string, unknown>[];
+      };
+      assert.equal(nb.nbformat, 4);
+      assert.equal(nb.nbformat_minor, 5);
+      assert.equal(nb.metadata.kernelspec.name, 'tslab');
+      assert.equal(nb.metadata.language_info.name, 'typescript');
+      for (const cell of nb.cells) {
+        assert.ok(Array.isArray(cell.source), 'source is a list of lines');
+        assert.deepEqual(Object.keys(cell), [...Object.keys(cell)].sort(), 'keys are sorted');
+        if (cell.cell_type !== 'code') continue;
+        assert.ok('execution_count' in cell && Array.isArray(cell.outputs));
+        for (const o of cell.outputs as Record<string, unknown>[]) {
+          if (o.output_type === 'stream') assert.ok(Array.isArray(o.text));
+          if (o.output_type === 'display_data')
+            assert.ok(Object.values(o.data as object).every(Array.isArray), 'text/* values are line lists');
+        }
       }
-    }
-    assert.equal(
-      serializeNotebook(parseNotebook(text)),
-      text,
-      'reading and writing the saved notebook changes nothing',
-    );
-    assert.ok(result.tslab === '1.0.22' || /^\d+\./.test(result.tslab), `tslab ${result.tslab}`);
-    assert.ok(elapsed < 60_000, `the fixture took ${elapsed} ms`);
-  });
+      assert.equal(
+        serializeNotebook(parseNotebook(text)),
+        text,
+        'reading and writing the saved notebook changes nothing',
+      );
+      assert.ok(result.tslab === '1.0.22' || /^\d+\./.test(result.tslab), `tslab ${result.tslab}`);
+      assert.ok(elapsed < 60_000, `the fixture took ${elapsed} ms`);
+    },
+  );
 
   const py = pythonWithNbformat();
   it(
@@ -220,7 +224,8 @@ describe('tslab executor: the fixture notebook', () => {
     { skip: py == null ? 'no Python with nbformat here (the Node-only checks above still ran)' : false },
     () => {
       const check =
-        'import nbformat, sys\nnb = nbformat.read(sys.argv[1], as_version=4)\nnbformat.validate(nb)\ntext = open(sys.argv[1], encoding="utf-8").read()\nsys.exit(0 if nbformat.writes(nb) + "\\n" == text else 3)';
+        'import nbformat, sys\nnb = nbformat.read(sys.argv[1], as_version=4)\nnbformat.validate(nb)\ntext = ' +
+        'open(sys.argv[1], encoding="utf-8").read()\nsys.exit(0 if nbformat.writes(nb) + "\\n" == text else 3)';
       execFileSync(py!, ['-c', check, saved], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
     },
   );

@@ -30,40 +30,43 @@ const alive = (pid: number) => {
 };
 
 describe('process pool', () => {
-  it('a worker whose sweep was killed with SIGKILL exits at its next progress report instead of training on', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zgr-pool-'));
-    const file = path.join(dir, 'sweep.json');
-    // one long run: 40 epochs of 3 steps, far longer than the test waits
-    fs.writeFileSync(
-      file,
-      JSON.stringify([
-        { C: 8, numLatents: 4, estimator: { name: 'zgr' }, seed: 0, epochs: 40, trainSize: 300, testSize: 100 },
-      ]),
-    );
-    const sweep = spawn(
-      process.execPath,
-      [CLI, '--sweep-file', file, '--workers', '1', '--results-dir', path.join(dir, 'runs')],
-      { env: { ...process.env, ZGR_BACKEND: 'wasm' }, stdio: ['ignore', 'ignore', 'pipe'] },
-    );
-    try {
-      // wait for the first epoch's log line: the worker is training
-      await new Promise<void>((resolve, reject) => {
-        let err = '';
-        sweep.stderr!.on('data', (d) => {
-          err += d;
-          if (/epoch 1\/40/.test(err)) resolve();
+  it(
+    'a worker whose sweep was killed with SIGKILL exits ' + 'at its next progress report instead of training on',
+    async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zgr-pool-'));
+      const file = path.join(dir, 'sweep.json');
+      // one long run: 40 epochs of 3 steps, far longer than the test waits
+      fs.writeFileSync(
+        file,
+        JSON.stringify([
+          { C: 8, numLatents: 4, estimator: { name: 'zgr' }, seed: 0, epochs: 40, trainSize: 300, testSize: 100 },
+        ]),
+      );
+      const sweep = spawn(
+        process.execPath,
+        [CLI, '--sweep-file', file, '--workers', '1', '--results-dir', path.join(dir, 'runs')],
+        { env: { ...process.env, ZGR_BACKEND: 'wasm' }, stdio: ['ignore', 'ignore', 'pipe'] },
+      );
+      try {
+        // wait for the first epoch's log line: the worker is training
+        await new Promise<void>((resolve, reject) => {
+          let err = '';
+          sweep.stderr!.on('data', (d) => {
+            err += d;
+            if (/epoch 1\/40/.test(err)) resolve();
+          });
+          sweep.on('exit', (code) => reject(new Error(`the sweep exited (${code}) before training:\n${err}`)));
         });
-        sweep.on('exit', (code) => reject(new Error(`the sweep exited (${code}) before training:\n${err}`)));
-      });
-      const [worker] = children(sweep.pid!);
-      assert.ok(worker != null && alive(worker), 'the sweep has a worker process');
-      sweep.kill('SIGKILL');
-      const deadline = Date.now() + 20_000;
-      while (alive(worker) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-      assert.equal(alive(worker), false, `worker ${worker} still runs 20 s after its sweep was killed`);
-    } finally {
-      if (sweep.exitCode == null) sweep.kill('SIGKILL');
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
+        const [worker] = children(sweep.pid!);
+        assert.ok(worker != null && alive(worker), 'the sweep has a worker process');
+        sweep.kill('SIGKILL');
+        const deadline = Date.now() + 20_000;
+        while (alive(worker) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+        assert.equal(alive(worker), false, `worker ${worker} still runs 20 s after its sweep was killed`);
+      } finally {
+        if (sweep.exitCode == null) sweep.kill('SIGKILL');
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });

@@ -55,34 +55,38 @@ describe('progress', () => {
     assert.doesNotMatch(lines[1], /ELBO/);
   });
 
-  it('a finished run ends with one readable line: epochs, training time, resumes, the test metric, weights and folder', () => {
-    const run = {
-      label: 'ZGR',
-      done: true,
-      resumes: 0,
-      weightsChecksum: '070bbc57099ea189',
-      config: { epochs: 10 },
-      history: [
-        { epoch: 9, wallTimeS: 600 },
-        { epoch: 10, wallTimeS: 723.4 },
-      ],
-    };
-    assert.equal(
-      runSummary(run, 'test −ELBO 98.12', '/r/8x4-zgr'),
-      'ZGR: finished 10 epochs in 0:12:03 of training; test −ELBO 98.12; weights 070bbc57099ea189; in /r/8x4-zgr',
-    );
-    assert.match(runSummary({ ...run, resumes: 1 }, 'm', 'f'), /of training \(resumed once\); m;/);
-    assert.match(runSummary({ ...run, resumes: 3 }, 'm', 'f'), /\(resumed 3 times\)/);
-    assert.match(
-      runSummary({ ...run, done: false, history: [{ epoch: 1, wallTimeS: 5 }] }, 'm', 'f'),
-      /^ZGR: stopped after 1 of 10 epochs in 0:00:05/,
-    );
-    assert.equal(alreadyFinished(run), 'skipped: already finished (10 epochs)');
-    assert.equal(
-      alreadyFinished({ ...run, history: [{ epoch: 1, wallTimeS: 1 }] }),
-      'skipped: already finished (1 epoch)',
-    );
-  });
+  it(
+    'a finished run ends with one readable line: epochs, ' +
+      'training time, resumes, the test metric, weights and folder',
+    () => {
+      const run = {
+        label: 'ZGR',
+        done: true,
+        resumes: 0,
+        weightsChecksum: '070bbc57099ea189',
+        config: { epochs: 10 },
+        history: [
+          { epoch: 9, wallTimeS: 600 },
+          { epoch: 10, wallTimeS: 723.4 },
+        ],
+      };
+      assert.equal(
+        runSummary(run, 'test −ELBO 98.12', '/r/8x4-zgr'),
+        'ZGR: finished 10 epochs in 0:12:03 of training; test −ELBO 98.12; weights 070bbc57099ea189; in /r/8x4-zgr',
+      );
+      assert.match(runSummary({ ...run, resumes: 1 }, 'm', 'f'), /of training \(resumed once\); m;/);
+      assert.match(runSummary({ ...run, resumes: 3 }, 'm', 'f'), /\(resumed 3 times\)/);
+      assert.match(
+        runSummary({ ...run, done: false, history: [{ epoch: 1, wallTimeS: 5 }] }, 'm', 'f'),
+        /^ZGR: stopped after 1 of 10 epochs in 0:00:05/,
+      );
+      assert.equal(alreadyFinished(run), 'skipped: already finished (10 epochs)');
+      assert.equal(
+        alreadyFinished({ ...run, history: [{ epoch: 1, wallTimeS: 1 }] }),
+        'skipped: already finished (1 epoch)',
+      );
+    },
+  );
 
   it('a run finished before reads as the skipped line, then its summary from the last epoch', () => {
     const run = {
@@ -98,7 +102,8 @@ describe('progress', () => {
     };
     assert.equal(
       finishedBefore(run, (last) => `metric of epoch ${last.epoch}`, '/r/x'),
-      'skipped: already finished (10 epochs)\nZGR: finished 10 epochs in 0:12:03 of training; metric of epoch 10; weights 070bbc57099ea189; in /r/x',
+      'skipped: already finished (10 epochs)\nZGR: finished 10 epochs in 0:12:03 ' +
+        'of training; metric of epoch 10; weights 070bbc57099ea189; in /r/x',
     );
   });
 });

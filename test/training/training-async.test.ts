@@ -117,26 +117,34 @@ describe('training reads no tensor synchronously, with the same numbers', () => 
   // the runner's initBackend chooses wasm once; later calls keep whatever backend is active
   before(() => initBackend('wasm', true));
 
-  it('wasm: two VAE runs (ZGR, GR-MC3) and an E5 run give the metrics and weights checksums of the code that read synchronously', async () => {
-    const dir = tmp();
-    try {
-      const got = [
-        await trainVae(vae('zgr'), { resultsDir: dir, progress: false }),
-        await trainVae(vae('grMck', { tau: 0.5, K: 3 }), { resultsDir: dir, progress: false }),
-        await trainQuantised(E5, { resultsDir: dir, progress: false }),
-      ];
-      got.forEach((r, i) => assert.deepEqual(numbers(r), BEFORE[i], `run ${BEFORE[i].key}`));
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  it(
+    'wasm: two VAE runs (ZGR, GR-MC3) and an E5 run give the metrics ' +
+      'and weights checksums of the code that read synchronously',
+    async () => {
+      const dir = tmp();
+      try {
+        const got = [
+          await trainVae(vae('zgr'), { resultsDir: dir, progress: false }),
+          await trainVae(vae('grMck', { tau: 0.5, K: 3 }), { resultsDir: dir, progress: false }),
+          await trainQuantised(E5, { resultsDir: dir, progress: false }),
+        ];
+        got.forEach((r, i) => assert.deepEqual(numbers(r), BEFORE[i], `run ${BEFORE[i].key}`));
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 
-  it('the committed medium results (results/e3-medium, results/e5-medium) load under their keys, every run finished', () => {
-    const e3 = finishedE3Results('medium', path.join(repoRoot(), 'results', 'e3-medium'));
-    const e5 = finishedE5Results('medium', path.join(repoRoot(), 'results', 'e5-medium'));
-    assert.equal(e3?.length, 24, 'E3 medium: 24 finished runs');
-    assert.equal(e5?.length, 24, 'E5 medium: 24 finished runs');
-  });
+  it(
+    'the committed medium results (results/e3-medium, ' +
+      'results/e5-medium) load under their keys, every run finished',
+    () => {
+      const e3 = finishedE3Results('medium', path.join(repoRoot(), 'results', 'e3-medium'));
+      const e5 = finishedE5Results('medium', path.join(repoRoot(), 'results', 'e5-medium'));
+      assert.equal(e3?.length, 24, 'E3 medium: 24 finished runs');
+      assert.equal(e5?.length, 24, 'E5 medium: 24 finished runs');
+    },
+  );
 
   describe('on a backend whose data is not on the host, with dataSync/arraySync throwing', () => {
     const engine = tf.engine();
@@ -160,97 +168,108 @@ describe('training reads no tensor synchronously, with the same numbers', () => 
       t.dispose();
     });
 
-    it('VAE and E5 runs (steps, evaluation, snapshots, checkpoints, checksum) give the same numbers as on wasm within float32 tolerance', async () => {
-      const dir = tmp();
-      try {
-        const got = [
-          await trainVae(vae('zgr'), { resultsDir: dir, progress: false }),
-          await trainQuantised(E5, { resultsDir: dir, progress: false }),
-        ];
-        for (const [r, expected] of [
-          [got[0], BEFORE[0]],
-          [got[1], BEFORE[2]],
-        ] as const) {
-          assert.equal(r.key, expected.key);
-          r.history.forEach((h, e) => {
-            for (const [name, value] of Object.entries(expected.history[e])) {
-              const v = (h as unknown as Record<string, number>)[name];
-              assert.ok(
-                Math.abs(v - value) <= 1e-4 * Math.abs(value),
-                `${r.key} epoch ${e + 1} ${name}: ${v} on cpu kernels vs ${value} on wasm`,
-              );
-            }
-          });
+    it(
+      'VAE and E5 runs (steps, evaluation, snapshots, checkpoints, ' +
+        'checksum) give the same numbers as on wasm within float32 tolerance',
+      async () => {
+        const dir = tmp();
+        try {
+          const got = [
+            await trainVae(vae('zgr'), { resultsDir: dir, progress: false }),
+            await trainQuantised(E5, { resultsDir: dir, progress: false }),
+          ];
+          for (const [r, expected] of [
+            [got[0], BEFORE[0]],
+            [got[1], BEFORE[2]],
+          ] as const) {
+            assert.equal(r.key, expected.key);
+            r.history.forEach((h, e) => {
+              for (const [name, value] of Object.entries(expected.history[e])) {
+                const v = (h as unknown as Record<string, number>)[name];
+                assert.ok(
+                  Math.abs(v - value) <= 1e-4 * Math.abs(value),
+                  `${r.key} epoch ${e + 1} ${name}: ${v} on cpu kernels vs ${value} on wasm`,
+                );
+              }
+            });
+          }
+          assert.equal(pendingChecks(), 0, 'the runner settled every deferred check');
+        } finally {
+          fs.rmSync(dir, { recursive: true, force: true });
         }
-        assert.equal(pendingChecks(), 0, 'the runner settled every deferred check');
-      } finally {
-        fs.rmSync(dir, { recursive: true, force: true });
-      }
-    });
+      },
+    );
 
-    it('evaluateNegElbo and evaluateClassifier read without dataSync; their deferred checks settle without error', async () => {
-      const test = loadMnist('test', { limit: 50 });
-      const model = Vae.create({ C: 4, numLatents: 2, hidden: [16] }, Random.fromSeed(1));
-      const negElbo = await evaluateNegElbo(model, test, 'grey', Random.fromSeed(2), 20);
-      assert.ok(Number.isFinite(negElbo) && negElbo > 0, `−ELBO ${negElbo}`);
-      const net = QuantisedMlp.create({ hidden: [8], levels: 'ternary' }, Random.fromSeed(1));
-      const { accuracy } = await evaluateClassifier(net, test, Random.fromSeed(3), 20);
-      assert.ok(
-        accuracy >= 0 && accuracy <= 1 && Number.isInteger(Math.round(accuracy * 50 * 1e4) / 1e4),
-        `accuracy ${accuracy} of 50 images`,
-      );
-      assert.ok(pendingChecks() > 0, 'the sampled net checked its logits on the device');
-      await settleDeferredChecks(); // the inputs were finite: nothing to throw
-      assert.equal(pendingChecks(), 0);
-      model.dispose();
-      net.dispose();
-    });
+    it(
+      'evaluateNegElbo and evaluateClassifier read without ' + 'dataSync; their deferred checks settle without error',
+      async () => {
+        const test = loadMnist('test', { limit: 50 });
+        const model = Vae.create({ C: 4, numLatents: 2, hidden: [16] }, Random.fromSeed(1));
+        const negElbo = await evaluateNegElbo(model, test, 'grey', Random.fromSeed(2), 20);
+        assert.ok(Number.isFinite(negElbo) && negElbo > 0, `−ELBO ${negElbo}`);
+        const net = QuantisedMlp.create({ hidden: [8], levels: 'ternary' }, Random.fromSeed(1));
+        const { accuracy } = await evaluateClassifier(net, test, Random.fromSeed(3), 20);
+        assert.ok(
+          accuracy >= 0 && accuracy <= 1 && Number.isInteger(Math.round(accuracy * 50 * 1e4) / 1e4),
+          `accuracy ${accuracy} of 50 images`,
+        );
+        assert.ok(pendingChecks() > 0, 'the sampled net checked its logits on the device');
+        await settleDeferredChecks(); // the inputs were finite: nothing to throw
+        assert.equal(pendingChecks(), 0);
+        model.dispose();
+        net.dispose();
+      },
+    );
 
-    it("a non-finite logit is caught by the deferred check with the host check's message, and a run whose weights diverge fails with it", async () => {
-      const logits = tf.tensor2d([
-        [0, 1, 2],
-        [3, NaN, 5],
-      ]);
-      const z = zgr(logits, { rng: Random.fromSeed(0) });
-      assert.equal(pendingChecks(), 1);
-      await assert.rejects(settleDeferredChecks(), {
-        message: 'zgr: logits must be finite; entry 4 of shape [2,3], got NaN',
-      });
-      assert.equal(pendingChecks(), 0);
-      tf.dispose([logits, z]);
+    it(
+      'a non-finite logit is caught by the deferred check with the host ' +
+        "check's message, and a run whose weights diverge fails with it",
+      async () => {
+        const logits = tf.tensor2d([
+          [0, 1, 2],
+          [3, NaN, 5],
+        ]);
+        const z = zgr(logits, { rng: Random.fromSeed(0) });
+        assert.equal(pendingChecks(), 1);
+        await assert.rejects(settleDeferredChecks(), {
+          message: 'zgr: logits must be finite; entry 4 of shape [2,3], got NaN',
+        });
+        assert.equal(pendingChecks(), 0);
+        tf.dispose([logits, z]);
 
-      const diverging: VaeTrainingInput = {
-        C: 4,
-        numLatents: 2,
-        hidden: [16],
-        estimator: { name: 'zgr' },
-        seed: 0,
-        epochs: 1,
-        trainSize: 300,
-        testSize: 50,
-        lr: 1e30,
-      };
-      const [dir, hostDir] = [tmp(), tmp()];
-      try {
-        const deferred = await trainVae(diverging, { resultsDir: dir, progress: false }).then(
-          () => null,
-          (err: Error) => err.message,
-        );
-        engine.readSync = readSync;
-        await tf.setBackend('cpu');
-        const onHost = await trainVae(diverging, { resultsDir: hostDir, progress: false }).then(
-          () => null,
-          (err: Error) => err.message,
-        );
-        assert.match(
-          onHost ?? '',
-          /^zgr: logits must be finite; entry \d+ of shape \[100,2,4\], got (NaN|-?Infinity)$/,
-        );
-        assert.equal(deferred, onHost);
-      } finally {
-        fs.rmSync(dir, { recursive: true, force: true });
-        fs.rmSync(hostDir, { recursive: true, force: true });
-      }
-    });
+        const diverging: VaeTrainingInput = {
+          C: 4,
+          numLatents: 2,
+          hidden: [16],
+          estimator: { name: 'zgr' },
+          seed: 0,
+          epochs: 1,
+          trainSize: 300,
+          testSize: 50,
+          lr: 1e30,
+        };
+        const [dir, hostDir] = [tmp(), tmp()];
+        try {
+          const deferred = await trainVae(diverging, { resultsDir: dir, progress: false }).then(
+            () => null,
+            (err: Error) => err.message,
+          );
+          engine.readSync = readSync;
+          await tf.setBackend('cpu');
+          const onHost = await trainVae(diverging, { resultsDir: hostDir, progress: false }).then(
+            () => null,
+            (err: Error) => err.message,
+          );
+          assert.match(
+            onHost ?? '',
+            /^zgr: logits must be finite; entry \d+ of shape \[100,2,4\], got (NaN|-?Infinity)$/,
+          );
+          assert.equal(deferred, onHost);
+        } finally {
+          fs.rmSync(dir, { recursive: true, force: true });
+          fs.rmSync(hostDir, { recursive: true, force: true });
+        }
+      },
+    );
   });
 });
