@@ -46,9 +46,9 @@ import { executeNotebook, type CellFailure } from './tslab-executor';
 import { runCommand, type OptionValues } from './cli';
 
 /**
- * Per-cell time limit (s; ZGR_CELL_TIMEOUT overrides): the slowest quick-profile cell (notebook 07's)
- * takes ~270 s on an idle 2-core machine, so 1800 s leaves > 6× for slow or busy machines; paper cells
- * train.
+ * Per-cell time limit (s; ZGR_CELL_TIMEOUT overrides): the slowest quick-profile cell (notebook 07's,
+ * GR drawn until decided) took 313 s from an empty cache on a 2-core machine with two training
+ * processes beside it, so 1800 s leaves > 5× for slower machines; paper cells train.
  */
 const CELL_TIMEOUT_S: Record<ProfileName, number> = {
   quick: 1800,
