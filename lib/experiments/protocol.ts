@@ -12,7 +12,10 @@
  * - ZGR, ST-ZGR and RLOO are not in the table: they are tuned on the documented grid UNTUNED_GRID
  *   by a screening run of ours (e3-grid.ts: 8×4, 2 epochs of the full split, seed 0, the lowest
  *   final-epoch train −ELBO wins); its winners are GRID_WINNERS, equal to results/e3-grid.json
- *   (tested). Other configurations and estimators fall back to lr 1e-3 with Adam.
+ *   (tested). A short screen favours large steps, so the lr is re-selected at epoch 30 (the
+ *   horizon grid, HORIZON_WINNERS, equal to results/e3-grid-30.json): once recorded, its winners
+ *   are the defaults (`defaultWinner`). Other configurations and estimators fall back to lr 1e-3
+ *   with Adam.
  */
 import type { EstimatorSpec } from '../estimators/spec';
 import type { Optimizer } from '../training/vae-config';
@@ -93,13 +96,21 @@ export const GRID_WINNERS: Record<string, Partial<Record<ProtocolConfig, { lr: n
  * The horizon grid (PAPER.md E3: select at the horizon that is reported): lr ∈ HORIZON_GRID_LRS,
  * Adam, 8×4, seed 0, selected by train −ELBO at epoch 30 (e3-grid.ts E3_HORIZON_GRID). Its winners,
  * recorded in results/e3-grid-30.json when the grid has finished (tested equal), are used by the
- * long profile's other seeds; empty until then.
+ * long profile's other seeds and are the defaults of runs (`defaultWinner`); empty until then.
  */
 export const HORIZON_GRID_LRS = [1e-4, 2e-4, 3e-4, 5e-4, 7e-4];
 export const HORIZON_WINNERS: Record<
   string,
   Partial<Record<ProtocolConfig, { lr: number; optimizer: Optimizer }>>
 > = {};
+
+/**
+ * The default lr and optimiser of an estimator the table lacks, on C×L: the horizon grid's winner
+ * once it is recorded (selected where it is reported), else the 2-epoch screen's.
+ */
+export function defaultWinner(name: string, config: ProtocolConfig): { lr: number; optimizer: Optimizer } | undefined {
+  return HORIZON_WINNERS[name]?.[config] ?? GRID_WINNERS[name]?.[config];
+}
 
 /** The protocol's default when no setting is known: lr 1e-3, Adam. */
 const FALLBACK = { lr: 1e-3, optimizer: 'adam' as Optimizer };
@@ -125,7 +136,7 @@ export function protocolSettings(
   const key = `${C}x${numLatents}`;
   const row = (TUNED_SETTINGS as Record<string, Record<string, TunedSetting>>)[name];
   const cell = row?.[key];
-  const won = GRID_WINNERS[name]?.[key as ProtocolConfig];
+  const won = defaultWinner(name, key as ProtocolConfig);
   const base = cell
     ? { lr: cell.lr, optimizer: cell.optimizer, options: tunedOptions(name, cell.tau) }
     : { ...(won ?? FALLBACK), options: {} };

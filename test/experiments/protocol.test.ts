@@ -18,6 +18,7 @@ import {
 import {
   GRID_WINNERS,
   HORIZON_WINNERS,
+  defaultWinner,
   PROTOCOL_CONFIGS,
   protocolSettings,
   TUNED_SETTINGS,
@@ -179,19 +180,33 @@ describe('E3 protocol: the grid for the estimators the table lacks', () => {
     assert.deepEqual(winners, { zgr: { lr: 7e-4, optimizer: 'radam' }, rloo: { lr: 5e-4, optimizer: 'adam' } });
   });
 
-  it(
-    'GRID_WINNERS (the defaults of runs) are the winners ' + 'recorded in results/e3-grid.json, and defaults use them',
-    () => {
-      const summary = loadGridSummary();
-      assert.ok(summary, `${E3_SCREEN.file} is committed`);
-      assert.equal(summary!.cells.length, gridConfigs(E3_SCREEN).length);
-      for (const [name, won] of Object.entries(summary!.winners)) {
-        assert.deepEqual(GRID_WINNERS[name][summary!.config], won, name);
-        const p = protocolSettings(name, 8, 4);
-        assert.deepEqual([p.lr, p.optimizer, p.tuned], [won.lr, won.optimizer, true], name);
-      }
-    },
-  );
+  it('GRID_WINNERS are the winners recorded in results/e3-grid.json; the medium profile runs at them', () => {
+    const summary = loadGridSummary();
+    assert.ok(summary, `${E3_SCREEN.file} is committed`);
+    assert.equal(summary!.cells.length, gridConfigs(E3_SCREEN).length);
+    const medium = e3Configs(E3_PROFILES.medium);
+    for (const [name, won] of Object.entries(summary!.winners)) {
+      assert.deepEqual(GRID_WINNERS[name][summary!.config], won, name);
+      const runs = medium.filter((c) => c.estimator.name === name);
+      assert.equal(runs.length, 3, name);
+      for (const c of runs) assert.deepEqual([c.lr, c.optimizer], [won.lr, won.optimizer], name);
+    }
+  });
+
+  it("the defaults of runs are the horizon grid's winners once recorded, else the screen's", () => {
+    for (const name of ['zgr', 'stZgr', 'rloo']) {
+      const won = HORIZON_WINNERS[name]?.['8x4'] ?? GRID_WINNERS[name]['8x4']!;
+      assert.deepEqual(defaultWinner(name, '8x4'), won, name);
+      const p = protocolSettings(name, 8, 4);
+      assert.deepEqual([p.lr, p.optimizer, p.tuned], [won.lr, won.optimizer, true], name);
+    }
+    assert.equal(defaultWinner('zgr', '64x8'), undefined);
+    assert.deepEqual(
+      [protocolSettings('zgr', 64, 8).lr, protocolSettings('zgr', 64, 8).tuned],
+      [1e-3, false],
+      'unscreened configurations fall back to lr 1e-3',
+    );
+  });
 });
 
 describe('E3 long profile: 30 epochs on 8×4, the horizon grid inside it', () => {
