@@ -20,7 +20,7 @@ import { PROFILES, type ProfileName } from '../results/profile';
 import { provenance, type Provenance } from '../results/provenance';
 import { writeJsonAtomic } from '../results/write';
 import { e3Configs, e3Profile, runSweep, type SweepOptions } from './e3-vae-training';
-import { HORIZON_GRID_LRS, UNTUNED_GRID, type ProtocolConfig } from './protocol';
+import { HORIZON_GRID_LRS, HORIZON_WINNERS, UNTUNED_GRID, type ProtocolConfig } from './protocol';
 import { normaliseConfig, runKey, type Optimizer, type VaeTrainingConfig } from '../training/vae-config';
 import type { VaeRunResult } from '../training/vae-task';
 
@@ -164,6 +164,21 @@ export async function runE3Grid(options: SweepOptions = {}, grid: E3Grid = E3_GR
 export function loadGridSummary(file = path.join(repoRoot(), E3_SCREEN.file)): GridSummary | null {
   if (!fs.existsSync(file)) return null;
   return JSON.parse(fs.readFileSync(file, 'utf8')) as GridSummary;
+}
+
+/**
+ * The runs at the settings a long profile reports: an estimator of the horizon grid only at its
+ * recorded winner (its other lrs are the grid's cells, which the grid figure shows); every run of
+ * an estimator without a recorded winner.
+ */
+export function atReportedSettings<R extends { config: VaeTrainingConfig }>(
+  results: readonly R[],
+  winners: typeof HORIZON_WINNERS = HORIZON_WINNERS,
+): R[] {
+  return results.filter((r) => {
+    const won = winners[r.config.estimator.name]?.[`${r.config.C}x${r.config.numLatents}` as ProtocolConfig];
+    return won == null || (r.config.lr === won.lr && r.config.optimizer === won.optimizer);
+  });
 }
 
 /**

@@ -91,10 +91,24 @@ describe('E3 figures', () => {
   it('table: final −ELBO mean ± sd over seeds, and the difference to ZGR with its Welch 95% interval', () => {
     const t = e3FinalTable(results);
     assert.match(t, /\| 8x4 \| ZGR \| lr 0\.001 \| 2 \| 2 \| 160\.00 ± 7\.07 \| 155\.00 ± 7\.07 \| – \| 50\.0 \|/);
-    // ST − ZGR = 175 − 160 = 15, se = 7.07/√2 = 5, Welch df = 1: t = 12.706, half-width 63.53
+    // a setting with one seed: no sd, and no interval (it would borrow ZGR's spread alone)
     assert.match(
       t,
-      /\| 8x4 \| ST \| lr 0\.001 \| 1 \| 2 \| 175\.00 ± 0\.00 \| 170\.00 ± 0\.00 \| \+15\.00 \[−48\.53, \+78\.53\] \|/,
+      /\| 8x4 \| ST \| lr 0\.001 \| 1 \| 2 \| 175\.00 \| 170\.00 \| \+15\.00 \(one seed: no interval\) \|/,
     );
+    // two seeds each: ST − ZGR = 180 − 160 = 20, sd 7.07 both, se = √(25 + 25) = 7.07, Welch df = 2:
+    // t(0.975, 2) = 4.303, half-width 30.42
+    const twoSt = [...results, run('st', 1, [205, 180])];
+    assert.match(
+      e3FinalTable(twoSt),
+      /\| ST \| lr 0\.001 \| 2 \| 2 \| 180\.00 ± 7\.07 \| .* \| \+20\.00 \[−10\.42, \+50\.42\] \|/,
+    );
+  });
+
+  it("table: the reference is ZGR's setting with the most seeds (the horizon grid's winner beside its cells)", () => {
+    const grid = [...results, run('zgr', 0, [300, 150], {}, 7e-4)];
+    const t = e3FinalTable(grid);
+    assert.match(t, /\| ZGR \| lr 0\.001 \| 2 \| 2 \| 160\.00 ± 7\.07 \| .* \| – \|/);
+    assert.match(t, /\| ZGR \| lr 0\.0007 \| 1 \| 2 \| 155\.00 \| .* \| −5\.00 \(one seed: no interval\) \|/);
   });
 });

@@ -14,6 +14,7 @@ import {
   gridWinners,
   loadGridSummary,
   profileOfRuns,
+  atReportedSettings,
 } from '../../lib/experiments/e3-grid';
 import {
   GRID_WINNERS,
@@ -256,6 +257,21 @@ describe('E3 long profile: 30 epochs on 8×4, the horizon grid inside it', () =>
 });
 
 describe('E3 horizon grid winners', () => {
+  it("the long profile reports an estimator of the grid at its winner only; the others' every run", () => {
+    const long = e3Configs(E3_PROFILES.long).map((config) => ({ config }));
+    const winners = { zgr: { '8x4': { lr: 2e-4, optimizer: 'adam' as const } } };
+    const kept = atReportedSettings(long, winners);
+    assert.deepEqual(
+      [...new Set(kept.filter((r) => r.config.estimator.name === 'zgr').map((r) => r.config.lr))],
+      [2e-4],
+    );
+    assert.equal(
+      kept.filter((r) => r.config.estimator.name !== 'zgr').length,
+      long.filter((r) => r.config.estimator.name !== 'zgr').length,
+    );
+    assert.equal(atReportedSettings(long, {}).length, long.length, 'without winners, every run');
+  });
+
   it('HORIZON_WINNERS are the winners recorded in results/e3-grid-30.json (empty until the grid has finished)', () => {
     const summary = loadGridSummary(path.join(repoRoot(), E3_HORIZON_GRID.file));
     if (summary == null) {
