@@ -39,6 +39,8 @@ export interface E3Grid {
   resultsDir: string;
   /** the summary with the winners, relative to the repository root */
   file: string;
+  /** the profile whose defaults it selects (its summary's provenance records it) */
+  profile: ProfileName;
 }
 
 const UNTUNED_ESTIMATORS: EstimatorSpec[] = [
@@ -59,6 +61,7 @@ export const E3_SCREEN: E3Grid = {
   testSize: MNIST_SIZES.test,
   resultsDir: 'results/e3-grid',
   file: 'results/e3-grid.json',
+  profile: 'medium',
 };
 
 /** Selection at the long profile's horizon, 30 epochs (PAPER.md E3's grid, Adam). */
@@ -69,6 +72,7 @@ export const E3_HORIZON_GRID: E3Grid = {
   epochs: 30,
   resultsDir: 'results/e3-long',
   file: 'results/e3-grid-30.json',
+  profile: 'long',
 };
 
 /** The grid `npm run train -- --grid` runs. */
@@ -144,20 +148,29 @@ export async function runE3Grid(options: SweepOptions = {}, grid: E3Grid = E3_GR
     ...options,
     resultsDir: options.resultsDir ?? path.join(repoRoot(), grid.resultsDir),
   });
+  const summary = gridSummary(grid, results);
+  writeJsonAtomic(path.join(repoRoot(), grid.file), summary);
+  return summary;
+}
+
+/**
+ * A finished grid's summary: its cells, the winners, the criterion, and a provenance with the
+ * grid's profile, the runs' backend and their training time summed (core-seconds).
+ */
+export function gridSummary(grid: E3Grid, results: readonly VaeRunResult[]): GridSummary {
   const { C, numLatents } = grid.configuration;
-  const summary: GridSummary = {
+  const backends = [...new Set(results.map((r) => r.provenance?.backend ?? null))];
+  return {
     config: `${C}x${numLatents}` as ProtocolConfig,
     ...gridWinners(results),
-    criterion:
-      `lowest final-epoch train −ELBO after ${grid.epochs} ` + `epochs of ${grid.trainSize} images, seed ${grid.seed}`,
-    // wall time: the runs' training time summed (core-seconds)
+    criterion: `lowest final-epoch train −ELBO after ${grid.epochs} epochs of ${grid.trainSize} images, seed ${grid.seed}`,
     provenance: provenance({
       seed: grid.seed,
+      profile: grid.profile,
+      backend: backends.length === 1 ? backends[0] : backends.join(', '),
       wallTimeS: results.reduce((t, r) => t + (r.history[r.history.length - 1]?.wallTimeS ?? 0), 0),
     }),
   };
-  writeJsonAtomic(path.join(repoRoot(), grid.file), summary);
-  return summary;
 }
 
 /** A grid's committed summary (the screen's by default: results/e3-grid.json), or null when it has not been run. */
