@@ -163,7 +163,8 @@ export function gridSummary(grid: E3Grid, results: readonly VaeRunResult[]): Gri
   return {
     config: `${C}x${numLatents}` as ProtocolConfig,
     ...gridWinners(results),
-    criterion: `lowest final-epoch train −ELBO after ${grid.epochs} epochs of ${grid.trainSize} images, seed ${grid.seed}`,
+    criterion:
+      `lowest final-epoch train −ELBO after ${grid.epochs} epochs ` + `of ${grid.trainSize} images, seed ${grid.seed}`,
     provenance: provenance({
       seed: grid.seed,
       profile: grid.profile,

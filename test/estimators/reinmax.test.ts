@@ -53,7 +53,7 @@ describe(
           'ST(t=1.3) lr 0.001',
           'ST-GS(τ=0.5) lr 0.0003',
           'GR-MC100(τ=0.5) lr 0.0005',
-          'ZGR lr 0.0007',
+          'ZGR lr 0.0002', // the horizon grid's winner (protocol.ts HORIZON_WINNERS)
           'ReinMax(τ=1.3) lr 0.0005',
         ]);
         for (const profile of [E3_PROFILES.quick, E3_PROFILES.medium, E3_PROFILES.paper]) {
