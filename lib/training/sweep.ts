@@ -73,6 +73,17 @@ function sweepLogLine(task: TaskName, e: SweepEvent): string | null {
 }
 
 /**
+ * The runs to do, every setting at the lowest seed first (stable within a seed): a sweep cut short
+ * — a long profile trained over several sittings — leaves whole seeds, so a search over settings
+ * at seed 0 is complete before any setting earns its further seeds.
+ */
+export function seedMajor<I>(todo: readonly I[], seedOf: (item: I) => number): I[] {
+  return todo.map((item, k) => ({ item, k, seed: seedOf(item) }))
+    .sort((a, b) => a.seed - b.seed || a.k - b.k)
+    .map(({ item }) => item);
+}
+
+/**
  * Run many configurations of a task, each in its own process, `workers` at a time. Resolves with
  * the results in the order of `inputs`; rejects, after all runs ended, naming every run that failed.
  */
@@ -92,7 +103,7 @@ export async function runTaskSweep<T extends TaskName>(
     const r = loadResult(t, c, resultsDir) as TaskResult<T> | null;
     return r?.done ? r : null;
   });
-  const todo = configs.map((_, i) => i).filter((i) => results[i] == null);
+  const todo = seedMajor(configs.map((_, i) => i).filter((i) => results[i] == null), (i) => configs[i].seed);
   const log = options.log ?? ((line: string) => options.progress !== false && process.stderr.write(line + '\n'));
   const emit = (e: SweepEvent) => {
     options.onEvent?.(e);
