@@ -2,7 +2,8 @@
  * Figures and tables of notebook 08 (E5, quantised classifiers): pure builders, run results of
  * lib/training/quantised-task in, a plotly spec or a markdown table out (no training, no I/O).
  */
-import { E5_MEASURE, finalStats } from '../checks/c7-training';
+import { E5_MEASURE, finalStats, type FinalStats } from '../checks/c7-training';
+import type { E5Selection } from '../experiments/e5-search';
 import { mean, sampleSd, studentQuantile, welch } from '../math/stats';
 import type { E5Metrics, E5RunResult } from '../training/quantised-task';
 import { lineFigure, type LineSeries } from './line-figure';
@@ -59,26 +60,40 @@ export function e5CurvesFigure(results: readonly E5RunResult[], metric: keyof E5
 }
 
 const pm = (xs: readonly number[], scale: number, digits: number) =>
-  `${(scale * mean(xs)).toFixed(digits)} ± ${(scale * sampleSd(xs)).toFixed(digits)}`;
+  xs.length >= 2
+    ? `${(scale * mean(xs)).toFixed(digits)} ± ${(scale * sampleSd(xs)).toFixed(digits)}`
+    : (scale * mean(xs)).toFixed(digits);
 const signed = (x: number, digits: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(digits)}`;
 
 /**
- * After the last epoch, per estimator: training cross-entropy, test cross-entropy and accuracy of
- * the mean-field net, accuracy of a sampled net (mean ± sd over seeds), the training
- * cross-entropy's difference to ZGR with its 95% interval (Welch), and the time per step.
+ * After the last epoch, per estimator setting: training cross-entropy, test cross-entropy and
+ * accuracy of the mean-field net, accuracy of a sampled net (mean ± sd over seeds; one seed: its
+ * value), the training cross-entropy's difference to ZGR (its setting with the most seeds) with
+ * its 95% interval (Welch) where both have ≥ 2 seeds, and the time per step.
  */
 export function e5FinalTable(results: readonly E5RunResult[]): string {
   const groups = groupRuns(results, (r) => `${r.label}|${r.config.lr}|${r.config.optimizer}`).map((runs) => ({
     stats: finalStats(runs, E5_MEASURE)[0],
     last: runs.map((r) => r.history[r.history.length - 1]),
   }));
-  const zgr = groups.find((g) => g.stats.name === 'zgr')?.stats;
+  const zgr = groups
+    .map((g) => g.stats)
+    .filter((s) => s.name === 'zgr')
+    .reduce<FinalStats | undefined>((a, b) => (a == null || b.seeds > a.seeds ? b : a), undefined);
   const rows = groups.map(({ stats: s, last }) => {
-    const w = zgr && s !== zgr ? welch({ ...s.train, n: s.seeds }, { ...zgr.train, n: zgr.seeds }) : null;
-    const t = w && Number.isFinite(w.df) ? studentQuantile(0.975, w.df) : 1.96;
-    const versus = w == null ? '–' : `${signed(w.d, 4)} [${signed(w.d - t * w.se, 4)}, ${signed(w.d + t * w.se, 4)}]`;
+    let versus = '–';
+    if (zgr && s !== zgr) {
+      const w = welch({ ...s.train, n: s.seeds }, { ...zgr.train, n: zgr.seeds });
+      const t = Number.isFinite(w.df) ? studentQuantile(0.975, w.df) : 1.96;
+      // one seed has no spread: an interval would borrow the other's alone and look surer than it is
+      versus =
+        s.seeds >= 2 && zgr.seeds >= 2
+          ? `${signed(w.d, 4)} [${signed(w.d - t * w.se, 4)}, ${signed(w.d + t * w.se, 4)}]`
+          : `${signed(w.d, 4)} (one seed: no interval)`;
+    }
     return [
       s.label,
+      String(s.lr),
       String(s.seeds),
       String(s.epochs),
       pm(
@@ -108,6 +123,7 @@ export function e5FinalTable(results: readonly E5RunResult[]): string {
   return markdownTable(
     [
       'estimator',
+      'lr',
       'seeds',
       'epochs',
       'train CE',
@@ -118,6 +134,70 @@ export function e5FinalTable(results: readonly E5RunResult[]): string {
       'ms / step',
     ],
     rows,
-    3,
+    4,
   );
+}
+
+/** A search (lib/experiments/e5-search.ts) as a markdown table: each candidate's seed-0 training cross-entropy, the winner marked. */
+export function e5SearchTable(selection: E5Selection): string {
+  const rows = selection.searches.flatMap((s) =>
+    s.candidates.map((c) => [
+      c.label,
+      String(c.lr),
+      c.trainLoss == null ? 'not yet run' : c.trainLoss.toFixed(4),
+      s.winner === c ? (s.complete ? '**selected**' : 'best so far') : '',
+    ]),
+  );
+  return markdownTable(['setting', 'lr', 'train CE at seed 0, final epoch', ''], rows, 2);
+}
+
+/**
+ * GR-MC10's temperature search at one noise scale: seed-0 training cross-entropy at the final epoch
+ * against τ (log axis), with the seed-0 values of ZGR (GR's τ → 0 limit) and ST as levels beside.
+ */
+export function e5TemperatureFigure(selection: E5Selection, title?: string): Figure {
+  const search = selection.searches.find((s) => s.candidates.some((c) => c.tau != null && c.trainLoss != null));
+  if (search == null)
+    throw new Error(`e5TemperatureFigure: no finished temperature search at s = ${selection.noiseScale}`);
+  const done = search.candidates.filter((c) => c.trainLoss != null).sort((a, b) => a.tau! - b.tau!);
+  const taus = search.candidates.map((c) => c.tau!).sort((a, b) => a - b);
+  const span = [taus[0], taus[taus.length - 1]];
+  const run = selection.results.find((r) => r.config.estimator.name === search.estimator);
+  const levels = ['zgr', 'st'].flatMap((name): LineSeries[] => {
+    const r = selection.results.find((x) => x.config.estimator.name === name && x.config.seed === 0);
+    if (r == null) return [];
+    const y = r.history[r.history.length - 1].trainLoss;
+    return [
+      {
+        estimator: name,
+        options: r.config.estimator.options,
+        label: `${r.label}, seed 0`,
+        x: span,
+        y: [y, y],
+        mode: 'lines',
+        dash: 'dash',
+      },
+    ];
+  });
+  const epochs = (run ?? selection.results[0]).config.epochs;
+  return lineFigure({
+    title:
+      title ??
+      `E5 · GR-MC10's temperature, searched at seed 0: train cross-entropy after ${epochs} epochs, noise scale ` +
+        `s = ${selection.noiseScale}<br><sup>${done.length} of ${search.candidates.length} temperatures run; ` +
+        `lower is better</sup>`,
+    x: { title: 'temperature τ', log: true },
+    y: { title: `train cross-entropy at epoch ${epochs}`, unit: 'nats per image' },
+    series: [
+      {
+        estimator: search.estimator,
+        options: { K: 10 },
+        label: 'GR-MC10(τ), seed 0',
+        x: done.map((c) => c.tau!),
+        y: done.map((c) => c.trainLoss!),
+        mode: 'lines+markers',
+      },
+      ...levels,
+    ],
+  });
 }

@@ -78,7 +78,8 @@ function sweepLogLine(task: TaskName, e: SweepEvent): string | null {
  * at seed 0 is complete before any setting earns its further seeds.
  */
 export function seedMajor<I>(todo: readonly I[], seedOf: (item: I) => number): I[] {
-  return todo.map((item, k) => ({ item, k, seed: seedOf(item) }))
+  return todo
+    .map((item, k) => ({ item, k, seed: seedOf(item) }))
     .sort((a, b) => a.seed - b.seed || a.k - b.k)
     .map(({ item }) => item);
 }
@@ -103,7 +104,10 @@ export async function runTaskSweep<T extends TaskName>(
     const r = loadResult(t, c, resultsDir) as TaskResult<T> | null;
     return r?.done ? r : null;
   });
-  const todo = seedMajor(configs.map((_, i) => i).filter((i) => results[i] == null), (i) => configs[i].seed);
+  const todo = seedMajor(
+    configs.map((_, i) => i).filter((i) => results[i] == null),
+    (i) => configs[i].seed,
+  );
   const log = options.log ?? ((line: string) => options.progress !== false && process.stderr.write(line + '\n'));
   const emit = (e: SweepEvent) => {
     options.onEvent?.(e);

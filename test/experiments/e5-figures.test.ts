@@ -80,14 +80,25 @@ describe('E5 figures and the training verdict', () => {
       assert.match(
         t,
         new RegExp(
-          /\| ZGR \| 2 \| 2 \| 0\.4100 ± 0\.0141 \| 0\.4600 ± 0\.0141 /.source +
+          /\| ZGR \| 0\.001 \| 2 \| 2 \| 0\.4100 ± 0\.0141 \| 0\.4600 ± 0\.0141 /.source +
             /\| 59\.00 ± 1\.41 \| 57\.00 ± 1\.41 \| – \| 10\.0 \|/.source,
         ),
       );
       // GR − ZGR = 0.01, se = 0.0141, Welch df = 2: t = 4.303, half-width 0.0608
-      assert.match(t, /\| GR-MC10\(τ=1\) \| 2 \| 2 \| 0\.4200 ± 0\.0141 .* \| \+0\.0100 \[−0\.0508, \+0\.0708\] \|/);
+      assert.match(
+        t,
+        /\| GR-MC10\(τ=1\) \| 0\.001 \| 2 \| 2 \| 0\.4200 ± 0\.0141 .* \| \+0\.0100 \[−0\.0508, \+0\.0708\] \|/,
+      );
     },
   );
+
+  it('table: a one-seed setting shows its value and its gap to ZGR without an interval', () => {
+    const t = e5FinalTable([...results, run('grMck', 0, [0.6, 0.39], { tau: 0.5, K: 10 })]);
+    assert.match(
+      t,
+      /\| GR-MC10\(τ=0\.5\) \| 0\.001 \| 1 \| 2 \| 0\.3900 \| 0\.4400 \| 61\.00 \| 59\.00 \| −0\.0200 \(one seed: no interval\) \|/,
+    );
+  });
 
   it("C7 on E5: the same check with E5's measure and δ; it holds, fails and names the measure as it should", () => {
     assert.deepEqual(
