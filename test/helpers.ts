@@ -16,6 +16,7 @@ import * as tf from '@tensorflow/tfjs';
 import { useExplicitTransposeMatMulGradient } from '../lib/backend';
 import type { Moments } from '../lib/exact/estimator-moments';
 import type { Random } from '../lib/random';
+import { estimatorLabel, type EstimatorSpec } from '../lib/estimators/spec';
 
 /** Switch tfjs to a backend for a test (the package is loaded on demand); fails if it does not start. */
 export async function useBackend(name: 'cpu' | 'wasm'): Promise<void> {
@@ -98,4 +99,21 @@ export function assertMomentsAgree(label: string, m: Moments, samples: readonly 
     R > 0 ? Math.sqrt(m.replicates.reduce((s, r) => s + (variance(r) - exact) ** 2, 0) / (R * (R - 1))) : 0;
   const tol = 5 * Math.hypot(seV, seExact);
   assert.ok(Math.abs(v - exact) <= tol, `${label}: trace variance sampled ${v} vs exact ${exact} (5 SE = ${tol})`);
+}
+
+/**
+ * A finished run record for figure, table and verdict tests: the given configuration and per-epoch
+ * history, with the bookkeeping fields a real run has (no checksum, no resumes, no provenance).
+ */
+export function finishedRun<C extends { estimator: EstimatorSpec }, H>(key: string, config: C, history: H[]) {
+  return {
+    key,
+    label: estimatorLabel(config.estimator),
+    config,
+    done: true,
+    weightsChecksum: '',
+    resumes: 0,
+    provenance: null as never,
+    history,
+  };
 }

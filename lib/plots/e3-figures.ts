@@ -6,9 +6,9 @@ import type { GridSummary } from '../experiments/e3-grid';
 import type { VaeRunResult } from '../experiments/e3-vae-training';
 import { lineFigure, type LineSeries } from './line-figure';
 import { finalStats, type FinalStats } from '../checks/c7-training';
-import { groupRuns, seedBands, type SeedBand } from './run-groups';
+import { gapCell, groupRuns, seedBands, type SeedBand } from './run-groups';
 import type { LatentUsage } from '../models/latent-usage';
-import { mean, studentQuantile, welch } from '../math/stats';
+import { mean } from '../math/stats';
 import { mergeReinmaxIntoZgr } from './style';
 import { markdownTable } from './table';
 import type { Figure } from './types';
@@ -116,16 +116,7 @@ export function e3FinalTable(results: readonly VaeRunResult[]): string {
     const spread = (x: { mean: number; sd: number }, seeds: number) =>
       seeds >= 2 ? `${x.mean.toFixed(2)} ± ${x.sd.toFixed(2)}` : x.mean.toFixed(2);
     return stats.map((s) => {
-      let versus = '–';
-      if (zgr && s !== zgr) {
-        const w = welch({ ...s.train, n: s.seeds }, { ...zgr.train, n: zgr.seeds });
-        const t = Number.isFinite(w.df) ? studentQuantile(0.975, w.df) : 1.96;
-        // one seed has no spread: an interval would borrow the other's alone and look surer than it is
-        versus =
-          s.seeds >= 2 && zgr.seeds >= 2
-            ? `${signed(w.d)} [${signed(w.d - t * w.se)}, ${signed(w.d + t * w.se)}]`
-            : `${signed(w.d)} (one seed: no interval)`;
-      }
+      const versus = zgr && s !== zgr ? gapCell(s, zgr, 2) : '–';
       return [
         configuration,
         s.label,
@@ -155,8 +146,6 @@ export function e3FinalTable(results: readonly VaeRunResult[]): string {
     4,
   );
 }
-
-const signed = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(2)}`;
 
 /** The tuning grid (lib/experiments/e3-grid.ts): every cell's final −ELBO, winners marked, as a markdown table. */
 export function e3GridTable(summary: GridSummary): string {

@@ -4,10 +4,10 @@
  */
 import { E5_MEASURE, finalStats, type FinalStats } from '../checks/c7-training';
 import type { E5Selection } from '../experiments/e5-search';
-import { mean, sampleSd, studentQuantile, welch } from '../math/stats';
+import { mean, sampleSd } from '../math/stats';
 import type { E5Metrics, E5RunResult } from '../training/quantised-task';
 import { lineFigure, type LineSeries } from './line-figure';
-import { groupRuns, seedBands } from './run-groups';
+import { gapCell, groupRuns, seedBands } from './run-groups';
 import { markdownTable } from './table';
 import type { Figure } from './types';
 
@@ -63,7 +63,6 @@ const pm = (xs: readonly number[], scale: number, digits: number) =>
   xs.length >= 2
     ? `${(scale * mean(xs)).toFixed(digits)} ± ${(scale * sampleSd(xs)).toFixed(digits)}`
     : (scale * mean(xs)).toFixed(digits);
-const signed = (x: number, digits: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(digits)}`;
 
 /**
  * After the last epoch, per estimator setting: training cross-entropy, test cross-entropy and
@@ -81,16 +80,7 @@ export function e5FinalTable(results: readonly E5RunResult[]): string {
     .filter((s) => s.name === 'zgr')
     .reduce<FinalStats | undefined>((a, b) => (a == null || b.seeds > a.seeds ? b : a), undefined);
   const rows = groups.map(({ stats: s, last }) => {
-    let versus = '–';
-    if (zgr && s !== zgr) {
-      const w = welch({ ...s.train, n: s.seeds }, { ...zgr.train, n: zgr.seeds });
-      const t = Number.isFinite(w.df) ? studentQuantile(0.975, w.df) : 1.96;
-      // one seed has no spread: an interval would borrow the other's alone and look surer than it is
-      versus =
-        s.seeds >= 2 && zgr.seeds >= 2
-          ? `${signed(w.d, 4)} [${signed(w.d - t * w.se, 4)}, ${signed(w.d + t * w.se, 4)}]`
-          : `${signed(w.d, 4)} (one seed: no interval)`;
-    }
+    const versus = zgr && s !== zgr ? gapCell(s, zgr, 4) : '–';
     return [
       s.label,
       String(s.lr),

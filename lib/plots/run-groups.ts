@@ -2,7 +2,7 @@
  * Runs that differ only in their seed, grouped, with per-epoch statistics over the seeds: what
  * training-curve figures (E3, E5) draw as a line with a band.
  */
-import { mean } from '../math/stats';
+import { mean, studentQuantile, welch } from '../math/stats';
 
 /** Mean, smallest and largest value over seeds, per epoch. */
 export interface SeedBand {
@@ -36,4 +36,24 @@ export function seedBands<H extends { epoch: number }>(
     seeds: runs.map((r) => r.config.seed),
     band: { mean: per.map(mean), min: per.map((v) => Math.min(...v)), max: per.map((v) => Math.max(...v)) },
   };
+}
+
+/** A setting's final statistic over seeds (lib/checks/c7-training.ts FinalStats): what a gap is taken between. */
+interface SeedSummary {
+  seeds: number;
+  train: { mean: number; sd: number };
+}
+
+const signed = (x: number, digits: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(digits)}`;
+
+/**
+ * A table cell: `s − reference` in the final training loss with its 95% interval (Welch), or, where
+ * either has one seed, the difference alone — one seed has no spread, and an interval would borrow
+ * the other's alone and look surer than it is.
+ */
+export function gapCell(s: SeedSummary, reference: SeedSummary, digits: number): string {
+  const w = welch({ ...s.train, n: s.seeds }, { ...reference.train, n: reference.seeds });
+  if (s.seeds < 2 || reference.seeds < 2) return `${signed(w.d, digits)} (one seed: no interval)`;
+  const t = Number.isFinite(w.df) ? studentQuantile(0.975, w.df) : 1.96;
+  return `${signed(w.d, digits)} [${signed(w.d - t * w.se, digits)}, ${signed(w.d + t * w.se, digits)}]`;
 }

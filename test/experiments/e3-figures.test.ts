@@ -4,11 +4,11 @@
  * tables out, with registry colours.
  */
 import { describe, it } from 'node:test';
+import { finishedRun } from '../helpers';
 import assert from 'node:assert/strict';
 import type { VaeRunResult } from '../../lib/experiments/e3-vae-training';
 import { normaliseConfig } from '../../lib/experiments/e3-vae-training';
 import { estimatorStyle } from '../../lib/estimators/spec';
-import { estimatorLabel } from '../../lib/estimators/spec';
 import { e3CurvesFigure, e3FinalTable, e3Groups } from '../../lib/plots/e3-figures';
 import { integerAxisProblems, styleProblems } from '../plots/style-checks';
 
@@ -21,22 +21,17 @@ function run(name: string, seed: number, test: number[], options?: Record<string
     epochs: test.length,
     ...(lr != null ? { lr } : {}),
   });
-  return {
-    key: `${name}-${seed}`,
-    label: estimatorLabel(config.estimator),
+  return finishedRun(
+    `${name}-${seed}`,
     config,
-    done: true,
-    weightsChecksum: '',
-    resumes: 0,
-    provenance: null as never,
-    history: test.map((t, i) => ({
+    test.map((t, i) => ({
       epoch: i + 1,
       step: 10 * (i + 1),
       trainNegElbo: t + 5,
       testNegElbo: t,
       wallTimeS: i,
     })),
-  };
+  );
 }
 
 describe('E3 figures', () => {

@@ -4,8 +4,8 @@
  * verdict, which stays undecided while a search is unfinished or a compared setting has < 2 seeds.
  */
 import { describe, it } from 'node:test';
+import { finishedRun } from '../helpers';
 import assert from 'node:assert/strict';
-import { estimatorLabel } from '../../lib/estimators/spec';
 import type { E5Profile } from '../../lib/experiments/e5-quantised-network';
 import { e5Selection, e5SelectionVerdict } from '../../lib/experiments/e5-search';
 import { e5SearchTable, e5TemperatureFigure } from '../../lib/plots/e5-figures';
@@ -39,15 +39,10 @@ const PROFILE: E5Profile = {
 function run(c: Partial<E5TrainingConfig> & Pick<E5TrainingConfig, 'estimator' | 'seed'>, loss: number): E5RunResult {
   const { estimators: _e, seeds: _s, ...net } = PROFILE;
   const config = normaliseE5Config({ ...net, ...c });
-  return {
-    key: e5RunKey(config),
-    label: estimatorLabel(config.estimator),
+  return finishedRun(
+    e5RunKey(config),
     config,
-    done: true,
-    weightsChecksum: '',
-    resumes: 0,
-    provenance: null as never,
-    history: [1, 2].map((epoch) => ({
+    [1, 2].map((epoch) => ({
       epoch,
       step: 10 * epoch,
       trainLoss: loss + (2 - epoch) * 0.1,
@@ -56,7 +51,7 @@ function run(c: Partial<E5TrainingConfig> & Pick<E5TrainingConfig, 'estimator' |
       testAccuracySampled: 0.78,
       wallTimeS: epoch,
     })),
-  };
+  );
 }
 
 const gr = (tau: number) => ({ name: 'grMck', options: { tau, K: 10 } });

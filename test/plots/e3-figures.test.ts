@@ -3,8 +3,9 @@
  * the learning rate, and the latent-usage diagnostics per epoch.
  */
 import { describe, it } from 'node:test';
+import { finishedRun } from '../helpers';
 import assert from 'node:assert/strict';
-import { estimatorLabel, estimatorStyle } from '../../lib/estimators/spec';
+import { estimatorStyle } from '../../lib/estimators/spec';
 import { normaliseConfig, type VaeRunResult } from '../../lib/experiments/e3-vae-training';
 import { e3GridFigure, e3UsageFigure, LATENT_USAGE_METRICS } from '../../lib/plots/e3-figures';
 import type { Figure, Trace } from '../../lib/plots/types';
@@ -24,15 +25,10 @@ function run(
 ): VaeRunResult {
   const config = normaliseConfig({ C: 8, numLatents: 4, estimator: { name, options }, lr, seed, epochs: train.length });
   const ceiling = 4 * Math.log(8);
-  return {
-    key: `${name}-${lr}-${seed}`,
-    label: estimatorLabel(config.estimator),
+  return finishedRun(
+    `${name}-${lr}-${seed}`,
     config,
-    done: true,
-    weightsChecksum: '',
-    resumes: 0,
-    provenance: null as never,
-    history: train.map((t, i) => ({
+    train.map((t, i) => ({
       epoch: i + 1,
       step: 600 * (i + 1),
       trainNegElbo: t,
@@ -49,7 +45,7 @@ function run(
           }
         : {}),
     })),
-  };
+  );
 }
 
 describe('E3 long-profile figures', () => {
