@@ -94,9 +94,16 @@ export function e5SelectionVerdict(
 ): { report: C7TrainingReport | null; undecided: string | null } {
   const short = ['zgr', 'grMck', 'rloo'].flatMap((name) => {
     const runs = selection.results.filter((r) => r.config.estimator.name === name);
-    return runs.length >= 2 ? [] : [`${runs[0]?.label ?? name} has ${runs.length} finished seed(s)`];
+    const label = runs[0]?.label ?? { zgr: 'ZGR', grMck: 'GR-MCK', rloo: 'RLOO' }[name];
+    return runs.length >= 2 ? [] : [`${label} has ${runs.length} finished seed${runs.length === 1 ? '' : 's'}`];
   });
-  const open = selection.searches.filter((s) => !s.complete).map((s) => `the search over ${s.estimator} is incomplete`);
+  const open = selection.searches
+    .filter((s) => !s.complete)
+    .map(
+      (s) =>
+        `the ${s.estimator} search has ${s.candidates.filter((c) => c.trainLoss == null).length} of ` +
+        `${s.candidates.length} settings not yet run`,
+    );
   if (short.length > 0 || open.length > 0)
     return {
       report: null,

@@ -108,7 +108,7 @@ describe('E5 searches at seed 0', () => {
     assert.equal(v.report, null);
     assert.match(
       v.undecided!,
-      /undecided — GR-MC10\(τ=0\.3\) has 1 finished seed\(s\); RLOO\(M=2\) has 1 finished seed\(s\); the search over grMck is incomplete/,
+      /undecided — GR-MC10\(τ=0\.3\) has 1 finished seed; RLOO\(M=2\) has 1 finished seed; the grMck search has 1 of 3 settings not yet run/,
     );
     // τ = 2 run (worse), τ = 0.3 and RLOO 3e-3 given a second seed: decided by the C7 check
     const more = [
