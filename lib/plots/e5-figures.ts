@@ -11,18 +11,40 @@ import { gapCell, groupRuns, seedBands } from './run-groups';
 import { markdownTable } from './table';
 import type { Figure } from './types';
 
-/** How each metric is drawn: its axis title, unit, and the factor from the stored value. */
-const METRICS: Record<keyof E5Metrics, { title: string; unit: string; scale: number; log: 'auto' | false }> = {
-  trainLoss: { title: 'train cross-entropy (sampled net)', unit: 'nats per image', scale: 1, log: 'auto' },
-  testLoss: { title: 'test cross-entropy (mean-field net)', unit: 'nats per image', scale: 1, log: 'auto' },
-  testAccuracy: { title: 'test accuracy (mean-field net)', unit: '%', scale: 100, log: false },
-  testAccuracySampled: { title: 'test accuracy (one sampled net)', unit: '%', scale: 100, log: false },
+/** How each metric is drawn: its title, a short axis title, unit, and the factor from the stored value. */
+const METRICS: Record<
+  keyof E5Metrics,
+  { title: string; axis: string; unit: string; scale: number; log: 'auto' | false }
+> = {
+  trainLoss: {
+    title: 'train cross-entropy (sampled net)',
+    axis: 'train cross-entropy',
+    unit: 'nats per image',
+    scale: 1,
+    log: 'auto',
+  },
+  testLoss: {
+    title: 'test cross-entropy (mean-field net)',
+    axis: 'test cross-entropy',
+    unit: 'nats per image',
+    scale: 1,
+    log: 'auto',
+  },
+  testAccuracy: { title: 'test accuracy (mean-field net)', axis: 'test accuracy', unit: '%', scale: 100, log: false },
+  testAccuracySampled: {
+    title: 'test accuracy (one sampled net)',
+    axis: 'test accuracy, sampled',
+    unit: '%',
+    scale: 100,
+    log: false,
+  },
 };
 
+/** The net, its levels and data: a figure's subtitle (the noise scale s goes in the title itself). */
 const netName = (r: E5RunResult) => {
   const c = r.config;
   const net = c.model === 'mlp' ? `MLP 784–${c.hidden!.join('–')}–10` : `conv ${c.channels!.join('–')}`;
-  return `${net}, ${c.levels} levels, noise scale s = ${c.noiseScale}, ${c.dataset}`;
+  return `${net}, ${c.levels} levels, ${c.dataset}`;
 };
 
 /**
@@ -40,9 +62,12 @@ export function e5CurvesFigure(results: readonly E5RunResult[], metric: keyof E5
   const seeds = Math.max(...groups.map((g) => g.length));
   const spread = seeds > 1 ? `mean over ${seeds} seeds, band: min–max over seeds` : 'one seed';
   return lineFigure({
-    title: title ?? `E5 · ${m.title}, ${netName(results[0])}<br><sup>${spread}</sup>`,
+    title:
+      title ??
+      `E5 · ${m.title}, noise scale s = ${results[0].config.noiseScale}<br><sup>${netName(results[0])}; ` +
+        `${spread}</sup>`,
     x: { title: 'epoch', integer: true },
-    y: { title: m.title, unit: m.unit, log: m.log },
+    y: { title: m.axis, unit: m.unit, log: m.log },
     series: groups.map((runs): LineSeries => {
       const { epochs, band } = seedBands(runs, (h) => h[metric] * m.scale);
       const { estimator } = runs[0].config;
@@ -173,11 +198,11 @@ export function e5TemperatureFigure(selection: E5Selection, title?: string): Fig
   return lineFigure({
     title:
       title ??
-      `E5 · GR-MC10's temperature, searched at seed 0: train cross-entropy after ${epochs} epochs, noise scale ` +
-        `s = ${selection.noiseScale}<br><sup>${done.length} of ${search.candidates.length} temperatures run; ` +
+      `E5 · GR-MC10's temperature at seed 0, noise scale s = ${selection.noiseScale}<br><sup>train ` +
+        `cross-entropy after ${epochs} epochs; ${done.length} of ${search.candidates.length} temperatures run; ` +
         `lower is better</sup>`,
     x: { title: 'temperature τ', log: true },
-    y: { title: `train cross-entropy at epoch ${epochs}`, unit: 'nats per image' },
+    y: { title: `train CE, epoch ${epochs}`, unit: 'nats per image' },
     series: [
       {
         estimator: search.estimator,

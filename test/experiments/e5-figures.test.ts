@@ -53,9 +53,10 @@ describe('E5 figures and the training verdict', () => {
       (lines[0].y as number[]).map((y) => Number(y.toFixed(6))),
       [40, 59],
     );
+    assert.match(String((f.layout.yaxis as { title: { text: string } }).title.text), /^test accuracy.*%/);
     assert.match(
-      String((f.layout.yaxis as { title: { text: string } }).title.text),
-      /test accuracy \(mean-field net\).*%/,
+      String((f.layout.title as { text: string }).text),
+      /^E5 · test accuracy \(mean-field net\), noise scale s = 1<br>/,
     );
     assert.match(
       String((f.layout.title as { text: string }).text),
