@@ -155,6 +155,30 @@ export function qualityTable(points: readonly EstimatorPoint[]): string {
 }
 
 /**
+ * Some estimators' quality across measured cases side by side (e.g. one net at two noise scales):
+ * scale-free bias β, std σ and rescaled MSE with their 95% intervals, one row per case and
+ * estimator, in the order of `labels`; an estimator a case lacks is an error, not a blank.
+ */
+export function qualityAcrossTable(
+  cases: readonly { name: string; points: readonly EstimatorPoint[] }[],
+  labels: readonly string[],
+): string {
+  const rows = cases.flatMap(({ name, points }) =>
+    labels.map((label) => {
+      const p = points.find((x) => x.label === label);
+      if (p == null)
+        throw new Error(
+          `qualityAcrossTable: no estimator ${JSON.stringify(label)} in case ${JSON.stringify(name)} ` +
+            `(it has ${points.map((x) => x.label).join(', ')})`,
+        );
+      const q = p.quality;
+      return [name, label, show(q.scaleFreeBias), show(q.scaleFreeStd), show(q.rescaledMse)];
+    }),
+  );
+  return markdownTable(['case', 'estimator', 'scale-free bias β', 'scale-free std σ', 'rescaled MSE'], rows);
+}
+
+/**
  * C7's bias–variance half as a table: each GR member, its β and σ, the three-valued outcome with the
  * declared margins and strict, the margin it needs and what decides it.
  */

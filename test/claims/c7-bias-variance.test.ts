@@ -20,7 +20,7 @@ import type { Interval, Quality } from '../../lib/exact/quality';
 import { curveAt, stZgrCurve } from '../../lib/exact/st-zgr-curve';
 import { C7_GRID } from '../../lib/exact/c7-grid';
 import { C7_TOYS, c7ToySource } from '../../lib/experiments/c7-toys';
-import { biasVarianceFigure, c7Table, equalCostTable } from '../../lib/plots/c7-figures';
+import { biasVarianceFigure, c7Table, equalCostTable, qualityAcrossTable } from '../../lib/plots/c7-figures';
 import { Random } from '../../lib/random';
 
 // an exact family: the ST-ZGR members of the quadratic 3 × C=4 toy (β falls from ST to ZGR's 0 while σ rises)
@@ -357,4 +357,22 @@ describe('C7 on exact toys (notebook 03): every moment exact, GR’s by quadratu
       assert.match(e.summary, /winner is plain ST \(a = 0\) at M ∈ \{2, 4\}: that evidence is for ST, not ZGR/);
     },
   );
+
+  it('qualityAcrossTable: the chosen estimators per case, β, σ and MSE with their intervals; a missing one is named', () => {
+    const cases = [
+      { name: 's = 1', points: [gr('ZGR', 0.01, 0.9), gr('ST', 0.1, 0.2, 0.1)] },
+      { name: 's = 0.3', points: [gr('ZGR', 0.006, 0.886), gr('ST', 0.058, 0.22)] },
+    ];
+    const t = qualityAcrossTable(cases, ['ST', 'ZGR']);
+    assert.match(t, /\| s = 1 \| ST \| 0\.100 \[0\.090, 0\.110\] \| 0\.200 \[0\.180, 0\.220\] \| 0\.048 \|/);
+    assert.match(t, /\| s = 0\.3 \| ZGR \| 0\.006 \| 0\.886 \| 0\.440 \|/);
+    assert.deepEqual(
+      t
+        .split('\n')
+        .slice(2)
+        .map((r) => r.split(' | ').slice(0, 2).join(' ')),
+      ['| s = 1 ST', '| s = 1 ZGR', '| s = 0.3 ST', '| s = 0.3 ZGR'],
+    );
+    assert.throws(() => qualityAcrossTable(cases, ['DARN']), /no estimator "DARN" in case "s = 1" \(it has ZGR, ST\)/);
+  });
 });
