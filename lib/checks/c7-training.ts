@@ -190,3 +190,43 @@ export function checkC7Training<M = VaeMetrics>(
   );
   return { ...report, stats, where };
 }
+
+/**
+ * What a verdict after a search reads (lib/experiments/e5-search.ts E5Selection): the finished runs
+ * at each estimator's selected setting, and each search's candidates (null: not yet run).
+ */
+export interface SelectedRuns {
+  results: readonly Run<E5Metrics>[];
+  searches: readonly { estimator: string; candidates: readonly { trainLoss: number | null }[]; complete: boolean }[];
+}
+
+/**
+ * E5's verdict at the selected settings (δ = 0.01 nats), or why there is none yet: it is undecided
+ * while a search is unfinished (its winner may change) or ZGR or the selected GR-MCK or RLOO
+ * setting has fewer than 2 finished seeds (one seed has no spread to test against).
+ */
+export function checkC7TrainingSelected(
+  selection: SelectedRuns,
+  where: string,
+): { report: C7TrainingReport | null; undecided: string | null } {
+  const short = ['zgr', 'grMck', 'rloo'].flatMap((name) => {
+    const runs = selection.results.filter((r) => r.config.estimator.name === name);
+    const label = runs[0]?.label ?? { zgr: 'ZGR', grMck: 'GR-MCK', rloo: 'RLOO' }[name];
+    return runs.length >= 2 ? [] : [`${label} has ${runs.length} finished seed${runs.length === 1 ? '' : 's'}`];
+  });
+  const open = selection.searches
+    .filter((s) => !s.complete)
+    .map(
+      (s) =>
+        `the ${s.estimator} search has ${s.candidates.filter((c) => c.trainLoss == null).length} of ` +
+        `${s.candidates.length} settings not yet run`,
+    );
+  if (short.length > 0 || open.length > 0)
+    return {
+      report: null,
+      undecided:
+        `C7 (training, ${where}): undecided — ${[...short, ...open].join('; ')}; the verdict needs every ` +
+        `search finished and ≥ 2 seeds of ZGR and of the selected GR-MCK and RLOO settings`,
+    };
+  return { report: checkC7Training(selection.results, where, C7_TRAINING_E5_THRESHOLDS, E5_MEASURE), undecided: null };
+}

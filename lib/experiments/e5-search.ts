@@ -4,9 +4,9 @@
  * seed 0 by the training cross-entropy at the final epoch (the horizon reported, the quantity C7 is
  * about), and only the winner's runs go on to the tables and the verdict. Selecting the peer's best
  * on its own runs can only favour the peer, so it cannot help ZGR pass. Everything is per noise
- * scale s: the two quantisers are two experiments.
+ * scale s: the two quantisers are two experiments. The verdict on a selection is
+ * `checkC7TrainingSelected` (lib/checks/c7-training.ts).
  */
-import { C7_TRAINING_E5_THRESHOLDS, checkC7Training, E5_MEASURE, type C7TrainingReport } from '../checks/c7-training';
 import { estimatorLabel } from '../estimators/spec';
 import { e5RunKey, type E5TrainingConfig } from '../training/quantised-config';
 import type { E5RunResult } from '../training/quantised-task';
@@ -85,31 +85,4 @@ export function e5Selection(profile: E5Profile, results: readonly E5RunResult[],
     searches.push({ estimator: name, candidates, winner, complete: candidates.every((c) => c.trainLoss != null) });
   }
   return { noiseScale, searches, results: finished.filter((r) => selected.has(e5Setting(r.config))), missing };
-}
-
-/** The verdict on a selection, or why there is none yet (a compared setting with fewer than 2 finished seeds). */
-export function e5SelectionVerdict(
-  selection: E5Selection,
-  where: string,
-): { report: C7TrainingReport | null; undecided: string | null } {
-  const short = ['zgr', 'grMck', 'rloo'].flatMap((name) => {
-    const runs = selection.results.filter((r) => r.config.estimator.name === name);
-    const label = runs[0]?.label ?? { zgr: 'ZGR', grMck: 'GR-MCK', rloo: 'RLOO' }[name];
-    return runs.length >= 2 ? [] : [`${label} has ${runs.length} finished seed${runs.length === 1 ? '' : 's'}`];
-  });
-  const open = selection.searches
-    .filter((s) => !s.complete)
-    .map(
-      (s) =>
-        `the ${s.estimator} search has ${s.candidates.filter((c) => c.trainLoss == null).length} of ` +
-        `${s.candidates.length} settings not yet run`,
-    );
-  if (short.length > 0 || open.length > 0)
-    return {
-      report: null,
-      undecided:
-        `C7 (training, ${where}): undecided — ${[...short, ...open].join('; ')}; the verdict needs every ` +
-        `search finished and ≥ 2 seeds of ZGR and of the selected GR-MCK and RLOO settings`,
-    };
-  return { report: checkC7Training(selection.results, where, C7_TRAINING_E5_THRESHOLDS, E5_MEASURE), undecided: null };
 }

@@ -153,7 +153,10 @@ export function e5FinalTable(results: readonly E5RunResult[]): string {
   );
 }
 
-/** A search (lib/experiments/e5-search.ts) as a markdown table: each candidate's seed-0 training cross-entropy, the winner marked. */
+/**
+ * A search (lib/experiments/e5-search.ts) as a markdown table: each candidate's seed-0 training
+ * cross-entropy, the winner marked.
+ */
 export function e5SearchTable(selection: E5Selection): string {
   const rows = selection.searches.flatMap((s) =>
     s.candidates.map((c) => [

@@ -358,7 +358,7 @@ describe('C7 on exact toys (notebook 03): every moment exact, GR’s by quadratu
     },
   );
 
-  it('qualityAcrossTable: the chosen estimators per case, β, σ and MSE with their intervals; a missing one is named', () => {
+  it('qualityAcrossTable: the chosen estimators per case, β, σ and MSE with intervals; a missing one is named', () => {
     const cases = [
       { name: 's = 1', points: [gr('ZGR', 0.01, 0.9), gr('ST', 0.1, 0.2, 0.1)] },
       { name: 's = 0.3', points: [gr('ZGR', 0.006, 0.886), gr('ST', 0.058, 0.22)] },

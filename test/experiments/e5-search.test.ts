@@ -7,7 +7,8 @@ import { describe, it } from 'node:test';
 import { finishedRun } from '../helpers';
 import assert from 'node:assert/strict';
 import type { E5Profile } from '../../lib/experiments/e5-quantised-network';
-import { e5Selection, e5SelectionVerdict } from '../../lib/experiments/e5-search';
+import { e5Selection } from '../../lib/experiments/e5-search';
+import { checkC7TrainingSelected } from '../../lib/checks/c7-training';
 import { e5SearchTable, e5TemperatureFigure } from '../../lib/plots/e5-figures';
 import { e5RunKey, normaliseE5Config, type E5TrainingConfig } from '../../lib/training/quantised-config';
 import type { E5RunResult } from '../../lib/training/quantised-task';
@@ -104,11 +105,14 @@ describe('E5 searches at seed 0', () => {
   });
 
   it('the verdict is undecided while a search is unfinished or a selected setting has one seed', () => {
-    const v = e5SelectionVerdict(e5Selection(PROFILE, runs, 1), 'test');
+    const v = checkC7TrainingSelected(e5Selection(PROFILE, runs, 1), 'test');
     assert.equal(v.report, null);
     assert.match(
       v.undecided!,
-      /undecided — GR-MC10\(τ=0\.3\) has 1 finished seed; RLOO\(M=2\) has 1 finished seed; the grMck search has 1 of 3 settings not yet run/,
+      new RegExp(
+        /undecided — GR-MC10\(τ=0\.3\) has 1 finished seed; RLOO\(M=2\) has 1 finished seed; /.source +
+          /the grMck search has 1 of 3 settings not yet run/.source,
+      ),
     );
     // τ = 2 run (worse), τ = 0.3 and RLOO 3e-3 given a second seed: decided by the C7 check
     const more = [
@@ -123,18 +127,18 @@ describe('E5 searches at seed 0', () => {
       estimators: PROFILE.estimators.map((e) => (e.seeds ? { ...e, seeds: [0, 1] } : e)),
     };
     assert.equal(
-      e5SelectionVerdict(e5Selection(PROFILE, more, 1), 'test').report,
+      checkC7TrainingSelected(e5Selection(PROFILE, more, 1), 'test').report,
       null,
       'runs outside the profile do not count',
     );
-    const decided = e5SelectionVerdict(e5Selection(grown, more, 1), 'test');
+    const decided = checkC7TrainingSelected(e5Selection(grown, more, 1), 'test');
     assert.equal(decided.undecided, null);
     assert.equal(decided.report!.holds, true, decided.report!.summary);
     assert.match(decided.report!.summary, /ZGR − GR-MC10\(τ=0\.3\)/);
     assert.match(decided.report!.summary, /ZGR − RLOO\(M=2\)/);
   });
 
-  it('table and figure: every candidate, the winner marked; GR against τ with ZGR and ST as levels, s in the title', () => {
+  it('table and figure: every candidate, the winner marked; GR against τ, ZGR and ST as levels, s in the title', () => {
     const s = e5Selection(PROFILE, runs, 1);
     const t = e5SearchTable(s);
     assert.match(t, /\| GR-MC10\(τ=0\.3\) \| 0\.001 \| 0\.4050 \| best so far \|/);
