@@ -19,7 +19,7 @@
 import { mean, sampleSd as sd, studentQuantile, welch } from '../math/stats';
 import type { EstimatorSpec } from '../estimators/spec';
 import type { E5Metrics } from '../training/quantised-task';
-import type { Optimizer, RunResult } from '../training/training-run';
+import { settingKey, type Optimizer, type RunResult } from '../training/training-run';
 import type { VaeMetrics } from '../training/vae-task';
 import { atMost, claimReport, formatNumber, type ClaimReport, type Comparison } from './report';
 
@@ -109,7 +109,7 @@ export function finalStats<M = VaeMetrics>(
       throw new Error(
         `finalStats: run ${r.key} has not reached epoch ${epoch} (${r.history.length}/${r.config.epochs} epochs)`,
       );
-    const key = `${r.label}|${r.config.lr}|${r.config.optimizer}`;
+    const key = settingKey(r);
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
   return [...groups.values()].map((runs) => {

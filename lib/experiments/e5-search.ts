@@ -10,10 +10,11 @@
 import { estimatorLabel } from '../estimators/spec';
 import { e5RunKey, type E5TrainingConfig } from '../training/quantised-config';
 import type { E5RunResult } from '../training/quantised-task';
+import { settingKey } from '../training/training-run';
 import { e5Configs, type E5Profile } from './e5-quantised-network';
 
 /** One setting of an estimator (its label, lr and optimiser: what the verdict's statistics group by). */
-export const e5Setting = (c: E5TrainingConfig): string => `${estimatorLabel(c.estimator)}|${c.lr}|${c.optimizer}`;
+export const e5Setting = (c: E5TrainingConfig): string => settingKey({ label: estimatorLabel(c.estimator), config: c });
 
 /** A setting of a search, and its seed-0 training cross-entropy at the final epoch (null: not finished). */
 export interface E5Candidate {

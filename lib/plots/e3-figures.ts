@@ -4,6 +4,7 @@
  */
 import type { GridSummary } from '../experiments/e3-grid';
 import type { VaeRunResult } from '../experiments/e3-vae-training';
+import { settingKey } from '../training/training-run';
 import { lineFigure, type LineSeries } from './line-figure';
 import { finalStats, type FinalStats } from '../checks/c7-training';
 import { gapCell, groupRuns, seedBands, type SeedBand } from './run-groups';
@@ -35,10 +36,7 @@ const setting = (g: Pick<E3Group, 'lr' | 'optimizer'>) => `lr ${g.lr}${g.optimiz
  * over seeds of the epochs every seed has reached.
  */
 export function e3Groups(results: readonly VaeRunResult[]): E3Group[] {
-  return groupRuns(
-    results,
-    (r) => `${r.config.C}x${r.config.numLatents}|${r.label}|${r.config.lr}|${r.config.optimizer}`,
-  ).map((runs) => {
+  return groupRuns(results, (r) => `${r.config.C}x${r.config.numLatents}|${settingKey(r)}`).map((runs) => {
     const c = runs[0].config;
     const train = seedBands(runs, (h) => h.trainNegElbo);
     return {
@@ -228,7 +226,7 @@ export function e3UsageFigure(
   const m = LATENT_USAGE_METRICS[metric];
   const measured = results.filter((r) => r.history.length > 0 && r.history.every((h) => h.latentUsage != null));
   if (measured.length === 0) throw new Error('e3UsageFigure: no runs with latent-usage records');
-  const groups = groupRuns(measured, (r) => `${r.label}|${r.config.lr}|${r.config.optimizer}`);
+  const groups = groupRuns(measured, settingKey);
   const settings = new Set(groups.map((runs) => setting(runs[0].config)));
   const { C, numLatents } = measured[0].config;
   return lineFigure({

@@ -6,6 +6,7 @@ import { E5_MEASURE, finalStats, type FinalStats } from '../checks/c7-training';
 import type { E5Selection } from '../experiments/e5-search';
 import { mean, sampleSd } from '../math/stats';
 import type { E5Metrics, E5RunResult } from '../training/quantised-task';
+import { settingKey } from '../training/training-run';
 import { lineFigure, type LineSeries } from './line-figure';
 import { gapCell, groupRuns, seedBands } from './run-groups';
 import { markdownTable } from './table';
@@ -58,7 +59,7 @@ export function e5CurvesFigure(results: readonly E5RunResult[], metric: keyof E5
     throw new Error(
       `e5CurvesFigure: unknown metric ${JSON.stringify(metric)} (known: ${Object.keys(METRICS).join(', ')})`,
     );
-  const groups = groupRuns(results, (r) => `${r.label}|${r.config.lr}|${r.config.optimizer}`);
+  const groups = groupRuns(results, settingKey);
   const seeds = Math.max(...groups.map((g) => g.length));
   const spread = seeds > 1 ? `mean over ${seeds} seeds, band: min–max over seeds` : 'one seed';
   return lineFigure({
@@ -96,7 +97,7 @@ const pm = (xs: readonly number[], scale: number, digits: number) =>
  * its 95% interval (Welch) where both have ≥ 2 seeds, and the time per step.
  */
 export function e5FinalTable(results: readonly E5RunResult[]): string {
-  const groups = groupRuns(results, (r) => `${r.label}|${r.config.lr}|${r.config.optimizer}`).map((runs) => ({
+  const groups = groupRuns(results, settingKey).map((runs) => ({
     stats: finalStats(runs, E5_MEASURE)[0],
     last: runs.map((r) => r.history[r.history.length - 1]),
   }));

@@ -57,6 +57,10 @@ export interface Trainable {
   dispose(): void;
 }
 
+/** A run's setting, estimator label × lr × optimiser: the runs of one setting differ only by seed. */
+export const settingKey = (r: { label: string; config: { lr: number; optimizer: Optimizer } }): string =>
+  `${r.label}|${r.config.lr}|${r.config.optimizer}`;
+
 /** An epoch's record: where the run is, the task's metrics, the time so far. */
 export type EpochRecord<M> = {
   epoch: number;
