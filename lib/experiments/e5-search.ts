@@ -28,6 +28,7 @@ export interface E5Candidate {
 /** A search over one estimator's settings at one noise scale, with its winner among the finished candidates. */
 export interface E5Search {
   estimator: string;
+  /** in the order of τ, then lr */
   candidates: E5Candidate[];
   /** the candidate with the lowest seed-0 training cross-entropy among the finished (null: none finished) */
   winner: E5Candidate | null;
@@ -79,6 +80,7 @@ export function e5Selection(profile: E5Profile, results: readonly E5RunResult[],
         trainLoss: seed0 != null ? seed0.history[seed0.history.length - 1].trainLoss : null,
       };
     });
+    candidates.sort((a, b) => (a.tau ?? 0) - (b.tau ?? 0) || a.lr - b.lr); // tables read along the searched axis
     const winner = candidates
       .filter((c) => c.trainLoss != null)
       .reduce<E5Candidate | null>((a, b) => (a == null || b.trainLoss! < a.trainLoss! ? b : a), null);

@@ -79,10 +79,11 @@ describe('E5 searches at seed 0', () => {
     assert.deepEqual(
       temperature.candidates.map((c) => [c.tau, c.trainLoss]),
       [
-        [1, 0.42],
         [0.3, 0.405],
+        [1, 0.42],
         [2, null],
       ],
+      'in the order of τ',
     );
     assert.equal(temperature.winner?.tau, 0.3);
     assert.equal(temperature.complete, false, 'τ = 2 has not run: the winner may change');
