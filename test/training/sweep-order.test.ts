@@ -32,8 +32,9 @@ describe('seedMajor', () => {
     const searched = ordered.filter((c) => c.estimator.name === 'grMck' && c.noiseScale === 1);
     assert.deepEqual(
       searched.filter((c) => c.seed === 0).map((c) => c.estimator.options?.tau),
-      [1, 0.3, 0.5, 2],
+      [0.5, 0.3, 1, 2],
     );
+    assert.equal(ordered[firstSeed1].estimator.name, 'zgr', 'within a seed, the verdict’s settings first');
     assert.ok(ordered.slice(0, firstSeed1).every((c) => c.seed === 0));
   });
 });
