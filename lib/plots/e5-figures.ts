@@ -60,8 +60,9 @@ export function e5CurvesFigure(results: readonly E5RunResult[], metric: keyof E5
       `e5CurvesFigure: unknown metric ${JSON.stringify(metric)} (known: ${Object.keys(METRICS).join(', ')})`,
     );
   const groups = groupRuns(results, settingKey);
-  const seeds = Math.max(...groups.map((g) => g.length));
-  const spread = seeds > 1 ? `mean over ${seeds} seeds, band: min–max over seeds` : 'one seed';
+  const [fewest, most] = [Math.min(...groups.map((g) => g.length)), Math.max(...groups.map((g) => g.length))];
+  const seeds = fewest === most ? `${most} seeds` : `${fewest}–${most} seeds (per setting)`;
+  const spread = most > 1 ? `mean over ${seeds}, band: min–max over seeds` : 'one seed';
   return lineFigure({
     title:
       title ??

@@ -63,6 +63,9 @@ describe('E5 figures and the training verdict', () => {
       /noise scale s = 1\b/,
       'the title states the noise scale',
     );
+    assert.match(String((f.layout.title as { text: string }).text), /mean over 2 seeds, band/);
+    const mixed = e5CurvesFigure(results.slice(0, 5), 'trainLoss');
+    assert.match(String((mixed.layout.title as { text: string }).text), /mean over 1–2 seeds \(per setting\)/);
     assert.deepEqual(integerAxisProblems(f, 'xaxis'), []);
     assert.deepEqual(styleProblems(f), []);
     assert.throws(() => e5CurvesFigure(results, 'bogus' as never), /unknown metric "bogus"/);
