@@ -94,9 +94,9 @@ const NET = {
  * beside (ST, ReinMax(1.3), ST-ZGR(½)) run 3 seeds; the rest run seed 0. A search winner's later
  * seeds are written here once its search has finished: at s = 1 τ = 0.5 won with 0.3240 nats
  * (0.3248 at τ = 1, 0.3290 at 0.3, 0.3404 at 2) and lr 3e-3 with 0.6309 (0.6400 at 1e-3, 0.7448 at
- * 3e-4); at s = 0.3 RLOO(2)'s lr 1e-3 won with 0.5914 (0.7001 at 3e-3). The
- * order puts the verdict's settings first: a sweep runs seed-major, in this order within a seed.
- * GR-MC10 costs ~7× ZGR a step: the profile projects to ≈ 12 core-hours, twice the 6 budgeted.
+ * 3e-4); at s = 0.3 RLOO(2)'s lr 1e-3 won with 0.5914 (0.7001 at 3e-3). The order puts the
+ * verdict's settings first: a sweep runs seed-major, in this order within a seed. GR-MC10 costs
+ * ~7× ZGR a step: the profile projects to ≈ 12 core-hours, twice the 6 budgeted.
  */
 const SHARP = 0.3;
 const E5_LONG_ESTIMATORS: E5ProfileEstimator[] = [
@@ -138,7 +138,7 @@ export const E5_PROFILES: Record<ProfileName, E5Profile> = {
   },
   long: {
     // the medium net at 12 epochs, GR's temperature searched, RLOO's lr searched, and a sharper
-    // quantiser (s = 0.3) beside s = 1: 40 runs, ≈ 12 core-hours projected from the measured run times
+    // quantiser (s = 0.3) beside s = 1: 41 runs, ≈ 12 core-hours projected from the measured run times
     // (README), committed under results/e5-long as runs finish
     ...NET,
     hidden: [256, 256],
