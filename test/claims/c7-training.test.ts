@@ -34,6 +34,7 @@ describe('C7 training verdict', () => {
     ];
     const r = checkC7Training(results, '8x4');
     assert.equal(r.holds, true, r.summary);
+    assert.equal(r.verdict, 'holds');
     assert.match(r.comparisons[0].text, /grMck\{"tau":0\.5/, 'the best temperature is the one compared');
     assert.equal(finalStats(results).length, 4);
   });
@@ -46,11 +47,24 @@ describe('C7 training verdict', () => {
     ];
     const r = checkC7Training(results, '8x4');
     assert.equal(r.holds, false);
+    assert.equal(r.verdict, 'fails', 'ZGR − GR-MCK ≈ 3 nats: its whole interval lies above δ = 1');
     assert.equal(r.comparisons[0].holds, false);
     assert.equal(r.comparisons[1].holds, true);
+    assert.match(r.summary, /^C7 FAILS: /);
+    assert.match(r.summary, /✗ ZGR − grMck.*lower bound .* > 1 too: shown beyond the noise/);
   });
 
-  it('fails when RLOO is not beaten beyond the noise (a 1-nat lead inside a 2-nat seed spread)', () => {
+  it('fails when RLOO is better beyond the noise', () => {
+    const results = [
+      ...seeds('zgr', [100, 100.2, 99.9]),
+      ...seeds('grMck', [100, 100.1, 99.9], { tau: 0.5, K: 100 }),
+      ...seeds('rloo', [98, 98.1, 97.9], { M: 2 }),
+    ];
+    const r = checkC7Training(results, '8x4');
+    assert.deepEqual([r.comparisons.map((c) => c.holds), r.verdict], [[true, false], 'fails']);
+  });
+
+  it('is undecided, not a pass, when RLOO is not beaten beyond the noise (a 1-nat lead, 2-nat seed spread)', () => {
     const results = [
       ...seeds('zgr', [100, 102, 98]),
       ...seeds('grMck', [100, 101, 99], { tau: 0.5, K: 100 }),
@@ -58,15 +72,20 @@ describe('C7 training verdict', () => {
     ];
     const r = checkC7Training(results, '8x4');
     assert.equal(r.comparisons[1].holds, false);
+    assert.equal(r.holds, false);
+    assert.equal(r.verdict, 'undecided');
+    assert.match(r.summary, /^C7 undecided: /);
+    assert.match(r.summary, /\? ZGR − rloo.*is not ≥ 0: the seeds cannot tell/);
   });
 
-  it('noisy seeds are not "as well as": an equal mean with a 2-nat seed spread fails the first comparison', () => {
+  it('noisy seeds are not "as well as": an equal mean with a 2-nat seed spread is undecided, not a pass', () => {
     const results = [
       ...seeds('zgr', [100, 102, 98]),
       ...seeds('grMck', [100, 100.1, 99.9], { tau: 0.5, K: 100 }),
       ...seeds('rloo', [110, 111, 110.5], { M: 2 }),
     ];
-    assert.equal(checkC7Training(results, '8x4').comparisons[0].holds, false);
+    const r = checkC7Training(results, '8x4');
+    assert.deepEqual([r.comparisons.map((c) => c.holds), r.verdict], [[false, true], 'undecided']);
   });
 
   it('says which estimator is missing, and refuses unfinished runs', () => {
