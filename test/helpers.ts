@@ -17,6 +17,8 @@ import { useExplicitTransposeMatMulGradient } from '../lib/backend';
 import type { Moments } from '../lib/exact/estimator-moments';
 import type { Random } from '../lib/random';
 import { estimatorLabel, type EstimatorSpec } from '../lib/estimators/spec';
+import { normaliseE5Config } from '../lib/training/quantised-config';
+import type { E5RunResult } from '../lib/training/quantised-task';
 
 /** Switch tfjs to a backend for a test (the package is loaded on demand); fails if it does not start. */
 export async function useBackend(name: 'cpu' | 'wasm'): Promise<void> {
@@ -116,4 +118,25 @@ export function finishedRun<C extends { estimator: EstimatorSpec }, H>(key: stri
     provenance: null as never,
     history,
   };
+}
+
+/**
+ * A finished E5 run (MLP 784–8–10) whose training cross-entropy per epoch is `train`; the test
+ * metrics follow from it (test cross-entropy +0.05, accuracy 1 − t, sampled 0.98 − t).
+ */
+export function e5Run(name: string, seed: number, train: number[], options?: Record<string, number>): E5RunResult {
+  const config = normaliseE5Config({ estimator: { name, options }, seed, epochs: train.length, hidden: [8] });
+  return finishedRun(
+    `${name}-${seed}`,
+    config,
+    train.map((t, i) => ({
+      epoch: i + 1,
+      step: 600 * (i + 1),
+      trainLoss: t,
+      testLoss: t + 0.05,
+      testAccuracy: 1 - t,
+      testAccuracySampled: 0.98 - t,
+      wallTimeS: 6 * (i + 1),
+    })),
+  );
 }

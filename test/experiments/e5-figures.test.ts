@@ -4,32 +4,12 @@
  * tables and verdicts out.
  */
 import { describe, it } from 'node:test';
-import { finishedRun } from '../helpers';
+import { e5Run as run } from '../helpers';
 import assert from 'node:assert/strict';
 import { C7_TRAINING_E5_THRESHOLDS, checkC7Training, E5_MEASURE, finalStats } from '../../lib/checks/c7-training';
 import { estimatorStyle } from '../../lib/estimators/spec';
-import { normaliseE5Config } from '../../lib/training/quantised-config';
-import type { E5RunResult } from '../../lib/training/quantised-task';
 import { e5CurvesFigure, e5FinalTable } from '../../lib/plots/e5-figures';
 import { integerAxisProblems, styleProblems } from '../plots/style-checks';
-
-/** A finished run whose training cross-entropy per epoch is `train`; accuracies follow from it. */
-function run(name: string, seed: number, train: number[], options?: Record<string, number>): E5RunResult {
-  const config = normaliseE5Config({ estimator: { name, options }, seed, epochs: train.length, hidden: [8] });
-  return finishedRun(
-    `${name}-${seed}`,
-    config,
-    train.map((t, i) => ({
-      epoch: i + 1,
-      step: 600 * (i + 1),
-      trainLoss: t,
-      testLoss: t + 0.05,
-      testAccuracy: 1 - t,
-      testAccuracySampled: 0.98 - t,
-      wallTimeS: 6 * (i + 1),
-    })),
-  );
-}
 
 describe('E5 figures and the training verdict', () => {
   const results = [
