@@ -2,8 +2,8 @@
  * C7 (PAPER.md): "the simple ST-ZGR family of estimators practically dominates in the bias–variance
  * trade-offs the whole GR family while also outperforming SOTA unbiased estimators". Measured by
  * lib/exact/family-quality.ts and judged here, once, for the toys (notebook 03), the VAE (07) and
- * the quantised net (08). The report has named parts: `biasVariance`, `equalCost` and, where
- * training runs were given, `training` (lib/checks/c7-training.ts).
+ * the quantised net (08). The report has named parts: `biasVariance` and `equalCost`; C7's
+ * training half is judged apart, on training runs (lib/checks/c7-training.ts).
  *
  * 1. Bias–variance, three-valued with declared margins (C7_MARGINS). β and σ are the scale-free
  *    bias and std (quality.ts), because Adam undoes a scalar scale. The ST-ZGR family is the
@@ -105,8 +105,6 @@ export type C7Report = ClaimReport<typeof C7_THRESHOLDS> & {
   verdict: Verdict;
   biasVariance: C7BiasVariance;
   equalCost: C7EqualCost;
-  /** C7's training half (lib/checks/c7-training.ts), where training runs were given */
-  training: ClaimReport | null;
 };
 
 const fmt = formatNumber;
@@ -276,18 +274,10 @@ export function c7EqualCostHalf(points: readonly EstimatorPoint[], curve: StZgrC
   };
 }
 
-/**
- * C7's verdict on the measured estimators of one problem (`where` names it, e.g. "8×4, end"), with the
- * training half where given.
- */
-export function c7BiasVariance(
-  points: readonly EstimatorPoint[],
-  where: string,
-  options: { training?: ClaimReport } = {},
-): C7Report {
+/** C7's verdict on the measured estimators of one problem (`where` names it, e.g. "8×4, end"). */
+export function c7BiasVariance(points: readonly EstimatorPoint[], where: string): C7Report {
   const biasVariance = c7BiasVarianceHalf(points, where);
   const equalCost = c7EqualCostHalf(points, biasVariance.curve, where);
-  const training = options.training ?? null;
   const notDominated = biasVariance.rows.filter((r) => r.outcome !== 'dominated').length;
   const comparisons: Comparison[] = [
     { ...atMost('notDominatedGr', '', notDominated, 0), holds: biasVariance.holds, text: biasVariance.summary },
@@ -295,22 +285,18 @@ export function c7BiasVariance(
       ...atMost(`equalCostM${r.M}`, '', r.ratio, C7_THRESHOLDS.maxEqualCostRatio),
       text: r.text,
     })),
-    ...(training
-      ? [{ name: 'training', value: training.holds ? 1 : 0, holds: training.holds, text: training.summary }]
-      : []),
   ];
   const statement =
     'the ST-ZGR family practically dominates the whole GR family in bias and std, and beats RLOO(M) at equal cost';
   const report = claimReport('C7', statement, C7_THRESHOLDS, comparisons);
-  const fails = biasVariance.verdict === 'fails' || !equalCost.holds || (training != null && !training.holds);
+  const fails = biasVariance.verdict === 'fails' || !equalCost.holds;
   const verdict: Verdict = fails ? 'fails' : biasVariance.verdict;
   const summary = [
     `C7 ${verdict === 'holds' ? 'holds' : verdict === 'fails' ? 'FAILS' : verdict.toUpperCase()}: ${statement}`,
     biasVariance.summary,
     equalCost.summary,
-    ...(training ? [training.summary] : []),
   ].join('\n');
-  return { ...report, summary, verdict, where, biasVariance, equalCost, training };
+  return { ...report, summary, verdict, where, biasVariance, equalCost };
 }
 
 /**
